@@ -1,0 +1,87 @@
+package io.lakestream.app;
+
+import io.lakestream.config.ConfigException;
+import io.lakestream.config.ConfigLoader;
+import io.lakestream.config.LakestreamConfig;
+import java.io.PrintStream;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one entry point, for spark-submit, a Databricks JAR task and local runs. It only wires: parse the
+ * command line, load the configuration, get the SparkSession, run the {@link Pipeline}, report.
+ *
+ * <p>Exit status: 0 done, 1 the pipeline failed, 2 bad command line or configuration. On Databricks it
+ * never calls {@code System.exit} nor stops the shared session; failures are rethrown so the run fails.
+ */
+public final class LakestreamApp {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int BAD_USAGE = 2;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LakestreamApp.class);
+
+  private LakestreamApp() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean onDatabricks = DatabricksRuntime.detected();
+    if (onDatabricks) {
+      run(args, true, System.out);
+      return;
+    }
+    System.exit(runAndReport(args, System.out, System.err));
+  }
+
+  /** Runs and turns every failure into an exit status and a clear message on {@code err}. */
+  static int runAndReport(String[] args, PrintStream out, PrintStream err) {
+    try {
+      run(args, false, out);
+      return OK;
+    } catch (CommandLine.UsageException e) {
+      err.println("lakestream: " + e.getMessage());
+      err.println("Run with --help for usage.");
+      return BAD_USAGE;
+    } catch (ConfigException e) {
+      err.println("lakestream: " + e.getMessage());
+      err.println("Run with --help for every key and what it allows.");
+      return BAD_USAGE;
+    } catch (QueryFailedException e) {
+      LOG.error("Pipeline stopped", e);
+      err.println("lakestream: " + e.getMessage());
+      return FAILED;
+    } catch (Exception e) {
+      LOG.error("Pipeline failed", e);
+      err.println("lakestream: pipeline failed: " + e);
+      return FAILED;
+    }
+  }
+
+  /**
+   * Parses, configures and runs. Configuration is validated before the session exists, then once more
+   * with the live session's conf (Databricks cluster settings), before any query starts.
+   */
+  static void run(String[] args, boolean onDatabricks, PrintStream out) throws Exception {
+    CommandLine commandLine = CommandLine.parse(args);
+    if (commandLine.help()) {
+      out.print(Usage.text());
+      return;
+    }
+    LakestreamConfig config =
+        ConfigLoader.load(commandLine.propertiesFile(), SparkSessions.launcherConf(), commandLine.settings());
+    SparkSession spark = SparkSessions.getOrCreate(config, onDatabricks);
+    try {
+      config =
+          ConfigLoader.load(
+              commandLine.propertiesFile(), SparkSessions.sessionConf(spark), commandLine.settings());
+      LOG.info("Configuration: {}", config);
+      RunSummary summary = new Pipeline(spark, config).run();
+      out.print(summary.render());
+    } finally {
+      if (!onDatabricks) {
+        spark.stop();
+      }
+    }
+  }
+}

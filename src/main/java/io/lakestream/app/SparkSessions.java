@@ -1,0 +1,66 @@
+package io.lakestream.app;
+
+import io.lakestream.config.LakestreamConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** Gets the one SparkSession of the app, configured for Delta and UTC event time. */
+public final class SparkSessions {
+
+  public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  public static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
+  private SparkSessions() {}
+
+  /**
+   * {@code SparkSession.builder().getOrCreate()}: reuses the session spark-submit or Databricks created, or
+   * starts one. {@code master} from the configuration applies only when nothing set {@code spark.master}.
+   */
+  public static SparkSession getOrCreate(LakestreamConfig config, boolean onDatabricks) {
+    SparkConf launcherConf = new SparkConf(true);
+    SparkSession.Builder builder = SparkSession.builder().appName(config.appName());
+    if (!launcherConf.contains("spark.master")) {
+      config.master().ifPresent(builder::master);
+    }
+    if (!onDatabricks) {
+      // Databricks ships Delta wired in; elsewhere the extension and catalog are static confs set here.
+      builder.config("spark.sql.extensions", withDelta(launcherConf.get("spark.sql.extensions", "")));
+      if (!launcherConf.contains("spark.sql.catalog.spark_catalog")) {
+        builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+      }
+    }
+    builder.config("spark.sql.session.timeZone", "UTC");
+    SparkSession spark = builder.getOrCreate();
+    useUtc(spark);
+    return spark;
+  }
+
+  /** Event time is UTC end to end, whatever the machine's zone; set again in case the session pre-existed. */
+  public static void useUtc(SparkSession spark) {
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+  }
+
+  /** Spark conf entries visible to the driver before any session exists (spark-submit --conf). */
+  public static Map<String, String> launcherConf() {
+    SparkConf conf = new SparkConf(true);
+    Map<String, String> entries = new java.util.HashMap<>();
+    for (scala.Tuple2<String, String> entry : conf.getAll()) {
+      entries.put(entry._1(), entry._2());
+    }
+    return entries;
+  }
+
+  /** The live session's conf, which on Databricks also holds the cluster's Spark settings. */
+  public static Map<String, String> sessionConf(SparkSession spark) {
+    return CollectionConverters.asJava(spark.conf().getAll());
+  }
+
+  static String withDelta(String extensions) {
+    if (extensions.contains(DELTA_EXTENSION)) {
+      return extensions;
+    }
+    return extensions.isBlank() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION;
+  }
+}

@@ -1,0 +1,36 @@
+package io.lakestream.app;
+
+import io.lakestream.config.ConfigKey;
+import io.lakestream.config.ConfigKeys;
+
+/** The text {@code --help} prints, with every configuration key from {@link ConfigKeys}. */
+final class Usage {
+
+  private Usage() {}
+
+  static String text() {
+    StringBuilder text =
+        new StringBuilder(
+            """
+            Usage: lakestream [--config <file.properties>] [--set key=value]... [--help]
+
+            Runs the lakestream streaming pipeline: JSON files in the landing folder -> Delta tables.
+
+              --config <file>    properties file (e.g. conf/local.properties); Spark conf
+                                 spark.lakestream.config may name it instead
+              --set key=value    override one key; repeatable
+              --help             print this text
+
+            Precedence: --set > Spark conf spark.lakestream.<key> > properties file > default.
+
+            Keys:
+            """);
+    for (ConfigKey key : ConfigKeys.ALL) {
+      text.append("  ").append(key.name());
+      key.defaultValue().ifPresent(value -> text.append(" (default: ").append(value).append(')'));
+      text.append("\n      allowed: ").append(key.allowed());
+      text.append("\n      ").append(key.description()).append('\n');
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,143 @@
+package io.lakestream.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every configuration key lakestream understands, declared once with its default and rule. */
+public final class ConfigKeys {
+
+  /** Spark conf entries with this prefix set lakestream keys: {@code --conf spark.lakestream.trigger=...}. */
+  public static final String SPARK_CONF_PREFIX = "spark.lakestream.";
+
+  /** Not a key: the Spark conf entry that names the properties file when no {@code --config} is given. */
+  public static final String SPARK_CONF_PROPERTIES_FILE = SPARK_CONF_PREFIX + "config";
+
+  public static final String DEFAULT_EVENT_SCHEMA =
+      "event_id STRING, user_id STRING, event_type STRING, event_time TIMESTAMP, page STRING, device STRING,"
+          + " amount DOUBLE";
+
+  public static final ConfigKey APP_NAME =
+      ConfigKey.withDefault("app.name", "lakestream", "a non-empty name", "Spark application name.");
+
+  public static final ConfigKey MASTER =
+      ConfigKey.optional(
+          "master",
+          "a Spark master URL, e.g. local[*]",
+          "Spark master for runs started outside spark-submit (local development). Ignored when"
+              + " spark-submit or Databricks has already set spark.master.");
+
+  public static final ConfigKey VOLUME_ROOT =
+      ConfigKey.optional(
+          "volume.root",
+          "a directory path or URI (local, hdfs://, s3a://, abfss://, /Volumes/...)",
+          "Root folder of the volume. Required in local catalog mode; in unity mode it defaults to"
+              + " /Volumes/<catalog.name>/<catalog.schema>/<catalog.volume>.");
+
+  public static final ConfigKey LANDING_DIR =
+      ConfigKey.optional(
+          "volume.landing", "a directory path or URI", "Where JSON files arrive. Default <volume.root>/landing.");
+
+  public static final ConfigKey ARCHIVE_DIR =
+      ConfigKey.optional(
+          "volume.archive",
+          "a directory path or URI outside volume.landing",
+          "Where ingested files are archived. Default <volume.root>/archive.");
+
+  public static final ConfigKey CHECKPOINTS_DIR =
+      ConfigKey.optional(
+          "volume.checkpoints",
+          "a directory path or URI outside volume.landing",
+          "Streaming checkpoints, one sub-folder per query. Default <volume.root>/checkpoints.");
+
+  public static final ConfigKey QUARANTINE_DIR =
+      ConfigKey.optional(
+          "volume.quarantine",
+          "a directory path or URI outside volume.landing",
+          "Quarantine working folder. Default <volume.root>/quarantine.");
+
+  public static final ConfigKey TABLES_DIR =
+      ConfigKey.optional(
+          "volume.tables",
+          "a directory path or URI outside volume.landing",
+          "Delta tables in local catalog mode, one folder per table. Default <volume.root>/tables.");
+
+  public static final ConfigKey CATALOG_MODE =
+      ConfigKey.withDefault(
+          "catalog.mode",
+          "local",
+          "local | unity",
+          "local: tables are Delta folders under volume.tables, registered in the session catalog."
+              + " unity: Unity Catalog (Databricks) managed tables, schema and volume created by name.");
+
+  public static final ConfigKey CATALOG_NAME =
+      ConfigKey.optional(
+          "catalog.name", "a catalog identifier", "Unity Catalog catalog. Required when catalog.mode=unity.");
+
+  public static final ConfigKey CATALOG_SCHEMA =
+      ConfigKey.withDefault(
+          "catalog.schema", "streaming_workspace", "an identifier", "Schema (database) holding the tables.");
+
+  public static final ConfigKey CATALOG_VOLUME =
+      ConfigKey.optional(
+          "catalog.volume", "an identifier", "Unity Catalog volume name. Required when catalog.mode=unity.");
+
+  public static final ConfigKey INGEST_SCHEMA =
+      ConfigKey.withDefault(
+          "ingest.schema",
+          DEFAULT_EVENT_SCHEMA,
+          "a Spark DDL column list, e.g. 'event_id STRING, event_time TIMESTAMP'",
+          "Explicit schema of the JSON events (no inference).");
+
+  public static final ConfigKey MAX_FILES_PER_TRIGGER =
+      ConfigKey.optional(
+          "ingest.max_files_per_trigger",
+          "a positive whole number",
+          "Most files read per micro-batch (Spark's maxFilesPerTrigger; Spark's default is 1000)."
+              + " Not together with ingest.max_bytes_per_trigger.");
+
+  public static final ConfigKey MAX_BYTES_PER_TRIGGER =
+      ConfigKey.optional(
+          "ingest.max_bytes_per_trigger",
+          "a size such as 512k, 128m, 1g",
+          "Soft limit of bytes read per micro-batch (Spark's maxBytesPerTrigger)."
+              + " Not together with ingest.max_files_per_trigger.");
+
+  public static final ConfigKey TRIGGER =
+      ConfigKey.withDefault(
+          "trigger",
+          "availableNow",
+          "availableNow | processingTime:<interval> (e.g. processingTime:10s) | once",
+          "availableNow drains the landing folder and exits; processingTime runs until stopped;"
+              + " once is deprecated by Spark and runs as availableNow.");
+
+  public static final List<ConfigKey> ALL =
+      List.of(
+          APP_NAME,
+          MASTER,
+          VOLUME_ROOT,
+          LANDING_DIR,
+          ARCHIVE_DIR,
+          CHECKPOINTS_DIR,
+          QUARANTINE_DIR,
+          TABLES_DIR,
+          CATALOG_MODE,
+          CATALOG_NAME,
+          CATALOG_SCHEMA,
+          CATALOG_VOLUME,
+          INGEST_SCHEMA,
+          MAX_FILES_PER_TRIGGER,
+          MAX_BYTES_PER_TRIGGER,
+          TRIGGER);
+
+  private static final Map<String, ConfigKey> BY_NAME =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+  private ConfigKeys() {}
+
+  public static Optional<ConfigKey> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+}

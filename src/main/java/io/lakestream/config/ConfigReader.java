@@ -1,0 +1,103 @@
+package io.lakestream.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Typed access to a {@link RawConfig} that records every problem instead of stopping at the first, so the
+ * user sees all bad keys in one {@link ConfigException}. A getter that hits a problem returns empty.
+ */
+final class ConfigReader {
+
+  private final RawConfig raw;
+  private final List<String> problems = new ArrayList<>();
+
+  ConfigReader(RawConfig raw) {
+    this.raw = raw;
+    problems.addAll(raw.problems());
+  }
+
+  Optional<String> optional(ConfigKey key) {
+    return raw.get(key).map(RawConfig.Value::text);
+  }
+
+  Optional<String> required(ConfigKey key, String when) {
+    Optional<String> value = optional(key);
+    if (value.isEmpty()) {
+      problem(
+          "missing required key '" + key.name() + "'" + when + ": " + key.description() + " Allowed: "
+              + key.allowed() + ". Set it in the properties file, with --set " + key.name()
+              + "=..., or with --conf " + key.sparkConfName() + "=....");
+    }
+    return value;
+  }
+
+  /** Parses a key with {@code parser}; an {@link IllegalArgumentException} becomes a problem naming the key. */
+  <T> Optional<T> parsed(ConfigKey key, Function<String, T> parser) {
+    Optional<RawConfig.Value> value = raw.get(key);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parser.apply(value.get().text()));
+    } catch (IllegalArgumentException e) {
+      invalid(key, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  OptionalInt positiveInt(ConfigKey key) {
+    Optional<Integer> number =
+        parsed(
+            key,
+            text -> {
+              try {
+                int parsed = Integer.parseInt(text);
+                if (parsed > 0) {
+                  return parsed;
+                }
+              } catch (NumberFormatException ignored) {
+                // reported below
+              }
+              throw new IllegalArgumentException("not a positive whole number");
+            });
+    return number.map(OptionalInt::of).orElse(OptionalInt.empty());
+  }
+
+  OptionalLong positiveSize(ConfigKey key) {
+    Optional<Long> size =
+        parsed(
+            key,
+            text -> {
+              long bytes = ByteSizes.parse(text);
+              if (bytes <= 0) {
+                throw new IllegalArgumentException("a size must be greater than zero");
+              }
+              return bytes;
+            });
+    return size.map(OptionalLong::of).orElse(OptionalLong.empty());
+  }
+
+  /** Records that a key's value is not allowed, naming the key, the value, its source and the rule. */
+  void invalid(ConfigKey key, String why) {
+    RawConfig.Value value = raw.get(key).orElse(new RawConfig.Value("", ConfigSource.DEFAULT));
+    problem(
+        key.name() + " = '" + value.text() + "' (from " + value.source().label() + ") is not allowed: " + why
+            + ". Allowed: " + key.allowed() + ".");
+  }
+
+  void problem(String message) {
+    problems.add(message);
+  }
+
+  /** Throws one {@link ConfigException} holding every problem recorded so far, if any. */
+  void throwIfProblems() {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.lakestream.config;
+
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.apache.spark.sql.types.StructType;
+
+/** How the JSON ingest reads the landing folder. At most one of the two rate limits is set. */
+public record IngestSettings(StructType eventSchema, OptionalInt maxFilesPerTrigger, OptionalLong maxBytesPerTrigger) {}

@@ -1,0 +1,76 @@
+package io.lakestream.sink;
+
+import io.lakestream.config.CatalogSettings;
+import io.lakestream.config.VolumeLayout;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates and registers the output Delta tables. In local mode a table is an external Delta folder
+ * {@code <volume.tables>/<name>}, readable by path by any Delta reader and by name in the session; in unity
+ * mode it is a managed table created by name.
+ */
+public final class DeltaTables {
+
+  private final SparkSession spark;
+  private final CatalogSettings catalog;
+  private final VolumeLayout volume;
+
+  public DeltaTables(SparkSession spark, CatalogSettings catalog, VolumeLayout volume) {
+    this.spark = spark;
+    this.catalog = catalog;
+    this.volume = volume;
+  }
+
+  /** The table's SQL identifier, e.g. {@code `streaming_workspace`.`bronze_events`}. */
+  public String identifier(String tableName) {
+    return catalog.tableIdentifier(tableName);
+  }
+
+  /** The SQL that creates the table if it does not exist. */
+  public String createStatement(TableDefinition table) {
+    StringBuilder sql =
+        new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+            .append(identifier(table.name()))
+            .append(" (")
+            .append(table.schema().toDDL())
+            .append(") USING DELTA");
+    if (!table.partitionColumns().isEmpty()) {
+      sql.append(" PARTITIONED BY (")
+          .append(table.partitionColumns().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
+          .append(")");
+    }
+    if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
+      sql.append(" LOCATION '").append(sqlString(volume.tableFolder(table.name()))).append("'");
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Creates the table if missing and, in local mode, checks the registered table lives where the volume
+   * says: writes go by name, so a stale registration elsewhere would send rows to the wrong folder.
+   */
+  public void ensure(TableDefinition table) {
+    spark.sql(createStatement(table));
+    if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
+      Row detail = spark.sql("DESCRIBE DETAIL " + identifier(table.name())).select("location").first();
+      Path registered = new Path(detail.getString(0));
+      Path expected = new Path(volume.tableFolder(table.name()));
+      if (!samePath(registered, expected)) {
+        throw new IllegalStateException(
+            "Table " + identifier(table.name()) + " is registered at " + registered + " but volume.tables puts it at "
+                + expected + ". Drop the old registration or point volume.tables at it.");
+      }
+    }
+  }
+
+  private static boolean samePath(Path a, Path b) {
+    return a.toUri().getPath().equals(b.toUri().getPath());
+  }
+
+  static String sqlString(String text) {
+    return text.replace("\\", "\\\\").replace("'", "\\'");
+  }
+}

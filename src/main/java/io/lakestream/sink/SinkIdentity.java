@@ -1,0 +1,48 @@
+package io.lakestream.sink;
+
+import io.lakestream.stage.HadoopFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The Delta {@code txnAppId} of one foreachBatch sink, kept inside the query's checkpoint folder.
+ *
+ * <p>Delta skips a write whose ({@code txnAppId}, {@code txnVersion}) it has already committed, which makes
+ * a replayed micro-batch a no-op. The id must live exactly as long as the checkpoint: a fixed id would make
+ * a query restarted from a deleted checkpoint (batch ids from 0 again) silently skip all its writes.
+ */
+public final class SinkIdentity {
+
+  static final String FILE_NAME = "lakestream-txn-app-id";
+
+  private SinkIdentity() {}
+
+  public static String loadOrCreate(HadoopFiles files, String checkpointFolder) {
+    Path file = new Path(checkpointFolder, FILE_NAME);
+    FileSystem fs = files.fileSystemOf(file);
+    try {
+      if (!fs.exists(file)) {
+        try (OutputStream out = fs.create(file, false)) {
+          out.write(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+        String id = in.readLine();
+        if (id == null || id.isBlank()) {
+          throw new IOException("the file is empty; delete it together with the checkpoint");
+        }
+        return id.trim();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read or create the sink id " + file, e);
+    }
+  }
+}

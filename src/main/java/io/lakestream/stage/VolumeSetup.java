@@ -1,0 +1,73 @@
+package io.lakestream.stage;
+
+import io.lakestream.config.CatalogSettings;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.VolumeLayout;
+import io.lakestream.sink.DeltaTables;
+import io.lakestream.sink.TableDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares the volume before any query starts: the schema (and, in unity mode, the volume) in the catalog,
+ * the folders (landing, archive, checkpoints, quarantine, tables) and the output tables. Idempotent:
+ * every step is "if not exists", so a second run changes nothing.
+ */
+public final class VolumeSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VolumeSetup.class);
+
+  private final SparkSession spark;
+  private final LakestreamConfig config;
+  private final List<TableDefinition> tables;
+
+  public VolumeSetup(SparkSession spark, LakestreamConfig config, List<TableDefinition> tables) {
+    this.spark = spark;
+    this.config = config;
+    this.tables = List.copyOf(tables);
+  }
+
+  /** The catalog statements, in order: schema, then (unity mode) the volume. */
+  public List<String> catalogStatements() {
+    CatalogSettings catalog = config.catalog();
+    List<String> statements = new ArrayList<>();
+    if (catalog.mode() == CatalogSettings.Mode.UNITY) {
+      statements.add("CREATE SCHEMA IF NOT EXISTS " + catalog.schemaIdentifier());
+      statements.add("CREATE VOLUME IF NOT EXISTS " + catalog.volumeIdentifier());
+    } else {
+      // The schema lives in the tables folder, so nothing is written to a stray ./spark-warehouse.
+      statements.add(
+          "CREATE SCHEMA IF NOT EXISTS " + catalog.schemaIdentifier() + " LOCATION '"
+              + config.volume().tables().replace("'", "\\'") + "'");
+    }
+    return statements;
+  }
+
+  /** The folders this stage creates. */
+  public List<String> folders() {
+    VolumeLayout volume = config.volume();
+    return List.of(volume.landing(), volume.archive(), volume.checkpoints(), volume.quarantine(), volume.tables());
+  }
+
+  public void run() {
+    HadoopFiles files = new HadoopFiles(spark);
+    if (config.catalog().mode() == CatalogSettings.Mode.LOCAL) {
+      folders().forEach(files::mkdirs);
+      catalogStatements().forEach(spark::sql);
+    } else {
+      // A Unity Catalog volume must exist before folders can be made inside it.
+      catalogStatements().forEach(spark::sql);
+      folders().forEach(files::mkdirs);
+    }
+    DeltaTables deltaTables = new DeltaTables(spark, config.catalog(), config.volume());
+    tables.forEach(deltaTables::ensure);
+    LOG.info(
+        "Volume ready at {}: schema {}, tables {}",
+        config.volume().root(),
+        config.catalog().schemaIdentifier(),
+        tables.stream().map(TableDefinition::name).toList());
+  }
+}

@@ -1,0 +1,93 @@
+package io.lakestream.trigger;
+
+import io.lakestream.config.Durations;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * The trigger every query of a run uses, parsed from the {@code trigger} key.
+ *
+ * <ul>
+ *   <li>{@code availableNow}: drain what is in the landing folder in rate-limited micro-batches, then stop.
+ *   <li>{@code processingTime:<interval>}: a micro-batch every interval until the app is stopped.
+ *   <li>{@code once}: accepted for the tutorial's sake; Spark deprecated it, so it runs as availableNow.
+ * </ul>
+ *
+ * {@code continuous:<interval>} is refused: Spark's continuous processing reads only Kafka and rate
+ * sources, never files.
+ */
+public sealed interface TriggerSpec {
+
+  /** The Spark trigger to hand to {@code DataStreamWriter.trigger}. */
+  Trigger toSparkTrigger();
+
+  /** True when queries stop by themselves once the input is drained. */
+  boolean stopsWhenDrained();
+
+  /** Drain everything available, then stop. {@code requestedAsOnce} remembers that the user wrote "once". */
+  record AvailableNow(boolean requestedAsOnce) implements TriggerSpec {
+    @Override
+    public Trigger toSparkTrigger() {
+      return Trigger.AvailableNow();
+    }
+
+    @Override
+    public boolean stopsWhenDrained() {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return requestedAsOnce ? "once (run as availableNow)" : "availableNow";
+    }
+  }
+
+  /** A micro-batch every {@code interval}, until stopped. */
+  record ProcessingTime(Duration interval) implements TriggerSpec {
+    @Override
+    public Trigger toSparkTrigger() {
+      return Trigger.ProcessingTime(interval.toMillis());
+    }
+
+    @Override
+    public boolean stopsWhenDrained() {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "processingTime:" + Durations.format(interval);
+    }
+  }
+
+  /**
+   * Parses a trigger setting.
+   *
+   * @throws IllegalArgumentException with a message saying what is allowed
+   */
+  static TriggerSpec parse(String text) {
+    String trimmed = text.trim();
+    String lower = trimmed.toLowerCase(Locale.ROOT);
+    if (lower.equals("availablenow")) {
+      return new AvailableNow(false);
+    }
+    if (lower.equals("once")) {
+      return new AvailableNow(true);
+    }
+    if (lower.startsWith("processingtime:")) {
+      Duration interval = Durations.parse(trimmed.substring("processingTime:".length()));
+      if (interval.isZero()) {
+        throw new IllegalArgumentException("the processingTime interval must be greater than zero");
+      }
+      return new ProcessingTime(interval);
+    }
+    if (lower.equals("continuous") || lower.startsWith("continuous:")) {
+      throw new IllegalArgumentException(
+          "continuous processing cannot read files: Spark's continuous trigger supports only the Kafka and"
+              + " rate sources and map-like queries, and lakestream reads files and aggregates."
+              + " Use availableNow, or processingTime:<interval> for low latency");
+    }
+    throw new IllegalArgumentException("unknown trigger");
+  }
+}

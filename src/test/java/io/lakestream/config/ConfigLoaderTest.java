@@ -1,0 +1,261 @@
+package io.lakestream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakestream.trigger.TriggerSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private LakestreamConfig load(Map<String, String> file, Map<String, String> sparkConf, Map<String, String> cli) {
+    return LakestreamConfig.from(RawConfig.resolve(file, sparkConf, cli));
+  }
+
+  private LakestreamConfig loadCli(Map<String, String> cli) {
+    return load(Map.of(), Map.of(), cli);
+  }
+
+  @Test
+  void commandLineBeatsSparkConfBeatsFileBeatsDefault() {
+    Map<String, String> file = Map.of("volume.root", "/data", "trigger", "processingTime:1s", "app.name", "from-file");
+    Map<String, String> spark =
+        Map.of("spark.lakestream.trigger", "processingTime:2s", "spark.lakestream.app.name", "from-spark");
+    Map<String, String> cli = Map.of("trigger", "processingTime:3s");
+
+    LakestreamConfig config = load(file, spark, cli);
+
+    assertThat(config.trigger()).isEqualTo(new TriggerSpec.ProcessingTime(Duration.ofSeconds(3)));
+    assertThat(config.appName()).isEqualTo("from-spark");
+    assertThat(load(file, Map.of(), Map.of()).appName()).isEqualTo("from-file");
+    assertThat(load(Map.of("volume.root", "/data"), Map.of(), Map.of()).appName()).isEqualTo("lakestream");
+    assertThat(load(Map.of("volume.root", "/data"), Map.of(), Map.of()).trigger())
+        .isEqualTo(new TriggerSpec.AvailableNow(false));
+  }
+
+  @Test
+  void defaultsPlaceEveryFolderUnderTheRoot() {
+    LakestreamConfig config = loadCli(Map.of("volume.root", "/data/lake"));
+
+    assertThat(config.volume())
+        .isEqualTo(
+            new VolumeLayout(
+                "/data/lake",
+                "/data/lake/landing",
+                "/data/lake/archive",
+                "/data/lake/checkpoints",
+                "/data/lake/quarantine",
+                "/data/lake/tables"));
+    assertThat(config.volume().checkpointFor("bronze_events")).isEqualTo("/data/lake/checkpoints/bronze_events");
+    assertThat(config.catalog().tableIdentifier("bronze_events")).isEqualTo("`streaming_workspace`.`bronze_events`");
+    assertThat(config.master()).isEmpty();
+    assertThat(config.ingest().maxFilesPerTrigger()).isEmpty();
+    assertThat(config.ingest().eventSchema().fieldNames())
+        .containsExactly("event_id", "user_id", "event_type", "event_time", "page", "device", "amount");
+  }
+
+  @Test
+  void relativeRootIsResolvedAgainstTheWorkingDirectory() {
+    LakestreamConfig config = loadCli(Map.of("volume.root", "./some/../lake"));
+
+    assertThat(config.volume().root()).isEqualTo(Path.of("lake").toAbsolutePath().toString());
+  }
+
+  @Test
+  void sparkConfEntriesWithoutThePrefixAreIgnored() {
+    LakestreamConfig config =
+        load(Map.of(), Map.of("spark.master", "local[4]", "spark.sql.shuffle.partitions", "3"), Map.of("volume.root", "/x"));
+
+    assertThat(config.master()).isEmpty();
+  }
+
+  @Test
+  void unknownKeyIsNamedWithItsSourceAndTheClosestKnownKey() {
+    assertThatThrownBy(() -> load(Map.of("volume.rot", "/x"), Map.of(), Map.of("volume.root", "/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'volume.rot' (from properties file). Did you mean 'volume.root'?")
+        .hasMessageContaining("Allowed keys: app.name, master, volume.root");
+    assertThatThrownBy(() -> load(Map.of(), Map.of("spark.lakestream.triger", "once"), Map.of("volume.root", "/x")))
+        .hasMessageContaining("unknown key 'triger' (from Spark conf). Did you mean 'trigger'?");
+  }
+
+  @Test
+  void missingRootNamesTheKeyAndHowToSetIt() {
+    assertThatThrownBy(() -> loadCli(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("missing required key 'volume.root' when catalog.mode=local")
+        .hasMessageContaining("--set volume.root=...")
+        .hasMessageContaining("--conf spark.lakestream.volume.root=...");
+  }
+
+  @Test
+  void malformedDurationNamesKeyValueSourceAndRule() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "processingTime:10 parsecs")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trigger = 'processingTime:10 parsecs' (from --set) is not allowed")
+        .hasMessageContaining("'10 parsecs' is not a duration; allowed: a whole number with a unit ms, s, m/min, h or d")
+        .hasMessageContaining("Allowed: availableNow | processingTime:<interval>");
+  }
+
+  @Test
+  void malformedSizeNamesKeyAndRule() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "12 parsecs")))
+        .hasMessageContaining("ingest.max_bytes_per_trigger = '12 parsecs' (from --set) is not allowed")
+        .hasMessageContaining("Allowed: a size such as 512k, 128m, 1g");
+    assertThat(loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "128m")).ingest().maxBytesPerTrigger())
+        .hasValue(128L << 20);
+  }
+
+  @Test
+  void maxFilesMustBeAPositiveNumber() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "0")))
+        .hasMessageContaining("ingest.max_files_per_trigger = '0' (from --set) is not allowed: not a positive whole number");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "many")))
+        .hasMessageContaining("ingest.max_files_per_trigger = 'many'");
+  }
+
+  @Test
+  void filesAndBytesLimitsAreExclusive() {
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root", "/x",
+                        "ingest.max_files_per_trigger", "5",
+                        "ingest.max_bytes_per_trigger", "1m")))
+        .hasMessageContaining("ingest.max_bytes_per_trigger = '1m' (from --set) is not allowed")
+        .hasMessageContaining("cannot limit by files and bytes at once");
+  }
+
+  @Test
+  void archiveInsideLandingIsRefused() {
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "volume.landing", "/x/in", "volume.archive", "/x/in/done/")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("volume.archive = '/x/in/done/' (from --set) is not allowed")
+        .hasMessageContaining("'/x/in/done' is inside volume.landing '/x/in', so the pipeline would ingest its own output");
+  }
+
+  @Test
+  void archiveInsideLandingIsRefusedWhenOneIsRelative() {
+    String landing = dir.resolve("in").toString();
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "volume.landing", landing, "volume.archive", relativeTo(landing) + "/a")))
+        .hasMessageContaining("volume.archive")
+        .hasMessageContaining("is inside volume.landing");
+  }
+
+  private static String relativeTo(String absolute) {
+    return Path.of("").toAbsolutePath().relativize(Path.of(absolute)).toString();
+  }
+
+  @Test
+  void folderHoldingTheLandingIsRefusedButASiblingWithACommonPrefixIsFine() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "volume.landing", "/x/tables/in")))
+        .hasMessageContaining("volume.tables = '' (from default) is not allowed: '/x/tables' contains volume.landing");
+    assertThat(loadCli(Map.of("volume.root", "/x", "volume.landing", "/x/in", "volume.archive", "/x/in-archive")).volume().archive())
+        .isEqualTo("/x/in-archive");
+  }
+
+  @Test
+  void continuousTriggerIsRefusedWithWhatToUseInstead() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "continuous:1s")))
+        .hasMessageContaining("trigger = 'continuous:1s' (from --set) is not allowed")
+        .hasMessageContaining("continuous processing cannot read files")
+        .hasMessageContaining("Use availableNow, or processingTime:<interval>");
+  }
+
+  @Test
+  void onceRunsAsAvailableNow() {
+    assertThat(loadCli(Map.of("volume.root", "/x", "trigger", "once")).trigger())
+        .isEqualTo(new TriggerSpec.AvailableNow(true));
+  }
+
+  @Test
+  void badSchemaIsRefused() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRNG,")))
+        .hasMessageContaining("ingest.schema = 'event_id STRNG,' (from --set) is not allowed: not a valid DDL column list");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, _source_file STRING")))
+        .hasMessageContaining("column '_source_file' is reserved");
+  }
+
+  @Test
+  void unityModeNeedsCatalogAndVolumeAndDerivesTheRoot() {
+    assertThatThrownBy(() -> loadCli(Map.of("catalog.mode", "unity")))
+        .hasMessageContaining("missing required key 'catalog.name' when catalog.mode=unity")
+        .hasMessageContaining("missing required key 'catalog.volume' when catalog.mode=unity");
+
+    LakestreamConfig config = loadCli(Map.of("catalog.mode", "unity", "catalog.name", "main", "catalog.volume", "raw"));
+
+    assertThat(config.volume().root()).isEqualTo("/Volumes/main/streaming_workspace/raw");
+    assertThat(config.volume().landing()).isEqualTo("/Volumes/main/streaming_workspace/raw/landing");
+    assertThat(config.catalog().tableIdentifier("bronze_events")).isEqualTo("`main`.`streaming_workspace`.`bronze_events`");
+    assertThat(config.catalog().volumeIdentifier()).isEqualTo("`main`.`streaming_workspace`.`raw`");
+  }
+
+  @Test
+  void unityOnlyKeysAreRefusedInLocalMode() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "catalog.name", "main")))
+        .hasMessageContaining("catalog.name = 'main' (from --set) is not allowed: only used when catalog.mode=unity");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    ConfigException error =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () -> loadCli(Map.of("trigger", "sometimes", "catalog.mode", "cloud", "ingest.max_files_per_trigger", "-1")));
+
+    assertThat(error.problems()).hasSize(4);
+    assertThat(error.getMessage())
+        .startsWith("Invalid lakestream configuration:")
+        .contains("catalog.mode = 'cloud' (from --set) is not allowed: unknown catalog mode. Allowed: local | unity.")
+        .contains("trigger = 'sometimes'")
+        .contains("ingest.max_files_per_trigger = '-1'")
+        .contains("missing required key 'volume.root'");
+  }
+
+  @Test
+  void loadsThePropertiesFileAndReportsAMissingOne() throws IOException {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "volume.root=/lake\ntrigger=processingTime:30s\n");
+
+    LakestreamConfig config = ConfigLoader.load(Optional.of(file.toString()), Map.of(), Map.of());
+
+    assertThat(config.trigger()).isEqualTo(new TriggerSpec.ProcessingTime(Duration.ofSeconds(30)));
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(dir.resolve("nope.properties").toString()), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("properties file '" + dir.resolve("nope.properties") + "' does not exist");
+  }
+
+  @Test
+  void sparkConfMayNameThePropertiesFile() throws IOException {
+    Path file = dir.resolve("cluster.properties");
+    Files.writeString(file, "volume.root=/lake\napp.name=from-cluster-file\n");
+
+    LakestreamConfig config =
+        ConfigLoader.load(Optional.empty(), Map.of("spark.lakestream.config", file.toString()), Map.of());
+
+    assertThat(config.appName()).isEqualTo("from-cluster-file");
+  }
+
+  @Test
+  void shippedPropertiesFilesAreValid() {
+    LakestreamConfig local = ConfigLoader.load(Optional.of("conf/local.properties"), Map.of(), Map.of());
+    LakestreamConfig databricks = ConfigLoader.load(Optional.of("conf/databricks.properties"), Map.of(), Map.of());
+
+    assertThat(local.master()).hasValue("local[*]");
+    assertThat(local.volume().root()).isEqualTo(Path.of("lakestream-data").toAbsolutePath().toString());
+    assertThat(databricks.catalog().mode()).isEqualTo(CatalogSettings.Mode.UNITY);
+    assertThat(databricks.volume().root()).isEqualTo("/Volumes/main/streaming_workspace/lakestream");
+  }
+}
