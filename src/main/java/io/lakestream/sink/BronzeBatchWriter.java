@@ -40,6 +40,6 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
         .option("txnAppId", txnAppId)
         .option("txnVersion", batchId)
         .saveAsTable(tableIdentifier);
-    LOG.info("Query {} batch {} appended to {}", queryName, batchId, tableIdentifier);
+    LOG.info("Query {} batch {} written to {} (a replayed batch is skipped by Delta)", queryName, batchId, tableIdentifier);
   }
 }

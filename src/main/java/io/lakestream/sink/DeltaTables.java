@@ -55,8 +55,13 @@ public final class DeltaTables {
   public void ensure(TableDefinition table) {
     spark.sql(createStatement(table));
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
-      Row detail = spark.sql("DESCRIBE DETAIL " + identifier(table.name())).select("location").first();
-      Path registered = new Path(detail.getString(0));
+      // DESCRIBE EXTENDED reads the catalog entry; DESCRIBE DETAIL would run a Spark job over the log.
+      Row location =
+          spark.sql("DESCRIBE TABLE EXTENDED " + identifier(table.name()))
+              .where("col_name = 'Location'")
+              .select("data_type")
+              .first();
+      Path registered = new Path(location.getString(0));
       Path expected = new Path(volume.tableFolder(table.name()));
       if (!samePath(registered, expected)) {
         throw new IllegalStateException(

@@ -1,0 +1,88 @@
+package io.lakestream.app;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.split;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.sink.BronzeTable;
+import io.lakestream.testing.ChildJvm;
+import io.lakestream.testing.SampleData;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster jar under {@code SparkSubmit --master local[2]}, on a classpath holding only what an
+ * open-source Spark ships (so Delta must come from the jar), configured the way a user would: a properties
+ * file plus {@code --conf spark.lakestream.*}. Its bronze table must equal an in-process run's.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class SparkSubmitIT {
+
+  private static final String[] SAMPLE_FILES = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
+
+  @TempDir Path dir;
+
+  @Test
+  void submittedJarGivesTheSameBronzeTableAsALocalRun() throws Exception {
+    Path submitted = dir.resolve("submitted");
+    SampleData.land(submitted.resolve("landing"), SAMPLE_FILES);
+    String sparkClasspath = Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
+    Path projectDir = Path.of(ChildJvm.property("lakestream.projectDir"));
+
+    ChildJvm.Result result =
+        ChildJvm.run(
+            sparkClasspath,
+            "org.apache.spark.deploy.SparkSubmit",
+            List.of(
+                "--master", "local[2]",
+                "--class", "io.lakestream.app.LakestreamApp",
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.sql.shuffle.partitions=2",
+                "--conf", "spark.lakestream.volume.root=" + submitted,
+                ChildJvm.property("lakestream.clusterJar"),
+                "--config", projectDir.resolve("conf/local.properties").toString()),
+            dir,
+            Duration.ofMinutes(4));
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("  bronze_events rows          300          300")
+        .contains("  rows quarantined              8            8")
+        .contains("  files processed               4            4");
+
+    SparkSession spark = TestSpark.session();
+    Path local = dir.resolve("local");
+    LakestreamConfig config = TestConfigs.local(local);
+    SampleData.land(local.resolve("landing"), SAMPLE_FILES);
+    new Pipeline(spark, config).run();
+
+    List<String> fromSubmit = comparable(spark.read().format("delta").load(submitted.resolve("tables/bronze_events").toString()));
+    List<String> fromLocal = comparable(spark.read().format("delta").load(local.resolve("tables/bronze_events").toString()));
+    assertThat(fromSubmit).hasSize(300).isEqualTo(fromLocal);
+  }
+
+  /** Every row without the columns that differ by run (ingestion time) and the landing folder's path. */
+  private static List<String> comparable(Dataset<Row> bronze) {
+    return bronze
+        .withColumn(BronzeTable.SOURCE_FILE, element_at(split(col(BronzeTable.SOURCE_FILE), "/"), -1))
+        .drop(BronzeTable.INGESTED_AT)
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
+  }
+}

@@ -1,0 +1,157 @@
+package io.lakestream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.spark.sql.functions.col;
+
+import io.lakestream.app.Pipeline;
+import io.lakestream.app.RunSummary;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.testing.SampleData;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JSON ingest into bronze_events over the committed sample files. Expected numbers were counted from the
+ * files themselves: 75 lines each; unparseable lines (not JSON, truncated, "amount":"abc", an impossible
+ * event_time) are 1 in events-00001, 4 in events-00002, 0 in events-00003 and 3 in events-00004.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BronzeIngestTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  private Dataset<Row> bronze(LakestreamConfig config) {
+    return spark.table(config.catalog().tableIdentifier(BronzeTable.NAME));
+  }
+
+  @Test
+  void ingestsEverySampleLineWithItsSourceFile() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root);
+    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
+
+    RunSummary summary = new Pipeline(spark, config).run();
+
+    Dataset<Row> bronze = bronze(config);
+    assertThat(bronze.count()).isEqualTo(300);
+    assertThat(bronze.filter(col("_corrupt_record").isNotNull()).count()).isEqualTo(8);
+    assertThat(bronze.filter(col("_source_file").isNull()).count()).isZero();
+    assertThat(summary.bronzeRows()).isEqualTo(300);
+    assertThat(summary.bronzeRowsThisRun()).isEqualTo(300);
+    assertThat(summary.unparsedRows()).isEqualTo(8);
+    assertThat(summary.files()).isEqualTo(4);
+
+    // Line 1 of events-00001.json; the file repeats it three more times and bronze keeps every copy.
+    List<Row> first =
+        bronze.filter(col("event_id").equalTo("e0000001"))
+            .select("user_id", "event_type", "event_time", "page", "device", "amount", "_source_file")
+            .collectAsList();
+    assertThat(first).hasSize(4).containsOnly(first.get(0));
+    Row row = first.get(0);
+    assertThat(row.getString(0)).isEqualTo("u002");
+    assertThat(row.getString(1)).isEqualTo("purchase");
+    assertThat(row.getTimestamp(2).toInstant()).isEqualTo(Instant.parse("2026-11-01T07:55:05Z"));
+    assertThat(row.getString(3)).isEqualTo("/search");
+    assertThat(row.getString(4)).isEqualTo("desktop");
+    assertThat(row.getDouble(5)).isEqualTo(14.04);
+    assertThat(row.getString(6)).startsWith("file:").endsWith("/landing/events-00001.json");
+
+    // A line that is not JSON keeps its raw text; its event columns are null.
+    Row garbage = bronze.filter(col("_corrupt_record").equalTo("not json at all #127")).first();
+    assertThat(garbage.<String>getAs("event_id")).isNull();
+    assertThat(garbage.<String>getAs("_source_file")).endsWith("/events-00002.json");
+
+    // A wrong type keeps the raw line too.
+    assertThat(
+            bronze.filter(col("_corrupt_record").contains("\"amount\":\"abc\"")).select("_source_file").as(
+                    org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .hasSize(2)
+        .allMatch(file -> file.endsWith("/events-00002.json") || file.endsWith("/events-00004.json"));
+
+    // Unparseable lines per file, as counted from the files.
+    assertThat(
+            bronze.filter(col("_corrupt_record").isNotNull())
+                .groupBy(org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.split(col("_source_file"), "/"), -1).as("file"))
+                .count()
+                .orderBy("file")
+                .collectAsList())
+        .extracting(r -> r.getString(0) + "=" + r.getLong(1))
+        .containsExactly("events-00001.json=1", "events-00002.json=4", "events-00004.json=3");
+  }
+
+  @Test
+  void restartIngestsOnlyNewFilesAndAnIdleRunAddsNothing() throws Exception {
+    // One file per micro-batch, so batch ids are predictable.
+    LakestreamConfig config = TestConfigs.local(root, Map.of("ingest.max_files_per_trigger", "1"));
+    Path landing = root.resolve("landing");
+    SampleData.land(landing, "events-00001.json", "events-00002.json");
+
+    new Pipeline(spark, config).run();
+    assertThat(bronze(config).count()).isEqualTo(150);
+
+    SampleData.land(landing, "events-00003.json", "events-00004.json");
+    RunSummary second = new Pipeline(spark, config).run();
+
+    Dataset<Row> bronze = bronze(config);
+    assertThat(bronze.count()).isEqualTo(300);
+    assertThat(second.bronzeRowsThisRun()).isEqualTo(150);
+    assertThat(second.filesThisRun()).isEqualTo(2);
+    assertThat(
+            bronze.groupBy(org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.split(col("_source_file"), "/"), -1), col("_batch_id"))
+                .count()
+                .orderBy("_batch_id")
+                .collectAsList())
+        .extracting(r -> r.getString(0) + "@" + r.getLong(1) + "=" + r.getLong(2))
+        .containsExactly("events-00001.json@0=75", "events-00002.json@1=75", "events-00003.json@2=75", "events-00004.json@3=75");
+    long version = tableVersion(config);
+
+    RunSummary idle = new Pipeline(spark, config).run();
+
+    assertThat(bronze(config).count()).isEqualTo(300);
+    assertThat(idle.bronzeRowsThisRun()).isZero();
+    assertThat(tableVersion(config)).isEqualTo(version);
+  }
+
+  @Test
+  void aReplayedBatchIsSkippedByDelta() {
+    LakestreamConfig config = TestConfigs.local(root);
+    new Pipeline(spark, config).setUp();
+    String table = config.catalog().tableIdentifier(BronzeTable.NAME);
+    BronzeBatchWriter writer = new BronzeBatchWriter("bronze_events", table, "test-app-id");
+    Dataset<Row> batch =
+        spark.sql(
+            "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"
+                + " TIMESTAMP'2026-11-01 09:00:00' AS event_time, '/home' AS page, 'mobile' AS device,"
+                + " CAST(NULL AS DOUBLE) AS amount, CAST(NULL AS STRING) AS _corrupt_record, 'f.json' AS _source_file");
+
+    writer.call(batch, 7L);
+    writer.call(batch, 7L);
+    writer.call(batch, 8L);
+
+    assertThat(bronze(config).select("_batch_id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList())
+        .containsExactlyInAnyOrder(7L, 8L);
+    Timestamp eventTime = bronze(config).select("event_time").first().getTimestamp(0);
+    assertThat(eventTime.toInstant()).isEqualTo(Instant.parse("2026-11-01T09:00:00Z"));
+  }
+
+  private long tableVersion(LakestreamConfig config) {
+    return spark.sql("DESCRIBE HISTORY " + config.catalog().tableIdentifier(BronzeTable.NAME) + " LIMIT 1")
+        .select("version")
+        .first()
+        .getLong(0);
+  }
+}

@@ -1,0 +1,99 @@
+package io.lakestream.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.app.Pipeline;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VolumeSetupTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  @Test
+  void createsFoldersSchemaAndTablesAndASecondRunChangesNothing() throws IOException {
+    LakestreamConfig config = TestConfigs.local(root);
+    Pipeline pipeline = new Pipeline(spark, config);
+
+    pipeline.setUp();
+    List<String> afterFirst = listing(root);
+    pipeline.setUp();
+    List<String> afterSecond = listing(root);
+
+    assertThat(afterSecond).isEqualTo(afterFirst);
+    assertThat(afterFirst)
+        .contains("landing/", "archive/", "checkpoints/", "quarantine/", "tables/", "tables/bronze_events/_delta_log/00000000000000000000.json")
+        .noneMatch(path -> path.startsWith("tables/bronze_events/_delta_log/00000000000000000001"));
+    String schema = config.catalog().schema();
+    assertThat(spark.catalog().databaseExists(schema)).isTrue();
+    assertThat(spark.catalog().tableExists(schema, "bronze_events")).isTrue();
+    assertThat(spark.table(config.catalog().tableIdentifier("bronze_events")).columns())
+        .containsExactly(
+            "event_id", "user_id", "event_type", "event_time", "page", "device", "amount",
+            "_corrupt_record", "_source_file", "_ingested_at", "_batch_id");
+    // Readable by path by any Delta reader, not only by name in this session.
+    assertThat(spark.read().format("delta").load(root.resolve("tables/bronze_events").toString()).count()).isZero();
+  }
+
+  @Test
+  void reRegistersExistingTablesInANewSessionCatalog() {
+    LakestreamConfig first = TestConfigs.local(root);
+    new Pipeline(spark, first).setUp();
+    spark.sql("INSERT INTO " + first.catalog().tableIdentifier("bronze_events") + " (event_id) VALUES ('kept')");
+
+    // Another schema name stands for a fresh session catalog pointing at the same folders.
+    LakestreamConfig second = TestConfigs.local(root);
+    new Pipeline(spark, second).setUp();
+
+    assertThat(spark.table(second.catalog().tableIdentifier("bronze_events")).collectAsList())
+        .extracting(row -> row.getString(0))
+        .containsExactly("kept");
+  }
+
+  @Test
+  void unityModeCreatesSchemaThenVolumeByName() {
+    LakestreamConfig config =
+        io.lakestream.config.ConfigLoader.load(
+            java.util.Optional.empty(),
+            Map.of(),
+            Map.of("catalog.mode", "unity", "catalog.name", "main", "catalog.volume", "raw"));
+
+    VolumeSetup setup = new VolumeSetup(spark, config, List.of());
+
+    assertThat(setup.catalogStatements())
+        .containsExactly(
+            "CREATE SCHEMA IF NOT EXISTS `main`.`streaming_workspace`",
+            "CREATE VOLUME IF NOT EXISTS `main`.`streaming_workspace`.`raw`");
+    assertThat(setup.folders())
+        .containsExactly(
+            "/Volumes/main/streaming_workspace/raw/landing",
+            "/Volumes/main/streaming_workspace/raw/archive",
+            "/Volumes/main/streaming_workspace/raw/checkpoints",
+            "/Volumes/main/streaming_workspace/raw/quarantine",
+            "/Volumes/main/streaming_workspace/raw/tables");
+  }
+
+  /** Every file and folder under {@code root}, relative, folders ending in "/", with file sizes. */
+  private static List<String> listing(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths
+          .filter(path -> !path.equals(root))
+          .filter(path -> !path.getFileName().toString().endsWith(".crc"))
+          .map(path -> root.relativize(path) + (Files.isDirectory(path) ? "/" : ""))
+          .sorted()
+          .toList();
+    }
+  }
+}
