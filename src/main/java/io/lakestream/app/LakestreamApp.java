@@ -75,7 +75,12 @@ public final class LakestreamApp {
       config =
           ConfigLoader.load(
               commandLine.propertiesFile(), SparkSessions.sessionConf(spark), commandLine.settings());
-      LOG.info("Configuration: {}", config);
+      LOG.info(
+          "Volume {}, catalog {} schema {}, trigger {}",
+          config.volume().root(),
+          config.catalog().mode(),
+          config.catalog().schemaIdentifier(),
+          config.trigger());
       RunSummary summary = new Pipeline(spark, config).run();
       out.print(summary.render());
     } finally {

@@ -6,6 +6,7 @@ import io.lakestream.sink.BronzeTable;
 import io.lakestream.sink.TableDefinition;
 import io.lakestream.stage.JsonIngest;
 import io.lakestream.stage.VolumeSetup;
+import io.lakestream.trigger.TriggerSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +50,7 @@ public final class Pipeline {
   public RunSummary run() throws TimeoutException {
     Instant startedAt = Instant.now();
     setUp();
-    if (config.trigger().toString().startsWith("once")) {
+    if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow && availableNow.requestedAsOnce()) {
       LOG.warn("trigger=once is deprecated by Spark; running as availableNow, which drains in rate-limited batches");
     }
     JsonIngest ingest = new JsonIngest(config.volume().landing(), config.ingest());

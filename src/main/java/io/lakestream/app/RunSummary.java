@@ -33,7 +33,7 @@ public record RunSummary(
   static RunSummary collect(SparkSession spark, LakestreamConfig config, Instant startedAt) {
     String bronze = new DeltaTables(spark, config.catalog(), config.volume()).identifier(BronzeTable.NAME);
     Column thisRun = col(BronzeTable.INGESTED_AT).geq(lit(Timestamp.from(startedAt)));
-    Column unparsed = col(BronzeTable.CORRUPT_RECORD).isNotNull();
+    Column unparsed = col(BronzeTable.PARSE_ERROR).isNotNull();
     Row totals =
         spark
             .table(bronze)
@@ -64,7 +64,7 @@ public record RunSummary(
     text.append(String.format(Locale.ROOT, format, "bronze_events rows", bronzeRowsThisRun, bronzeRows));
     text.append(String.format(Locale.ROOT, format, "rows quarantined", unparsedRowsThisRun, unparsedRows));
     text.append(String.format(Locale.ROOT, format, "files processed", filesThisRun, files));
-    text.append("  (quarantined = lines that did not parse, kept raw in bronze_events._corrupt_record)\n");
+    text.append("  (quarantined = lines that could not be typed; bronze_events keeps them with _parse_error and _raw_record)\n");
     return text.toString();
   }
 }

@@ -33,12 +33,16 @@ public final class SparkSessions {
     }
     builder.config("spark.sql.session.timeZone", "UTC");
     SparkSession spark = builder.getOrCreate();
-    useUtc(spark);
+    applyPipelineSettings(spark);
     return spark;
   }
 
-  /** Event time is UTC end to end, whatever the machine's zone; set again in case the session pre-existed. */
-  public static void useUtc(SparkSession spark) {
+  /**
+   * Session settings the pipeline's correctness depends on; set at run time, so they also apply to a
+   * session spark-submit or Databricks created.
+   */
+  public static void applyPipelineSettings(SparkSession spark) {
+    // Event time is UTC end to end, whatever the machine's zone.
     spark.conf().set("spark.sql.session.timeZone", "UTC");
   }
 

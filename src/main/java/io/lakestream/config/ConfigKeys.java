@@ -88,7 +88,7 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "ingest.schema",
           DEFAULT_EVENT_SCHEMA,
-          "a Spark DDL column list, e.g. 'event_id STRING, event_time TIMESTAMP'",
+          "a Spark DDL list of columns of atomic types, e.g. 'event_id STRING, event_time TIMESTAMP'",
           "Explicit schema of the JSON events (no inference).");
 
   public static final ConfigKey MAX_FILES_PER_TRIGGER =
@@ -104,6 +104,21 @@ public final class ConfigKeys {
           "a size such as 512k, 128m, 1g",
           "Soft limit of bytes read per micro-batch (Spark's maxBytesPerTrigger)."
               + " Not together with ingest.max_files_per_trigger.");
+
+  public static final ConfigKey MAX_RECORD_SIZE =
+      ConfigKey.withDefault(
+          "ingest.max_record_size",
+          "1m",
+          "a size such as 64k, 1m",
+          "Longest JSON line accepted; longer lines are not parsed and are reported as record_too_large.");
+
+  public static final ConfigKey RESCUE_UNKNOWN_FIELDS =
+      ConfigKey.withDefault(
+          "ingest.rescue_unknown_fields",
+          "true",
+          "true | false",
+          "Keep fields that are not in ingest.schema as a JSON object in _rescued_data (as Databricks Auto"
+              + " Loader does) instead of ignoring them.");
 
   public static final ConfigKey TRIGGER =
       ConfigKey.withDefault(
@@ -130,6 +145,8 @@ public final class ConfigKeys {
           INGEST_SCHEMA,
           MAX_FILES_PER_TRIGGER,
           MAX_BYTES_PER_TRIGGER,
+          MAX_RECORD_SIZE,
+          RESCUE_UNKNOWN_FIELDS,
           TRIGGER);
 
   private static final Map<String, ConfigKey> BY_NAME =

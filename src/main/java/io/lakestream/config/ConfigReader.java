@@ -68,6 +68,17 @@ final class ConfigReader {
     return number.map(OptionalInt::of).orElse(OptionalInt.empty());
   }
 
+  Optional<Boolean> bool(ConfigKey key) {
+    return parsed(
+        key,
+        text -> {
+          if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+          }
+          throw new IllegalArgumentException("not true or false");
+        });
+  }
+
   OptionalLong positiveSize(ConfigKey key) {
     Optional<Long> size =
         parsed(

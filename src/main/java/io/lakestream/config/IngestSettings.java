@@ -4,5 +4,14 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.spark.sql.types.StructType;
 
-/** How the JSON ingest reads the landing folder. At most one of the two rate limits is set. */
-public record IngestSettings(StructType eventSchema, OptionalInt maxFilesPerTrigger, OptionalLong maxBytesPerTrigger) {}
+/**
+ * How the JSON ingest reads the landing folder. At most one of the two rate limits is set. Lines longer
+ * than {@code maxRecordBytes} are not parsed; fields outside the schema are kept as JSON when
+ * {@code rescueUnknownFields}.
+ */
+public record IngestSettings(
+    StructType eventSchema,
+    OptionalInt maxFilesPerTrigger,
+    OptionalLong maxBytesPerTrigger,
+    long maxRecordBytes,
+    boolean rescueUnknownFields) {}

@@ -10,7 +10,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -25,9 +32,8 @@ public record LakestreamConfig(
     IngestSettings ingest,
     TriggerSpec trigger) {
 
-  /** Columns lakestream adds to every event; an event schema must not use these names. */
-  public static final List<String> RESERVED_COLUMNS =
-      List.of("_corrupt_record", "_source_file", "_ingested_at", "_batch_id", "_metadata");
+  /** lakestream's own columns start with this; event schema columns must not. */
+  public static final String RESERVED_PREFIX = "_";
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -145,13 +151,15 @@ public record LakestreamConfig(
     Optional<StructType> schema = reader.parsed(ConfigKeys.INGEST_SCHEMA, LakestreamConfig::parseEventSchema);
     OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
     OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
+    OptionalLong maxRecordBytes = reader.positiveSize(ConfigKeys.MAX_RECORD_SIZE);
+    boolean rescue = reader.bool(ConfigKeys.RESCUE_UNKNOWN_FIELDS).orElse(true);
     if (maxFiles.isPresent() && maxBytes.isPresent()) {
       reader.invalid(
           ConfigKeys.MAX_BYTES_PER_TRIGGER,
           "Spark's file source cannot limit by files and bytes at once; remove "
               + ConfigKeys.MAX_FILES_PER_TRIGGER.name() + " or this key");
     }
-    return new IngestSettings(schema.orElse(null), maxFiles, maxBytes);
+    return new IngestSettings(schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue);
   }
 
   static StructType parseEventSchema(String ddl) {
@@ -165,12 +173,26 @@ public record LakestreamConfig(
       throw new IllegalArgumentException("the schema has no columns");
     }
     for (StructField field : schema.fields()) {
-      if (RESERVED_COLUMNS.contains(field.name().toLowerCase(Locale.ROOT))) {
+      if (field.name().startsWith(RESERVED_PREFIX)) {
         throw new IllegalArgumentException(
-            "column '" + field.name() + "' is reserved for lakestream's own columns " + RESERVED_COLUMNS);
+            "column '" + field.name() + "' starts with '" + RESERVED_PREFIX + "', which is reserved for lakestream's own columns");
+      }
+      if (!isAtomic(field.dataType())) {
+        throw new IllegalArgumentException(
+            "column '" + field.name() + "' has type " + field.dataType().sql() + "; only atomic types are supported"
+                + " (STRING, numbers, BOOLEAN, DATE, TIMESTAMP, DECIMAL)");
       }
     }
     return schema;
+  }
+
+  private static boolean isAtomic(DataType type) {
+    return type instanceof StringType
+        || type instanceof NumericType
+        || type instanceof BooleanType
+        || type instanceof DateType
+        || type instanceof TimestampType
+        || type instanceof TimestampNTZType;
   }
 
   private static String firstLine(String message) {

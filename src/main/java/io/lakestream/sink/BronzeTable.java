@@ -5,14 +5,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code bronze_events}: every record read from the landing folder, as parsed with the event schema, plus
- * lineage columns. A record that does not parse keeps its raw text in {@code _corrupt_record} (its event
- * columns are null or partial), so nothing read is lost.
+ * {@code bronze_events}: every non-blank line read from the landing folder, typed with the event schema as
+ * far as it goes, with its raw text, the fields outside the contract, what (if anything) kept it from
+ * parsing, and lineage columns. Nothing read is lost; the silver stage decides what is valid.
  */
 public final class BronzeTable {
 
   public static final String NAME = "bronze_events";
-  public static final String CORRUPT_RECORD = "_corrupt_record";
+  public static final String RESCUED_DATA = "_rescued_data";
+  public static final String PARSE_ERROR = "_parse_error";
+  public static final String PARSE_ERROR_DETAIL = "_parse_error_detail";
+  public static final String RAW_RECORD = "_raw_record";
   public static final String SOURCE_FILE = "_source_file";
   public static final String INGESTED_AT = "_ingested_at";
   public static final String BATCH_ID = "_batch_id";
@@ -22,7 +25,10 @@ public final class BronzeTable {
   public static TableDefinition definition(StructType eventSchema) {
     StructType schema =
         eventSchema
-            .add(CORRUPT_RECORD, DataTypes.StringType)
+            .add(RESCUED_DATA, DataTypes.StringType)
+            .add(PARSE_ERROR, DataTypes.StringType)
+            .add(PARSE_ERROR_DETAIL, DataTypes.StringType)
+            .add(RAW_RECORD, DataTypes.StringType)
             .add(SOURCE_FILE, DataTypes.StringType)
             .add(INGESTED_AT, DataTypes.TimestampType)
             .add(BATCH_ID, DataTypes.LongType);

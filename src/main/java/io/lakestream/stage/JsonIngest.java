@@ -8,13 +8,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * The streaming read of the landing folder: JSON lines parsed once with the explicit event schema (no
- * inference), rate-limited per micro-batch, each row tagged with the file it came from. A line that does
- * not parse is kept whole in {@code _corrupt_record} (Spark's PERMISSIVE mode) rather than dropped.
+ * The streaming read of the landing folder: JSON-lines files, rate-limited per micro-batch, each line kept
+ * whole with the file it came from, then parsed once by {@link EventParser} with the explicit event schema
+ * (no inference). Reading lines rather than letting the JSON reader drop what it cannot type is what lets
+ * every bad line keep its raw text and every unknown field be rescued.
  */
 public final class JsonIngest {
 
@@ -26,24 +25,15 @@ public final class JsonIngest {
     this.settings = settings;
   }
 
-  /** The schema the JSON reader uses: the event schema plus the raw-text column for unparsed lines. */
-  public StructType readSchema() {
-    return settings.eventSchema().add(BronzeTable.CORRUPT_RECORD, DataTypes.StringType);
-  }
-
-  /** Event columns, {@code _corrupt_record} and {@code _source_file}, as a streaming Dataset. */
+  /** Event columns, parse diagnostics, {@code _raw_record} and {@code _source_file}, as a streaming Dataset. */
   public Dataset<Row> read(SparkSession spark) {
-    DataStreamReader reader =
-        spark
-            .readStream()
-            .format("json")
-            .schema(readSchema())
-            .option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", BronzeTable.CORRUPT_RECORD);
+    DataStreamReader reader = spark.readStream().format("text");
     settings.maxFilesPerTrigger().ifPresent(files -> reader.option("maxFilesPerTrigger", files));
     settings.maxBytesPerTrigger().ifPresent(bytes -> reader.option("maxBytesPerTrigger", bytes));
-    return reader
-        .load(landingFolder)
-        .select(col("*"), col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
+    Dataset<Row> lines =
+        reader
+            .load(landingFolder)
+            .select(col("value").as(BronzeTable.RAW_RECORD), col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
+    return new EventParser(settings.eventSchema(), settings.maxRecordBytes(), settings.rescueUnknownFields()).parse(lines);
   }
 }

@@ -185,7 +185,11 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRNG,")))
         .hasMessageContaining("ingest.schema = 'event_id STRNG,' (from --set) is not allowed: not a valid DDL column list");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, _source_file STRING")))
-        .hasMessageContaining("column '_source_file' is reserved");
+        .hasMessageContaining("column '_source_file' starts with '_', which is reserved for lakestream's own columns");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, tags ARRAY<STRING>")))
+        .hasMessageContaining("column 'tags' has type ARRAY<STRING>; only atomic types are supported");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.rescue_unknown_fields", "yes")))
+        .hasMessageContaining("ingest.rescue_unknown_fields = 'yes' (from --set) is not allowed: not true or false");
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.lakestream.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.split;
 
 import io.lakestream.app.Pipeline;
 import io.lakestream.app.RunSummary;
@@ -15,7 +17,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -47,7 +51,8 @@ class BronzeIngestTest {
 
     Dataset<Row> bronze = bronze(config);
     assertThat(bronze.count()).isEqualTo(300);
-    assertThat(bronze.filter(col("_corrupt_record").isNotNull()).count()).isEqualTo(8);
+    assertThat(bronze.filter(col("_parse_error").isNotNull()).count()).isEqualTo(8);
+    assertThat(bronze.filter(col("_raw_record").isNull()).count()).isZero();
     assertThat(bronze.filter(col("_source_file").isNull()).count()).isZero();
     assertThat(summary.bronzeRows()).isEqualTo(300);
     assertThat(summary.bronzeRowsThisRun()).isEqualTo(300);
@@ -70,27 +75,29 @@ class BronzeIngestTest {
     assertThat(row.getString(6)).startsWith("file:").endsWith("/landing/events-00001.json");
 
     // A line that is not JSON keeps its raw text; its event columns are null.
-    Row garbage = bronze.filter(col("_corrupt_record").equalTo("not json at all #127")).first();
+    Row garbage = bronze.filter(col("_raw_record").equalTo("not json at all #127")).first();
     assertThat(garbage.<String>getAs("event_id")).isNull();
+    assertThat(garbage.<String>getAs("_parse_error")).isEqualTo("malformed_json");
     assertThat(garbage.<String>getAs("_source_file")).endsWith("/events-00002.json");
 
-    // A wrong type keeps the raw line too.
+    // Unparseable lines per file and reason, as counted from the files.
     assertThat(
-            bronze.filter(col("_corrupt_record").contains("\"amount\":\"abc\"")).select("_source_file").as(
-                    org.apache.spark.sql.Encoders.STRING())
-                .collectAsList())
-        .hasSize(2)
-        .allMatch(file -> file.endsWith("/events-00002.json") || file.endsWith("/events-00004.json"));
-
-    // Unparseable lines per file, as counted from the files.
-    assertThat(
-            bronze.filter(col("_corrupt_record").isNotNull())
-                .groupBy(org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.split(col("_source_file"), "/"), -1).as("file"))
+            bronze.filter(col("_parse_error").isNotNull())
+                .groupBy(fileName(), col("_parse_error"))
                 .count()
-                .orderBy("file")
+                .orderBy("file", "_parse_error")
                 .collectAsList())
-        .extracting(r -> r.getString(0) + "=" + r.getLong(1))
-        .containsExactly("events-00001.json=1", "events-00002.json=4", "events-00004.json=3");
+        .extracting(r -> r.getString(0) + " " + r.getString(1) + "=" + r.getLong(2))
+        .containsExactly(
+            "events-00001.json type_mismatch=1",
+            "events-00002.json malformed_json=2",
+            "events-00002.json type_mismatch=2",
+            "events-00004.json malformed_json=2",
+            "events-00004.json type_mismatch=1");
+    assertThat(
+            bronze.filter(col("_parse_error_detail").equalTo("amount='abc' is not DOUBLE")).select("event_id").as(Encoders.STRING())
+                .collectAsList())
+        .containsExactlyInAnyOrder("e0000116", "e0000266");
   }
 
   @Test
@@ -111,7 +118,7 @@ class BronzeIngestTest {
     assertThat(second.bronzeRowsThisRun()).isEqualTo(150);
     assertThat(second.filesThisRun()).isEqualTo(2);
     assertThat(
-            bronze.groupBy(org.apache.spark.sql.functions.element_at(org.apache.spark.sql.functions.split(col("_source_file"), "/"), -1), col("_batch_id"))
+            bronze.groupBy(fileName(), col("_batch_id"))
                 .count()
                 .orderBy("_batch_id")
                 .collectAsList())
@@ -136,16 +143,22 @@ class BronzeIngestTest {
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"
                 + " TIMESTAMP'2026-11-01 09:00:00' AS event_time, '/home' AS page, 'mobile' AS device,"
-                + " CAST(NULL AS DOUBLE) AS amount, CAST(NULL AS STRING) AS _corrupt_record, 'f.json' AS _source_file");
+                + " CAST(NULL AS DOUBLE) AS amount, CAST(NULL AS STRING) AS _rescued_data,"
+                + " CAST(NULL AS STRING) AS _parse_error, CAST(NULL AS STRING) AS _parse_error_detail,"
+                + " '{}' AS _raw_record, 'f.json' AS _source_file");
 
     writer.call(batch, 7L);
     writer.call(batch, 7L);
     writer.call(batch, 8L);
 
-    assertThat(bronze(config).select("_batch_id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList())
+    assertThat(bronze(config).select("_batch_id").as(Encoders.LONG()).collectAsList())
         .containsExactlyInAnyOrder(7L, 8L);
     Timestamp eventTime = bronze(config).select("event_time").first().getTimestamp(0);
     assertThat(eventTime.toInstant()).isEqualTo(Instant.parse("2026-11-01T09:00:00Z"));
+  }
+
+  private static Column fileName() {
+    return element_at(split(col("_source_file"), "/"), -1).as("file");
   }
 
   private long tableVersion(LakestreamConfig config) {

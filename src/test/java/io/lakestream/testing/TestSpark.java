@@ -38,6 +38,7 @@ public final class TestSpark {
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.sql.warehouse.dir", warehouse)
               .getOrCreate();
+      SparkSessions.applyPipelineSettings(session);
     }
     return session;
   }

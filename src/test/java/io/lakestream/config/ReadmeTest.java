@@ -1,0 +1,22 @@
+package io.lakestream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The README's configuration table documents every key, so the docs cannot fall behind the code. */
+class ReadmeTest {
+
+  @Test
+  void everyKeyIsDocumentedWithItsDefault() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+
+    for (ConfigKey key : ConfigKeys.ALL) {
+      String row = "| `" + key.name() + "` | " + key.defaultValue().map(value -> "`" + value + "`").orElse("");
+      assertThat(readme).as("README row for %s", key.name()).contains(row);
+    }
+  }
+}
