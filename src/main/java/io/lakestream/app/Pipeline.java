@@ -1,45 +1,113 @@
 package io.lakestream.app;
 
+import io.lakestream.config.AggregationSettings.OutputModeChoice;
+import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.BronzeSink;
+import io.lakestream.config.LakestreamConfig.Layer;
+import io.lakestream.config.ConfigException;
+import io.lakestream.sink.AuditLog;
+import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.BronzeTable;
+import io.lakestream.sink.DeltaTables;
+import io.lakestream.sink.StreamStarter;
+import io.lakestream.sink.TableBatchWriter;
 import io.lakestream.sink.TableDefinition;
+import io.lakestream.sink.Tables;
+import io.lakestream.stage.AddEventDate;
+import io.lakestream.stage.Deduplicate;
+import io.lakestream.stage.EventCounts;
+import io.lakestream.stage.EventTypeTotals;
 import io.lakestream.stage.JsonIngest;
+import io.lakestream.stage.NormalizeIdentifiers;
+import io.lakestream.stage.Sessionize;
+import io.lakestream.stage.ValidEvents;
 import io.lakestream.stage.VolumeSetup;
 import io.lakestream.trigger.TriggerSpec;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the stages into streaming queries and runs them: volume setup, then JSON ingest to bronze. With a
- * draining trigger (availableNow) it returns when the input is drained; otherwise it runs until a query
- * stops or fails.
+ * Wires the stages into the medallion queries and runs them:
+ *
+ * <pre>
+ * landing --bronze_events--> bronze_events (+ quarantine_events)
+ *         --silver_events--> silver_events          valid, normalized, deduplicated
+ *         --gold_event_counts / gold_event_type_totals / gold_user_sessions--> gold tables
+ * </pre>
+ *
+ * With a draining trigger (availableNow) the layers run in order, each until drained, and {@link #run}
+ * returns; otherwise all queries run side by side until one stops or fails. Every query has its own
+ * checkpoint and its name in the Spark UI.
  */
 public final class Pipeline {
+
+  public static final String BRONZE_QUERY = BronzeTable.NAME;
+  public static final String SILVER_QUERY = Tables.SILVER_EVENTS;
+  public static final String EVENT_COUNTS_QUERY = Tables.GOLD_EVENT_COUNTS;
+  public static final String TYPE_TOTALS_QUERY = Tables.GOLD_EVENT_TYPE_TOTALS;
+  public static final String SESSIONS_QUERY = Tables.GOLD_USER_SESSIONS;
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
   private final SparkSession spark;
   private final LakestreamConfig config;
+  private final DeltaTables tables;
+  private final StreamStarter starter;
 
   public Pipeline(SparkSession spark, LakestreamConfig config) {
     this.spark = spark;
     this.config = config;
+    this.tables = new DeltaTables(spark, config.catalog(), config.volume());
+    this.starter = new StreamStarter(spark, config);
   }
 
   public List<TableDefinition> tables() {
-    return List.of(BronzeTable.definition(config.ingest().eventSchema()));
+    return List.of(
+        BronzeTable.definition(config.ingest().eventSchema()),
+        Tables.quarantine(),
+        Tables.audit(),
+        Tables.silver(config.ingest().eventSchema()),
+        Tables.eventCounts(),
+        Tables.eventTypeTotals(),
+        Tables.userSessions());
   }
 
-  /** Prepares the volume and tables; safe to call any number of times. */
+  /** Prepares the volume and tables and checks the expectations against the schema; safe to repeat. */
   public void setUp() {
+    SparkSessions.applyStateSettings(spark, config.state());
+    checkExpectations();
     new VolumeSetup(spark, config, tables()).run();
+  }
+
+  /** Resolves every expectation against the event schema now, so a typo fails before any query starts. */
+  private void checkExpectations() {
+    Dataset<Row> empty = spark.createDataFrame(List.of(), config.ingest().eventSchema());
+    List<String> problems = new ArrayList<>();
+    for (Expectation rule : config.quality().expectations()) {
+      try {
+        empty.select(functions.expr(rule.predicate()).cast("boolean")).schema();
+      } catch (Exception e) { // AnalysisException
+        problems.add(
+            "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase() + ": " + rule.predicate()
+                + "' cannot be evaluated on ingest.schema: " + e.getMessage().strip().lines().findFirst().orElse(""));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
   }
 
   /**
@@ -53,19 +121,146 @@ public final class Pipeline {
     if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow && availableNow.requestedAsOnce()) {
       LOG.warn("trigger=once is deprecated by Spark; running as availableNow, which drains in rate-limited batches");
     }
-    JsonIngest ingest = new JsonIngest(config.volume().landing(), config.ingest());
-    StreamingQuery bronze = new BronzeSink(spark, config).start(ingest.read(spark));
-    LOG.info("Started query {} (id {}) with trigger {}", bronze.name(), bronze.id(), config.trigger());
+    List<StreamingQuery> finished = new ArrayList<>();
+    Layer last = config.stopAfter();
+    if (config.trigger().stopsWhenDrained()) {
+      finished.addAll(awaitAll(List.of(startBronze())));
+      if (last != Layer.BRONZE) {
+        finished.addAll(awaitAll(List.of(startSilver())));
+      }
+      if (last == Layer.GOLD) {
+        finished.addAll(awaitAll(startGold()));
+      }
+    } else {
+      List<StreamingQuery> all = new ArrayList<>(List.of(startBronze()));
+      if (last != Layer.BRONZE) {
+        all.add(startSilver());
+      }
+      if (last == Layer.GOLD) {
+        all.addAll(startGold());
+      }
+      finished.addAll(awaitAny(all));
+    }
+    return RunSummary.collect(spark, config, startedAt, finished);
+  }
+
+  StreamingQuery startBronze() throws TimeoutException {
+    Dataset<Row> parsed = new JsonIngest(config.volume().landing(), config.ingest()).read(spark);
+    return starter.start(
+        BRONZE_QUERY,
+        parsed,
+        OutputMode.Append(),
+        txnAppId ->
+            new BronzeBatchWriter(
+                BRONZE_QUERY,
+                config.quality(),
+                config.ingest().eventSchema(),
+                tables.identifier(BronzeTable.NAME),
+                tables.identifier(Tables.QUARANTINE_EVENTS),
+                txnAppId,
+                audit(txnAppId)));
+  }
+
+  StreamingQuery startSilver() throws TimeoutException {
+    Dataset<Row> bronze = spark.readStream().format("delta").table(tables.identifier(BronzeTable.NAME));
+    Dataset<Row> cleaned = new AddEventDate().apply(new NormalizeIdentifiers().apply(new ValidEvents(config.ingest().eventSchema()).apply(bronze)));
+    Dataset<Row> deduplicated = new Deduplicate(config.aggregation().dedupHorizon()).apply(cleaned);
+    Dataset<Row> silver = deduplicated.select(columnsOf(Tables.silver(config.ingest().eventSchema())));
+    return startTableQuery(SILVER_QUERY, silver, OutputMode.Append(), TableBatchWriter.Mode.APPEND, List.of());
+  }
+
+  List<StreamingQuery> startGold() throws TimeoutException {
+    OutputModeChoice countsMode = config.aggregation().eventCountsMode();
+    OutputModeChoice totalsMode = config.aggregation().typeTotalsMode();
+    return List.of(
+        startTableQuery(
+            EVENT_COUNTS_QUERY,
+            new EventCounts(config.aggregation()).apply(silverStream()),
+            countsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Append(),
+            countsMode == OutputModeChoice.UPDATE ? TableBatchWriter.Mode.MERGE : TableBatchWriter.Mode.APPEND,
+            Tables.EVENT_COUNTS_KEY),
+        startTableQuery(
+            TYPE_TOTALS_QUERY,
+            new EventTypeTotals().apply(silverStream()),
+            totalsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Complete(),
+            totalsMode == OutputModeChoice.UPDATE ? TableBatchWriter.Mode.MERGE : TableBatchWriter.Mode.OVERWRITE,
+            Tables.EVENT_TYPE_TOTALS_KEY),
+        startTableQuery(
+            SESSIONS_QUERY,
+            new Sessionize(config.aggregation()).apply(silverStream()),
+            OutputMode.Append(),
+            TableBatchWriter.Mode.APPEND,
+            List.of()));
+  }
+
+  private Dataset<Row> silverStream() {
+    return spark.readStream().format("delta").table(tables.identifier(Tables.SILVER_EVENTS));
+  }
+
+  private StreamingQuery startTableQuery(
+      String queryName, Dataset<Row> stream, OutputMode outputMode, TableBatchWriter.Mode writeMode, List<String> mergeKeys)
+      throws TimeoutException {
+    StreamingQuery query =
+        starter.start(
+            queryName,
+            stream,
+            outputMode,
+            txnAppId ->
+                new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(txnAppId)));
+    LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
+    return query;
+  }
+
+  private AuditLog audit(String txnAppId) {
+    return new AuditLog(tables.identifier(Tables.AUDIT_BATCHES), txnAppId);
+  }
+
+  private static Column[] columnsOf(TableDefinition table) {
+    return Arrays.stream(table.schema().fieldNames()).map(functions::col).toArray(Column[]::new);
+  }
+
+  /** Waits for each query to finish; if one fails, stops the others and reports the failed one. */
+  private static List<StreamingQuery> awaitAll(List<StreamingQuery> queries) {
     try {
-      bronze.awaitTermination();
-    } catch (StreamingQueryException e) {
-      throw new QueryFailedException(bronze.name(), e);
+      for (StreamingQuery query : queries) {
+        try {
+          query.awaitTermination();
+        } catch (StreamingQueryException e) {
+          throw new QueryFailedException(query.name(), e);
+        }
+      }
+      return queries;
     } finally {
-      if (bronze.isActive()) {
-        bronze.stop();
+      stopAll(queries);
+    }
+  }
+
+  /** Waits until any query stops (a failure or a stop request), then stops the rest. */
+  private List<StreamingQuery> awaitAny(List<StreamingQuery> queries) {
+    try {
+      spark.streams().awaitAnyTermination();
+      for (StreamingQuery query : queries) {
+        if (query.exception().isDefined()) {
+          throw new QueryFailedException(query.name(), query.exception().get());
+        }
+      }
+      return queries;
+    } catch (StreamingQueryException e) {
+      throw new QueryFailedException(queries.stream().filter(q -> q.exception().isDefined()).map(StreamingQuery::name).findFirst().orElse("unknown"), e);
+    } finally {
+      stopAll(queries);
+    }
+  }
+
+  private static void stopAll(List<StreamingQuery> queries) {
+    for (StreamingQuery query : queries) {
+      if (query.isActive()) {
+        try {
+          query.stop();
+        } catch (TimeoutException e) {
+          LOG.warn("Query {} did not stop in time", query.name(), e);
+        }
       }
     }
-    LOG.info("Query {} finished", bronze.name());
-    return RunSummary.collect(spark, config, startedAt);
   }
 }

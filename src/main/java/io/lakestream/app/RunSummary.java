@@ -4,67 +4,138 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.SinkKind;
 import io.lakestream.sink.BronzeTable;
 import io.lakestream.sink.DeltaTables;
+import io.lakestream.sink.Tables;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import org.apache.spark.sql.Column;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
- * What a run left in the tables: rows per table, rows kept raw because they did not parse, files
- * processed, in total and by this run (rows whose {@code _ingested_at} is after the run started).
+ * What a run did and what the tables hold afterwards: rows per table (this run, from {@code audit_batches};
+ * in total), quarantined rows per reason, files processed, and the rows each stateful query dropped as
+ * older than its watermark (from the queries' progress).
  */
 public record RunSummary(
     Duration elapsed,
-    long bronzeRows,
-    long bronzeRowsThisRun,
-    long unparsedRows,
-    long unparsedRowsThisRun,
+    Map<String, Long> rowsThisRun,
+    Map<String, Long> rowsTotal,
+    Map<String, Long> quarantinedByReason,
     long files,
-    long filesThisRun) {
+    long filesThisRun,
+    Map<String, Long> lateRowsDropped) {
 
-  static RunSummary collect(SparkSession spark, LakestreamConfig config, Instant startedAt) {
-    String bronze = new DeltaTables(spark, config.catalog(), config.volume()).identifier(BronzeTable.NAME);
-    Column thisRun = col(BronzeTable.INGESTED_AT).geq(lit(Timestamp.from(startedAt)));
-    Column unparsed = col(BronzeTable.PARSE_ERROR).isNotNull();
-    Row totals =
-        spark
-            .table(bronze)
+  static final List<String> TABLES =
+      List.of(
+          BronzeTable.NAME,
+          Tables.QUARANTINE_EVENTS,
+          Tables.SILVER_EVENTS,
+          Tables.GOLD_EVENT_COUNTS,
+          Tables.GOLD_EVENT_TYPE_TOTALS,
+          Tables.GOLD_USER_SESSIONS);
+
+  static RunSummary collect(SparkSession spark, LakestreamConfig config, Instant startedAt, List<StreamingQuery> queries) {
+    DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
+    Timestamp since = Timestamp.from(startedAt);
+
+    Map<String, Long> thisRun = new LinkedHashMap<>();
+    for (Row row :
+        spark.table(tables.identifier(Tables.AUDIT_BATCHES))
+            .where(col("started_at").geq(lit(since)))
+            .groupBy("query")
+            .agg(sum("rows_written"), sum("rows_quarantined"))
+            .collectAsList()) {
+      thisRun.put(row.getString(0), row.getLong(1));
+      if (row.getString(0).equals(Pipeline.BRONZE_QUERY)) {
+        thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
+      }
+    }
+
+    Map<String, Long> totals = new LinkedHashMap<>();
+    for (String table : TABLES) {
+      if (config.sinkOf(table) == SinkKind.DELTA) {
+        totals.put(table, spark.table(tables.identifier(table)).count());
+      }
+    }
+
+    Map<String, Long> byReason = new TreeMap<>();
+    spark.table(tables.identifier(Tables.QUARANTINE_EVENTS)).groupBy("reason").count().collectAsList()
+        .forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
+
+    Row files =
+        spark.table(tables.identifier(BronzeTable.NAME))
             .agg(
-                count(lit(1)),
-                count(when(thisRun, lit(1))),
-                count(when(unparsed, lit(1))),
-                count(when(unparsed.and(thisRun), lit(1))),
                 count_distinct(col(BronzeTable.SOURCE_FILE)),
-                count_distinct(when(thisRun, col(BronzeTable.SOURCE_FILE))))
+                count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))))
             .first();
+
+    Map<String, Long> late = new LinkedHashMap<>();
+    for (StreamingQuery query : queries) {
+      long dropped = 0;
+      boolean stateful = false;
+      for (StreamingQueryProgress progress : query.recentProgress()) {
+        for (StateOperatorProgress operator : progress.stateOperators()) {
+          stateful = true;
+          dropped += operator.numRowsDroppedByWatermark();
+        }
+      }
+      if (stateful) {
+        late.put(query.name(), dropped);
+      }
+    }
     return new RunSummary(
-        Duration.between(startedAt, Instant.now()),
-        totals.getLong(0),
-        totals.getLong(1),
-        totals.getLong(2),
-        totals.getLong(3),
-        totals.getLong(4),
-        totals.getLong(5));
+        Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), late);
   }
 
   /** The lines printed at the end of a run. */
   public String render() {
-    String format = "  %-18s %12s %12s%n";
+    String format = "  %-24s %10s %10s%n";
     StringBuilder text = new StringBuilder();
     text.append(String.format(Locale.ROOT, "lakestream run finished in %.1f s%n", elapsed.toMillis() / 1000.0));
-    text.append(String.format(Locale.ROOT, format, "", "this run", "total"));
-    text.append(String.format(Locale.ROOT, format, "bronze_events rows", bronzeRowsThisRun, bronzeRows));
-    text.append(String.format(Locale.ROOT, format, "rows quarantined", unparsedRowsThisRun, unparsedRows));
+    text.append(String.format(Locale.ROOT, format, "table", "this run", "total"));
+    for (String table : TABLES) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              table,
+              String.valueOf(rowsThisRun.getOrDefault(table, 0L)),
+              rowsTotal.containsKey(table) ? String.valueOf(rowsTotal.get(table)) : "-"));
+    }
     text.append(String.format(Locale.ROOT, format, "files processed", filesThisRun, files));
-    text.append("  (quarantined = lines that could not be typed; bronze_events keeps them with _parse_error and _raw_record)\n");
+    if (!quarantinedByReason.isEmpty()) {
+      text.append("  quarantined by reason: ");
+      text.append(String.join(", ", quarantinedByReason.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      text.append('\n');
+    }
+    if (!lateRowsDropped.isEmpty()) {
+      text.append("  late rows dropped by the watermark this run: ");
+      text.append(String.join(", ", lateRowsDropped.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      text.append('\n');
+    }
     return text.toString();
+  }
+
+  public long total(String table) {
+    return rowsTotal.getOrDefault(table, 0L);
+  }
+
+  public long thisRun(String table) {
+    return rowsThisRun.getOrDefault(table, 0L);
   }
 }

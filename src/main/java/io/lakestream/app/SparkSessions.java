@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.StateSettings;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -32,7 +33,20 @@ public final class SparkSessions {
       }
     }
     builder.config("spark.sql.session.timeZone", "UTC");
+    // spark.* entries of the properties file; spark-submit --conf and cluster settings win over them.
+    config.sparkSettings().forEach(
+        (name, value) -> {
+          if (!launcherConf.contains(name)) {
+            builder.config(name, value);
+          }
+        });
     SparkSession spark = builder.getOrCreate();
+    config.sparkSettings().forEach(
+        (name, value) -> {
+          if (!launcherConf.contains(name) && spark.conf().isModifiable(name)) {
+            spark.conf().set(name, value);
+          }
+        });
     applyPipelineSettings(spark);
     return spark;
   }
@@ -44,6 +58,17 @@ public final class SparkSessions {
   public static void applyPipelineSettings(SparkSession spark) {
     // Event time is UTC end to end, whatever the machine's zone.
     spark.conf().set("spark.sql.session.timeZone", "UTC");
+    // The run summary reads late-row counts from each query's recent progress; keep all of a run's.
+    spark.conf().set("spark.sql.streaming.numRecentProgressUpdates", "10000");
+  }
+
+  /**
+   * State store and shuffle partitions for the stateful queries. Both are fixed in a query's checkpoint
+   * when it is created, so they must be set before the first start.
+   */
+  public static void applyStateSettings(SparkSession spark, StateSettings state) {
+    spark.conf().set("spark.sql.streaming.stateStore.providerClass", state.store().providerClass());
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
   }
 
   /** Spark conf entries visible to the driver before any session exists (spark-submit --conf). */

@@ -128,6 +128,105 @@ public final class ConfigKeys {
           "availableNow drains the landing folder and exits; processingTime runs until stopped;"
               + " once is deprecated by Spark and runs as availableNow.");
 
+  public static final ConfigKey REQUIRED_FIELDS =
+      ConfigKey.withDefault(
+          "quality.required_fields",
+          "event_id, user_id, event_type, event_time",
+          "a comma-separated list of ingest.schema columns; must include event_id, user_id and event_time",
+          "A record missing one of these (null or blank) is quarantined as missing_required_field.");
+
+  public static final ConfigKey MAX_FUTURE_SKEW =
+      ConfigKey.withDefault(
+          "quality.max_future_skew",
+          "10min",
+          Durations.ALLOWED,
+          "An event_time further than this ahead of the ingestion clock is quarantined as"
+              + " event_time_too_far_in_future, before any watermark sees it.");
+
+  public static final ConfigKey WATERMARK_DELAY =
+      ConfigKey.withDefault(
+          "watermark.delay",
+          "10min",
+          Durations.ALLOWED,
+          "How late an event may arrive: the watermark trails the latest event_time seen by this much. Older"
+              + " events are counted as late and not aggregated.");
+
+  public static final ConfigKey DEDUP_HORIZON =
+      ConfigKey.withDefault(
+          "dedup.horizon",
+          "24h",
+          Durations.ALLOWED,
+          "How long silver remembers an event_id: the watermark of the deduplication. A copy arriving within it"
+              + " is dropped as a duplicate; an event older than it is dropped as late and counted.");
+
+  public static final ConfigKey WINDOW_SIZE =
+      ConfigKey.withDefault("windows.size", "5min", Durations.ALLOWED, "Length of the gold_event_counts windows.");
+
+  public static final ConfigKey WINDOW_SLIDE =
+      ConfigKey.optional(
+          "windows.slide",
+          Durations.ALLOWED + ", at most windows.size",
+          "Slide of the gold_event_counts windows; unset for tumbling windows.");
+
+  public static final ConfigKey SESSION_GAP =
+      ConfigKey.withDefault(
+          "sessions.gap", "30min", Durations.ALLOWED, "Inactivity that closes a user's session in gold_user_sessions.");
+
+  public static final ConfigKey EVENT_COUNTS_OUTPUT_MODE =
+      ConfigKey.withDefault(
+          "gold.event_counts.output_mode",
+          "append",
+          "append | update",
+          "append: each window written once, final, after the watermark passes its end. update: changed windows"
+              + " upserted (MERGE) every batch.");
+
+  public static final ConfigKey TYPE_TOTALS_OUTPUT_MODE =
+      ConfigKey.withDefault(
+          "gold.type_totals.output_mode",
+          "complete",
+          "complete | update",
+          "complete: gold_event_type_totals replaced every batch. update: changed totals upserted (MERGE).");
+
+  public static final ConfigKey SILVER_SINK = sink("silver_events");
+  public static final ConfigKey EVENT_COUNTS_SINK = sink("gold_event_counts");
+  public static final ConfigKey TYPE_TOTALS_SINK = sink("gold_event_type_totals");
+  public static final ConfigKey SESSIONS_SINK = sink("gold_user_sessions");
+
+  public static final ConfigKey STATE_STORE =
+      ConfigKey.withDefault(
+          "state.store",
+          "rocksdb",
+          "rocksdb | hdfs",
+          "State store of the stateful queries: RocksDB (off-heap, scales) or Spark's in-memory HDFS-backed one.");
+
+  public static final ConfigKey STATE_PARTITIONS =
+      ConfigKey.withDefault(
+          "state.partitions",
+          "4",
+          "a positive whole number",
+          "Shuffle partitions (spark.sql.shuffle.partitions) of the stateful queries. Fixed in a query's"
+              + " checkpoint when it is created; later changes do not apply to it.");
+
+  public static final ConfigKey STOP_AFTER =
+      ConfigKey.withDefault(
+          "pipeline.stop_after",
+          "gold",
+          "bronze | silver | gold",
+          "The last layer this run feeds: bronze runs ingest alone, silver adds the cleansed layer, gold runs"
+              + " everything.");
+
+  /** Expectations are a family of keys: {@code quality.expect.<name> = <warn|drop|fail>: <SQL predicate>}. */
+  public static final String EXPECTATION_PREFIX = "quality.expect.";
+
+  private static ConfigKey sink(String query) {
+    return ConfigKey.withDefault(
+        "sink." + query,
+        "delta",
+        "delta | console | memory",
+        "Where query " + query + " writes: its Delta table, the console (debugging) or an in-memory table named"
+            + " " + query + " (tests, interactive queries).");
+  }
+
   public static final List<ConfigKey> ALL =
       List.of(
           APP_NAME,
@@ -147,7 +246,23 @@ public final class ConfigKeys {
           MAX_BYTES_PER_TRIGGER,
           MAX_RECORD_SIZE,
           RESCUE_UNKNOWN_FIELDS,
-          TRIGGER);
+          TRIGGER,
+          REQUIRED_FIELDS,
+          MAX_FUTURE_SKEW,
+          WATERMARK_DELAY,
+          DEDUP_HORIZON,
+          WINDOW_SIZE,
+          WINDOW_SLIDE,
+          SESSION_GAP,
+          EVENT_COUNTS_OUTPUT_MODE,
+          TYPE_TOTALS_OUTPUT_MODE,
+          SILVER_SINK,
+          EVENT_COUNTS_SINK,
+          TYPE_TOTALS_SINK,
+          SESSIONS_SINK,
+          STATE_STORE,
+          STATE_PARTITIONS,
+          STOP_AFTER);
 
   private static final Map<String, ConfigKey> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

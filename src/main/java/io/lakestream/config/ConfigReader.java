@@ -93,12 +93,34 @@ final class ConfigReader {
     return size.map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
+  Optional<java.time.Duration> duration(ConfigKey key) {
+    return parsed(key, Durations::parse);
+  }
+
+  /** One of an enum's constants, named case-insensitively. */
+  <E extends Enum<E>> Optional<E> choice(ConfigKey key, Class<E> type) {
+    return parsed(
+        key,
+        text -> {
+          for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(text)) {
+              return constant;
+            }
+          }
+          throw new IllegalArgumentException("unknown value");
+        });
+  }
+
   /** Records that a key's value is not allowed, naming the key, the value, its source and the rule. */
   void invalid(ConfigKey key, String why) {
     RawConfig.Value value = raw.get(key).orElse(new RawConfig.Value("", ConfigSource.DEFAULT));
+    invalid(key.name(), value, why, key.allowed());
+  }
+
+  void invalid(String name, RawConfig.Value value, String why, String allowed) {
     problem(
-        key.name() + " = '" + value.text() + "' (from " + value.source().label() + ") is not allowed: " + why
-            + ". Allowed: " + key.allowed() + ".");
+        name + " = '" + value.text() + "' (from " + value.source().label() + ") is not allowed: " + why
+            + ". Allowed: " + allowed + ".");
   }
 
   void problem(String message) {

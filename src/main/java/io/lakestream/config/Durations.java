@@ -46,6 +46,21 @@ public final class Durations {
     }
   }
 
+  /** The same duration in Spark's interval syntax (watermark delays, window sizes), e.g. "30 minutes". */
+  public static String sparkInterval(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 3_600_000 == 0 && millis > 0) {
+      return millis / 3_600_000 + " hours";
+    }
+    if (millis % 60_000 == 0 && millis > 0) {
+      return millis / 60_000 + " minutes";
+    }
+    if (millis % 1000 == 0) {
+      return millis / 1000 + " seconds";
+    }
+    return millis + " milliseconds";
+  }
+
   /** The shortest exact form, e.g. 90s, 30min, 2h; what Spark's interval strings accept too. */
   public static String format(Duration duration) {
     long millis = duration.toMillis();

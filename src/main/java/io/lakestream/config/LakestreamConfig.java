@@ -1,7 +1,10 @@
 package io.lakestream.config;
 
+import io.lakestream.config.AggregationSettings.OutputModeChoice;
 import io.lakestream.trigger.TriggerSpec;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
@@ -30,10 +34,41 @@ public record LakestreamConfig(
     VolumeLayout volume,
     CatalogSettings catalog,
     IngestSettings ingest,
-    TriggerSpec trigger) {
+    TriggerSpec trigger,
+    QualitySettings quality,
+    AggregationSettings aggregation,
+    Map<String, SinkKind> sinks,
+    StateSettings state,
+    Layer stopAfter,
+    Map<String, String> sparkSettings) {
+
+  /** The medallion layers, in the order a draining run feeds them. */
+  public enum Layer {
+    BRONZE,
+    SILVER,
+    GOLD
+  }
+
+  public LakestreamConfig {
+    sinks = Map.copyOf(sinks);
+    sparkSettings = Map.copyOf(sparkSettings);
+  }
+
+  /** Where the named query writes; Delta unless configured otherwise. */
+  public SinkKind sinkOf(String queryName) {
+    return sinks.getOrDefault(queryName, SinkKind.DELTA);
+  }
 
   /** lakestream's own columns start with this; event schema columns must not. */
   public static final String RESERVED_PREFIX = "_";
+
+  /** Columns the pipeline itself keys and times events by. */
+  public static final String EVENT_ID = "event_id";
+
+  public static final String USER_ID = "user_id";
+  public static final String EVENT_TIME = "event_time";
+  public static final String EVENT_TYPE = "event_type";
+  static final List<String> PIPELINE_FIELDS = List.of(EVENT_ID, USER_ID, EVENT_TYPE, EVENT_TIME);
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -47,9 +82,128 @@ public record LakestreamConfig(
     VolumeLayout volume = readVolume(reader, catalog);
     IngestSettings ingest = readIngest(reader);
     Optional<TriggerSpec> trigger = reader.parsed(ConfigKeys.TRIGGER, TriggerSpec::parse);
+    QualitySettings quality = readQuality(reader, raw, ingest.eventSchema());
+    AggregationSettings aggregation = readAggregation(reader);
+    Map<String, SinkKind> sinks = new LinkedHashMap<>();
+    for (ConfigKey key :
+        List.of(ConfigKeys.SILVER_SINK, ConfigKeys.EVENT_COUNTS_SINK, ConfigKeys.TYPE_TOTALS_SINK, ConfigKeys.SESSIONS_SINK)) {
+      reader.choice(key, SinkKind.class).ifPresent(kind -> sinks.put(key.name().substring("sink.".length()), kind));
+    }
+    StateSettings state =
+        new StateSettings(
+            reader.choice(ConfigKeys.STATE_STORE, StateSettings.Store.class).orElse(StateSettings.Store.ROCKSDB),
+            reader.positiveInt(ConfigKeys.STATE_PARTITIONS).orElse(4));
+
+    Layer stopAfter = reader.choice(ConfigKeys.STOP_AFTER, Layer.class).orElse(Layer.GOLD);
 
     reader.throwIfProblems();
-    return new LakestreamConfig(appName, master, volume, catalog, ingest, trigger.orElseThrow());
+    return new LakestreamConfig(
+        appName,
+        master,
+        volume,
+        catalog,
+        ingest,
+        trigger.orElseThrow(),
+        quality,
+        aggregation,
+        sinks,
+        state,
+        stopAfter,
+        raw.sparkSettings());
+  }
+
+  private static QualitySettings readQuality(ConfigReader reader, RawConfig raw, StructType eventSchema) {
+    List<String> required =
+        reader
+            .optional(ConfigKeys.REQUIRED_FIELDS)
+            .map(text -> Arrays.stream(text.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList())
+            .orElse(List.of());
+    if (eventSchema != null) {
+      List<String> columns = List.of(eventSchema.fieldNames());
+      List<String> unknown = required.stream().filter(name -> !columns.contains(name)).toList();
+      List<String> missing =
+          PIPELINE_FIELDS.stream().filter(name -> !required.contains(name)).toList();
+      if (!unknown.isEmpty()) {
+        reader.invalid(ConfigKeys.REQUIRED_FIELDS, "not columns of ingest.schema: " + unknown);
+      } else if (!missing.isEmpty()) {
+        reader.invalid(ConfigKeys.REQUIRED_FIELDS, "the pipeline keys and times events by " + missing);
+      }
+      PIPELINE_FIELDS.stream()
+          .filter(name -> !columns.contains(name))
+          .forEach(name -> reader.invalid(ConfigKeys.INGEST_SCHEMA, "the pipeline needs a column '" + name + "'"));
+      if (columns.contains(EVENT_TIME) && !(eventSchema.apply(EVENT_TIME).dataType() instanceof TimestampType)) {
+        reader.invalid(ConfigKeys.INGEST_SCHEMA, "event_time must be a TIMESTAMP");
+      }
+    }
+    Duration skew = reader.duration(ConfigKeys.MAX_FUTURE_SKEW).orElse(Duration.ofMinutes(10));
+
+    List<Expectation> expectations = new ArrayList<>();
+    raw.expectations()
+        .forEach(
+            (name, value) -> {
+              String key = ConfigKeys.EXPECTATION_PREFIX + name;
+              String allowed = "<warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0";
+              int colon = value.text().indexOf(':');
+              Optional<Expectation.Action> action =
+                  colon < 0
+                      ? Optional.empty()
+                      : Arrays.stream(Expectation.Action.values())
+                          .filter(a -> a.name().equalsIgnoreCase(value.text().substring(0, colon).trim()))
+                          .findFirst();
+              if (!IDENTIFIER.matcher(name).matches()) {
+                reader.invalid(key, value, "the rule name must be an identifier (letters, digits and _)", allowed);
+              } else if (action.isEmpty()) {
+                reader.invalid(key, value, "it does not start with an action warn, drop or fail", allowed);
+              } else {
+                String predicate = value.text().substring(colon + 1).trim();
+                try {
+                  CatalystSqlParser$.MODULE$.parseExpression(predicate);
+                  expectations.add(new Expectation(name, action.get(), predicate));
+                } catch (Exception e) { // ParseException is checked in Scala's eyes only
+                  reader.invalid(key, value, "the predicate is not valid SQL (" + firstLine(e.getMessage()) + ")", allowed);
+                }
+              }
+            });
+    return new QualitySettings(required, skew, expectations);
+  }
+
+  private static AggregationSettings readAggregation(ConfigReader reader) {
+    Duration delay = reader.duration(ConfigKeys.WATERMARK_DELAY).orElse(Duration.ofMinutes(10));
+    Duration horizon = positive(reader, ConfigKeys.DEDUP_HORIZON).orElse(Duration.ofHours(24));
+    Duration size = positive(reader, ConfigKeys.WINDOW_SIZE).orElse(Duration.ofMinutes(5));
+    Optional<Duration> slide = positive(reader, ConfigKeys.WINDOW_SLIDE);
+    if (slide.isPresent() && slide.get().compareTo(size) > 0) {
+      reader.invalid(ConfigKeys.WINDOW_SLIDE, "a slide longer than windows.size (" + Durations.format(size) + ") would skip events");
+    }
+    Duration gap = positive(reader, ConfigKeys.SESSION_GAP).orElse(Duration.ofMinutes(30));
+    OutputModeChoice counts =
+        reader.choice(ConfigKeys.EVENT_COUNTS_OUTPUT_MODE, OutputModeChoice.class).orElse(OutputModeChoice.APPEND);
+    if (counts == OutputModeChoice.COMPLETE) {
+      reader.invalid(
+          ConfigKeys.EVENT_COUNTS_OUTPUT_MODE,
+          "complete mode keeps every window in state forever and rewrites them all each batch");
+    }
+    OutputModeChoice totals =
+        reader.choice(ConfigKeys.TYPE_TOTALS_OUTPUT_MODE, OutputModeChoice.class).orElse(OutputModeChoice.COMPLETE);
+    if (totals == OutputModeChoice.APPEND) {
+      reader.invalid(
+          ConfigKeys.TYPE_TOTALS_OUTPUT_MODE,
+          "append mode needs a watermarked aggregation so that a row can be final; gold_event_type_totals"
+              + " totals over all time, so no row is ever final");
+    }
+    return new AggregationSettings(delay, horizon, size, slide, gap, counts, totals);
+  }
+
+  private static Optional<Duration> positive(ConfigReader reader, ConfigKey key) {
+    return reader.parsed(
+        key,
+        text -> {
+          Duration duration = Durations.parse(text);
+          if (duration.isZero()) {
+            throw new IllegalArgumentException("must be greater than zero");
+          }
+          return duration;
+        });
   }
 
   private static CatalogSettings readCatalog(ConfigReader reader) {

@@ -17,10 +17,12 @@ public final class RawConfig {
   public record Value(String text, ConfigSource source) {}
 
   private final Map<String, Value> values;
+  private final Map<String, String> sparkSettings;
   private final List<String> problems;
 
-  private RawConfig(Map<String, Value> values, List<String> problems) {
+  private RawConfig(Map<String, Value> values, Map<String, String> sparkSettings, List<String> problems) {
     this.values = Map.copyOf(values);
+    this.sparkSettings = Map.copyOf(sparkSettings);
     this.problems = List.copyOf(problems);
   }
 
@@ -37,7 +39,19 @@ public final class RawConfig {
     for (ConfigKey key : ConfigKeys.ALL) {
       key.defaultValue().ifPresent(text -> values.put(key.name(), new Value(text, ConfigSource.DEFAULT)));
     }
-    putAll(values, problems, propertiesFile, ConfigSource.PROPERTIES_FILE);
+    // Spark settings may sit in the properties file too, e.g. spark.sql.shuffle.partitions=4.
+    Map<String, String> sparkSettings = new HashMap<>();
+    Map<String, String> lakestreamEntries = new HashMap<>();
+    propertiesFile.forEach(
+        (name, text) -> {
+          String trimmed = name.trim();
+          if (trimmed.startsWith("spark.") && !trimmed.startsWith(ConfigKeys.SPARK_CONF_PREFIX)) {
+            sparkSettings.put(trimmed, text.trim());
+          } else {
+            lakestreamEntries.put(trimmed, text);
+          }
+        });
+    putAll(values, problems, lakestreamEntries, ConfigSource.PROPERTIES_FILE);
     Map<String, String> fromSpark = new HashMap<>();
     sparkConf.forEach(
         (name, text) -> {
@@ -48,7 +62,7 @@ public final class RawConfig {
         });
     putAll(values, problems, fromSpark, ConfigSource.SPARK_CONF);
     putAll(values, problems, commandLine, ConfigSource.COMMAND_LINE);
-    return new RawConfig(values, problems);
+    return new RawConfig(values, sparkSettings, problems);
   }
 
   private static void putAll(
@@ -58,7 +72,10 @@ public final class RawConfig {
         .forEach(
             entry -> {
               String name = entry.getKey().trim();
-              if (ConfigKeys.byName(name).isEmpty()) {
+              if (name.startsWith(ConfigKeys.EXPECTATION_PREFIX)
+                  && name.length() > ConfigKeys.EXPECTATION_PREFIX.length()) {
+                values.put(name, new Value(entry.getValue().trim(), source));
+              } else if (ConfigKeys.byName(name).isEmpty()) {
                 problems.add(unknownKey(name, source));
               } else {
                 values.put(name, new Value(entry.getValue().trim(), source));
@@ -74,7 +91,8 @@ public final class RawConfig {
             .orElseThrow();
     String hint = editDistance(closest, name) <= 3 ? " Did you mean '" + closest + "'?" : "";
     return "unknown key '" + name + "' (from " + source.label() + ")." + hint + " Allowed keys: "
-        + String.join(", ", ConfigKeys.ALL.stream().map(ConfigKey::name).toList()) + ".";
+        + String.join(", ", ConfigKeys.ALL.stream().map(ConfigKey::name).toList()) + ", and "
+        + ConfigKeys.EXPECTATION_PREFIX + "<name>.";
   }
 
   private static int editDistance(String a, String b) {
@@ -100,6 +118,23 @@ public final class RawConfig {
   public Optional<Value> get(ConfigKey key) {
     Value value = values.get(key.name());
     return value == null || value.text().isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  /** The {@code quality.expect.<name>} entries, by name, in name order. */
+  public java.util.SortedMap<String, Value> expectations() {
+    java.util.SortedMap<String, Value> expectations = new java.util.TreeMap<>();
+    values.forEach(
+        (name, value) -> {
+          if (name.startsWith(ConfigKeys.EXPECTATION_PREFIX)) {
+            expectations.put(name.substring(ConfigKeys.EXPECTATION_PREFIX.length()), value);
+          }
+        });
+    return expectations;
+  }
+
+  /** The {@code spark.*} entries of the properties file (not {@code spark.lakestream.*}). */
+  public Map<String, String> sparkSettings() {
+    return sparkSettings;
   }
 
   public List<String> problems() {

@@ -1,18 +1,39 @@
 package io.lakestream.sink;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
+import io.lakestream.config.Expectation;
+import io.lakestream.config.QualitySettings;
+import io.lakestream.stage.QualityRules;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends one micro-batch to {@code bronze_events}, stamped with {@code _ingested_at} and {@code _batch_id}.
- * Idempotent: the write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a
- * crash between the Delta commit and the checkpoint commit is skipped by Delta instead of duplicated.
+ * One ingested micro-batch feeds three tables: every record to {@code bronze_events}, rejected ones to
+ * {@code quarantine_events} and one row to {@code audit_batches}.
+ *
+ * <p>The batch is classified by {@link QualityRules}, stamped, and persisted, so the JSON is read and
+ * parsed once although it is written twice. One aggregation counts records per reason and expectation
+ * violations; a {@code fail} expectation stops the query there, before anything of the batch is written.
+ * Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
+ * instance between the bronze and the quarantine commit) only writes what is missing.
  */
 public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -20,26 +41,146 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private static final Logger LOG = LoggerFactory.getLogger(BronzeBatchWriter.class);
 
   private final String queryName;
-  private final String tableIdentifier;
+  private final QualitySettings quality;
+  private final StructType eventSchema;
+  private final String bronzeTable;
+  private final String quarantineTable;
   private final String txnAppId;
+  private final AuditLog audit;
 
-  public BronzeBatchWriter(String queryName, String tableIdentifier, String txnAppId) {
+  public BronzeBatchWriter(
+      String queryName,
+      QualitySettings quality,
+      StructType eventSchema,
+      String bronzeTable,
+      String quarantineTable,
+      String txnAppId,
+      AuditLog audit) {
     this.queryName = queryName;
-    this.tableIdentifier = tableIdentifier;
+    this.quality = quality;
+    this.eventSchema = eventSchema;
+    this.bronzeTable = bronzeTable;
+    this.quarantineTable = quarantineTable;
     this.txnAppId = txnAppId;
+    this.audit = audit;
   }
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
-    batch
-        .withColumn(BronzeTable.INGESTED_AT, current_timestamp())
-        .withColumn(BronzeTable.BATCH_ID, lit(batchId))
-        .write()
+    Instant startedAt = Instant.now();
+    Dataset<Row> classified =
+        new QualityRules(quality, eventSchema)
+            .classify(batch)
+            .withColumn(BronzeTable.INGESTED_AT, current_timestamp())
+            .withColumn(BronzeTable.BATCH_ID, lit(batchId))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      BatchCounts counts = countBatch(classified);
+      failOnViolations(classified, counts, batchId);
+      write(classified.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
+      if (counts.quarantined() > 0) {
+        write(quarantineRows(classified), quarantineTable, batchId);
+      }
+      audit.append(
+          batch.sparkSession(),
+          new AuditLog.Entry(queryName, batchId, counts.rows(), counts.rows(), counts.quarantined(), counts.warned(), startedAt));
+      counts.violations().forEach(
+          (rule, violations) -> {
+            if (violations > 0) {
+              LOG.warn("Query {} batch {}: expectation '{}' not met by {} records (kept)", queryName, batchId, rule, violations);
+            }
+          });
+      LOG.info(
+          "Query {} batch {}: {} records to {}, {} quarantined {}",
+          queryName, batchId, counts.rows(), bronzeTable, counts.quarantined(), counts.byReason());
+    } finally {
+      classified.unpersist();
+    }
+  }
+
+  /** What one batch held: records, per quarantine reason, and per warn/fail expectation violated. */
+  record BatchCounts(long rows, Map<String, Long> byReason, Map<String, Long> violations, long warned) {
+    long quarantined() {
+      return byReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private BatchCounts countBatch(Dataset<Row> classified) {
+    List<Expectation> counted = new ArrayList<>(quality.expectations(Expectation.Action.WARN));
+    counted.addAll(quality.expectations(Expectation.Action.FAIL));
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(count(lit(1)));
+    Column anyWarn = lit(false);
+    for (Expectation rule : counted) {
+      Column violates = col(QualityRules.VIOLATES_PREFIX + rule.name());
+      aggregates.add(sum(when(violates, 1).otherwise(0)));
+      if (rule.action() == Expectation.Action.WARN) {
+        anyWarn = anyWarn.or(violates);
+      }
+    }
+    aggregates.add(sum(when(anyWarn, 1).otherwise(0)));
+    List<Row> groups =
+        classified
+            .groupBy(col(BronzeTable.QUARANTINE_REASON))
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+            .collectAsList();
+    long rows = 0;
+    long warned = 0;
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    Map<String, Long> violations = new LinkedHashMap<>();
+    counted.forEach(rule -> violations.put(rule.name(), 0L));
+    for (Row group : groups) {
+      long groupRows = group.getLong(1);
+      rows += groupRows;
+      if (!group.isNullAt(0)) {
+        byReason.merge(group.getString(0), groupRows, Long::sum);
+      }
+      for (int i = 0; i < counted.size(); i++) {
+        violations.merge(counted.get(i).name(), group.getLong(2 + i), Long::sum);
+      }
+      warned += group.getLong(2 + counted.size());
+    }
+    return new BatchCounts(rows, byReason, violations, warned);
+  }
+
+  private void failOnViolations(Dataset<Row> classified, BatchCounts counts, long batchId) {
+    for (Expectation rule : quality.expectations(Expectation.Action.FAIL)) {
+      long violations = counts.violations().get(rule.name());
+      if (violations > 0) {
+        Row example =
+            classified.where(col(QualityRules.VIOLATES_PREFIX + rule.name())).select(BronzeTable.RAW_RECORD, BronzeTable.SOURCE_FILE).first();
+        throw new ExpectationFailedException(
+            "Expectation '" + rule.name() + "' (fail: " + rule.predicate() + ") is not met by " + violations
+                + " records of batch " + batchId + ", e.g. " + example.getString(0) + " in " + example.getString(1)
+                + ". Nothing of this batch was written; fix the data or the rule (quality.expect." + rule.name()
+                + "), then restart.");
+      }
+    }
+  }
+
+  private Dataset<Row> quarantineRows(Dataset<Row> classified) {
+    return classified
+        .where(col(BronzeTable.QUARANTINE_REASON).isNotNull())
+        .select(
+            col(BronzeTable.QUARANTINE_REASON).as("reason"),
+            col(BronzeTable.QUARANTINE_DETAIL).as("detail"),
+            col("event_id").cast("string").as("event_id"),
+            col(BronzeTable.RAW_RECORD).as("raw_record"),
+            col(BronzeTable.SOURCE_FILE).as("source_file"),
+            col(BronzeTable.INGESTED_AT).as("ingested_at"),
+            col(BronzeTable.BATCH_ID).as("batch_id"));
+  }
+
+  private void write(Dataset<Row> rows, String table, long batchId) {
+    rows.write()
         .format("delta")
         .mode("append")
         .option("txnAppId", txnAppId)
         .option("txnVersion", batchId)
-        .saveAsTable(tableIdentifier);
-    LOG.info("Query {} batch {} written to {} (a replayed batch is skipped by Delta)", queryName, batchId, tableIdentifier);
+        .saveAsTable(table);
+  }
+
+  private static Column[] columns(StructType schema) {
+    return Arrays.stream(schema.fieldNames()).map(name -> col(name)).toArray(Column[]::new);
   }
 }

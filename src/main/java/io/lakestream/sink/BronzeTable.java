@@ -13,8 +13,8 @@ public final class BronzeTable {
 
   public static final String NAME = "bronze_events";
   public static final String RESCUED_DATA = "_rescued_data";
-  public static final String PARSE_ERROR = "_parse_error";
-  public static final String PARSE_ERROR_DETAIL = "_parse_error_detail";
+  public static final String QUARANTINE_REASON = "_quarantine_reason";
+  public static final String QUARANTINE_DETAIL = "_quarantine_detail";
   public static final String RAW_RECORD = "_raw_record";
   public static final String SOURCE_FILE = "_source_file";
   public static final String INGESTED_AT = "_ingested_at";
@@ -26,8 +26,8 @@ public final class BronzeTable {
     StructType schema =
         eventSchema
             .add(RESCUED_DATA, DataTypes.StringType)
-            .add(PARSE_ERROR, DataTypes.StringType)
-            .add(PARSE_ERROR_DETAIL, DataTypes.StringType)
+            .add(QUARANTINE_REASON, DataTypes.StringType)
+            .add(QUARANTINE_DETAIL, DataTypes.StringType)
             .add(RAW_RECORD, DataTypes.StringType)
             .add(SOURCE_FILE, DataTypes.StringType)
             .add(INGESTED_AT, DataTypes.TimestampType)

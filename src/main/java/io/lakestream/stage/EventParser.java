@@ -34,13 +34,13 @@ import org.apache.spark.sql.types.StructType;
  * <p>Each line is parsed once into a {@code MAP<STRING, STRING>} of its top-level fields (a value that is
  * itself JSON keeps its JSON text). Contract fields are then typed with {@code try_cast}; fields outside the
  * contract go to {@code _rescued_data} as a JSON object, as Databricks Auto Loader does. Outcomes, in
- * {@code _parse_error}:
+ * {@code _quarantine_reason}:
  *
  * <ul>
  *   <li>{@code record_too_large}: the line is longer than the limit; it is not parsed at all;
  *   <li>{@code malformed_json}: the line is not a JSON object;
  *   <li>{@code type_mismatch}: a contract field is present but does not convert to its type (e.g.
- *       {@code "amount":"abc"}); {@code _parse_error_detail} names every such field.
+ *       {@code "amount":"abc"}); {@code _quarantine_detail} names every such field.
  * </ul>
  *
  * Blank lines hold no record and are skipped.
@@ -65,7 +65,7 @@ public final class EventParser {
 
   /**
    * @param lines rows with the raw line in {@code _raw_record}; every other column is passed through
-   * @return the event columns, {@code _rescued_data}, {@code _parse_error}, {@code _parse_error_detail},
+   * @return the event columns, {@code _rescued_data}, {@code _quarantine_reason}, {@code _quarantine_detail},
    *     then the input's columns
    */
   public Dataset<Row> parse(Dataset<Row> lines) {
@@ -97,12 +97,12 @@ public final class EventParser {
         when(tooLarge, lit(RECORD_TOO_LARGE))
             .when(fields.isNull(), lit(MALFORMED_JSON))
             .when(mismatchDetail.isNotNull(), lit(TYPE_MISMATCH))
-            .as(BronzeTable.PARSE_ERROR));
+            .as(BronzeTable.QUARANTINE_REASON));
     output.add(
         when(tooLarge, concat(lit("record of "), octet_length(raw), lit(" bytes exceeds the limit of " + maxRecordBytes)))
             .when(fields.isNull(), lit("not a JSON object"))
             .otherwise(mismatchDetail)
-            .as(BronzeTable.PARSE_ERROR_DETAIL));
+            .as(BronzeTable.QUARANTINE_DETAIL));
     for (String passThrough : lines.columns()) {
       output.add(col(passThrough));
     }

@@ -59,9 +59,10 @@ class SparkSubmitIT {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output())
-        .contains("  bronze_events rows          300          300")
-        .contains("  rows quarantined              8            8")
-        .contains("  files processed               4            4");
+        .contains("  bronze_events                   300        300")
+        .contains("  quarantine_events                10         10")
+        .contains("  silver_events                   270        270")
+        .contains("  files processed                   4          4");
 
     SparkSession spark = TestSpark.session();
     Path local = dir.resolve("local");

@@ -44,19 +44,19 @@ class BronzeIngestTest {
 
   @Test
   void ingestsEverySampleLineWithItsSourceFile() throws Exception {
-    LakestreamConfig config = TestConfigs.local(root);
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
     SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
 
     RunSummary summary = new Pipeline(spark, config).run();
 
     Dataset<Row> bronze = bronze(config);
     assertThat(bronze.count()).isEqualTo(300);
-    assertThat(bronze.filter(col("_parse_error").isNotNull()).count()).isEqualTo(8);
+    assertThat(bronze.filter(col("_quarantine_reason").isNotNull()).count()).isEqualTo(10);
     assertThat(bronze.filter(col("_raw_record").isNull()).count()).isZero();
     assertThat(bronze.filter(col("_source_file").isNull()).count()).isZero();
-    assertThat(summary.bronzeRows()).isEqualTo(300);
-    assertThat(summary.bronzeRowsThisRun()).isEqualTo(300);
-    assertThat(summary.unparsedRows()).isEqualTo(8);
+    assertThat(summary.total("bronze_events")).isEqualTo(300);
+    assertThat(summary.thisRun("bronze_events")).isEqualTo(300);
+    assertThat(summary.total("quarantine_events")).isEqualTo(10);
     assertThat(summary.files()).isEqualTo(4);
 
     // Line 1 of events-00001.json; the file repeats it three more times and bronze keeps every copy.
@@ -77,15 +77,15 @@ class BronzeIngestTest {
     // A line that is not JSON keeps its raw text; its event columns are null.
     Row garbage = bronze.filter(col("_raw_record").equalTo("not json at all #127")).first();
     assertThat(garbage.<String>getAs("event_id")).isNull();
-    assertThat(garbage.<String>getAs("_parse_error")).isEqualTo("malformed_json");
+    assertThat(garbage.<String>getAs("_quarantine_reason")).isEqualTo("malformed_json");
     assertThat(garbage.<String>getAs("_source_file")).endsWith("/events-00002.json");
 
     // Unparseable lines per file and reason, as counted from the files.
     assertThat(
-            bronze.filter(col("_parse_error").isNotNull())
-                .groupBy(fileName(), col("_parse_error"))
+            bronze.filter(col("_quarantine_reason").isNotNull())
+                .groupBy(fileName(), col("_quarantine_reason"))
                 .count()
-                .orderBy("file", "_parse_error")
+                .orderBy("file", "_quarantine_reason")
                 .collectAsList())
         .extracting(r -> r.getString(0) + " " + r.getString(1) + "=" + r.getLong(2))
         .containsExactly(
@@ -93,9 +93,10 @@ class BronzeIngestTest {
             "events-00002.json malformed_json=2",
             "events-00002.json type_mismatch=2",
             "events-00004.json malformed_json=2",
+            "events-00004.json missing_required_field=2",
             "events-00004.json type_mismatch=1");
     assertThat(
-            bronze.filter(col("_parse_error_detail").equalTo("amount='abc' is not DOUBLE")).select("event_id").as(Encoders.STRING())
+            bronze.filter(col("_quarantine_detail").equalTo("amount='abc' is not DOUBLE")).select("event_id").as(Encoders.STRING())
                 .collectAsList())
         .containsExactlyInAnyOrder("e0000116", "e0000266");
   }
@@ -103,7 +104,8 @@ class BronzeIngestTest {
   @Test
   void restartIngestsOnlyNewFilesAndAnIdleRunAddsNothing() throws Exception {
     // One file per micro-batch, so batch ids are predictable.
-    LakestreamConfig config = TestConfigs.local(root, Map.of("ingest.max_files_per_trigger", "1"));
+    LakestreamConfig config =
+        TestConfigs.local(root, Map.of("ingest.max_files_per_trigger", "1", "pipeline.stop_after", "bronze"));
     Path landing = root.resolve("landing");
     SampleData.land(landing, "events-00001.json", "events-00002.json");
 
@@ -115,7 +117,7 @@ class BronzeIngestTest {
 
     Dataset<Row> bronze = bronze(config);
     assertThat(bronze.count()).isEqualTo(300);
-    assertThat(second.bronzeRowsThisRun()).isEqualTo(150);
+    assertThat(second.thisRun("bronze_events")).isEqualTo(150);
     assertThat(second.filesThisRun()).isEqualTo(2);
     assertThat(
             bronze.groupBy(fileName(), col("_batch_id"))
@@ -129,7 +131,7 @@ class BronzeIngestTest {
     RunSummary idle = new Pipeline(spark, config).run();
 
     assertThat(bronze(config).count()).isEqualTo(300);
-    assertThat(idle.bronzeRowsThisRun()).isZero();
+    assertThat(idle.thisRun("bronze_events")).isZero();
     assertThat(tableVersion(config)).isEqualTo(version);
   }
 
@@ -138,13 +140,21 @@ class BronzeIngestTest {
     LakestreamConfig config = TestConfigs.local(root);
     new Pipeline(spark, config).setUp();
     String table = config.catalog().tableIdentifier(BronzeTable.NAME);
-    BronzeBatchWriter writer = new BronzeBatchWriter("bronze_events", table, "test-app-id");
+    BronzeBatchWriter writer =
+        new BronzeBatchWriter(
+            "bronze_events",
+            config.quality(),
+            config.ingest().eventSchema(),
+            table,
+            config.catalog().tableIdentifier("quarantine_events"),
+            "test-app-id",
+            new AuditLog(config.catalog().tableIdentifier("audit_batches"), "test-app-id"));
     Dataset<Row> batch =
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"
                 + " TIMESTAMP'2026-11-01 09:00:00' AS event_time, '/home' AS page, 'mobile' AS device,"
                 + " CAST(NULL AS DOUBLE) AS amount, CAST(NULL AS STRING) AS _rescued_data,"
-                + " CAST(NULL AS STRING) AS _parse_error, CAST(NULL AS STRING) AS _parse_error_detail,"
+                + " CAST(NULL AS STRING) AS _quarantine_reason, CAST(NULL AS STRING) AS _quarantine_detail,"
                 + " '{}' AS _raw_record, 'f.json' AS _source_file");
 
     writer.call(batch, 7L);

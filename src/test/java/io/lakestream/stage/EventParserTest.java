@@ -23,7 +23,7 @@ class EventParserTest {
     Dataset<Row> raw = spark.createDataset(List.of(lines), Encoders.STRING()).toDF("_raw_record");
     return new EventParser(schema, 200, rescue)
         .parse(raw)
-        .select("event_id", "user_id", "event_time", "amount", "_rescued_data", "_parse_error", "_parse_error_detail", "_raw_record")
+        .select("event_id", "user_id", "event_time", "amount", "_rescued_data", "_quarantine_reason", "_quarantine_detail", "_raw_record")
         .collectAsList();
   }
 

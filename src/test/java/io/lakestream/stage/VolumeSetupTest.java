@@ -42,7 +42,7 @@ class VolumeSetupTest {
     assertThat(spark.table(config.catalog().tableIdentifier("bronze_events")).columns())
         .containsExactly(
             "event_id", "user_id", "event_type", "event_time", "page", "device", "amount",
-            "_rescued_data", "_parse_error", "_parse_error_detail", "_raw_record",
+            "_rescued_data", "_quarantine_reason", "_quarantine_detail", "_raw_record",
             "_source_file", "_ingested_at", "_batch_id");
     // Readable by path by any Delta reader, not only by name in this session.
     assertThat(spark.read().format("delta").load(root.resolve("tables/bronze_events").toString()).count()).isZero();

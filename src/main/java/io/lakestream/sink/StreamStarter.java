@@ -1,0 +1,55 @@
+package io.lakestream.sink;
+
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.SinkKind;
+import io.lakestream.stage.HadoopFiles;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * Starts a named streaming query with the configured trigger and sink. To Delta, the query writes through
+ * a foreachBatch writer and keeps its checkpoint in {@code <volume.checkpoints>/<query name>}; to the
+ * console or memory (debugging, tests) it uses a throwaway checkpoint, so such a run always starts fresh.
+ */
+public final class StreamStarter {
+
+  private final SparkSession spark;
+  private final LakestreamConfig config;
+
+  public StreamStarter(SparkSession spark, LakestreamConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  /**
+   * @param deltaWriter makes the foreachBatch writer from the query's Delta {@code txnAppId}
+   */
+  public StreamingQuery start(
+      String queryName,
+      Dataset<Row> stream,
+      OutputMode outputMode,
+      Function<String, VoidFunction2<Dataset<Row>, Long>> deltaWriter)
+      throws TimeoutException {
+    DataStreamWriter<Row> writer =
+        stream.writeStream().queryName(queryName).outputMode(outputMode).trigger(config.trigger().toSparkTrigger());
+    SinkKind sink = config.sinkOf(queryName);
+    switch (sink) {
+      case DELTA -> {
+        String checkpoint = config.volume().checkpointFor(queryName);
+        HadoopFiles files = new HadoopFiles(spark);
+        files.mkdirs(checkpoint);
+        writer.option("checkpointLocation", checkpoint).foreachBatch(deltaWriter.apply(SinkIdentity.loadOrCreate(files, checkpoint)));
+      }
+      case CONSOLE -> writer.format("console").option("truncate", "false").option("numRows", "100");
+      case MEMORY -> writer.format("memory");
+    }
+    return writer.start();
+  }
+}

@@ -1,0 +1,103 @@
+package io.lakestream.sink;
+
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The output tables besides bronze, with their columns. The README documents each one's key and rows. */
+public final class Tables {
+
+  public static final String SILVER_EVENTS = "silver_events";
+  public static final String QUARANTINE_EVENTS = "quarantine_events";
+  public static final String AUDIT_BATCHES = "audit_batches";
+  public static final String GOLD_EVENT_COUNTS = "gold_event_counts";
+  public static final String GOLD_EVENT_TYPE_TOTALS = "gold_event_type_totals";
+  public static final String GOLD_USER_SESSIONS = "gold_user_sessions";
+
+  public static final String EVENT_DATE = "event_date";
+
+  private Tables() {}
+
+  /** Valid, cleaned, deduplicated events, partitioned by {@code event_date}. Key: event_id. */
+  public static TableDefinition silver(StructType eventSchema) {
+    StructType schema =
+        eventSchema
+            .add(EVENT_DATE, DateType)
+            .add(BronzeTable.RESCUED_DATA, StringType)
+            .add(BronzeTable.SOURCE_FILE, StringType)
+            .add(BronzeTable.INGESTED_AT, TimestampType);
+    return new TableDefinition(SILVER_EVENTS, schema, List.of(EVENT_DATE));
+  }
+
+  /** Every record that cannot become a valid event, with why. No key: one row per rejected record. */
+  public static TableDefinition quarantine() {
+    StructType schema =
+        new StructType()
+            .add("reason", StringType)
+            .add("detail", StringType)
+            .add("event_id", StringType)
+            .add("raw_record", StringType)
+            .add("source_file", StringType)
+            .add("ingested_at", TimestampType)
+            .add("batch_id", LongType);
+    return new TableDefinition(QUARANTINE_EVENTS, schema, List.of());
+  }
+
+  /** One row per micro-batch per writing query. Key: (query, batch_id). */
+  public static TableDefinition audit() {
+    StructType schema =
+        new StructType()
+            .add("query", StringType)
+            .add("batch_id", LongType)
+            .add("rows_in", LongType)
+            .add("rows_written", LongType)
+            .add("rows_quarantined", LongType)
+            .add("rows_warned", LongType)
+            .add("started_at", TimestampType)
+            .add("duration_ms", LongType);
+    return new TableDefinition(AUDIT_BATCHES, schema, List.of());
+  }
+
+  /** Events per window and type. Key: (window_start, window_end, event_type). */
+  public static TableDefinition eventCounts() {
+    StructType schema =
+        new StructType()
+            .add("window_start", TimestampType)
+            .add("window_end", TimestampType)
+            .add("event_type", StringType)
+            .add("event_count", LongType)
+            .add("distinct_users", LongType)
+            .add("total_amount", DoubleType);
+    return new TableDefinition(GOLD_EVENT_COUNTS, schema, List.of());
+  }
+
+  public static final List<String> EVENT_COUNTS_KEY = List.of("window_start", "window_end", "event_type");
+
+  /** Running totals per type. Key: event_type. */
+  public static TableDefinition eventTypeTotals() {
+    StructType schema =
+        new StructType().add("event_type", StringType).add("event_count", LongType).add("total_amount", DoubleType);
+    return new TableDefinition(GOLD_EVENT_TYPE_TOTALS, schema, List.of());
+  }
+
+  public static final List<String> EVENT_TYPE_TOTALS_KEY = List.of("event_type");
+
+  /** Closed sessions. Key: (user_id, session_start). */
+  public static TableDefinition userSessions() {
+    StructType schema =
+        new StructType()
+            .add("user_id", StringType)
+            .add("session_start", TimestampType)
+            .add("session_end", TimestampType)
+            .add("event_count", LongType)
+            .add("event_types", DataTypes.createArrayType(StringType))
+            .add("total_amount", DoubleType);
+    return new TableDefinition(GOLD_USER_SESSIONS, schema, List.of());
+  }
+}

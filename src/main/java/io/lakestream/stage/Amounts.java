@@ -1,0 +1,22 @@
+package io.lakestream.stage;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** The {@code amount} column as a DOUBLE, or null when the event schema has none. */
+final class Amounts {
+
+  static final String AMOUNT = "amount";
+
+  private Amounts() {}
+
+  static Column of(Dataset<Row> events) {
+    boolean present = Arrays.asList(events.columns()).contains(AMOUNT);
+    return (present ? col(AMOUNT) : lit(null)).cast("double");
+  }
+}

@@ -1,0 +1,42 @@
+package io.lakestream.stage;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.trim;
+
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Trims identifiers and lower-cases the categorical ones, so {@code " U007"} and {@code "u007"} are one user
+ * and {@code "Click"} and {@code "click"} one event type. {@code event_id} and {@code page} are trimmed
+ * only: their case may carry meaning.
+ */
+public final class NormalizeIdentifiers {
+
+  static final List<String> TRIMMED = List.of("event_id", "page");
+  static final List<String> TRIMMED_AND_LOWERED = List.of("user_id", "event_type", "device");
+
+  public Dataset<Row> apply(Dataset<Row> events) {
+    Set<String> strings =
+        java.util.Arrays.stream(events.schema().fields())
+            .filter(field -> field.dataType().equals(DataTypes.StringType))
+            .map(field -> field.name())
+            .collect(java.util.stream.Collectors.toSet());
+    Dataset<Row> result = events;
+    for (String name : TRIMMED) {
+      if (strings.contains(name)) {
+        result = result.withColumn(name, trim(col(name)));
+      }
+    }
+    for (String name : TRIMMED_AND_LOWERED) {
+      if (strings.contains(name)) {
+        result = result.withColumn(name, lower(trim(col(name))));
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,101 @@
+package io.lakestream.stage;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.lakestream.config.Expectation;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.QualitySettings;
+import io.lakestream.config.Durations;
+import io.lakestream.sink.BronzeTable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Decides, per parsed record, whether it can become a silver event. The first reason that applies wins,
+ * in this order: the parse error from {@link EventParser}; {@code missing_required_field} (null or blank);
+ * {@code event_time_too_far_in_future} (more than the allowed skew ahead of the ingestion clock, so one bad
+ * clock cannot drag the watermark forward and make every later event "late"); then each {@code drop}
+ * expectation, as {@code expectation_failed}. Records that meet all are valid ({@code _quarantine_reason}
+ * null).
+ *
+ * <p>{@code warn} and {@code fail} expectations do not change the reason: for each one a boolean column
+ * {@code _violates_<name>} says whether a valid record breaks it, for the writer to count or to stop on.
+ */
+public final class QualityRules {
+
+  public static final String MISSING_REQUIRED_FIELD = "missing_required_field";
+  public static final String TOO_FAR_IN_FUTURE = "event_time_too_far_in_future";
+  public static final String EXPECTATION_FAILED = "expectation_failed";
+  public static final String VIOLATES_PREFIX = "_violates_";
+
+  private final QualitySettings settings;
+  private final StructType eventSchema;
+
+  public QualityRules(QualitySettings settings, StructType eventSchema) {
+    this.settings = settings;
+    this.eventSchema = eventSchema;
+  }
+
+  public Dataset<Row> classify(Dataset<Row> parsed) {
+    List<Column> missing = new ArrayList<>();
+    for (String field : settings.requiredFields()) {
+      Column value = col(field);
+      Column absent =
+          eventSchema.apply(field).dataType().equals(DataTypes.StringType)
+              ? value.isNull().or(trim(value).equalTo(""))
+              : value.isNull();
+      missing.add(when(absent, lit(field)));
+    }
+    Column missingFields = nullif(concat_ws(", ", missing.toArray(Column[]::new)), lit(""));
+    Column eventTime = col(LakestreamConfig.EVENT_TIME);
+    String skew = Durations.format(settings.maxFutureSkew());
+    Column tooFarAhead =
+        eventTime.gt(current_timestamp().plus(expr("INTERVAL " + settings.maxFutureSkew().toMillis() + " MILLISECONDS")));
+
+    Column reason = col(BronzeTable.QUARANTINE_REASON);
+    Column detail = col(BronzeTable.QUARANTINE_DETAIL);
+    Column newReason =
+        when(reason.isNotNull(), reason)
+            .when(missingFields.isNotNull(), lit(MISSING_REQUIRED_FIELD))
+            .when(tooFarAhead, lit(TOO_FAR_IN_FUTURE));
+    Column newDetail =
+        when(reason.isNotNull(), detail)
+            .when(missingFields.isNotNull(), concat(lit("missing "), missingFields))
+            .when(tooFarAhead, concat(lit("event_time "), eventTime.cast("string"), lit(" is more than " + skew + " ahead of the ingestion clock")));
+    for (Expectation rule : settings.expectations(Expectation.Action.DROP)) {
+      Column violated = violated(rule);
+      newDetail = when(newReason.isNull().and(violated), lit(rule.name() + ": " + rule.predicate())).otherwise(newDetail);
+      newReason = when(newReason.isNull().and(violated), lit(EXPECTATION_FAILED)).otherwise(newReason);
+    }
+
+    Dataset<Row> classified =
+        parsed.withColumn(BronzeTable.QUARANTINE_DETAIL, newDetail).withColumn(BronzeTable.QUARANTINE_REASON, newReason);
+    Column valid = col(BronzeTable.QUARANTINE_REASON).isNull();
+    for (Expectation rule : settings.expectations()) {
+      if (rule.action() != Expectation.Action.DROP) {
+        classified = classified.withColumn(VIOLATES_PREFIX + rule.name(), valid.and(violated(rule)));
+      }
+    }
+    return classified;
+  }
+
+  /** A rule is met only when its predicate is true; false and null are violations. */
+  private static Column violated(Expectation rule) {
+    return not(coalesce(expr(rule.predicate()).cast("boolean"), lit(false)));
+  }
+}
