@@ -81,8 +81,7 @@ public final class LakestreamApp {
           config.catalog().mode(),
           config.catalog().schemaIdentifier(),
           config.trigger());
-      RunSummary summary = new Pipeline(spark, config).run();
-      out.print(summary.render());
+      out.print(new Pipeline(spark, config).run().summary().render());
     } finally {
       if (!onDatabricks) {
         spark.stop();

@@ -111,11 +111,11 @@ public final class Pipeline {
   }
 
   /**
-   * Runs the pipeline and returns the summary of the tables afterwards.
+   * Runs the pipeline; with a draining trigger, returns when every layer is drained.
    *
    * @throws QueryFailedException if a query fails; its message names the query
    */
-  public RunSummary run() throws TimeoutException {
+  public PipelineRun run() throws TimeoutException {
     Instant startedAt = Instant.now();
     setUp();
     if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow && availableNow.requestedAsOnce()) {
@@ -141,7 +141,7 @@ public final class Pipeline {
       }
       finished.addAll(awaitAny(all));
     }
-    return RunSummary.collect(spark, config, startedAt, finished);
+    return new PipelineRun(spark, config, startedAt, finished);
   }
 
   StreamingQuery startBronze() throws TimeoutException {

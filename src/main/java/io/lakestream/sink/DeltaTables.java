@@ -4,7 +4,9 @@ import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.VolumeLayout;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
+import java.net.URI;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import scala.Option;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -55,19 +57,26 @@ public final class DeltaTables {
   public void ensure(TableDefinition table) {
     spark.sql(createStatement(table));
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
-      // DESCRIBE EXTENDED reads the catalog entry; DESCRIBE DETAIL would run a Spark job over the log.
-      Row location =
-          spark.sql("DESCRIBE TABLE EXTENDED " + identifier(table.name()))
-              .where("col_name = 'Location'")
-              .select("data_type")
-              .first();
-      Path registered = new Path(location.getString(0));
+      URI location = registeredLocation(table.name());
+      Path registered = new Path(location);
       Path expected = new Path(volume.tableFolder(table.name()));
       if (!samePath(registered, expected)) {
         throw new IllegalStateException(
             "Table " + identifier(table.name()) + " is registered at " + registered + " but volume.tables puts it at "
                 + expected + ". Drop the old registration or point volume.tables at it.");
       }
+    }
+  }
+
+  /** The session catalog's entry for the table; reading it does not load the Delta log. */
+  private URI registeredLocation(String tableName) {
+    try {
+      return spark.sessionState()
+          .catalog()
+          .getTableMetadata(new TableIdentifier(tableName, Option.apply(catalog.schema())))
+          .location();
+    } catch (Exception e) { // NoSuchTableException and NoSuchNamespaceException are checked in Java's eyes
+      throw new IllegalStateException("Table " + identifier(tableName) + " was created but is not in the catalog", e);
     }
   }
 

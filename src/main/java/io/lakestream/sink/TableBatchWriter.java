@@ -64,9 +64,11 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     Dataset<Row> rows = batch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = rows.count();
-      if (count > 0 || mode == Mode.OVERWRITE) {
-        write(rows, batchId);
+      // A stateful query's no-data batch (run only to move the watermark) that emitted nothing leaves no trace.
+      if (count == 0 && mode != Mode.OVERWRITE) {
+        return;
       }
+      write(rows, batchId);
       audit.append(batch.sparkSession(), new AuditLog.Entry(queryName, batchId, count, count, 0, 0, startedAt));
       LOG.info("Query {} batch {}: {} rows to {} ({})", queryName, batchId, count, tableIdentifier, mode);
     } finally {

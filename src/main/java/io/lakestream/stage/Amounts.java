@@ -15,6 +15,11 @@ final class Amounts {
 
   private Amounts() {}
 
+  /** The sum of the amounts; 0 when no event carried one, as in gold_user_sessions. */
+  static Column total(Dataset<Row> events) {
+    return org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum(of(events)), lit(0.0));
+  }
+
   static Column of(Dataset<Row> events) {
     boolean present = Arrays.asList(events.columns()).contains(AMOUNT);
     return (present ? col(AMOUNT) : lit(null)).cast("double");

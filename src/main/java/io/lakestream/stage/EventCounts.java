@@ -41,7 +41,7 @@ public final class EventCounts {
             count(lit(1)).as("event_count"),
             // Exact distinct users: countDistinct is not supported on streams, a per-window set is.
             size(collect_set(col(LakestreamConfig.USER_ID))).cast("bigint").as("distinct_users"),
-            sum(Amounts.of(silver)).as("total_amount"))
+            Amounts.total(silver).as("total_amount"))
         .select(
             col("window.start").as("window_start"),
             col("window.end").as("window_end"),

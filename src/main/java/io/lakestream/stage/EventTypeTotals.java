@@ -15,6 +15,6 @@ public final class EventTypeTotals {
   public Dataset<Row> apply(Dataset<Row> silver) {
     return silver
         .groupBy(col(LakestreamConfig.EVENT_TYPE))
-        .agg(count(lit(1)).as("event_count"), sum(Amounts.of(silver)).as("total_amount"));
+        .agg(count(lit(1)).as("event_count"), Amounts.total(silver).as("total_amount"));
   }
 }

@@ -47,7 +47,7 @@ class BronzeIngestTest {
     LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
     SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
 
-    RunSummary summary = new Pipeline(spark, config).run();
+    RunSummary summary = new Pipeline(spark, config).run().summary();
 
     Dataset<Row> bronze = bronze(config);
     assertThat(bronze.count()).isEqualTo(300);
@@ -113,7 +113,7 @@ class BronzeIngestTest {
     assertThat(bronze(config).count()).isEqualTo(150);
 
     SampleData.land(landing, "events-00003.json", "events-00004.json");
-    RunSummary second = new Pipeline(spark, config).run();
+    RunSummary second = new Pipeline(spark, config).run().summary();
 
     Dataset<Row> bronze = bronze(config);
     assertThat(bronze.count()).isEqualTo(300);
@@ -128,7 +128,7 @@ class BronzeIngestTest {
         .containsExactly("events-00001.json@0=75", "events-00002.json@1=75", "events-00003.json@2=75", "events-00004.json@3=75");
     long version = tableVersion(config);
 
-    RunSummary idle = new Pipeline(spark, config).run();
+    RunSummary idle = new Pipeline(spark, config).run().summary();
 
     assertThat(bronze(config).count()).isEqualTo(300);
     assertThat(idle.thisRun("bronze_events")).isZero();

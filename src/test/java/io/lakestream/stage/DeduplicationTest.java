@@ -57,7 +57,7 @@ class DeduplicationTest {
     Events.land(landing, "d.json", List.of(event("e5", "u1", "click", at(120))));
     new Pipeline(spark, config).run();
     Events.land(landing, "e.json", List.of(e1));
-    RunSummary last = new Pipeline(spark, config).run();
+    RunSummary last = new Pipeline(spark, config).run().summary();
 
     assertThat(silverIds(config)).containsExactlyInAnyOrder("e1", "e2", "e3", "e4", "e5");
     assertThat(last.lateRowsDropped()).containsEntry("silver_events", 1L);

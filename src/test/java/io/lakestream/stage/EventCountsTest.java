@@ -74,7 +74,7 @@ class EventCountsTest {
     // Run 3: a click at t0+3m is older than the watermark (t0+6m): not counted, reported as late. The window
     // is not written again. t0+30m closes [t0+15m, t0+20m).
     Events.land(landing, "3.json", List.of(event("e4", "u3", "click", at(3)), event("e5", "u3", "click", at(30))));
-    RunSummary third = new Pipeline(spark, config).run();
+    RunSummary third = new Pipeline(spark, config).run().summary();
 
     assertThat(counts(config))
         .containsExactly(
@@ -93,7 +93,7 @@ class EventCountsTest {
 
     Events.land(landing, "1.json", List.of(event("e1", "u1", "click", at(1))));
     new Pipeline(spark, config).run();
-    assertThat(counts(config)).containsExactly("2026-11-01T10:00:00Z/2026-11-01T10:05:00Z click count=1 users=1 amount=null");
+    assertThat(counts(config)).containsExactly("2026-11-01T10:00:00Z/2026-11-01T10:05:00Z click count=1 users=1 amount=0.0");
 
     Events.land(landing, "2.json", List.of(event("e2", "u2", "click", at(2), 2.0), event("e3", "u1", "click", at(4))));
     new Pipeline(spark, config).run();
