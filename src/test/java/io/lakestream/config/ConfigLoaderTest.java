@@ -262,4 +262,49 @@ class ConfigLoaderTest {
     assertThat(databricks.catalog().mode()).isEqualTo(CatalogSettings.Mode.UNITY);
     assertThat(databricks.volume().root()).isEqualTo("/Volumes/main/streaming_workspace/lakestream");
   }
+
+  @Test
+  void outputModesAQueryCannotSupportAreRefusedWithTheReason() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "gold.type_totals.output_mode", "append")))
+        .hasMessageContaining("gold.type_totals.output_mode = 'append' (from --set) is not allowed: append mode needs a"
+            + " watermarked aggregation so that a row can be final")
+        .hasMessageContaining("Allowed: complete | update.");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "gold.event_counts.output_mode", "complete")))
+        .hasMessageContaining("complete mode keeps every window in state forever");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "sink.silver_events", "kafka")))
+        .hasMessageContaining("sink.silver_events = 'kafka' (from --set) is not allowed: unknown value. Allowed: delta | console | memory.");
+  }
+
+  @Test
+  void expectationsAreParsedWithTheirActionAndBadOnesNamed() {
+    LakestreamConfig config =
+        loadCli(Map.of("volume.root", "/x", "quality.expect.positive", "drop: amount > 0", "quality.expect.known", "WARN: page LIKE '/%'"));
+
+    assertThat(config.quality().expectations())
+        .containsExactly(
+            new Expectation("known", Expectation.Action.WARN, "page LIKE '/%'"),
+            new Expectation("positive", Expectation.Action.DROP, "amount > 0"));
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.expect.x", "amount > 0")))
+        .hasMessageContaining("quality.expect.x = 'amount > 0' (from --set) is not allowed: it does not start with an action warn, drop or fail");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.expect.y", "fail: amount >")))
+        .hasMessageContaining("quality.expect.y = 'fail: amount >' (from --set) is not allowed: the predicate is not valid SQL");
+  }
+
+  @Test
+  void requiredFieldsMustBeSchemaColumnsAndIncludeThePipelineKeys() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.required_fields", "event_id, user_id, event_time, event_type, colour")))
+        .hasMessageContaining("not columns of ingest.schema: [colour]");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.required_fields", "event_id")))
+        .hasMessageContaining("the pipeline keys and times events by [user_id, event_type, event_time]");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, user_id STRING, event_type STRING, event_time STRING")))
+        .hasMessageContaining("event_time must be a TIMESTAMP");
+  }
+
+  @Test
+  void sparkSettingsInThePropertiesFileAreKeptApart() {
+    RawConfig raw = RawConfig.resolve(Map.of("volume.root", "/x", "spark.sql.shuffle.partitions", "3"), Map.of(), Map.of());
+
+    assertThat(raw.problems()).isEmpty();
+    assertThat(LakestreamConfig.from(raw).sparkSettings()).containsExactly(Map.entry("spark.sql.shuffle.partitions", "3"));
+  }
 }

@@ -1,0 +1,72 @@
+package io.lakestream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.app.Pipeline;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replayed micro-batch (same txnAppId and batch id) must not change a table a second time. */
+class TableBatchWriterTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  private Dataset<Row> windows(String... rows) {
+    return spark.sql(
+        "SELECT TIMESTAMP'2026-11-01 10:00:00' AS window_start, TIMESTAMP'2026-11-01 10:05:00' AS window_end, "
+            + "event_type, CAST(event_count AS BIGINT) AS event_count, CAST(users AS BIGINT) AS distinct_users, "
+            + "CAST(amount AS DOUBLE) AS total_amount FROM VALUES " + String.join(", ", rows)
+            + " AS t(event_type, event_count, users, amount)");
+  }
+
+  private List<String> table(LakestreamConfig config, String name) {
+    return spark.table(config.catalog().tableIdentifier(name)).orderBy("event_type").collectAsList().stream()
+        .map(row -> row.getString(2) + "=" + row.getLong(3))
+        .toList();
+  }
+
+  @Test
+  void mergeSetsCurrentValuesAndAReplayedBatchIsSkipped() {
+    LakestreamConfig config = TestConfigs.local(root);
+    new Pipeline(spark, config).setUp();
+    String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
+    AuditLog audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), "app-1");
+    TableBatchWriter writer =
+        new TableBatchWriter("gold_event_counts", table, TableBatchWriter.Mode.MERGE, Tables.EVENT_COUNTS_KEY, "app-1", audit);
+
+    writer.call(windows("('click', 1, 1, 0.0)"), 0L);
+    writer.call(windows("('click', 3, 2, 0.0)", "('purchase', 1, 1, 9.0)"), 1L);
+    // Batch 1 again, as after a crash before the checkpoint commit, but now with other values: skipped.
+    writer.call(windows("('click', 99, 9, 0.0)"), 1L);
+
+    assertThat(table(config, Tables.GOLD_EVENT_COUNTS)).containsExactly("click=3", "purchase=1");
+    assertThat(spark.table(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES)).count()).isEqualTo(2);
+    // The idempotency confs do not stay behind in the session.
+    assertThat(spark.conf().contains(TableBatchWriter.TXN_APP_ID_CONF)).isFalse();
+  }
+
+  @Test
+  void overwriteReplacesTheTableAndAReplayIsSkipped() {
+    LakestreamConfig config = TestConfigs.local(root);
+    new Pipeline(spark, config).setUp();
+    String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
+    AuditLog audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), "app-2");
+    TableBatchWriter writer = new TableBatchWriter("totals", table, TableBatchWriter.Mode.OVERWRITE, List.of(), "app-2", audit);
+
+    writer.call(windows("('click', 1, 1, 0.0)", "('view', 1, 1, 0.0)"), 0L);
+    writer.call(windows("('click', 2, 1, 0.0)"), 1L);
+    writer.call(windows("('click', 50, 1, 0.0)"), 1L);
+
+    assertThat(table(config, Tables.GOLD_EVENT_COUNTS)).containsExactly("click=2");
+  }
+}
