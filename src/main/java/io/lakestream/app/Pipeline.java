@@ -5,6 +5,7 @@ import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.ConfigException;
+import io.lakestream.observe.LateRowsReporter;
 import io.lakestream.sink.AuditLog;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.BronzeTable;
@@ -121,6 +122,16 @@ public final class Pipeline {
     if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow && availableNow.requestedAsOnce()) {
       LOG.warn("trigger=once is deprecated by Spark; running as availableNow, which drains in rate-limited batches");
     }
+    LateRowsReporter lateRows = new LateRowsReporter();
+    spark.streams().addListener(lateRows);
+    try {
+      return runQueries(startedAt);
+    } finally {
+      spark.streams().removeListener(lateRows);
+    }
+  }
+
+  private PipelineRun runQueries(Instant startedAt) throws TimeoutException {
     List<StreamingQuery> finished = new ArrayList<>();
     Layer last = config.stopAfter();
     if (config.trigger().stopsWhenDrained()) {

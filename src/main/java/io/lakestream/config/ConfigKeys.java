@@ -135,6 +135,14 @@ public final class ConfigKeys {
           "a comma-separated list of ingest.schema columns; must include event_id, user_id and event_time",
           "A record missing one of these (null or blank) is quarantined as missing_required_field.");
 
+  public static final ConfigKey QUALITY_ENABLED =
+      ConfigKey.withDefault(
+          "quality.enabled",
+          "true",
+          "true | false",
+          "false skips the quality rules and the quarantine table (a benchmark and diagnosis switch): lines that"
+              + " do not parse still keep their reason in bronze_events and never reach silver.");
+
   public static final ConfigKey MAX_FUTURE_SKEW =
       ConfigKey.withDefault(
           "quality.max_future_skew",
@@ -248,6 +256,7 @@ public final class ConfigKeys {
           RESCUE_UNKNOWN_FIELDS,
           TRIGGER,
           REQUIRED_FIELDS,
+          QUALITY_ENABLED,
           MAX_FUTURE_SKEW,
           WATERMARK_DELAY,
           DEDUP_HORIZON,

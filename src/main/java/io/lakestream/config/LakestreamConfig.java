@@ -164,7 +164,8 @@ public record LakestreamConfig(
                 }
               }
             });
-    return new QualitySettings(required, skew, expectations);
+    boolean enabled = reader.bool(ConfigKeys.QUALITY_ENABLED).orElse(true);
+    return new QualitySettings(enabled, required, skew, expectations);
   }
 
   private static AggregationSettings readAggregation(ConfigReader reader) {

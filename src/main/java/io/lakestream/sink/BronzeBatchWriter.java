@@ -68,9 +68,9 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     Instant startedAt = Instant.now();
+    Dataset<Row> checked = quality.enabled() ? new QualityRules(quality, eventSchema).classify(batch) : batch;
     Dataset<Row> classified =
-        new QualityRules(quality, eventSchema)
-            .classify(batch)
+        checked
             .withColumn(BronzeTable.INGESTED_AT, current_timestamp())
             .withColumn(BronzeTable.BATCH_ID, lit(batchId))
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -78,7 +78,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       BatchCounts counts = countBatch(classified);
       failOnViolations(classified, counts, batchId);
       write(classified.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
-      if (counts.quarantined() > 0) {
+      if (counts.quarantined() > 0 && quality.enabled()) {
         write(quarantineRows(classified), quarantineTable, batchId);
       }
       audit.append(

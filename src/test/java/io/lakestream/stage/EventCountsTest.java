@@ -101,4 +101,20 @@ class EventCountsTest {
     assertThat(counts(config)).containsExactly("2026-11-01T10:00:00Z/2026-11-01T10:05:00Z click count=3 users=2 amount=2.0");
     assertThat(totals(config)).containsExactly("click count=3 amount=2.0");
   }
+
+  @Test
+  void anyQueryCanWriteToMemoryOrConsoleInstead() throws Exception {
+    LakestreamConfig config =
+        TestConfigs.local(root, Map.of("sink.gold_event_type_totals", "memory", "sink.gold_event_counts", "console"));
+    Events.land(root.resolve("landing"), "1.json", List.of(event("e1", "u1", "click", at(1)), event("e2", "u2", "view", at(2))));
+
+    RunSummary summary = new Pipeline(spark, config).run().summary();
+
+    // The memory sink is an in-memory table named after the query; the Delta table is left alone.
+    assertThat(spark.table("gold_event_type_totals").orderBy("event_type").collectAsList())
+        .extracting(row -> row.getString(0) + "=" + row.getLong(1))
+        .containsExactly("click=1", "view=1");
+    assertThat(totals(config)).isEmpty();
+    assertThat(summary.render()).contains("  gold_event_type_totals            0          -");
+  }
 }
