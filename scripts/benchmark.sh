@@ -13,12 +13,12 @@ events=${1:-1000000}
 files=${2:-100}
 per_trigger=${3:-1000}
 work=${BENCH_DIR:-target/benchmark}
-input="$work/input-$events-$files"
+input="$work/input-$events-$files-v2"
 
 ensure_built
 if [ ! -d "$input" ]; then
   java -cp target/classes io.lakestream.tools.EventGenerator --events "$events" --files "$files" --seed 42 \
-    --duplicate-rate 0.05 --late-rate 0.03 --malformed-rate 0.01 --out "$input" >&2
+    --duplicate-rate 0.05 --late-rate 0.03 --malformed-rate 0.01 --start 2026-01-01T00:00:00Z --out "$input" >&2
 fi
 bytes=$(du -sb "$input" | cut -f1)
 

@@ -143,6 +143,8 @@ public final class Pipeline {
         finished.addAll(awaitAll(startGold()));
       }
     } else {
+      // awaitAnyTermination returns at once if a query of this session ended before; forget those.
+      spark.streams().resetTerminated();
       List<StreamingQuery> all = new ArrayList<>(List.of(startBronze()));
       if (last != Layer.BRONZE) {
         all.add(startSilver());

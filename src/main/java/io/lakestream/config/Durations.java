@@ -46,36 +46,27 @@ public final class Durations {
     }
   }
 
+  private static final long[] UNIT_MILLIS = {86_400_000, 3_600_000, 60_000, 1000, 1};
+  private static final String[] SHORT_NAMES = {"d", "h", "min", "s", "ms"};
+  private static final String[] SPARK_NAMES = {" days", " hours", " minutes", " seconds", " milliseconds"};
+
   /** The same duration in Spark's interval syntax (watermark delays, window sizes), e.g. "30 minutes". */
   public static String sparkInterval(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis % 3_600_000 == 0 && millis > 0) {
-      return millis / 3_600_000 + " hours";
-    }
-    if (millis % 60_000 == 0 && millis > 0) {
-      return millis / 60_000 + " minutes";
-    }
-    if (millis % 1000 == 0) {
-      return millis / 1000 + " seconds";
-    }
-    return millis + " milliseconds";
+    return inLargestExactUnit(duration, SPARK_NAMES);
   }
 
-  /** The shortest exact form, e.g. 90s, 30min, 2h; what Spark's interval strings accept too. */
+  /** The shortest exact form, e.g. 90s, 30min, 2h: what {@link #parse} reads back. */
   public static String format(Duration duration) {
+    return inLargestExactUnit(duration, SHORT_NAMES);
+  }
+
+  private static String inLargestExactUnit(Duration duration, String[] unitNames) {
     long millis = duration.toMillis();
-    if (millis % 86_400_000 == 0 && millis > 0) {
-      return millis / 86_400_000 + "d";
+    for (int i = 0; i < UNIT_MILLIS.length; i++) {
+      if (millis % UNIT_MILLIS[i] == 0 && (millis > 0 || i == UNIT_MILLIS.length - 2)) {
+        return millis / UNIT_MILLIS[i] + unitNames[i];
+      }
     }
-    if (millis % 3_600_000 == 0 && millis > 0) {
-      return millis / 3_600_000 + "h";
-    }
-    if (millis % 60_000 == 0 && millis > 0) {
-      return millis / 60_000 + "min";
-    }
-    if (millis % 1000 == 0) {
-      return millis / 1000 + "s";
-    }
-    return millis + "ms";
+    throw new IllegalStateException("unreachable: every whole number of milliseconds is exact in ms");
   }
 }
