@@ -102,7 +102,7 @@ public final class Pipeline {
         empty.select(functions.expr(rule.predicate()).cast("boolean")).schema();
       } catch (Exception e) { // AnalysisException
         problems.add(
-            "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase() + ": " + rule.predicate()
+            "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase(java.util.Locale.ROOT) + ": " + rule.predicate()
                 + "' cannot be evaluated on ingest.schema: " + e.getMessage().strip().lines().findFirst().orElse(""));
       }
     }

@@ -32,7 +32,8 @@ class LakestreamAppTest {
         .contains("Precedence: --set > Spark conf spark.lakestream.<key> > properties file > default.")
         .contains("  trigger (default: availableNow)")
         .contains("  volume.root\n")
-        .contains("  ingest.max_bytes_per_trigger\n      allowed: a size such as 512k, 128m, 1g");
+        .contains("  ingest.max_bytes_per_trigger\n      allowed: a size such as 512k, 128m, 1g")
+        .contains("  quality.expect.<name>\n      allowed: <warn|drop|fail>: <SQL predicate>");
   }
 
   @Test
