@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -102,7 +103,7 @@ public final class Pipeline {
         empty.select(functions.expr(rule.predicate()).cast("boolean")).schema();
       } catch (Exception e) { // AnalysisException
         problems.add(
-            "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase(java.util.Locale.ROOT) + ": " + rule.predicate()
+            "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase(Locale.ROOT) + ": " + rule.predicate()
                 + "' cannot be evaluated on ingest.schema: " + e.getMessage().strip().lines().findFirst().orElse(""));
       }
     }

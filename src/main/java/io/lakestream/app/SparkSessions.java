@@ -2,6 +2,7 @@ package io.lakestream.app;
 
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.StateSettings;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -74,7 +75,7 @@ public final class SparkSessions {
   /** Spark conf entries visible to the driver before any session exists (spark-submit --conf). */
   public static Map<String, String> launcherConf() {
     SparkConf conf = new SparkConf(true);
-    Map<String, String> entries = new java.util.HashMap<>();
+    Map<String, String> entries = new HashMap<>();
     for (scala.Tuple2<String, String> entry : conf.getAll()) {
       entries.put(entry._1(), entry._2());
     }

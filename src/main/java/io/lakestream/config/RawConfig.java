@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The untyped values of every key after precedence is applied, each remembering its source, plus the
@@ -121,8 +123,8 @@ public final class RawConfig {
   }
 
   /** The {@code quality.expect.<name>} entries, by name, in name order. */
-  public java.util.SortedMap<String, Value> expectations() {
-    java.util.SortedMap<String, Value> expectations = new java.util.TreeMap<>();
+  public SortedMap<String, Value> expectations() {
+    SortedMap<String, Value> expectations = new TreeMap<>();
     values.forEach(
         (name, value) -> {
           if (name.startsWith(ConfigKeys.EXPECTATION_PREFIX)) {

@@ -1,7 +1,9 @@
 package io.lakestream.stage;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
@@ -17,7 +19,7 @@ final class Amounts {
 
   /** The sum of the amounts; 0 when no event carried one, as in gold_user_sessions. */
   static Column total(Dataset<Row> events) {
-    return org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum(of(events)), lit(0.0));
+    return coalesce(sum(of(events)), lit(0.0));
   }
 
   static Column of(Dataset<Row> events) {

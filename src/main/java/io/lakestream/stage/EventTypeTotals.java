@@ -3,7 +3,6 @@ package io.lakestream.stage;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import io.lakestream.config.LakestreamConfig;
 import org.apache.spark.sql.Dataset;

@@ -4,11 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Trims identifiers and lower-cases the categorical ones, so {@code " U007"} and {@code "u007"} are one user
@@ -22,10 +25,10 @@ public final class NormalizeIdentifiers {
 
   public Dataset<Row> apply(Dataset<Row> events) {
     Set<String> strings =
-        java.util.Arrays.stream(events.schema().fields())
+        Arrays.stream(events.schema().fields())
             .filter(field -> field.dataType().equals(DataTypes.StringType))
-            .map(field -> field.name())
-            .collect(java.util.stream.Collectors.toSet());
+            .map(StructField::name)
+            .collect(Collectors.toSet());
     Dataset<Row> result = events;
     for (String name : TRIMMED) {
       if (strings.contains(name)) {
