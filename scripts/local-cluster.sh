@@ -2,7 +2,9 @@
 # A real Spark standalone cluster on 127.0.0.1, made from the Spark jars Maven resolved (no Spark download):
 # one master and two workers (1 core, 1 GB each), each a plain `java` process whose PID is recorded.
 #   ./scripts/local-cluster.sh start          build if needed, start master + workers, wait until both registered
-#   ./scripts/local-cluster.sh submit [args]  spark-submit the cluster jar to it; args go to the app
+#   ./scripts/local-cluster.sh submit [--conf k=v | --files f]... [app args]
+#                                             spark-submit the cluster jar to it, with conf/local.properties;
+#                                             leading --conf/--files go to spark-submit, the rest to the app
 #   ./scripts/local-cluster.sh stop           stop exactly the processes `start` launched
 # State lives in target/local-cluster (override with LAKESTREAM_CLUSTER_DIR).
 set -euo pipefail
@@ -74,12 +76,17 @@ start() {
 }
 
 submit() {
+  local spark_options=()
+  while [ $# -ge 2 ] && { [ "$1" = --conf ] || [ "$1" = --files ]; }; do
+    spark_options+=("$1" "$2")
+    shift 2
+  done
   build
   export SPARK_HOME="$dir/spark"
   (spark_java -Dlog4j2.configurationFile=conf/log4j2.properties \
     org.apache.spark.deploy.SparkSubmit --master "$master_url" --class io.lakestream.app.LakestreamApp \
     --conf spark.executor.memory=768m --conf spark.executor.cores=1 --conf spark.ui.enabled=false \
-    "$(cluster_jar)" --config conf/local.properties "$@")
+    "${spark_options[@]}" "$(cluster_jar)" --config conf/local.properties "$@")
 }
 
 stop() {

@@ -71,7 +71,8 @@ class LocalClusterIT {
     SampleData.land(onCluster.resolve("landing"), SAMPLE_FILES);
     try {
       run(clusterDir, "start");
-      String output = run(clusterDir, "submit", "--set", "volume.root=" + onCluster);
+      // Configured as a user would: the properties file plus spark-submit --conf spark.lakestream.<key>.
+      String output = run(clusterDir, "submit", "--conf", "spark.lakestream.volume.root=" + onCluster);
       assertThat(output).contains("  silver_events                   270        270");
     } finally {
       run(clusterDir, "stop");
