@@ -1,12 +1,10 @@
 package io.lakestream.app;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.testing.ChildJvm;
+import io.lakestream.testing.ComparableRows;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
@@ -20,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,32 +88,7 @@ class LocalClusterIT {
     SampleData.land(local.resolve("landing"), SAMPLE_FILES);
     new Pipeline(spark, config).run();
     for (String table : TABLES) {
-      assertThat(rows(spark, onCluster, table)).as(table).isNotEmpty().isEqualTo(rows(spark, local, table));
+      assertThat(ComparableRows.of(spark, onCluster, table)).as(table).isNotEmpty().isEqualTo(ComparableRows.of(spark, local, table));
     }
-  }
-
-  /**
-   * A table's rows, read by path, without what differs by run: ingestion times, the landing folder, and in
-   * silver the lineage of the kept copy of a duplicate (copies read in one micro-batch are equal, but which
-   * file's copy survives is not defined); doubles are compared to 6 decimals.
-   */
-  private static List<String> rows(SparkSession spark, Path root, String table) {
-    Dataset<Row> rows = spark.read().format("delta").load(root.resolve("tables").resolve(table).toString());
-    if (table.equals("silver_events")) {
-      rows = rows.drop("_source_file");
-    }
-    for (String column : List.of("_source_file", "source_file")) {
-      if (Arrays.asList(rows.columns()).contains(column)) {
-        rows = rows.withColumn(column, element_at(split(col(column), "/"), -1));
-      }
-    }
-    rows = rows.drop("_ingested_at", "ingested_at");
-    // Sums of doubles depend on the order the partitions are added in.
-    for (org.apache.spark.sql.types.StructField field : rows.schema().fields()) {
-      if (field.dataType() instanceof org.apache.spark.sql.types.DoubleType) {
-        rows = rows.withColumn(field.name(), org.apache.spark.sql.functions.round(col(field.name()), 6));
-      }
-    }
-    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 }

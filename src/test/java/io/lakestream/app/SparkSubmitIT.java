@@ -1,13 +1,10 @@
 package io.lakestream.app;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.BronzeTable;
 import io.lakestream.testing.ChildJvm;
+import io.lakestream.testing.ComparableRows;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
@@ -16,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cluster jar under {@code SparkSubmit --master local[2]}, on a classpath holding only what an
  * open-source Spark ships (so Delta must come from the jar), configured the way a user would: a properties
- * file plus {@code --conf spark.lakestream.*}. Its bronze table must equal an in-process run's.
+ * file plus {@code --conf spark.lakestream.*}. Every table must equal an in-process run's.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SparkSubmitIT {
@@ -36,7 +31,7 @@ class SparkSubmitIT {
   @TempDir Path dir;
 
   @Test
-  void submittedJarGivesTheSameBronzeTableAsALocalRun() throws Exception {
+  void submittedJarGivesTheSameTablesAsALocalRun() throws Exception {
     Path submitted = dir.resolve("submitted");
     SampleData.land(submitted.resolve("landing"), SAMPLE_FILES);
     String sparkClasspath = Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
@@ -70,20 +65,9 @@ class SparkSubmitIT {
     SampleData.land(local.resolve("landing"), SAMPLE_FILES);
     new Pipeline(spark, config).run();
 
-    List<String> fromSubmit = comparable(spark.read().format("delta").load(submitted.resolve("tables/bronze_events").toString()));
-    List<String> fromLocal = comparable(spark.read().format("delta").load(local.resolve("tables/bronze_events").toString()));
-    assertThat(fromSubmit).hasSize(300).isEqualTo(fromLocal);
-  }
-
-  /** Every row without the columns that differ by run (ingestion time) and the landing folder's path. */
-  private static List<String> comparable(Dataset<Row> bronze) {
-    return bronze
-        .withColumn(BronzeTable.SOURCE_FILE, element_at(split(col(BronzeTable.SOURCE_FILE), "/"), -1))
-        .drop(BronzeTable.INGESTED_AT)
-        .collectAsList()
-        .stream()
-        .map(Row::toString)
-        .sorted()
-        .toList();
+    for (String table : List.of("bronze_events", "quarantine_events", "silver_events", "gold_event_counts", "gold_event_type_totals", "gold_user_sessions")) {
+      assertThat(ComparableRows.of(spark, submitted, table)).as(table).isNotEmpty().isEqualTo(ComparableRows.of(spark, local, table));
+    }
+    assertThat(ComparableRows.of(spark, submitted, "bronze_events")).hasSize(300);
   }
 }

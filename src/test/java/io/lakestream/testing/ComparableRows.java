@@ -1,0 +1,45 @@
+package io.lakestream.testing;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.split;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A table's rows as sorted strings, for comparing two runs of the pipeline on the same input: without what
+ * differs by run (ingestion times; the landing folder, so files are compared by name; in silver, the lineage
+ * of the kept copy of a duplicate, since which file's copy survives within a batch is not defined), and with
+ * doubles to 6 decimals (sums depend on the order partitions are added in).
+ */
+public final class ComparableRows {
+
+  private ComparableRows() {}
+
+  public static List<String> of(SparkSession spark, Path volumeRoot, String table) {
+    Dataset<Row> rows = spark.read().format("delta").load(volumeRoot.resolve("tables").resolve(table).toString());
+    if (table.equals("silver_events")) {
+      rows = rows.drop("_source_file");
+    }
+    for (String column : List.of("_source_file", "source_file")) {
+      if (Arrays.asList(rows.columns()).contains(column)) {
+        rows = rows.withColumn(column, element_at(split(col(column), "/"), -1));
+      }
+    }
+    rows = rows.drop("_ingested_at", "ingested_at");
+    for (StructField field : rows.schema().fields()) {
+      if (field.dataType() instanceof DoubleType) {
+        rows = rows.withColumn(field.name(), round(col(field.name()), 6));
+      }
+    }
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+}
