@@ -3,15 +3,8 @@ package io.lakestream.app;
 /** A streaming query of the pipeline failed; the message names the query and the root cause. */
 public final class QueryFailedException extends RuntimeException {
 
-  private final String queryName;
-
   public QueryFailedException(String queryName, Throwable failure) {
     super("query '" + queryName + "' failed: " + rootCause(failure), failure);
-    this.queryName = queryName;
-  }
-
-  public String queryName() {
-    return queryName;
   }
 
   private static String rootCause(Throwable failure) {

@@ -9,10 +9,6 @@ import java.util.Optional;
  */
 public record ConfigKey(String name, Optional<String> defaultValue, String allowed, String description) {
 
-  static ConfigKey required(String name, String allowed, String description) {
-    return new ConfigKey(name, Optional.empty(), allowed, description);
-  }
-
   static ConfigKey optional(String name, String allowed, String description) {
     return new ConfigKey(name, Optional.empty(), allowed, description);
   }

@@ -38,13 +38,4 @@ public final class HadoopFiles {
       throw new UncheckedIOException("Cannot create folder " + folder, e);
     }
   }
-
-  public boolean exists(String path) {
-    Path hadoopPath = new Path(path);
-    try {
-      return fileSystemOf(hadoopPath).exists(hadoopPath);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot check " + path, e);
-    }
-  }
 }

@@ -67,20 +67,24 @@ public final class QualityRules {
     Column tooFarAhead =
         eventTime.gt(current_timestamp().plus(expr("INTERVAL " + settings.maxFutureSkew().toMillis() + " MILLISECONDS")));
 
-    Column reason = col(BronzeTable.QUARANTINE_REASON);
-    Column detail = col(BronzeTable.QUARANTINE_DETAIL);
-    Column newReason =
-        when(reason.isNotNull(), reason)
-            .when(missingFields.isNotNull(), lit(MISSING_REQUIRED_FIELD))
-            .when(tooFarAhead, lit(TOO_FAR_IN_FUTURE));
-    Column newDetail =
-        when(reason.isNotNull(), detail)
-            .when(missingFields.isNotNull(), concat(lit("missing "), missingFields))
-            .when(tooFarAhead, concat(lit("event_time "), eventTime.cast("string"), lit(" is more than " + skew + " ahead of the ingestion clock")));
+    // The checks in order; the first one a record fails gives its reason and detail.
+    List<Check> checks = new ArrayList<>();
+    Column parseReason = col(BronzeTable.QUARANTINE_REASON);
+    checks.add(new Check(parseReason.isNotNull(), parseReason, col(BronzeTable.QUARANTINE_DETAIL)));
+    checks.add(new Check(missingFields.isNotNull(), lit(MISSING_REQUIRED_FIELD), concat(lit("missing "), missingFields)));
+    checks.add(
+        new Check(
+            tooFarAhead,
+            lit(TOO_FAR_IN_FUTURE),
+            concat(lit("event_time "), eventTime.cast("string"), lit(" is more than " + skew + " ahead of the ingestion clock"))));
     for (Expectation rule : settings.expectations(Expectation.Action.DROP)) {
-      Column violated = violated(rule);
-      newDetail = when(newReason.isNull().and(violated), lit(rule.name() + ": " + rule.predicate())).otherwise(newDetail);
-      newReason = when(newReason.isNull().and(violated), lit(EXPECTATION_FAILED)).otherwise(newReason);
+      checks.add(new Check(violated(rule), lit(EXPECTATION_FAILED), lit(rule.name() + ": " + rule.predicate())));
+    }
+    Column newReason = null;
+    Column newDetail = null;
+    for (Check check : checks) {
+      newReason = newReason == null ? when(check.failed(), check.reason()) : newReason.when(check.failed(), check.reason());
+      newDetail = newDetail == null ? when(check.failed(), check.detail()) : newDetail.when(check.failed(), check.detail());
     }
 
     Dataset<Row> classified =
@@ -93,6 +97,9 @@ public final class QualityRules {
     }
     return classified;
   }
+
+  /** One quality check: when {@code failed}, the record is quarantined with this reason and detail. */
+  private record Check(Column failed, Column reason, Column detail) {}
 
   /** A rule is met only when its predicate is true; false and null are violations. */
   private static Column violated(Expectation rule) {

@@ -32,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
 
   private static final String[] SAMPLE_FILES = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
-  private static final List<String> TABLES =
-      List.of("bronze_events", "quarantine_events", "silver_events", "gold_event_counts", "gold_event_type_totals", "gold_user_sessions");
 
   @TempDir Path dir;
 
@@ -87,7 +85,7 @@ class LocalClusterIT {
     LakestreamConfig config = TestConfigs.local(local);
     SampleData.land(local.resolve("landing"), SAMPLE_FILES);
     new Pipeline(spark, config).run();
-    for (String table : TABLES) {
+    for (String table : RunSummary.TABLES) {
       assertThat(ComparableRows.of(spark, onCluster, table)).as(table).isNotEmpty().isEqualTo(ComparableRows.of(spark, local, table));
     }
   }

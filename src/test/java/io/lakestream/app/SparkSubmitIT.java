@@ -65,7 +65,7 @@ class SparkSubmitIT {
     SampleData.land(local.resolve("landing"), SAMPLE_FILES);
     new Pipeline(spark, config).run();
 
-    for (String table : List.of("bronze_events", "quarantine_events", "silver_events", "gold_event_counts", "gold_event_type_totals", "gold_user_sessions")) {
+    for (String table : RunSummary.TABLES) {
       assertThat(ComparableRows.of(spark, submitted, table)).as(table).isNotEmpty().isEqualTo(ComparableRows.of(spark, local, table));
     }
     assertThat(ComparableRows.of(spark, submitted, "bronze_events")).hasSize(300);

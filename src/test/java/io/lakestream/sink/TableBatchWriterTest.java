@@ -29,6 +29,14 @@ class TableBatchWriterTest {
             + " AS t(event_type, event_count, users, amount)");
   }
 
+  /** A writer into a fresh volume's gold_event_counts table, with its own txnAppId. */
+  private TableBatchWriter writerInto(LakestreamConfig config, TableBatchWriter.Mode mode, List<String> keys) {
+    new Pipeline(spark, config).setUp();
+    String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
+    AuditLog audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), "app-" + mode);
+    return new TableBatchWriter("gold_event_counts", table, mode, keys, "app-" + mode, audit);
+  }
+
   private List<String> table(LakestreamConfig config, String name) {
     return spark.table(config.catalog().tableIdentifier(name)).orderBy("event_type").collectAsList().stream()
         .map(row -> row.getString(2) + "=" + row.getLong(3))
@@ -38,11 +46,7 @@ class TableBatchWriterTest {
   @Test
   void mergeSetsCurrentValuesAndAReplayedBatchIsSkipped() {
     LakestreamConfig config = TestConfigs.local(root);
-    new Pipeline(spark, config).setUp();
-    String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
-    AuditLog audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), "app-1");
-    TableBatchWriter writer =
-        new TableBatchWriter("gold_event_counts", table, TableBatchWriter.Mode.MERGE, Tables.EVENT_COUNTS_KEY, "app-1", audit);
+    TableBatchWriter writer = writerInto(config, TableBatchWriter.Mode.MERGE, Tables.EVENT_COUNTS_KEY);
 
     writer.call(windows("('click', 1, 1, 0.0)"), 0L);
     writer.call(windows("('click', 3, 2, 0.0)", "('purchase', 1, 1, 9.0)"), 1L);
@@ -58,10 +62,7 @@ class TableBatchWriterTest {
   @Test
   void overwriteReplacesTheTableAndAReplayIsSkipped() {
     LakestreamConfig config = TestConfigs.local(root);
-    new Pipeline(spark, config).setUp();
-    String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
-    AuditLog audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), "app-2");
-    TableBatchWriter writer = new TableBatchWriter("totals", table, TableBatchWriter.Mode.OVERWRITE, List.of(), "app-2", audit);
+    TableBatchWriter writer = writerInto(config, TableBatchWriter.Mode.OVERWRITE, List.of());
 
     writer.call(windows("('click', 1, 1, 0.0)", "('view', 1, 1, 0.0)"), 0L);
     writer.call(windows("('click', 2, 1, 0.0)"), 1L);
