@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the lakestream pipeline locally on sample-data:
-#   builds if needed, copies sample-data/*.json into lakestream-data/landing (files already there are kept),
+#   builds if needed, copies sample-data/*.json into lakestream-data/landing (unless already there or already
+#   archived to lakestream-data/archive),
 #   runs the app with conf/local.properties (master=local[*], trigger=availableNow) and prints the summary.
 # Extra arguments go to the app, e.g.:  ./scripts/run-local.sh --set ingest.max_files_per_trigger=1
 # A second run finds no new files and adds nothing. Start over with:  rm -rf lakestream-data
@@ -13,6 +14,7 @@ ensure_built
 landing=lakestream-data/landing
 mkdir -p "$landing"
 for file in sample-data/*.json; do
-  [ -e "$landing/$(basename "$file")" ] || cp "$file" "$landing/"
+  name=$(basename "$file")
+  [ -e "$landing/$name" ] || [ -e "lakestream-data/archive/$name" ] || cp "$file" "$landing/"
 done
 run_java io.lakestream.app.LakestreamApp --config conf/local.properties "$@"

@@ -1,6 +1,11 @@
 package io.lakestream.app;
 
+import io.lakestream.archive.ArchiveLog;
+import io.lakestream.archive.Archiver;
+import io.lakestream.archive.BatchArchiving;
+import io.lakestream.archive.ReappearedFiles;
 import io.lakestream.config.AggregationSettings.OutputModeChoice;
+import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
@@ -81,6 +86,7 @@ public final class Pipeline {
         BronzeTable.definition(config.ingest().eventSchema()),
         Tables.quarantine(),
         Tables.audit(),
+        Tables.archiveLog(),
         Tables.silver(config.ingest().eventSchema()),
         Tables.eventCounts(),
         Tables.eventTypeTotals(),
@@ -159,7 +165,9 @@ public final class Pipeline {
   }
 
   StreamingQuery startBronze() throws TimeoutException {
-    Dataset<Row> parsed = new JsonIngest(config.volume().landing(), config.ingest()).read(spark);
+    Dataset<Row> parsed =
+        new JsonIngest(config.volume().landing(), config.ingest(), config.archiveMode(), config.volume().archive()).read(spark);
+    BatchArchiving archiving = archiving();
     return starter.start(
         BRONZE_QUERY,
         parsed,
@@ -172,7 +180,26 @@ public final class Pipeline {
                 tables.identifier(BronzeTable.NAME),
                 tables.identifier(Tables.QUARANTINE_EVENTS),
                 txnAppId,
-                audit(txnAppId)));
+                audit(txnAppId),
+                archiving,
+                config.haltAt()));
+  }
+
+  /** Moving and deleting are ours; off leaves files, and spark leaves them to the file source's cleanSource. */
+  private BatchArchiving archiving() {
+    if (config.archiveMode() != ArchiveMode.MOVE && config.archiveMode() != ArchiveMode.DELETE) {
+      return BatchArchiving.NONE;
+    }
+    String archiveLog = tables.identifier(Tables.ARCHIVE_LOG);
+    return BatchArchiving.of(
+        new Archiver(
+            config.archiveMode(),
+            config.volume().landing(),
+            config.volume().archive(),
+            config.volume().checkpointFor(BRONZE_QUERY),
+            config.haltAt(),
+            new ArchiveLog(spark, archiveLog)),
+        new ReappearedFiles(spark, config.volume().landing(), archiveLog));
   }
 
   StreamingQuery startSilver() throws TimeoutException {

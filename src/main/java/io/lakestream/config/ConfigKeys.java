@@ -126,7 +126,8 @@ public final class ConfigKeys {
           "availableNow",
           "availableNow | processingTime:<interval> (e.g. processingTime:10s) | once",
           "availableNow drains the landing folder and exits; processingTime runs until stopped;"
-              + " once is deprecated by Spark and runs as availableNow.");
+              + " once is deprecated by Spark and runs as availableNow. continuous:<interval> is refused at"
+              + " start-up: Spark's continuous processing cannot read files (see the trigger matrix).");
 
   public static final ConfigKey REQUIRED_FIELDS =
       ConfigKey.withDefault(
@@ -223,6 +224,22 @@ public final class ConfigKeys {
           "The last layer this run feeds: bronze runs ingest alone, silver adds the cleansed layer, gold runs"
               + " everything.");
 
+  public static final ConfigKey ARCHIVE_MODE =
+      ConfigKey.withDefault(
+          "archive.mode",
+          "move",
+          "move | delete | off | spark",
+          "What happens to a landing file once its rows are committed to bronze_events: move (to"
+              + " volume.archive, sub-folders kept, logged in archive_log), delete (logged too), off (left in"
+              + " place), spark (Spark's cleanSource=archive: best effort, one batch later, not logged).");
+
+  public static final ConfigKey FAULT_HALT_AT =
+      ConfigKey.withDefault(
+          "fault.halt_at",
+          "off",
+          "off | after_commit | before_move | between_moves",
+          "Crash tests only: halt the JVM at this point of a bronze batch. Never set it in a real run.");
+
   /** Expectations are a family of keys: {@code quality.expect.<name> = <warn|drop|fail>: <SQL predicate>}. */
   public static final String EXPECTATION_PREFIX = "quality.expect.";
 
@@ -271,7 +288,9 @@ public final class ConfigKeys {
           SESSIONS_SINK,
           STATE_STORE,
           STATE_PARTITIONS,
-          STOP_AFTER);
+          STOP_AFTER,
+          ARCHIVE_MODE,
+          FAULT_HALT_AT);
 
   private static final Map<String, ConfigKey> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -1,7 +1,11 @@
 package io.lakestream.config;
 
 import io.lakestream.config.AggregationSettings.OutputModeChoice;
+import io.lakestream.trigger.TriggerMatrix;
+import io.lakestream.trigger.TriggerMatrix.Feature;
 import io.lakestream.trigger.TriggerSpec;
+import java.util.EnumSet;
+import java.util.Set;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +44,8 @@ public record LakestreamConfig(
     Map<String, SinkKind> sinks,
     StateSettings state,
     Layer stopAfter,
+    ArchiveMode archiveMode,
+    FaultPoint haltAt,
     Map<String, String> sparkSettings) {
 
   /** The medallion layers, in the order a draining run feeds them. */
@@ -95,6 +101,9 @@ public record LakestreamConfig(
             reader.positiveInt(ConfigKeys.STATE_PARTITIONS).orElse(4));
 
     Layer stopAfter = reader.choice(ConfigKeys.STOP_AFTER, Layer.class).orElse(Layer.GOLD);
+    trigger.ifPresent(spec -> checkTriggerMatrix(reader, spec, stopAfter, sinks, aggregation));
+    ArchiveMode archiveMode = reader.choice(ConfigKeys.ARCHIVE_MODE, ArchiveMode.class).orElse(ArchiveMode.MOVE);
+    FaultPoint haltAt = reader.choice(ConfigKeys.FAULT_HALT_AT, FaultPoint.class).orElse(FaultPoint.OFF);
 
     reader.throwIfProblems();
     return new LakestreamConfig(
@@ -109,7 +118,35 @@ public record LakestreamConfig(
         sinks,
         state,
         stopAfter,
+        archiveMode,
+        haltAt,
         raw.sparkSettings());
+  }
+
+  /** Refuses a trigger that cannot run a feature this configuration uses, naming each such feature. */
+  private static void checkTriggerMatrix(
+      ConfigReader reader, TriggerSpec trigger, Layer stopAfter, Map<String, SinkKind> sinks, AggregationSettings aggregation) {
+    Set<Feature> used = EnumSet.of(Feature.FILE_SOURCE, Feature.MAP_LIKE, Feature.APPEND, Feature.FOREACH_BATCH);
+    if (stopAfter != Layer.BRONZE) {
+      used.addAll(List.of(Feature.DELTA_SOURCE, Feature.DEDUPLICATION));
+    }
+    if (stopAfter == Layer.GOLD) {
+      used.addAll(List.of(Feature.AGGREGATION, Feature.STATEFUL_GROUPS));
+      used.add(aggregation.eventCountsMode() == OutputModeChoice.UPDATE ? Feature.UPDATE : Feature.APPEND);
+      used.add(aggregation.typeTotalsMode() == OutputModeChoice.UPDATE ? Feature.UPDATE : Feature.COMPLETE);
+    }
+    sinks.values().forEach(kind -> used.add(switch (kind) {
+      case DELTA -> Feature.FOREACH_BATCH;
+      case CONSOLE -> Feature.CONSOLE;
+      case MEMORY -> Feature.MEMORY;
+    }));
+    List<String> problems = TriggerMatrix.unsupported(trigger.kind(), used);
+    if (!problems.isEmpty()) {
+      reader.invalid(
+          ConfigKeys.TRIGGER,
+          trigger + " cannot run this pipeline: " + String.join("; ", problems)
+              + ". Use availableNow, or processingTime:<interval> for low latency");
+    }
   }
 
   private static QualitySettings readQuality(ConfigReader reader, RawConfig raw, StructType eventSchema) {

@@ -1,5 +1,6 @@
 package io.lakestream.sink;
 
+import io.lakestream.archive.BatchArchiving;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,14 @@ public final class AuditLog {
 
   /** What one micro-batch of one query did. */
   public record Entry(
-      String query, long batchId, long rowsIn, long rowsWritten, long rowsQuarantined, long rowsWarned, Instant startedAt) {}
+      String query,
+      long batchId,
+      long rowsIn,
+      long rowsWritten,
+      long rowsQuarantined,
+      long rowsWarned,
+      BatchArchiving.FileCounts files,
+      Instant startedAt) {}
 
   private final String tableIdentifier;
   private final String txnAppId;
@@ -35,6 +43,9 @@ public final class AuditLog {
             entry.rowsWritten(),
             entry.rowsQuarantined(),
             entry.rowsWarned(),
+            entry.files().archived(),
+            entry.files().failed(),
+            entry.files().reappeared(),
             Timestamp.from(entry.startedAt()),
             durationMs);
     spark

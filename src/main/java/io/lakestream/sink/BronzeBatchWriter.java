@@ -7,7 +7,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.Expectation;
+import io.lakestream.config.FaultPoint;
 import io.lakestream.config.QualitySettings;
 import io.lakestream.stage.QualityRules;
 import java.time.Instant;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ingested micro-batch feeds three tables: every record to {@code bronze_events}, rejected ones to
- * {@code quarantine_events} and one row to {@code audit_batches}.
+ * {@code quarantine_events} and one row to {@code audit_batches}; once the first two are committed, the
+ * batch's files are archived ({@link BatchArchiving}).
  *
  * <p>The batch is classified by {@link QualityRules}, stamped, and persisted, so the JSON is read and
  * parsed once although it is written twice. One aggregation counts records per reason and expectation
@@ -47,6 +50,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private final String quarantineTable;
   private final String txnAppId;
   private final AuditLog audit;
+  private final BatchArchiving archiving;
+  private final FaultPoint haltAt;
 
   public BronzeBatchWriter(
       String queryName,
@@ -55,7 +60,9 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       String bronzeTable,
       String quarantineTable,
       String txnAppId,
-      AuditLog audit) {
+      AuditLog audit,
+      BatchArchiving archiving,
+      FaultPoint haltAt) {
     this.queryName = queryName;
     this.quality = quality;
     this.eventSchema = eventSchema;
@@ -63,6 +70,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     this.quarantineTable = quarantineTable;
     this.txnAppId = txnAppId;
     this.audit = audit;
+    this.archiving = archiving;
+    this.haltAt = haltAt;
   }
 
   @Override
@@ -81,9 +90,12 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       if (counts.quarantined() > 0 && quality.enabled()) {
         write(quarantineRows(classified), quarantineTable, batchId);
       }
+      haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
+      // Only now, with every row of the batch committed, may its files leave the landing folder.
+      BatchArchiving.FileCounts files = archiving.afterCommit(batch.sparkSession(), batchId);
       audit.append(
           batch.sparkSession(),
-          new AuditLog.Entry(queryName, batchId, counts.rows(), counts.rows(), counts.quarantined(), counts.warned(), startedAt));
+          new AuditLog.Entry(queryName, batchId, counts.rows(), counts.rows(), counts.quarantined(), counts.warned(), files, startedAt));
       counts.violations().forEach(
           (rule, violations) -> {
             if (violations > 0) {

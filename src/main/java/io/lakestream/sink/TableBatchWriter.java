@@ -1,5 +1,6 @@
 package io.lakestream.sink;
 
+import io.lakestream.archive.BatchArchiving;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         return;
       }
       write(rows, batchId);
-      audit.append(batch.sparkSession(), new AuditLog.Entry(queryName, batchId, count, count, 0, 0, startedAt));
+      audit.append(batch.sparkSession(), new AuditLog.Entry(queryName, batchId, count, count, 0, 0, BatchArchiving.FileCounts.NONE, startedAt));
       LOG.info("Query {} batch {}: {} rows to {} ({})", queryName, batchId, count, tableIdentifier, mode);
     } finally {
       rows.unpersist();

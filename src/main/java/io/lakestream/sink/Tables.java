@@ -16,6 +16,7 @@ public final class Tables {
   public static final String SILVER_EVENTS = "silver_events";
   public static final String QUARANTINE_EVENTS = "quarantine_events";
   public static final String AUDIT_BATCHES = "audit_batches";
+  public static final String ARCHIVE_LOG = "archive_log";
   public static final String GOLD_EVENT_COUNTS = "gold_event_counts";
   public static final String GOLD_EVENT_TYPE_TOTALS = "gold_event_type_totals";
   public static final String GOLD_USER_SESSIONS = "gold_user_sessions";
@@ -59,9 +60,25 @@ public final class Tables {
             .add("rows_written", LongType)
             .add("rows_quarantined", LongType)
             .add("rows_warned", LongType)
+            .add("files_archived", LongType)
+            .add("archive_failures", LongType)
+            .add("files_reappeared", LongType)
             .add("started_at", TimestampType)
             .add("duration_ms", LongType);
     return new TableDefinition(AUDIT_BATCHES, schema, List.of());
+  }
+
+  /** Where each ingested landing file went, and when. Key: (source, destination, action). */
+  public static TableDefinition archiveLog() {
+    StructType schema =
+        new StructType()
+            .add("source", StringType)
+            .add("destination", StringType)
+            .add("size_bytes", LongType)
+            .add("action", StringType)
+            .add("batch_id", LongType)
+            .add("archived_at", TimestampType);
+    return new TableDefinition(ARCHIVE_LOG, schema, List.of());
   }
 
   /** Events per window and type. Key: (window_start, window_end, event_type). */

@@ -2,6 +2,7 @@ package io.lakestream.stage;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.IngestSettings;
 import io.lakestream.sink.BronzeTable;
 import org.apache.spark.sql.Dataset;
@@ -19,15 +20,30 @@ public final class JsonIngest {
 
   private final String landingFolder;
   private final IngestSettings settings;
+  private final ArchiveMode archiveMode;
+  private final String archiveFolder;
 
-  public JsonIngest(String landingFolder, IngestSettings settings) {
+  public JsonIngest(String landingFolder, IngestSettings settings, ArchiveMode archiveMode, String archiveFolder) {
     this.landingFolder = landingFolder;
     this.settings = settings;
+    this.archiveMode = archiveMode;
+    this.archiveFolder = archiveFolder;
   }
 
   /** Event columns, parse diagnostics, {@code _raw_record} and {@code _source_file}, as a streaming Dataset. */
   public Dataset<Row> read(SparkSession spark) {
-    DataStreamReader reader = spark.readStream().format("text");
+    DataStreamReader reader =
+        spark
+            .readStream()
+            .format("text")
+            // Sub-folders are read as plain folders, not as partition columns.
+            .option("recursiveFileLookup", "true")
+            // A file is archived only after its batch is committed, so a replayed batch that misses a file
+            // was already written: Delta skips the replay's writes, and the read must not fail.
+            .option("ignoreMissingFiles", "true");
+    if (archiveMode == ArchiveMode.SPARK) {
+      reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);
+    }
     settings.maxFilesPerTrigger().ifPresent(files -> reader.option("maxFilesPerTrigger", files));
     settings.maxBytesPerTrigger().ifPresent(bytes -> reader.option("maxBytesPerTrigger", bytes));
     Dataset<Row> lines =

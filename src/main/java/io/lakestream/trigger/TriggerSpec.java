@@ -14,8 +14,8 @@ import org.apache.spark.sql.streaming.Trigger;
  *   <li>{@code once}: accepted for the tutorial's sake; Spark deprecated it, so it runs as availableNow.
  * </ul>
  *
- * {@code continuous:<interval>} is refused: Spark's continuous processing reads only Kafka and rate
- * sources, never files.
+ * {@code continuous:<interval>} parses, so that the start-up check can say exactly why it cannot run this
+ * pipeline ({@link TriggerMatrix}): Spark's continuous processing reads only Kafka and rate sources.
  */
 public sealed interface TriggerSpec {
 
@@ -24,6 +24,9 @@ public sealed interface TriggerSpec {
 
   /** True when queries stop by themselves once the input is drained. */
   boolean stopsWhenDrained();
+
+  /** The column of {@link TriggerMatrix} this trigger is checked against. */
+  TriggerMatrix.Kind kind();
 
   /** Drain everything available, then stop. {@code requestedAsOnce} remembers that the user wrote "once". */
   record AvailableNow(boolean requestedAsOnce) implements TriggerSpec {
@@ -35,6 +38,11 @@ public sealed interface TriggerSpec {
     @Override
     public boolean stopsWhenDrained() {
       return true;
+    }
+
+    @Override
+    public TriggerMatrix.Kind kind() {
+      return requestedAsOnce ? TriggerMatrix.Kind.ONCE : TriggerMatrix.Kind.AVAILABLE_NOW;
     }
 
     @Override
@@ -56,8 +64,36 @@ public sealed interface TriggerSpec {
     }
 
     @Override
+    public TriggerMatrix.Kind kind() {
+      return TriggerMatrix.Kind.PROCESSING_TIME;
+    }
+
+    @Override
     public String toString() {
       return "processingTime:" + Durations.format(interval);
+    }
+  }
+
+  /** Spark's continuous processing; never runs here, since it cannot read files (see {@link TriggerMatrix}). */
+  record Continuous(Duration checkpointInterval) implements TriggerSpec {
+    @Override
+    public Trigger toSparkTrigger() {
+      return Trigger.Continuous(checkpointInterval.toMillis());
+    }
+
+    @Override
+    public boolean stopsWhenDrained() {
+      return false;
+    }
+
+    @Override
+    public TriggerMatrix.Kind kind() {
+      return TriggerMatrix.Kind.CONTINUOUS;
+    }
+
+    @Override
+    public String toString() {
+      return "continuous:" + Durations.format(checkpointInterval);
     }
   }
 
@@ -82,11 +118,8 @@ public sealed interface TriggerSpec {
       }
       return new ProcessingTime(interval);
     }
-    if (lower.equals("continuous") || lower.startsWith("continuous:")) {
-      throw new IllegalArgumentException(
-          "continuous processing cannot read files: Spark's continuous trigger supports only the Kafka and"
-              + " rate sources and map-like queries, and lakestream reads files and aggregates."
-              + " Use availableNow, or processingTime:<interval> for low latency");
+    if (lower.startsWith("continuous:")) {
+      return new Continuous(Durations.parse(trimmed.substring("continuous:".length())));
     }
     throw new IllegalArgumentException("unknown trigger");
   }

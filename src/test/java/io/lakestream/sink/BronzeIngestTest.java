@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.split;
 
 import io.lakestream.app.Pipeline;
+import io.lakestream.archive.BatchArchiving;
+import io.lakestream.config.FaultPoint;
 import io.lakestream.app.RunSummary;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.testing.SampleData;
@@ -148,7 +150,9 @@ class BronzeIngestTest {
             table,
             config.catalog().tableIdentifier("quarantine_events"),
             "test-app-id",
-            new AuditLog(config.catalog().tableIdentifier("audit_batches"), "test-app-id"));
+            new AuditLog(config.catalog().tableIdentifier("audit_batches"), "test-app-id"),
+            BatchArchiving.NONE,
+            FaultPoint.OFF);
     Dataset<Row> batch =
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"

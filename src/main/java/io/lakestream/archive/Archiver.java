@@ -1,0 +1,285 @@
+package io.lakestream.archive;
+
+import io.lakestream.config.ArchiveMode;
+import io.lakestream.config.FaultPoint;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves (or deletes) the files of a micro-batch once the batch's rows are committed, so that no file
+ * leaves the landing folder before its data is durable, and no committed file stays behind.
+ *
+ * <p>Per batch: the files come from the file source's own log ({@link SourceFileLog}); their destinations
+ * are saved as an {@link ArchivePlan} in the query's checkpoint before anything moves; then every pending
+ * plan (this batch's and any earlier one whose moves failed) is carried out, each move recorded in
+ * {@code archive_log}, and finished plans are removed. A crash anywhere is finished by the replay of the
+ * same batch: a file already at its destination counts as moved, the log skips rows it already holds.
+ */
+public final class Archiver {
+
+  /** What the archiving of one batch did. */
+  public record Outcome(int archived, int failed) {
+    void write(FileSystem fs, Path file) throws IOException {
+      try (OutputStream out = fs.create(file, true)) {
+        out.write((archived + " " + failed + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    static Outcome read(FileSystem fs, Path file) throws IOException {
+      try (java.io.InputStream in = fs.open(file)) {
+        String[] counts = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
+        return new Outcome(Integer.parseInt(counts[0]), Integer.parseInt(counts[1]));
+      }
+    }
+  }
+
+  /** A finished move, delete or vanished file, for {@code archive_log}. */
+  public record Record(ArchivePlan.Entry entry, String action, Instant at) {}
+
+  public static final String MOVED = "moved";
+  public static final String DELETED = "deleted";
+  public static final String VANISHED = "vanished";
+
+  static final String STATE_FOLDER = "lakestream-archive";
+  private static final Pattern PLAN = Pattern.compile("(\\d+)\\.plan");
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+
+  private final ArchiveMode mode;
+  private final Path landingRoot;
+  private final Path archiveRoot;
+  private final String queryCheckpoint;
+  private final FaultPoint haltAt;
+  private final ArchiveLog archiveLog;
+
+  public Archiver(
+      ArchiveMode mode, String landingRoot, String archiveRoot, String queryCheckpoint, FaultPoint haltAt, ArchiveLog archiveLog) {
+    if (mode != ArchiveMode.MOVE && mode != ArchiveMode.DELETE) {
+      throw new IllegalArgumentException("Archiver handles move and delete, not " + mode);
+    }
+    this.mode = mode;
+    this.landingRoot = new Path(landingRoot);
+    this.archiveRoot = new Path(archiveRoot);
+    this.queryCheckpoint = queryCheckpoint;
+    this.haltAt = haltAt;
+    this.archiveLog = archiveLog;
+  }
+
+  /** Archives batch {@code batchId}'s files and retries earlier failed moves; call after the batch is committed. */
+  public Outcome archive(Configuration hadoopConf, long batchId) {
+    try {
+      return archiveOrThrow(hadoopConf, batchId);
+    } catch (IOException e) {
+      throw new IllegalStateException("Archiving of batch " + batchId + " failed; it is retried when the batch is replayed", e);
+    }
+  }
+
+  private Outcome archiveOrThrow(Configuration hadoopConf, long batchId) throws IOException {
+    Path stateFolder = new Path(queryCheckpoint, STATE_FOLDER);
+    FileSystem stateFs = stateFolder.getFileSystem(hadoopConf);
+    stateFs.mkdirs(stateFolder);
+    Path doneMarker = new Path(stateFolder, batchId + ".done");
+    if (stateFs.exists(doneMarker)) {
+      LOG.info("Batch {} was archived before this replay", batchId);
+      return Outcome.read(stateFs, doneMarker);
+    }
+    TreeMap<Long, ArchivePlan> pending = pendingPlans(stateFs, stateFolder);
+    FileSystem landingFs = landingRoot.getFileSystem(hadoopConf);
+    FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
+    if (!pending.containsKey(batchId)) {
+      List<Path> files = new SourceFileLog(stateFs, queryCheckpoint).filesOf(batchId);
+      ArchivePlan plan = plan(batchId, files, landingFs, archiveFs, pending);
+      plan.write(stateFs, planFile(stateFolder, batchId));
+      pending.put(batchId, plan);
+    }
+    haltAt.haltIfAt(FaultPoint.BEFORE_MOVE);
+
+    List<Record> done = new ArrayList<>();
+    int failed = 0;
+    int movedNow = 0;
+    for (ArchivePlan plan : pending.values()) {
+      List<ArchivePlan.Entry> remaining = new ArrayList<>();
+      List<ArchivePlan.Entry> entries = new ArrayList<>(plan.entries());
+      for (int i = 0; i < entries.size(); i++) {
+        ArchivePlan.Entry entry = entries.get(i);
+        try {
+          Record record = carryOut(entry, landingFs, archiveFs, hadoopConf, stateFs, stateFolder, plan, entries, i);
+          done.add(record);
+          movedNow++;
+          if (movedNow == 1 && hasMoreWork(pending, plan, i)) {
+            haltAt.haltIfAt(FaultPoint.BETWEEN_MOVES);
+          }
+        } catch (IOException | RuntimeException e) {
+          failed++;
+          remaining.add(entries.get(i));
+          LOG.warn("Could not archive {} (batch {}): {}; retried with the next batch", entry.source(), entry.batchId(), e.toString());
+        }
+      }
+      pending.put(plan.batchId(), new ArchivePlan(plan.batchId(), remaining));
+    }
+    archiveLog.append(done);
+    for (ArchivePlan plan : pending.values()) {
+      Path file = planFile(stateFolder, plan.batchId());
+      if (plan.entries().isEmpty()) {
+        stateFs.delete(file, false);
+      } else {
+        plan.write(stateFs, file);
+      }
+    }
+    Outcome outcome = new Outcome(done.size(), failed);
+    outcome.write(stateFs, doneMarker);
+    removeOlderMarkers(stateFs, stateFolder, batchId);
+    if (!done.isEmpty() || failed > 0) {
+      LOG.info("Batch {}: {} files archived ({}), {} failed and pending", batchId, done.size(), mode.name().toLowerCase(java.util.Locale.ROOT), failed);
+    }
+    return outcome;
+  }
+
+  private static boolean hasMoreWork(TreeMap<Long, ArchivePlan> pending, ArchivePlan plan, int index) {
+    return index + 1 < plan.entries().size() || pending.higherKey(plan.batchId()) != null;
+  }
+
+  /** Chooses each file's destination, avoiding existing files and destinations other plans reserved. */
+  private ArchivePlan plan(
+      long batchId, List<Path> files, FileSystem landingFs, FileSystem archiveFs, TreeMap<Long, ArchivePlan> pending)
+      throws IOException {
+    Set<Path> reserved = new HashSet<>();
+    pending.values().forEach(plan -> plan.entries().forEach(entry -> reserved.add(entry.destination())));
+    ArchivePaths paths =
+        new ArchivePaths(
+            ArchivePaths.canonical(landingFs.makeQualified(landingRoot)), ArchivePaths.canonical(archiveFs.makeQualified(archiveRoot)));
+    List<ArchivePlan.Entry> entries = new ArrayList<>();
+    for (Path file : files) {
+      long size = landingFs.exists(file) ? landingFs.getFileStatus(file).getLen() : -1;
+      Path destination = null;
+      if (mode == ArchiveMode.MOVE) {
+        destination = freeDestination(paths.destinationOf(file), archiveFs, reserved);
+        reserved.add(destination);
+      }
+      entries.add(new ArchivePlan.Entry(batchId, file, destination, size));
+    }
+    return new ArchivePlan(batchId, entries);
+  }
+
+  private static Path freeDestination(Path wanted, FileSystem archiveFs, Set<Path> reserved) {
+    Path free =
+        ArchivePaths.firstFree(
+            wanted,
+            candidate -> {
+              try {
+                return reserved.contains(candidate) || archiveFs.exists(candidate);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    if (!free.equals(wanted)) {
+      LOG.warn("Archive name collision: {} exists, archiving to {} instead", wanted, free);
+    }
+    return free;
+  }
+
+  /** Moves or deletes one file, or recognises that an earlier attempt already did. */
+  private Record carryOut(
+      ArchivePlan.Entry entry,
+      FileSystem landingFs,
+      FileSystem archiveFs,
+      Configuration hadoopConf,
+      FileSystem stateFs,
+      Path stateFolder,
+      ArchivePlan plan,
+      List<ArchivePlan.Entry> entries,
+      int index)
+      throws IOException {
+    Instant now = Instant.now();
+    boolean sourceExists = landingFs.exists(entry.source());
+    if (mode == ArchiveMode.DELETE) {
+      if (sourceExists && !landingFs.delete(entry.source(), false)) {
+        throw new IOException("delete returned false");
+      }
+      return new Record(entry, DELETED, now);
+    }
+    if (!sourceExists) {
+      if (archiveFs.exists(entry.destination())) {
+        return new Record(entry, MOVED, now); // moved by an attempt that crashed before logging it
+      }
+      LOG.warn("{} (batch {}) left the landing folder before it was archived; recorded as vanished", entry.source(), entry.batchId());
+      return new Record(entry.withDestination(null), VANISHED, now);
+    }
+    if (archiveFs.exists(entry.destination())) {
+      // Something took the planned name since the plan was saved: choose again and save before moving.
+      Set<Path> reserved = new HashSet<>();
+      entries.forEach(other -> reserved.add(other.destination()));
+      ArchivePlan.Entry renamed = entry.withDestination(freeDestination(entry.destination(), archiveFs, reserved));
+      entries.set(index, renamed);
+      new ArchivePlan(plan.batchId(), entries).write(stateFs, planFile(stateFolder, plan.batchId()));
+      entry = renamed;
+    }
+    archiveFs.mkdirs(entry.destination().getParent());
+    if (sameFileSystem(landingFs, archiveFs)) {
+      if (!landingFs.rename(entry.source(), entry.destination())) {
+        throw new IOException("rename to " + entry.destination() + " returned false");
+      }
+    } else {
+      // Across file systems: copy beside the destination, rename into place, then delete the source.
+      Path aside = new Path(entry.destination().getParent(), "." + entry.destination().getName() + ".copying");
+      if (!FileUtil.copy(landingFs, entry.source(), archiveFs, aside, false, true, hadoopConf)
+          || !archiveFs.rename(aside, entry.destination())
+          || !landingFs.delete(entry.source(), false)) {
+        throw new IOException("copy to " + entry.destination() + " failed");
+      }
+    }
+    return new Record(entry, MOVED, now);
+  }
+
+  private static boolean sameFileSystem(FileSystem a, FileSystem b) {
+    return a.getUri().equals(b.getUri());
+  }
+
+  private static Path planFile(Path stateFolder, long batchId) {
+    return new Path(stateFolder, batchId + ".plan");
+  }
+
+  private static TreeMap<Long, ArchivePlan> pendingPlans(FileSystem fs, Path stateFolder) throws IOException {
+    TreeMap<Long, ArchivePlan> plans = new TreeMap<>();
+    for (FileStatus status : fs.listStatus(stateFolder)) {
+      String name = status.getPath().getName();
+      Matcher aside = PLAN.matcher(name.startsWith(".") && name.endsWith(".tmp") ? name.substring(1, name.length() - 4) : "");
+      if (aside.matches() && !fs.exists(planFile(stateFolder, Long.parseLong(aside.group(1))))) {
+        // A crash between removing a plan and renaming its new version into place: the new version is whole.
+        fs.rename(status.getPath(), planFile(stateFolder, Long.parseLong(aside.group(1))));
+      }
+    }
+    for (FileStatus status : fs.listStatus(stateFolder)) {
+      Matcher plan = PLAN.matcher(status.getPath().getName());
+      if (plan.matches()) {
+        long batchId = Long.parseLong(plan.group(1));
+        plans.put(batchId, ArchivePlan.read(fs, status.getPath(), batchId));
+      }
+    }
+    return plans;
+  }
+
+  private static void removeOlderMarkers(FileSystem fs, Path stateFolder, long batchId) throws IOException {
+    for (FileStatus status : fs.listStatus(stateFolder)) {
+      String name = status.getPath().getName();
+      if (name.endsWith(".done") && Long.parseLong(name.substring(0, name.length() - ".done".length())) < batchId) {
+        fs.delete(status.getPath(), false);
+      }
+    }
+  }
+}

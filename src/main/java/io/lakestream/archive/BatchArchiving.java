@@ -1,0 +1,29 @@
+package io.lakestream.archive;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What the bronze writer does with a batch's files once its rows are committed: archive them (move or
+ * delete, {@link Archiver}) and look for files that came back under an ingested name, or nothing when
+ * {@code archive.mode} is off or left to Spark.
+ */
+@FunctionalInterface
+public interface BatchArchiving {
+
+  /** Files of the batch archived, moves still failing (retried with the next batch), reappeared files. */
+  record FileCounts(long archived, long failed, long reappeared) {
+    public static final FileCounts NONE = new FileCounts(0, 0, 0);
+  }
+
+  BatchArchiving NONE = (spark, batchId) -> FileCounts.NONE;
+
+  FileCounts afterCommit(SparkSession spark, long batchId);
+
+  /** Archives with {@code archiver}, then looks for reappeared files. */
+  static BatchArchiving of(Archiver archiver, ReappearedFiles reappeared) {
+    return (spark, batchId) -> {
+      Archiver.Outcome outcome = archiver.archive(spark.sessionState().newHadoopConf(), batchId);
+      return new FileCounts(outcome.archived(), outcome.failed(), reappeared.check(spark.sessionState().newHadoopConf()));
+    };
+  }
+}

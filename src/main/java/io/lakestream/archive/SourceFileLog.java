@@ -1,0 +1,64 @@
+package io.lakestream.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The files of one micro-batch, as the file source recorded them in its checkpoint
+ * ({@code <checkpoint>/sources/0/<batchId>}, or {@code <batchId>.compact} every tenth batch: a line
+ * {@code v1}, then one JSON object per file with {@code path}, {@code timestamp} and {@code batchId}).
+ *
+ * <p>The batch's rows cannot tell: an empty file has no rows but is still part of the batch, and by the
+ * time a batch is replayed some of its files may already be archived.
+ */
+public final class SourceFileLog {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FileSystem fs;
+  private final Path logFolder;
+
+  public SourceFileLog(FileSystem fs, String queryCheckpoint) {
+    this.fs = fs;
+    this.logFolder = new Path(new Path(queryCheckpoint, "sources"), "0");
+  }
+
+  /** The fully qualified files of batch {@code batchId}, in the order the source listed them. */
+  public List<Path> filesOf(long batchId) {
+    Path plain = new Path(logFolder, Long.toString(batchId));
+    Path compact = new Path(logFolder, batchId + ".compact");
+    try {
+      Path file = fs.exists(plain) ? plain : compact;
+      List<Path> files = new ArrayList<>();
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+        String version = in.readLine();
+        if (version == null || !version.equals("v1")) {
+          throw new IOException("unsupported file source log version " + version + " in " + file);
+        }
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonNode entry = JSON.readTree(line);
+          if (entry.path("batchId").asLong(-1) == batchId) {
+            files.add(ArchivePaths.canonical(new Path(new URI(entry.path("path").asText()))));
+          }
+        }
+      }
+      return files;
+    } catch (IOException | URISyntaxException e) {
+      throw new IllegalStateException("Cannot read the files of batch " + batchId + " from " + logFolder, e);
+    }
+  }
+
+}

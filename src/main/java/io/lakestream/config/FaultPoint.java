@@ -1,0 +1,32 @@
+package io.lakestream.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A named point in a micro-batch where the crash tests stop the JVM dead ({@code fault.halt_at}). Off in
+ * every real run; the tests use it to prove that a crash at the worst moment loses and duplicates nothing.
+ */
+public enum FaultPoint {
+  /** Never halt. */
+  OFF,
+  /** After the batch's rows are committed to bronze_events and quarantine_events, before any archiving. */
+  AFTER_COMMIT,
+  /** After the batch's archive plan is saved, before its first file is moved. */
+  BEFORE_MOVE,
+  /** After the first file of a batch with several files is moved. */
+  BETWEEN_MOVES;
+
+  /** Exit status of a JVM halted by a fault point, so a test can tell it from any real failure. */
+  public static final int HALT_STATUS = 86;
+
+  private static final Logger LOG = LoggerFactory.getLogger(FaultPoint.class);
+
+  /** Halts the JVM, without shutdown hooks, if {@code point} is this configured fault point. */
+  public void haltIfAt(FaultPoint point) {
+    if (this != OFF && this == point) {
+      LOG.error("fault.halt_at={}: halting the JVM now (crash test)", point.name().toLowerCase(java.util.Locale.ROOT));
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
+  }
+}

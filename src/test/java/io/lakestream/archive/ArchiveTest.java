@@ -1,0 +1,154 @@
+package io.lakestream.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.app.Pipeline;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.testing.Events;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Archiving in-process: where files go, what archive_log and audit_batches say, failed moves, reappearances. */
+class ArchiveTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  private LakestreamConfig config(String mode) {
+    return TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze", "archive.mode", mode));
+  }
+
+  @Test
+  void movesEveryCommittedFileKeepingSubFoldersAndRecordsIt() throws Exception {
+    LakestreamConfig config = config("move");
+    Path landing = root.resolve("landing");
+    Events.land(landing, "top.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    Events.land(landing.resolve("2026/11"), "with space 100%.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
+    Events.land(landing, "empty.json", List.of()); // no rows, still part of the batch
+    Path collision = Files.createDirectories(root.resolve("archive")).resolve("top.json");
+    Files.writeString(collision, "an older file of the same name");
+
+    new Pipeline(spark, config).run();
+
+    assertThat(filesUnder(landing)).isEmpty();
+    assertThat(filesUnder(root.resolve("archive")))
+        .containsExactlyInAnyOrder("top.json", "top~1.json", "2026/11/with space 100%.json", "empty.json");
+    assertThat(Files.readString(collision)).isEqualTo("an older file of the same name");
+    List<Row> log = table(config, "archive_log").orderBy("source").collectAsList();
+    assertThat(log).hasSize(3);
+    assertThat(log).allSatisfy(row -> assertThat(row.<String>getAs("action")).isEqualTo("moved"));
+    assertThat(log.get(0).<String>getAs("source")).endsWith("/landing/2026/11/with%20space%20100%25.json");
+    assertThat(log.get(0).<String>getAs("destination")).endsWith("/archive/2026/11/with%20space%20100%25.json");
+    assertThat(log.get(2).<String>getAs("destination")).endsWith("/archive/top~1.json");
+    assertThat(log.get(2).<Long>getAs("size_bytes")).isEqualTo(Files.size(root.resolve("archive/top~1.json")));
+    // archive_log.source is the form bronze_events._source_file uses, so the two join.
+    List<String> bronzeSources = table(config, "bronze_events").select("_source_file").distinct().as(Encoders.STRING()).collectAsList();
+    assertThat(table(config, "archive_log").select("source").as(Encoders.STRING()).collectAsList()).containsAll(bronzeSources);
+    Row audit = table(config, "audit_batches").first();
+    assertThat(audit.<Long>getAs("files_archived")).isEqualTo(3L);
+    assertThat(audit.<Long>getAs("archive_failures")).isZero();
+  }
+
+  @Test
+  void aFailedMoveIsReportedAndRetriedWithTheNextBatch() throws Exception {
+    LakestreamConfig config = config("move");
+    Path landing = root.resolve("landing");
+    Events.land(landing.resolve("sub"), "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    Path blocker = Files.createDirectories(root.resolve("archive")).resolve("sub");
+    Files.writeString(blocker, "a file where the archive needs a folder");
+
+    new Pipeline(spark, config).run();
+
+    assertThat(filesUnder(landing)).containsExactly("sub/a.json");
+    assertThat(table(config, "archive_log").count()).isZero();
+    assertThat(table(config, "audit_batches").first().<Long>getAs("archive_failures")).isEqualTo(1L);
+
+    Files.delete(blocker);
+    Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
+    new Pipeline(spark, config).run();
+
+    assertThat(filesUnder(landing)).isEmpty();
+    assertThat(filesUnder(root.resolve("archive"))).containsExactlyInAnyOrder("sub/a.json", "b.json");
+    assertThat(table(config, "archive_log").select("batch_id").as(Encoders.LONG()).collectAsList()).containsExactlyInAnyOrder(0L, 1L);
+    Row second = table(config, "audit_batches").where("batch_id = 1").first();
+    assertThat(second.<Long>getAs("files_archived")).isEqualTo(2L);
+    assertThat(second.<Long>getAs("archive_failures")).isZero();
+    assertThat(table(config, "bronze_events").count()).isEqualTo(2);
+  }
+
+  @Test
+  void aFileBackUnderAnIngestedNameIsReportedNotSilentlySkipped() throws Exception {
+    LakestreamConfig config = config("move");
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    new Pipeline(spark, config).run();
+
+    Files.copy(root.resolve("archive/a.json"), landing.resolve("a.json"));
+    Files.setLastModifiedTime(landing.resolve("a.json"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
+    new Pipeline(spark, config).run();
+
+    assertThat(table(config, "bronze_events").count()).isEqualTo(2);
+    assertThat(filesUnder(landing)).containsExactly("a.json");
+    assertThat(table(config, "audit_batches").where("batch_id = 1").first().<Long>getAs("files_reappeared")).isEqualTo(1L);
+  }
+
+  @Test
+  void deleteModeDeletesAndRecordsEachFile() throws Exception {
+    LakestreamConfig config = config("delete");
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+
+    new Pipeline(spark, config).run();
+
+    assertThat(filesUnder(landing)).isEmpty();
+    assertThat(filesUnder(root.resolve("archive"))).isEmpty();
+    Row log = table(config, "archive_log").first();
+    assertThat(log.<String>getAs("action")).isEqualTo("deleted");
+    assertThat(log.<String>getAs("destination")).isNull();
+  }
+
+  @Test
+  void offLeavesFilesInPlace() throws Exception {
+    LakestreamConfig config = config("off");
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+
+    new Pipeline(spark, config).run();
+
+    assertThat(filesUnder(landing)).containsExactly("a.json");
+    assertThat(table(config, "archive_log").count()).isZero();
+    assertThat(table(config, "bronze_events").count()).isEqualTo(1);
+  }
+
+  private org.apache.spark.sql.Dataset<Row> table(LakestreamConfig config, String name) {
+    return spark.table(config.catalog().tableIdentifier(name));
+  }
+
+  /** Visible files below {@code folder}, as relative paths with '/'. */
+  static List<String> filesUnder(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(file -> !file.getFileName().toString().startsWith("."))
+          .map(file -> folder.relativize(file).toString().replace('\\', '/'))
+          .toList();
+    }
+  }
+}
