@@ -16,10 +16,11 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The moves one batch still owes, saved before the first of them so that a crash at any point can be
- * finished later: one JSON line per file with its source, chosen destination (none when deleting), size
- * and the batch that ingested it. The file is replaced atomically (write aside, then rename).
+ * finished later: a first JSON line with what the batch committed, then one per file with its source,
+ * chosen destination (none when deleting), size and the batch that ingested it. The file is replaced
+ * atomically (write aside, then rename).
  */
-public record ArchivePlan(long batchId, List<Entry> entries) {
+public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> entries) {
 
   /** One file to archive. {@code destination} is null in delete mode; {@code sizeBytes} is -1 if unknown. */
   public record Entry(long batchId, Path source, Path destination, long sizeBytes) {
@@ -34,9 +35,15 @@ public record ArchivePlan(long batchId, List<Entry> entries) {
     entries = List.copyOf(entries);
   }
 
+  ArchivePlan withEntries(List<Entry> remaining) {
+    return new ArchivePlan(batchId, committed, remaining);
+  }
+
   static ArchivePlan read(FileSystem fs, Path file, long batchId) throws IOException {
     List<Entry> entries = new java.util.ArrayList<>();
+    CommittedRows committed;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+      committed = committedRows(JSON.readTree(in.readLine()));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.isBlank()) {
           JsonNode node = JSON.readTree(line);
@@ -49,12 +56,25 @@ public record ArchivePlan(long batchId, List<Entry> entries) {
         }
       }
     }
-    return new ArchivePlan(batchId, entries);
+    return new ArchivePlan(batchId, committed, entries);
+  }
+
+  static ObjectNode json(CommittedRows committed) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("rows", committed.rows());
+    node.put("quarantined", committed.quarantined());
+    node.put("warned", committed.warned());
+    return node;
+  }
+
+  static CommittedRows committedRows(JsonNode node) {
+    return new CommittedRows(node.path("rows").asLong(), node.path("quarantined").asLong(), node.path("warned").asLong());
   }
 
   void write(FileSystem fs, Path file) throws IOException {
     Path aside = new Path(file.getParent(), "." + file.getName() + ".tmp");
     try (OutputStream out = fs.create(aside, true)) {
+      out.write((JSON.writeValueAsString(json(committed)) + "\n").getBytes(StandardCharsets.UTF_8));
       for (Entry entry : entries) {
         ObjectNode node = JSON.createObjectNode();
         node.put("batchId", entry.batchId());

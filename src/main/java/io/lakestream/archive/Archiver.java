@@ -34,17 +34,20 @@ import org.slf4j.LoggerFactory;
 public final class Archiver {
 
   /** What the archiving of one batch did. */
-  public record Outcome(int archived, int failed) {
+  public record Outcome(int archived, int failed, CommittedRows committed) {
     void write(FileSystem fs, Path file) throws IOException {
+      com.fasterxml.jackson.databind.node.ObjectNode node = ArchivePlan.json(committed);
+      node.put("archived", archived);
+      node.put("failed", failed);
       try (OutputStream out = fs.create(file, true)) {
-        out.write((archived + " " + failed + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(node.toString().getBytes(StandardCharsets.UTF_8));
       }
     }
 
     static Outcome read(FileSystem fs, Path file) throws IOException {
       try (java.io.InputStream in = fs.open(file)) {
-        String[] counts = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
-        return new Outcome(Integer.parseInt(counts[0]), Integer.parseInt(counts[1]));
+        com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        return new Outcome(node.path("archived").asInt(), node.path("failed").asInt(), ArchivePlan.committedRows(node));
       }
     }
   }
@@ -80,16 +83,20 @@ public final class Archiver {
     this.archiveLog = archiveLog;
   }
 
-  /** Archives batch {@code batchId}'s files and retries earlier failed moves; call after the batch is committed. */
-  public Outcome archive(Configuration hadoopConf, long batchId) {
+  /**
+   * Archives batch {@code batchId}'s files and retries earlier failed moves; call after the batch is
+   * committed. The outcome's {@code committed} is what the batch's first attempt committed, which a replay
+   * that finds some files already moved cannot count again.
+   */
+  public Outcome archive(Configuration hadoopConf, long batchId, CommittedRows committed) {
     try {
-      return archiveOrThrow(hadoopConf, batchId);
+      return archiveOrThrow(hadoopConf, batchId, committed);
     } catch (IOException e) {
       throw new IllegalStateException("Archiving of batch " + batchId + " failed; it is retried when the batch is replayed", e);
     }
   }
 
-  private Outcome archiveOrThrow(Configuration hadoopConf, long batchId) throws IOException {
+  private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed) throws IOException {
     Path stateFolder = new Path(queryCheckpoint, STATE_FOLDER);
     FileSystem stateFs = stateFolder.getFileSystem(hadoopConf);
     stateFs.mkdirs(stateFolder);
@@ -103,7 +110,7 @@ public final class Archiver {
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
     if (!pending.containsKey(batchId)) {
       List<Path> files = new SourceFileLog(stateFs, queryCheckpoint).filesOf(batchId);
-      ArchivePlan plan = plan(batchId, files, landingFs, archiveFs, pending);
+      ArchivePlan plan = plan(batchId, committed, files, landingFs, archiveFs, pending);
       plan.write(stateFs, planFile(stateFolder, batchId));
       pending.put(batchId, plan);
     }
@@ -130,7 +137,7 @@ public final class Archiver {
           LOG.warn("Could not archive {} (batch {}): {}; retried with the next batch", entry.source(), entry.batchId(), e.toString());
         }
       }
-      pending.put(plan.batchId(), new ArchivePlan(plan.batchId(), remaining));
+      pending.put(plan.batchId(), plan.withEntries(remaining));
     }
     archiveLog.append(done);
     for (ArchivePlan plan : pending.values()) {
@@ -141,7 +148,7 @@ public final class Archiver {
         plan.write(stateFs, file);
       }
     }
-    Outcome outcome = new Outcome(done.size(), failed);
+    Outcome outcome = new Outcome(done.size(), failed, pending.get(batchId).committed());
     outcome.write(stateFs, doneMarker);
     removeOlderMarkers(stateFs, stateFolder, batchId);
     if (!done.isEmpty() || failed > 0) {
@@ -156,7 +163,9 @@ public final class Archiver {
 
   /** Chooses each file's destination, avoiding existing files and destinations other plans reserved. */
   private ArchivePlan plan(
-      long batchId, List<Path> files, FileSystem landingFs, FileSystem archiveFs, TreeMap<Long, ArchivePlan> pending)
+      long batchId,
+      CommittedRows committed,
+      List<Path> files, FileSystem landingFs, FileSystem archiveFs, TreeMap<Long, ArchivePlan> pending)
       throws IOException {
     Set<Path> reserved = new HashSet<>();
     pending.values().forEach(plan -> plan.entries().forEach(entry -> reserved.add(entry.destination())));
@@ -173,7 +182,7 @@ public final class Archiver {
       }
       entries.add(new ArchivePlan.Entry(batchId, file, destination, size));
     }
-    return new ArchivePlan(batchId, entries);
+    return new ArchivePlan(batchId, committed, entries);
   }
 
   private static Path freeDestination(Path wanted, FileSystem archiveFs, Set<Path> reserved) {
@@ -226,7 +235,7 @@ public final class Archiver {
       entries.forEach(other -> reserved.add(other.destination()));
       ArchivePlan.Entry renamed = entry.withDestination(freeDestination(entry.destination(), archiveFs, reserved));
       entries.set(index, renamed);
-      new ArchivePlan(plan.batchId(), entries).write(stateFs, planFile(stateFolder, plan.batchId()));
+      plan.withEntries(entries).write(stateFs, planFile(stateFolder, plan.batchId()));
       entry = renamed;
     }
     archiveFs.mkdirs(entry.destination().getParent());

@@ -15,15 +15,20 @@ public interface BatchArchiving {
     public static final FileCounts NONE = new FileCounts(0, 0, 0);
   }
 
-  BatchArchiving NONE = (spark, batchId) -> FileCounts.NONE;
+  /** What the batch committed (as its first attempt counted it) and what happened to its files. */
+  record Result(CommittedRows committed, FileCounts files) {}
 
-  FileCounts afterCommit(SparkSession spark, long batchId);
+  BatchArchiving NONE = (spark, batchId, committed) -> new Result(committed, FileCounts.NONE);
+
+  Result afterCommit(SparkSession spark, long batchId, CommittedRows committed);
 
   /** Archives with {@code archiver}, then looks for reappeared files. */
   static BatchArchiving of(Archiver archiver, ReappearedFiles reappeared) {
-    return (spark, batchId) -> {
-      Archiver.Outcome outcome = archiver.archive(spark.sessionState().newHadoopConf(), batchId);
-      return new FileCounts(outcome.archived(), outcome.failed(), reappeared.check(spark.sessionState().newHadoopConf()));
+    return (spark, batchId, committed) -> {
+      Archiver.Outcome outcome = archiver.archive(spark.sessionState().newHadoopConf(), batchId, committed);
+      return new Result(
+          outcome.committed(),
+          new FileCounts(outcome.archived(), outcome.failed(), reappeared.check(spark.sessionState().newHadoopConf())));
     };
   }
 }

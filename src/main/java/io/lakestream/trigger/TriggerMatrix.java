@@ -72,20 +72,24 @@ public final class TriggerMatrix {
 
   /** The matrix as a Markdown table, as the README shows it. */
   public static String markdown() {
-    StringBuilder table = new StringBuilder("| | ");
+    List<String> lines = new ArrayList<>();
+    List<String> header = new ArrayList<>(List.of(""));
     for (Kind kind : Kind.values()) {
-      table.append("`").append(kind.label).append("` | ");
+      header.add("`" + kind.label + "`");
     }
-    table.append("\n|---|");
-    table.append("---|".repeat(Kind.values().length)).append('\n');
+    lines.add(row(header));
+    lines.add("|---" + "|---".repeat(Kind.values().length) + "|");
     for (Feature feature : Feature.values()) {
-      table.append("| ").append(feature.area).append(": ").append(feature.description).append(" | ");
+      List<String> cells = new ArrayList<>(List.of(feature.area + ": " + feature.description));
       for (Kind kind : Kind.values()) {
-        table.append(feature.supportedBy.contains(kind) ? "yes" : "no").append(" | ");
+        cells.add(feature.supportedBy.contains(kind) ? "yes" : "no");
       }
-      table.setLength(table.length() - 1);
-      table.append('\n');
+      lines.add(row(cells));
     }
-    return table.toString();
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static String row(List<String> cells) {
+    return "| " + String.join(" | ", cells) + " |";
   }
 }

@@ -167,14 +167,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void continuousTriggerIsRefusedWithWhatToUseInstead() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "continuous:1s")))
-        .hasMessageContaining("trigger = 'continuous:1s' (from --set) is not allowed")
-        .hasMessageContaining("continuous processing cannot read files")
-        .hasMessageContaining("Use availableNow, or processingTime:<interval>");
-  }
-
-  @Test
   void onceRunsAsAvailableNow() {
     assertThat(loadCli(Map.of("volume.root", "/x", "trigger", "once")).trigger())
         .isEqualTo(new TriggerSpec.AvailableNow(true));
@@ -306,5 +298,29 @@ class ConfigLoaderTest {
 
     assertThat(raw.problems()).isEmpty();
     assertThat(LakestreamConfig.from(raw).sparkSettings()).containsExactly(Map.entry("spark.sql.shuffle.partitions", "3"));
+  }
+
+  @Test
+  void continuousTriggerIsRefusedWithEveryFeatureItCannotRun() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "continuous:1s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trigger = 'continuous:1s' (from --set) is not allowed: continuous:1s cannot run this pipeline:")
+        .hasMessageContaining("source files (bronze_events reads the landing folder): continuous reads only Kafka and rate sources")
+        .hasMessageContaining("operation windowed and global aggregation")
+        .hasMessageContaining("output mode complete: continuous supports append only")
+        .hasMessageContaining("sink Delta through foreachBatch (every table): continuous writes only to Kafka, memory and console")
+        .hasMessageContaining("Use availableNow, or processingTime:<interval> for low latency");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "continuous:1s", "pipeline.stop_after", "bronze")))
+        .hasMessageNotContaining("aggregation")
+        .hasMessageContaining("source files");
+  }
+
+  @Test
+  void archiveModeAndFaultPointAreChoices() {
+    assertThat(loadCli(Map.of("volume.root", "/x")).archiveMode()).isEqualTo(ArchiveMode.MOVE);
+    assertThat(loadCli(Map.of("volume.root", "/x")).haltAt()).isEqualTo(FaultPoint.OFF);
+    assertThat(loadCli(Map.of("volume.root", "/x", "archive.mode", "Delete")).archiveMode()).isEqualTo(ArchiveMode.DELETE);
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "archive.mode", "copy")))
+        .hasMessageContaining("archive.mode = 'copy' (from --set) is not allowed: unknown value. Allowed: move | delete | off | spark.");
   }
 }

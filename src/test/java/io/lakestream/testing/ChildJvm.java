@@ -1,6 +1,8 @@
 package io.lakestream.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +13,107 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a Java main class in a separate JVM, as spark-submit would: with Spark's JVM flags, UTC-agnostic
- * default zone, loopback networking, and output captured to a file for the assertion message.
+ * default zone, loopback networking, and output captured for the assertion message.
  */
 public final class ChildJvm {
 
   /** The outcome of a finished child JVM. */
   public record Result(int exitCode, String output) {}
+
+  /** A child JVM still running: its output can be awaited line by line, and it can be sent SIGTERM. */
+  public static final class Running {
+    private final Process process;
+    private final StringBuilder output = new StringBuilder();
+    private final Thread reader;
+
+    private Running(Process process) {
+      this.process = process;
+      this.reader =
+          new Thread(
+              () -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    synchronized (output) {
+                      output.append(line).append('\n');
+                      output.notifyAll();
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                } finally {
+                  synchronized (output) {
+                    output.notifyAll();
+                  }
+                }
+              },
+              "child-jvm-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Waits until the output contains {@code text}; fails if the JVM ends first or the time runs out. */
+    public void awaitOutput(String text, Duration timeout) throws InterruptedException {
+      awaitOutput(text, 1, timeout);
+    }
+
+    /** Waits until {@code text} occurs {@code times} times in the output. */
+    public void awaitOutput(String text, int times, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      synchronized (output) {
+        while (occurrences(text) < times) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0 || (!process.isAlive() && !reader.isAlive())) {
+            throw new AssertionError("Child JVM output never showed '" + text + "':\n" + output);
+          }
+          TimeUnit.NANOSECONDS.timedWait(output, left);
+        }
+      }
+    }
+
+    private int occurrences(String text) {
+      int count = 0;
+      for (int at = output.indexOf(text); at >= 0; at = output.indexOf(text, at + text.length())) {
+        count++;
+      }
+      return count;
+    }
+
+    /** Ends the JVM at once (test clean-up). */
+    public void kill() {
+      process.destroyForcibly();
+    }
+
+    /**
+     * Sends SIGTERM with {@code kill}, as an operator or a cluster manager would, and waits for the JVM to
+     * end. ({@code Process.destroy()} sends SIGTERM too, but closes our end of the output pipe at once, so
+     * everything the JVM prints while it stops would be lost.)
+     */
+    public Result terminate(Duration timeout) throws InterruptedException, IOException {
+      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new AssertionError("kill -TERM " + process.pid() + " failed");
+      }
+      return await(timeout);
+    }
+
+    public Result await(Duration timeout) throws InterruptedException {
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new AssertionError("Child JVM did not finish within " + timeout + ":\n" + output());
+        }
+        reader.join(timeout.toMillis());
+        return new Result(process.exitValue(), output());
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+
+    public String output() {
+      synchronized (output) {
+        return output.toString();
+      }
+    }
+  }
 
   private ChildJvm() {}
 
@@ -28,9 +125,19 @@ public final class ChildJvm {
     return value;
   }
 
+  /** The thin jar plus every runtime dependency (Spark, Delta, logging): what a local run uses. */
+  public static String appClasspath() throws IOException {
+    return property("lakestream.thinJar") + java.io.File.pathSeparator + Files.readString(Path.of(property("lakestream.localClasspath"))).trim();
+  }
+
   /** Runs {@code java @spark-jvm-options -cp <classpath> <mainClass> <args>} and waits at most {@code timeout}. */
   public static Result run(String classpath, String mainClass, List<String> args, Path workDir, Duration timeout)
       throws IOException, InterruptedException {
+    return start(classpath, mainClass, args, workDir).await(timeout);
+  }
+
+  /** Starts {@code java @spark-jvm-options -cp <classpath> <mainClass> <args>} without waiting. */
+  public static Running start(String classpath, String mainClass, List<String> args, Path workDir) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + property("lakestream.sparkJvmOptions"));
@@ -41,17 +148,8 @@ public final class ChildJvm {
     command.add(classpath);
     command.add(mainClass);
     command.addAll(args);
-    Path log = Files.createTempFile(workDir, "child-jvm", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process process = builder.start();
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("Child JVM did not finish within " + timeout + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
-      }
-    } finally {
-      process.destroyForcibly();
-    }
-    return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    return new Running(builder.start());
   }
 }

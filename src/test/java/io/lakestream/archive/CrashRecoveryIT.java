@@ -1,0 +1,101 @@
+package io.lakestream.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.config.FaultPoint;
+import io.lakestream.testing.ChildJvm;
+import io.lakestream.testing.SampleData;
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The app in a child JVM is halted dead (no shutdown hooks, like a power cut or kill -9) at the worst
+ * points of a bronze batch, then started again. Afterwards every row is in bronze_events exactly once,
+ * every file is archived exactly once, and archive_log records each move once.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class CrashRecoveryIT {
+
+  private static final String[] SAMPLE_FILES = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "halt at {0}, {1} files per batch")
+  @CsvSource({"after_commit, 4", "before_move, 4", "between_moves, 4", "between_moves, 2"})
+  void aCrashAtAnyPointLosesAndDuplicatesNothing(String point, int filesPerBatch) throws Exception {
+    Path root = dir.resolve("volume");
+    Path landing = root.resolve("landing");
+    Path archive = root.resolve("archive");
+    SampleData.land(landing, SAMPLE_FILES);
+
+    ChildJvm.Result crashed = run(root, filesPerBatch, "--set", "fault.halt_at=" + point);
+
+    assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
+    List<String> leftInLanding = ArchiveTest.filesUnder(landing);
+    switch (point) {
+      case "after_commit", "before_move" -> {
+        assertThat(leftInLanding).hasSize(4);
+        assertThat(ArchiveTest.filesUnder(archive)).isEmpty();
+      }
+      default -> {
+        assertThat(leftInLanding).hasSize(3);
+        assertThat(ArchiveTest.filesUnder(archive)).hasSize(1);
+      }
+    }
+    assertThat(Files.exists(root.resolve("checkpoints/bronze_events/lakestream-archive/0.plan")))
+        .isEqualTo(!point.equals("after_commit"));
+
+    ChildJvm.Result restarted = run(root, filesPerBatch);
+
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    SparkSession spark = TestSpark.session();
+    Dataset<Row> bronze = table(spark, root, "bronze_events");
+    assertThat(bronze.count()).isEqualTo(300);
+    assertThat(bronze.groupBy("_source_file").count().select("count").as(Encoders.LONG()).collectAsList())
+        .containsExactly(75L, 75L, 75L, 75L);
+    assertThat(table(spark, root, "quarantine_events").count()).isEqualTo(10);
+    Dataset<Row> audit = table(spark, root, "audit_batches");
+    assertThat(audit.count()).isEqualTo(audit.select("batch_id").distinct().count()).isEqualTo(4 / filesPerBatch);
+    assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0)).isEqualTo(300);
+
+    assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
+    assertThat(ArchiveTest.filesUnder(archive)).containsExactlyInAnyOrder(SAMPLE_FILES);
+    Dataset<Row> log = table(spark, root, "archive_log");
+    assertThat(log.count()).isEqualTo(4);
+    assertThat(log.select("action").distinct().as(Encoders.STRING()).collectAsList()).containsExactly("moved");
+    assertThat(log.select("source").as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(bronze.select("_source_file").distinct().as(Encoders.STRING()).collectAsList());
+    assertThat(ArchiveTest.filesUnder(root.resolve("checkpoints/bronze_events/lakestream-archive")))
+        .noneMatch(name -> name.endsWith(".plan"));
+  }
+
+  private ChildJvm.Result run(Path root, int filesPerBatch, String... extra) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config", Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "local.properties").toString(),
+                "--set", "master=local[2]",
+                "--set", "volume.root=" + root,
+                "--set", "pipeline.stop_after=bronze",
+                "--set", "ingest.max_files_per_trigger=" + filesPerBatch));
+    args.addAll(List.of(extra));
+    return ChildJvm.run(ChildJvm.appClasspath(), "io.lakestream.app.LakestreamApp", args, dir, Duration.ofMinutes(2));
+  }
+
+  private static Dataset<Row> table(SparkSession spark, Path root, String name) {
+    return spark.read().format("delta").load(root.resolve("tables").resolve(name).toString());
+  }
+}
