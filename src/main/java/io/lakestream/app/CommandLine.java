@@ -5,8 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The parsed command line: {@code [--config <file>] [--set key=value]... [--help]}. */
-public record CommandLine(Optional<String> propertiesFile, Map<String, String> settings, boolean help) {
+/**
+ * The parsed command line: {@code [report [--out <file.html>]] [--config <file>] [--set key=value]... [--help]}.
+ * With {@code report}, the app writes the HTML report of the configured volume's tables instead of running.
+ */
+public record CommandLine(Optional<String> propertiesFile, Map<String, String> settings, boolean help, Optional<String> reportFile) {
+
+  static final String DEFAULT_REPORT = "lakestream-report.html";
 
   /** A command line that cannot be understood; the app prints usage and exits with status 2. */
   public static final class UsageException extends RuntimeException {
@@ -20,10 +25,18 @@ public record CommandLine(Optional<String> propertiesFile, Map<String, String> s
     Map<String, String> settings = new LinkedHashMap<>();
     boolean help = false;
     List<String> words = List.of(args);
-    for (int i = 0; i < words.size(); i++) {
+    boolean report = !words.isEmpty() && words.get(0).equals("report");
+    Optional<String> reportFile = report ? Optional.of(DEFAULT_REPORT) : Optional.empty();
+    for (int i = report ? 1 : 0; i < words.size(); i++) {
       String word = words.get(i);
       switch (word) {
         case "--help", "-h" -> help = true;
+        case "--out" -> {
+          if (!report) {
+            throw new UsageException("--out belongs to the report command: lakestream report --out <file.html>");
+          }
+          reportFile = Optional.of(valueAfter(words, i++, word));
+        }
         case "--config" -> propertiesFile = Optional.of(valueAfter(words, i++, word));
         case "--set" -> {
           String pair = valueAfter(words, i++, word);
@@ -36,7 +49,7 @@ public record CommandLine(Optional<String> propertiesFile, Map<String, String> s
         default -> throw new UsageException("unknown argument '" + word + "'");
       }
     }
-    return new CommandLine(propertiesFile, Map.copyOf(settings), help);
+    return new CommandLine(propertiesFile, Map.copyOf(settings), help, reportFile);
   }
 
   private static String valueAfter(List<String> words, int index, String option) {

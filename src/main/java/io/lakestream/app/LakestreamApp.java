@@ -3,6 +3,13 @@ package io.lakestream.app;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigLoader;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.observe.ConsoleProgress;
+import io.lakestream.report.HtmlReport;
+import io.lakestream.report.ReportData;
+import io.lakestream.sink.DeltaTables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -12,14 +19,17 @@ import org.slf4j.LoggerFactory;
  * The one entry point, for spark-submit, a Databricks JAR task and local runs. It only wires: parse the
  * command line, load the configuration, get the SparkSession, run the {@link Pipeline}, report.
  *
- * <p>Exit status: 0 done, 1 the pipeline failed, 2 bad command line or configuration. On Databricks it
- * never calls {@code System.exit} nor stops the shared session; failures are rethrown so the run fails.
+ * <p>Exit status: 0 done, 1 the pipeline failed, 2 bad command line or configuration, 3 another run holds
+ * the checkpoint folder; a run stopped by SIGTERM or Ctrl-C ends with the signal's status (143, 130) after
+ * stopping its queries. On Databricks it never calls {@code System.exit} nor stops the shared session;
+ * failures are rethrown so the run fails, and the job's own cancel stops the queries.
  */
 public final class LakestreamApp {
 
   static final int OK = 0;
   static final int FAILED = 1;
   static final int BAD_USAGE = 2;
+  static final int ALREADY_RUNNING = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(LakestreamApp.class);
 
@@ -47,6 +57,9 @@ public final class LakestreamApp {
       err.println("lakestream: " + e.getMessage());
       err.println("Run with --help for every key and what it allows.");
       return BAD_USAGE;
+    } catch (InstanceLock.HeldElsewhereException e) {
+      err.println("lakestream: " + e.getMessage());
+      return ALREADY_RUNNING;
     } catch (QueryFailedException e) {
       LOG.error("Pipeline stopped", e);
       err.println("lakestream: " + e.getMessage());
@@ -81,7 +94,24 @@ public final class LakestreamApp {
           config.catalog().mode(),
           config.catalog().schemaIdentifier(),
           config.trigger());
-      out.print(new Pipeline(spark, config).run().summary().render());
+      if (commandLine.reportFile().isPresent()) {
+        Path file = Path.of(commandLine.reportFile().get()).toAbsolutePath();
+        DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
+        new Pipeline(spark, config).setUp();
+        Files.writeString(file, HtmlReport.render(ReportData.read(spark, tables::identifier), "lakestream report: " + config.volume().root()));
+        out.println("lakestream: report written to " + file);
+        return;
+      }
+      // A run we launched shows live progress; on Databricks the job UI does that.
+      Pipeline pipeline = new Pipeline(spark, config, onDatabricks ? List.of() : List.of(ConsoleProgress.onStandardOutput()));
+      try (GracefulStop stop = onDatabricks ? GracefulStop.none() : GracefulStop.install(pipeline)) {
+        out.print(pipeline.run().summary().render());
+        if (pipeline.stopRequested()) {
+          out.println(
+              "lakestream: stopped on request: every query stopped; a batch cut short is replayed from its"
+                  + " checkpoint on the next run.");
+        }
+      }
     } finally {
       if (!onDatabricks) {
         spark.stop();

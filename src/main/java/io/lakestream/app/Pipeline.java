@@ -10,7 +10,12 @@ import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.ConfigException;
-import io.lakestream.observe.LateRowsReporter;
+import io.lakestream.observe.BronzeMetrics;
+import io.lakestream.observe.ProgressListener;
+import io.lakestream.observe.ProgressLog;
+import io.lakestream.observe.ProgressSink;
+import io.lakestream.observe.ProgressTable;
+import io.lakestream.stage.QualityRules;
 import io.lakestream.sink.AuditLog;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.BronzeTable;
@@ -73,8 +78,18 @@ public final class Pipeline {
   private final LakestreamConfig config;
   private final DeltaTables tables;
   private final StreamStarter starter;
+  private final List<ProgressSink> extraProgressSinks;
+  private final List<StreamingQuery> active = new ArrayList<>();
+  private ProgressListener progress;
+  private volatile boolean stopRequested;
 
   public Pipeline(SparkSession spark, LakestreamConfig config) {
+    this(spark, config, List.of());
+  }
+
+  /** @param extraProgressSinks where else per-batch progress goes, e.g. the terminal of a local run */
+  public Pipeline(SparkSession spark, LakestreamConfig config, List<ProgressSink> extraProgressSinks) {
+    this.extraProgressSinks = List.copyOf(extraProgressSinks);
     this.spark = spark;
     this.config = config;
     this.tables = new DeltaTables(spark, config.catalog(), config.volume());
@@ -87,6 +102,7 @@ public final class Pipeline {
         Tables.quarantine(),
         Tables.audit(),
         Tables.archiveLog(),
+        Tables.pipelineProgress(),
         Tables.silver(config.ingest().eventSchema()),
         Tables.eventCounts(),
         Tables.eventTypeTotals(),
@@ -125,16 +141,69 @@ public final class Pipeline {
    */
   public PipelineRun run() throws TimeoutException {
     Instant startedAt = Instant.now();
-    setUp();
+    try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints())) {
+      setUp();
+      return runLocked(startedAt);
+    }
+  }
+
+  /**
+   * Stops every running query and starts no more; {@link #run} then returns normally. A batch cut short is
+   * replayed from the checkpoint by the next run. Safe to call from any thread, e.g. a shutdown hook.
+   */
+  public void requestStop() {
+    stopRequested = true;
+    List<StreamingQuery> running;
+    synchronized (active) {
+      running = List.copyOf(active);
+    }
+    LOG.info("Stop requested: stopping {} running queries", running.stream().filter(StreamingQuery::isActive).count());
+    stopAll(running);
+  }
+
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  /** Remembers a started query so {@link #requestStop} can reach it; stops it at once if a stop came first. */
+  private StreamingQuery track(StreamingQuery query) {
+    synchronized (active) {
+      active.add(query);
+    }
+    if (stopRequested) {
+      stopAll(List.of(query));
+    }
+    return query;
+  }
+
+  private PipelineRun runLocked(Instant startedAt) throws TimeoutException {
     if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow && availableNow.requestedAsOnce()) {
       LOG.warn("trigger=once is deprecated by Spark; running as availableNow, which drains in rate-limited batches");
     }
-    LateRowsReporter lateRows = new LateRowsReporter();
-    spark.streams().addListener(lateRows);
+    List<ProgressSink> sinks = new ArrayList<>(List.of(new ProgressLog()));
+    sinks.addAll(extraProgressSinks);
+    try (ProgressTable progressTable = new ProgressTable(spark, tables.identifier(Tables.PIPELINE_PROGRESS))) {
+      sinks.add(progressTable);
+      progress = new ProgressListener(sinks);
+      spark.streams().addListener(progress);
+      try {
+        PipelineRun run = runQueries(startedAt);
+        awaitProgressOf(run.queries());
+        return run;
+      } finally {
+        spark.streams().removeListener(progress);
+      }
+    }
+  }
+
+  /** Listener events arrive asynchronously: wait until the last batch of each query has been reported. */
+  private void awaitProgressOf(List<StreamingQuery> queries) {
     try {
-      return runQueries(startedAt);
-    } finally {
-      spark.streams().removeListener(lateRows);
+      if (!progress.awaitEnded(queries.stream().map(StreamingQuery::id).collect(java.util.stream.Collectors.toSet()), java.time.Duration.ofSeconds(30))) {
+        LOG.warn("Not every query's last progress arrived within 30 s; pipeline_progress may miss its last batches");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -143,10 +212,10 @@ public final class Pipeline {
     Layer last = config.stopAfter();
     if (config.trigger().stopsWhenDrained()) {
       finished.addAll(awaitAll(List.of(startBronze())));
-      if (last != Layer.BRONZE) {
+      if (last != Layer.BRONZE && !stopRequested) {
         finished.addAll(awaitAll(List.of(startSilver())));
       }
-      if (last == Layer.GOLD) {
+      if (last == Layer.GOLD && !stopRequested) {
         finished.addAll(awaitAll(startGold()));
       }
     } else {
@@ -167,10 +236,14 @@ public final class Pipeline {
   StreamingQuery startBronze() throws TimeoutException {
     Dataset<Row> parsed =
         new JsonIngest(config.volume().landing(), config.ingest(), config.archiveMode(), config.volume().archive()).read(spark);
-    BatchArchiving archiving = archiving();
-    return starter.start(
+    // Classified on the stream (not in the batch writer) so the per-reason counts can be observed.
+    Dataset<Row> classified =
+        config.quality().enabled() ? new QualityRules(config.quality(), config.ingest().eventSchema()).classify(parsed) : parsed;
+    Dataset<Row> observed = BronzeMetrics.observe(classified);
+    BatchArchiving archiving = reported(archiving());
+    return track(starter.start(
         BRONZE_QUERY,
-        parsed,
+        observed,
         OutputMode.Append(),
         txnAppId ->
             new BronzeBatchWriter(
@@ -182,7 +255,18 @@ public final class Pipeline {
                 txnAppId,
                 audit(txnAppId),
                 archiving,
-                config.haltAt()));
+                config.haltAt())));
+  }
+
+  /** Tells the progress listener what the archiving of each batch did. */
+  private BatchArchiving reported(BatchArchiving archiving) {
+    return (session, batchId, committed) -> {
+      BatchArchiving.Result result = archiving.afterCommit(session, batchId, committed);
+      if (progress != null) {
+        progress.filesArchived(BRONZE_QUERY, batchId, result.files());
+      }
+      return result;
+    };
   }
 
   /** Moving and deleting are ours; off leaves files, and spark leaves them to the file source's cleanSource. */
@@ -249,7 +333,7 @@ public final class Pipeline {
             txnAppId ->
                 new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(txnAppId)));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
-    return query;
+    return track(query);
   }
 
   private AuditLog audit(String txnAppId) {

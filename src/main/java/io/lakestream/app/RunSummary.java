@@ -28,7 +28,7 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * What a run did and what the tables hold afterwards: rows per table (this run, from {@code audit_batches};
- * in total), quarantined rows per reason, files processed, and the rows each stateful query dropped as
+ * in total), quarantined rows per reason, files processed and archived, and the rows each stateful query dropped as
  * older than its watermark (from the queries' progress).
  */
 public record RunSummary(
@@ -38,7 +38,11 @@ public record RunSummary(
     Map<String, Long> quarantinedByReason,
     long files,
     long filesThisRun,
+    FileActivity archiving,
     Map<String, Long> lateRowsDropped) {
+
+  /** What happened to landing files: archived (moved or deleted) this run and in all, failing moves, reappeared. */
+  public record FileActivity(long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
 
   static final List<String> TABLES =
       List.of(
@@ -54,17 +58,35 @@ public record RunSummary(
     Timestamp since = Timestamp.from(startedAt);
 
     Map<String, Long> thisRun = new LinkedHashMap<>();
+    long archivedThisRun = 0;
+    long reappearedThisRun = 0;
     for (Row row :
         spark.table(tables.identifier(Tables.AUDIT_BATCHES))
             .where(col("started_at").geq(lit(since)))
             .groupBy("query")
-            .agg(sum("rows_written"), sum("rows_quarantined"))
+            .agg(sum("rows_written"), sum("rows_quarantined"), sum("files_archived"), sum("files_reappeared"))
             .collectAsList()) {
       thisRun.put(row.getString(0), row.getLong(1));
       if (row.getString(0).equals(Pipeline.BRONZE_QUERY)) {
         thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
+        archivedThisRun = row.getLong(3);
+        reappearedThisRun = row.getLong(4);
       }
     }
+    // The last bronze batch's failure count is what is still failing: every batch retries all of them.
+    List<Row> lastBronze =
+        spark.table(tables.identifier(Tables.AUDIT_BATCHES))
+            .where(col("query").equalTo(Pipeline.BRONZE_QUERY))
+            .orderBy(col("started_at").desc())
+            .select("archive_failures")
+            .limit(1)
+            .collectAsList();
+    FileActivity archiving =
+        new FileActivity(
+            archivedThisRun,
+            spark.table(tables.identifier(Tables.ARCHIVE_LOG)).count(),
+            lastBronze.isEmpty() ? 0 : lastBronze.get(0).getLong(0),
+            reappearedThisRun);
 
     Map<String, Long> totals = new LinkedHashMap<>();
     for (String table : TABLES) {
@@ -99,7 +121,7 @@ public record RunSummary(
       }
     }
     return new RunSummary(
-        Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), late);
+        Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), archiving, late);
   }
 
   /** The lines printed at the end of a run. */
@@ -118,6 +140,15 @@ public record RunSummary(
               rowsTotal.containsKey(table) ? String.valueOf(rowsTotal.get(table)) : "-"));
     }
     text.append(String.format(Locale.ROOT, format, "files processed", filesThisRun, files));
+    text.append(String.format(Locale.ROOT, format, "files archived", archiving.archivedThisRun(), archiving.archived()));
+    if (archiving.failing() > 0) {
+      text.append("  files that could not be archived yet (retried with the next batch): " + archiving.failing() + "\n");
+    }
+    if (archiving.reappearedThisRun() > 0) {
+      text.append(
+          "  files back in the landing folder under an already ingested name (not read again; rename to ingest): "
+              + archiving.reappearedThisRun() + "\n");
+    }
     if (!quarantinedByReason.isEmpty()) {
       text.append("  quarantined by reason: ");
       text.append(String.join(", ", quarantinedByReason.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));

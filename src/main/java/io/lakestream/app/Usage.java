@@ -13,8 +13,11 @@ final class Usage {
         new StringBuilder(
             """
             Usage: lakestream [--config <file.properties>] [--set key=value]... [--help]
+                   lakestream report [--out <file.html>] [--config <file.properties>] [--set key=value]...
 
             Runs the lakestream streaming pipeline: JSON files in the landing folder -> Delta tables.
+            report writes one self-contained HTML page with charts of the volume's pipeline_progress,
+            audit_batches, gold_event_counts and quarantine_events (default lakestream-report.html).
 
               --config <file>    properties file (e.g. conf/local.properties); Spark conf
                                  spark.lakestream.config may name it instead

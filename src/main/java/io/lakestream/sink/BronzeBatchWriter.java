@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.archive.CommittedRows;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.QualitySettings;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code quarantine_events} and one row to {@code audit_batches}; once the first two are committed, the
  * batch's files are archived ({@link BatchArchiving}).
  *
- * <p>The batch is classified by {@link QualityRules}, stamped, and persisted, so the JSON is read and
+ * <p>The batch arrives classified by {@link QualityRules}; it is stamped and persisted, so the JSON is read and
  * parsed once although it is written twice. One aggregation counts records per reason and expectation
  * violations; a {@code fail} expectation stops the query there, before anything of the batch is written.
  * Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
@@ -77,9 +78,9 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     Instant startedAt = Instant.now();
-    Dataset<Row> checked = quality.enabled() ? new QualityRules(quality, eventSchema).classify(batch) : batch;
+    // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected record.
     Dataset<Row> classified =
-        checked
+        batch
             .withColumn(BronzeTable.INGESTED_AT, current_timestamp())
             .withColumn(BronzeTable.BATCH_ID, lit(batchId))
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -92,10 +93,13 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       }
       haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
       // Only now, with every row of the batch committed, may its files leave the landing folder.
-      BatchArchiving.FileCounts files = archiving.afterCommit(batch.sparkSession(), batchId);
+      BatchArchiving.Result archived =
+          archiving.afterCommit(batch.sparkSession(), batchId, new CommittedRows(counts.rows(), counts.quarantined(), counts.warned()));
+      CommittedRows committed = archived.committed();
       audit.append(
           batch.sparkSession(),
-          new AuditLog.Entry(queryName, batchId, counts.rows(), counts.rows(), counts.quarantined(), counts.warned(), files, startedAt));
+          new AuditLog.Entry(
+              queryName, batchId, committed.rows(), committed.rows(), committed.quarantined(), committed.warned(), archived.files(), startedAt));
       counts.violations().forEach(
           (rule, violations) -> {
             if (violations > 0) {

@@ -17,6 +17,7 @@ public final class Tables {
   public static final String QUARANTINE_EVENTS = "quarantine_events";
   public static final String AUDIT_BATCHES = "audit_batches";
   public static final String ARCHIVE_LOG = "archive_log";
+  public static final String PIPELINE_PROGRESS = "pipeline_progress";
   public static final String GOLD_EVENT_COUNTS = "gold_event_counts";
   public static final String GOLD_EVENT_TYPE_TOTALS = "gold_event_type_totals";
   public static final String GOLD_USER_SESSIONS = "gold_user_sessions";
@@ -79,6 +80,34 @@ public final class Tables {
             .add("batch_id", LongType)
             .add("archived_at", TimestampType);
     return new TableDefinition(ARCHIVE_LOG, schema, List.of());
+  }
+
+  /** One row per batch that ran, per query, from the queries' progress. Key: (query, run_id, batch_id). */
+  public static TableDefinition pipelineProgress() {
+    StructType schema =
+        new StructType()
+            .add("query", StringType)
+            .add("run_id", StringType)
+            .add("batch_id", LongType)
+            .add("timestamp", TimestampType)
+            .add("rows_in", LongType)
+            .add("input_rows_per_second", DoubleType)
+            .add("processed_rows_per_second", DoubleType)
+            .add("duration_ms", LongType)
+            .add("add_batch_ms", LongType)
+            .add("get_batch_ms", LongType)
+            .add("latest_offset_ms", LongType)
+            .add("query_planning_ms", LongType)
+            .add("wal_commit_ms", LongType)
+            .add("commit_offsets_ms", LongType)
+            .add("state_rows", LongType)
+            .add("state_memory_bytes", LongType)
+            .add("late_rows_dropped", LongType)
+            .add("rows_quarantined", LongType)
+            .add("rows_rescued", LongType)
+            .add("files_archived", LongType)
+            .add("progress_json", StringType);
+    return new TableDefinition(PIPELINE_PROGRESS, schema, List.of());
   }
 
   /** Events per window and type. Key: (window_start, window_end, event_type). */

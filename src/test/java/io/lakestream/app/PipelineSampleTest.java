@@ -6,7 +6,11 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.report.HtmlReport;
+import io.lakestream.report.ReportData;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
@@ -90,6 +94,44 @@ class PipelineSampleTest {
     assertThat(summary.total("bronze_events")).isEqualTo(300);
     assertThat(summary.quarantinedByReason()).containsEntry("malformed_json", 4L);
     assertThat(summary.lateRowsDropped()).containsEntry("silver_events", 0L).containsEntry("gold_event_counts", 0L);
-    assertThat(summary.render()).contains("  silver_events                   270        270");
+    assertThat(summary.render()).contains("  silver_events                   270        270").contains("  files archived                    4          4");
+
+    reportOfThisRunHoldsTheExpectedSeries(config);
+  }
+
+  /** The HTML report of the run above: parse the JSON it embeds and check each chart's series. */
+  private void reportOfThisRunHoldsTheExpectedSeries(LakestreamConfig config) throws Exception {
+    String html = HtmlReport.render(ReportData.read(spark, config.catalog()::tableIdentifier), "sample run");
+
+    assertThat(html).contains("<canvas id=\"throughput\">").contains("Chart.defaults.animation = false").doesNotContain("src=\"http");
+    assertThat(html).contains("Chart.js v4"); // the library itself is inlined
+    String json = html.substring(html.indexOf("<script id=\"report-data\" type=\"application/json\">"));
+    json = json.substring(json.indexOf('>') + 1, json.indexOf("</script>"));
+    JsonNode data = new ObjectMapper().readTree(json);
+
+    assertThat(fieldNames(data.get("throughput")))
+        .containsExactlyInAnyOrder("bronze_events", "silver_events", "gold_event_counts", "gold_event_type_totals", "gold_user_sessions");
+    assertThat(data.get("throughput").get("bronze_events")).hasSize(1);
+    assertThat(data.get("duration").get("bronze_events").get(0).get("x").asLong()).isZero();
+    assertThat(data.get("duration").get("bronze_events").get(0).get("y").asLong()).isPositive();
+    assertThat(fieldNames(data.get("stateRows"))).doesNotContain("bronze_events").contains("silver_events", "gold_user_sessions");
+    long events = 0;
+    for (JsonNode counts : data.get("eventsByWindow").get("byType")) {
+      assertThat(counts).hasSize(data.get("eventsByWindow").get("windows").size());
+      for (JsonNode count : counts) {
+        events += count.asLong();
+      }
+    }
+    assertThat(events).isEqualTo(185);
+    assertThat(data.get("eventsByWindow").get("windows").get(0).asText()).isEqualTo("2026-11-01 07:15");
+    assertThat(data.get("quarantineReasons").toString()).isEqualTo("{\"malformed_json\":4,\"missing_required_field\":2,\"type_mismatch\":4}");
+    assertThat(data.get("rowsByQuery").get("bronze_events").get("rows").asLong()).isEqualTo(300);
+    assertThat(data.get("rowsByQuery").get("silver_events").get("rows").asLong()).isEqualTo(270);
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }

@@ -19,4 +19,19 @@ class ReadmeTest {
       assertThat(readme).as("README row for %s", key.name()).contains(row);
     }
   }
+
+  @Test
+  void theTriggerMatrixIsTheOneTheAppChecks() throws IOException {
+    assertThat(Files.readString(Path.of("README.md"))).contains(io.lakestream.trigger.TriggerMatrix.markdown());
+  }
+
+  @Test
+  void everyTableHasASection() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    for (String table : java.util.List.of(
+        "bronze_events", "quarantine_events", "silver_events", "gold_event_counts", "gold_event_type_totals",
+        "gold_user_sessions", "audit_batches", "archive_log", "pipeline_progress")) {
+      assertThat(readme).as("README section for %s", table).contains("### `" + table + "`");
+    }
+  }
 }

@@ -1,0 +1,118 @@
+package io.lakestream.observe;
+
+import io.lakestream.sink.Tables;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends each batch's progress to {@code pipeline_progress} from a thread of its own, never from a
+ * query's batch: the listener only queues, a writer appends what has queued every few seconds. A failed
+ * write is logged and counted ({@link #failedWrites}); it never fails the pipeline, and its rows are dropped
+ * from the table only (the log still has every line).
+ */
+public final class ProgressTable implements ProgressSink, AutoCloseable {
+
+  static final Duration WRITE_EVERY = Duration.ofSeconds(5);
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressTable.class);
+
+  private final SparkSession spark;
+  private final String tableIdentifier;
+  private final LinkedBlockingQueue<BatchProgress> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong failedWrites = new AtomicLong();
+  private final AtomicLong rowsWritten = new AtomicLong();
+  private final Thread writer;
+
+  /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
+  private static final BatchProgress END =
+      new BatchProgress("", "", -1, java.time.Instant.EPOCH, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "");
+
+  public ProgressTable(SparkSession spark, String tableIdentifier) {
+    this.spark = spark;
+    this.tableIdentifier = tableIdentifier;
+    this.writer = new Thread(this::writeLoop, "lakestream-progress-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  @Override
+  public void batchDone(BatchProgress progress) {
+    queue.add(progress);
+  }
+
+  /** Writes of the table that failed so far (each logged). */
+  public long failedWrites() {
+    return failedWrites.get();
+  }
+
+  public long rowsWritten() {
+    return rowsWritten.get();
+  }
+
+  /** Every few seconds, appends what has queued; ends after the queue yields {@link #END}. */
+  private void writeLoop() {
+    boolean ending = false;
+    while (!ending) {
+      try {
+        List<BatchProgress> batch = new ArrayList<>();
+        BatchProgress first = queue.poll(WRITE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch);
+        }
+        ending = batch.remove(END);
+        write(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Writes what is still queued, then stops the writer. Call after the listener has seen every query end. */
+  @Override
+  public void close() {
+    queue.add(END);
+    try {
+      writer.join(TimeUnit.MINUTES.toMillis(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void write(List<BatchProgress> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      spark.createDataFrame(batch.stream().map(ProgressTable::row).toList(), Tables.pipelineProgress().schema())
+          .write()
+          .format("delta")
+          .mode("append")
+          .saveAsTable(tableIdentifier);
+      rowsWritten.addAndGet(batch.size());
+    } catch (Exception e) { // any failure here must stay here
+      failedWrites.incrementAndGet();
+      LOG.warn("Could not append {} rows to {} (the pipeline goes on; the log has every batch): {}",
+          batch.size(), tableIdentifier, e.toString().lines().findFirst().orElse(""));
+    }
+  }
+
+  static Row row(BatchProgress p) {
+    return RowFactory.create(
+        p.query(), p.runId(), p.batchId(), Timestamp.from(p.timestamp()), p.rowsIn(), p.inputRowsPerSecond(),
+        p.processedRowsPerSecond(), p.durationMs(), p.addBatchMs(), p.getBatchMs(), p.latestOffsetMs(),
+        p.queryPlanningMs(), p.walCommitMs(), p.commitOffsetsMs(), p.stateRows(), p.stateMemoryBytes(),
+        p.lateRowsDropped(), p.rowsQuarantined(), p.rowsRescued(), p.filesArchived(), p.progressJson());
+  }
+}

@@ -1,0 +1,101 @@
+package io.lakestream.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.sum;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.sink.Tables;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The figures the report draws, read from the tables into one JSON document: per query and batch the
+ * throughput, duration and state size ({@code pipeline_progress}), rows per query ({@code audit_batches}),
+ * events per window and type ({@code gold_event_counts}), quarantined records per reason.
+ */
+public final class ReportData {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ReportData() {}
+
+  /** @param table gives the identifier of a table by name */
+  public static ObjectNode read(SparkSession spark, Function<String, String> table) {
+    ObjectNode data = JSON.createObjectNode();
+    List<Row> progress =
+        spark.table(table.apply(Tables.PIPELINE_PROGRESS))
+            .orderBy("query", "timestamp", "batch_id")
+            .select("query", "batch_id", "processed_rows_per_second", "duration_ms", "state_rows", "state_memory_bytes", "rows_in")
+            .collectAsList();
+    data.set("throughput", series(progress, 2));
+    data.set("duration", series(progress, 3));
+    data.set("stateRows", series(progress, 4));
+
+    ObjectNode rowsByQuery = data.putObject("rowsByQuery");
+    for (Row row : spark.table(table.apply(Tables.AUDIT_BATCHES)).groupBy("query").agg(sum("rows_written"), count("batch_id")).orderBy("query").collectAsList()) {
+      rowsByQuery.putObject(row.getString(0)).put("rows", row.getLong(1)).put("batches", row.getLong(2));
+    }
+
+    List<Row> windows =
+        spark.table(table.apply(Tables.GOLD_EVENT_COUNTS))
+            .groupBy(date_format(col("window_start"), "yyyy-MM-dd HH:mm").as("window"), col("event_type"))
+            .agg(sum("event_count"))
+            .orderBy("window", "event_type")
+            .collectAsList();
+    ObjectNode eventsByWindow = data.putObject("eventsByWindow");
+    ArrayNode labels = eventsByWindow.putArray("windows");
+    ObjectNode byType = eventsByWindow.putObject("byType");
+    windows.stream().map(row -> row.getString(0)).distinct().forEach(labels::add);
+    for (Row row : windows) {
+      ArrayNode counts = (ArrayNode) byType.get(row.getString(1));
+      if (counts == null) {
+        counts = byType.putArray(row.getString(1));
+        for (int i = 0; i < labels.size(); i++) {
+          counts.add(0);
+        }
+      }
+      int index = indexOf(labels, row.getString(0));
+      counts.set(index, JSON.getNodeFactory().numberNode(row.getLong(2)));
+    }
+
+    ObjectNode reasons = data.putObject("quarantineReasons");
+    for (Row row : spark.table(table.apply(Tables.QUARANTINE_EVENTS)).groupBy("reason").count().orderBy("reason").collectAsList()) {
+      reasons.put(row.getString(0), row.getLong(1));
+    }
+    return data;
+  }
+
+  /** {query: [{x: batch id, y: value}, ...]} for one progress column, skipping batches without a value. */
+  private static ObjectNode series(List<Row> progress, int column) {
+    ObjectNode byQuery = JSON.createObjectNode();
+    for (Row row : progress) {
+      if (row.isNullAt(column)) {
+        continue;
+      }
+      ArrayNode points = byQuery.has(row.getString(0)) ? (ArrayNode) byQuery.get(row.getString(0)) : byQuery.putArray(row.getString(0));
+      ObjectNode point = points.addObject().put("x", row.getLong(1));
+      Object value = row.get(column);
+      if (value instanceof Double d) {
+        point.put("y", Math.round(d * 10) / 10.0);
+      } else {
+        point.put("y", ((Number) value).longValue());
+      }
+    }
+    return byQuery;
+  }
+
+  private static int indexOf(ArrayNode labels, String label) {
+    for (int i = 0; i < labels.size(); i++) {
+      if (labels.get(i).asText().equals(label)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException(label);
+  }
+}

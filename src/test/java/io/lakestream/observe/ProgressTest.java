@@ -1,0 +1,85 @@
+package io.lakestream.observe;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.app.Pipeline;
+import io.lakestream.app.PipelineRun;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.testing.SampleData;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pipeline_progress against the queries' own progress, and a progress table that cannot be written. */
+class ProgressTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  @Test
+  void progressRowsMatchTheQueriesOwnProgressPlusObservedMetrics() throws Exception {
+    LakestreamConfig config =
+        TestConfigs.local(root, Map.of("pipeline.stop_after", "silver", "ingest.max_files_per_trigger", "2"));
+    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
+
+    PipelineRun run = new Pipeline(spark, config).run();
+
+    Dataset<Row> progress = table(config, "pipeline_progress");
+    for (StreamingQuery query : run.queries()) {
+      List<Long> expected =
+          Arrays.stream(query.recentProgress()).filter(BatchProgress::ranABatch).map(p -> p.numInputRows()).toList();
+      assertThat(progress.where(col("query").equalTo(query.name())).orderBy("batch_id").select("rows_in").as(Encoders.LONG()).collectAsList())
+          .as(query.name())
+          .isEqualTo(expected);
+    }
+    Dataset<Row> bronze = progress.where(col("query").equalTo("bronze_events")).orderBy("batch_id");
+    assertThat(bronze.select("batch_id").as(Encoders.LONG()).collectAsList()).containsExactly(0L, 1L);
+    assertThat(bronze.select("rows_in").as(Encoders.LONG()).collectAsList()).containsExactly(150L, 150L);
+    Row totals = bronze.agg(sum("rows_quarantined"), sum("rows_rescued"), sum("files_archived")).first();
+    assertThat(totals.getLong(0)).isEqualTo(10);
+    assertThat(totals.getLong(1)).isEqualTo(table(config, "bronze_events").where(col("_rescued_data").isNotNull()).count());
+    assertThat(totals.getLong(2)).isEqualTo(4);
+    Row first = bronze.first();
+    assertThat(first.<Long>getAs("duration_ms")).isPositive();
+    assertThat(first.<Long>getAs("add_batch_ms")).isPositive();
+    assertThat(first.<String>getAs("progress_json")).contains("\"batchId\":0").contains("bronze_quality");
+    Row silver = progress.where(col("query").equalTo("silver_events")).orderBy("batch_id").first();
+    assertThat(silver.<Long>getAs("state_rows")).isNotNull();
+    assertThat(silver.<Long>getAs("rows_quarantined")).isNull();
+  }
+
+  @Test
+  void aProgressTableThatCannotBeWrittenDoesNotFailThePipeline() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+    SampleData.land(root.resolve("landing"), "events-00001.json");
+    Pipeline pipeline = new Pipeline(spark, config);
+    pipeline.setUp();
+    // Break the table for real: its folder becomes a plain file, so every append fails.
+    Path folder = root.resolve("tables/pipeline_progress");
+    org.apache.commons.io.FileUtils.deleteDirectory(folder.toFile());
+    Files.writeString(folder, "not a Delta table");
+
+    pipeline.run();
+
+    assertThat(table(config, "bronze_events").count()).isEqualTo(75);
+    assertThat(Files.isRegularFile(folder)).isTrue();
+  }
+
+  private Dataset<Row> table(LakestreamConfig config, String name) {
+    return spark.table(config.catalog().tableIdentifier(name));
+  }
+}
