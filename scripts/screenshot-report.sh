@@ -12,6 +12,6 @@ if [ -z "$browser" ]; then
   exit 2
 fi
 # --no-sandbox: headless runs as root in containers; the page is our own file.
-"$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1250 \
+"$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1080 \
   --virtual-time-budget=5000 --screenshot="$png" "file://$report" 2>/dev/null
 echo "Screenshot written to $png"

@@ -57,12 +57,15 @@ public final class HtmlReport {
         (function () {
           const data = JSON.parse(document.getElementById('%3$s').textContent);
           const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+          // One colour per query in every chart.
+          const queries = [...new Set([...Object.keys(data.throughput), ...Object.keys(data.stateRows)])].sort();
+          const colorOf = query => colors[queries.indexOf(query) %% colors.length];
           Chart.defaults.animation = false;
           Chart.defaults.maintainAspectRatio = false;
           function lines(id, byQuery, yTitle) {
-            const datasets = Object.keys(byQuery).map((query, i) => ({
-              label: query, data: byQuery[query], borderColor: colors[i %% colors.length],
-              backgroundColor: colors[i %% colors.length], tension: 0.2, pointRadius: 3 }));
+            const datasets = Object.keys(byQuery).map(query => ({
+              label: query, data: byQuery[query], borderColor: colorOf(query),
+              backgroundColor: colorOf(query), tension: 0.2, pointRadius: 3 }));
             new Chart(document.getElementById(id), { type: 'line', data: { datasets },
               options: { scales: { x: { type: 'linear', title: { display: true, text: 'batch id' }, ticks: { precision: 0 } },
                                    y: { beginAtZero: true, title: { display: true, text: yTitle } } } } });

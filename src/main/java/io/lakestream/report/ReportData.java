@@ -44,7 +44,7 @@ public final class ReportData {
 
     List<Row> windows =
         spark.table(table.apply(Tables.GOLD_EVENT_COUNTS))
-            .groupBy(date_format(col("window_start"), "yyyy-MM-dd HH:mm").as("window"), col("event_type"))
+            .groupBy(date_format(col("window_start"), "MM-dd HH:mm").as("window"), col("event_type"))
             .agg(sum("event_count"))
             .orderBy("window", "event_type")
             .collectAsList();
