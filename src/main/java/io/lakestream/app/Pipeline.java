@@ -34,12 +34,14 @@ import io.lakestream.stage.Sessionize;
 import io.lakestream.stage.ValidEvents;
 import io.lakestream.stage.VolumeSetup;
 import io.lakestream.trigger.TriggerSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -199,7 +201,7 @@ public final class Pipeline {
   /** Listener events arrive asynchronously: wait until the last batch of each query has been reported. */
   private void awaitProgressOf(List<StreamingQuery> queries) {
     try {
-      if (!progress.awaitEnded(queries.stream().map(StreamingQuery::id).collect(java.util.stream.Collectors.toSet()), java.time.Duration.ofSeconds(30))) {
+      if (!progress.awaitEnded(queries.stream().map(StreamingQuery::id).collect(Collectors.toSet()), Duration.ofSeconds(30))) {
         LOG.warn("Not every query's last progress arrived within 30 s; pipeline_progress may miss its last batches");
       }
     } catch (InterruptedException e) {

@@ -4,11 +4,13 @@ import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -96,6 +98,9 @@ public final class Archiver {
     }
   }
 
+  /** The file systems one archiving pass works on: landing, archive, and the checkpoint holding the plans. */
+  private record Places(Configuration conf, FileSystem landingFs, FileSystem archiveFs, FileSystem stateFs, Path stateFolder) {}
+
   private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed) throws IOException {
     Path stateFolder = new Path(queryCheckpoint, STATE_FOLDER);
     FileSystem stateFs = stateFolder.getFileSystem(hadoopConf);
@@ -108,6 +113,7 @@ public final class Archiver {
     TreeMap<Long, ArchivePlan> pending = pendingPlans(stateFs, stateFolder);
     FileSystem landingFs = landingRoot.getFileSystem(hadoopConf);
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
+    Places places = new Places(hadoopConf, landingFs, archiveFs, stateFs, stateFolder);
     if (!pending.containsKey(batchId)) {
       List<Path> files = new SourceFileLog(stateFs, queryCheckpoint).filesOf(batchId);
       ArchivePlan plan = plan(batchId, committed, files, landingFs, archiveFs, pending);
@@ -119,13 +125,13 @@ public final class Archiver {
     List<Record> done = new ArrayList<>();
     int failed = 0;
     int movedNow = 0;
-    for (ArchivePlan plan : pending.values()) {
+    for (ArchivePlan plan : List.copyOf(pending.values())) {
       List<ArchivePlan.Entry> remaining = new ArrayList<>();
       List<ArchivePlan.Entry> entries = new ArrayList<>(plan.entries());
       for (int i = 0; i < entries.size(); i++) {
         ArchivePlan.Entry entry = entries.get(i);
         try {
-          Record record = carryOut(entry, landingFs, archiveFs, hadoopConf, stateFs, stateFolder, plan, entries, i);
+          Record record = carryOut(places, plan, entries, i);
           done.add(record);
           movedNow++;
           if (movedNow == 1 && hasMoreWork(pending, plan, i)) {
@@ -152,7 +158,7 @@ public final class Archiver {
     outcome.write(stateFs, doneMarker);
     removeOlderMarkers(stateFs, stateFolder, batchId);
     if (!done.isEmpty() || failed > 0) {
-      LOG.info("Batch {}: {} files archived ({}), {} failed and pending", batchId, done.size(), mode.name().toLowerCase(java.util.Locale.ROOT), failed);
+      LOG.info("Batch {}: {} files archived ({}), {} failed and pending", batchId, done.size(), mode.name().toLowerCase(Locale.ROOT), failed);
     }
     return outcome;
   }
@@ -193,7 +199,7 @@ public final class Archiver {
               try {
                 return reserved.contains(candidate) || archiveFs.exists(candidate);
               } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
               }
             });
     if (!free.equals(wanted)) {
@@ -202,18 +208,14 @@ public final class Archiver {
     return free;
   }
 
-  /** Moves or deletes one file, or recognises that an earlier attempt already did. */
-  private Record carryOut(
-      ArchivePlan.Entry entry,
-      FileSystem landingFs,
-      FileSystem archiveFs,
-      Configuration hadoopConf,
-      FileSystem stateFs,
-      Path stateFolder,
-      ArchivePlan plan,
-      List<ArchivePlan.Entry> entries,
-      int index)
-      throws IOException {
+  /**
+   * Moves or deletes {@code entries[index]} of {@code plan}, or recognises that an earlier attempt already
+   * did. A destination chosen anew (after a collision) is saved into {@code entries} and the plan file first.
+   */
+  private Record carryOut(Places places, ArchivePlan plan, List<ArchivePlan.Entry> entries, int index) throws IOException {
+    ArchivePlan.Entry entry = entries.get(index);
+    FileSystem landingFs = places.landingFs();
+    FileSystem archiveFs = places.archiveFs();
     Instant now = Instant.now();
     boolean sourceExists = landingFs.exists(entry.source());
     if (mode == ArchiveMode.DELETE) {
@@ -235,7 +237,7 @@ public final class Archiver {
       entries.forEach(other -> reserved.add(other.destination()));
       ArchivePlan.Entry renamed = entry.withDestination(freeDestination(entry.destination(), archiveFs, reserved));
       entries.set(index, renamed);
-      plan.withEntries(entries).write(stateFs, planFile(stateFolder, plan.batchId()));
+      plan.withEntries(entries).write(places.stateFs(), planFile(places.stateFolder(), plan.batchId()));
       entry = renamed;
     }
     archiveFs.mkdirs(entry.destination().getParent());
@@ -246,7 +248,7 @@ public final class Archiver {
     } else {
       // Across file systems: copy beside the destination, rename into place, then delete the source.
       Path aside = new Path(entry.destination().getParent(), "." + entry.destination().getName() + ".copying");
-      if (!FileUtil.copy(landingFs, entry.source(), archiveFs, aside, false, true, hadoopConf)
+      if (!FileUtil.copy(landingFs, entry.source(), archiveFs, aside, false, true, places.conf())
           || !archiveFs.rename(aside, entry.destination())
           || !landingFs.delete(entry.source(), false)) {
         throw new IOException("copy to " + entry.destination() + " failed");

@@ -1,5 +1,6 @@
 package io.lakestream.config;
 
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ public enum FaultPoint {
   /** Halts the JVM, without shutdown hooks, if {@code point} is this configured fault point. */
   public void haltIfAt(FaultPoint point) {
     if (this != OFF && this == point) {
-      LOG.error("fault.halt_at={}: halting the JVM now (crash test)", point.name().toLowerCase(java.util.Locale.ROOT));
+      LOG.error("fault.halt_at={}: halting the JVM now (crash test)", point.name().toLowerCase(Locale.ROOT));
       Runtime.getRuntime().halt(HALT_STATUS);
     }
   }

@@ -32,6 +32,7 @@ public record BatchProgress(
     Long stateMemoryBytes,
     Long lateRowsDropped,
     Long rowsQuarantined,
+    Map<String, Long> quarantinedByReason,
     Long rowsRescued,
     Long filesArchived,
     String progressJson) {
@@ -71,6 +72,7 @@ public record BatchProgress(
         stateMemory,
         late,
         quality == null ? null : BronzeMetrics.quarantined(quality),
+        quality == null ? null : BronzeMetrics.byReason(quality),
         quality == null ? null : BronzeMetrics.rescued(quality),
         files.map(BatchArchiving.FileCounts::archived).orElse(null),
         progress.json());

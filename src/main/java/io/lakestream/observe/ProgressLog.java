@@ -50,7 +50,7 @@ public final class ProgressLog implements ProgressSink {
       parts.add("late dropped " + p.lateRowsDropped());
     }
     if (p.rowsQuarantined() != null) {
-      parts.add("quarantined " + p.rowsQuarantined() + ", rescued " + p.rowsRescued());
+      parts.add("quarantined " + p.rowsQuarantined() + (p.rowsQuarantined() > 0 ? " " + p.quarantinedByReason() : "") + ", rescued " + p.rowsRescued());
     }
     if (p.filesArchived() != null) {
       parts.add("files archived " + p.filesArchived());

@@ -35,7 +35,7 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
   private static final BatchProgress END =
-      new BatchProgress("", "", -1, java.time.Instant.EPOCH, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "");
+      new BatchProgress("", "", -1, java.time.Instant.EPOCH, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "");
 
   public ProgressTable(SparkSession spark, String tableIdentifier) {
     this.spark = spark;
@@ -113,6 +113,8 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
         p.query(), p.runId(), p.batchId(), Timestamp.from(p.timestamp()), p.rowsIn(), p.inputRowsPerSecond(),
         p.processedRowsPerSecond(), p.durationMs(), p.addBatchMs(), p.getBatchMs(), p.latestOffsetMs(),
         p.queryPlanningMs(), p.walCommitMs(), p.commitOffsetsMs(), p.stateRows(), p.stateMemoryBytes(),
-        p.lateRowsDropped(), p.rowsQuarantined(), p.rowsRescued(), p.filesArchived(), p.progressJson());
+        p.lateRowsDropped(), p.rowsQuarantined(),
+        p.quarantinedByReason() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(p.quarantinedByReason()),
+        p.rowsRescued(), p.filesArchived(), p.progressJson());
   }
 }

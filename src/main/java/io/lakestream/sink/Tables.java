@@ -104,6 +104,7 @@ public final class Tables {
             .add("state_memory_bytes", LongType)
             .add("late_rows_dropped", LongType)
             .add("rows_quarantined", LongType)
+            .add("quarantined_by_reason", DataTypes.createMapType(StringType, LongType))
             .add("rows_rescued", LongType)
             .add("files_archived", LongType)
             .add("progress_json", StringType);

@@ -55,7 +55,7 @@ class DatabricksModeTest {
   void aFailureIsThrownNotTurnedIntoAnExit() {
     assertThatThrownBy(() -> LakestreamApp.main(new String[] {"--set", "trigger=continuous:1s", "--set", "volume.root=" + root}))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("continuous processing cannot read files");
+        .hasMessageContaining("continuous:1s cannot run this pipeline");
     assertThat(spark.sparkContext().isStopped()).isFalse();
   }
 }

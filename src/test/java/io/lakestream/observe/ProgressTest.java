@@ -53,6 +53,11 @@ class ProgressTest {
     assertThat(totals.getLong(0)).isEqualTo(10);
     assertThat(totals.getLong(1)).isEqualTo(table(config, "bronze_events").where(col("_rescued_data").isNotNull()).count());
     assertThat(totals.getLong(2)).isEqualTo(4);
+    Map<String, Long> firstReasons = bronze.first().getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
+    Map<String, Long> secondReasons = bronze.collectAsList().get(1).getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
+    Map<String, Long> reasons = new java.util.TreeMap<>(firstReasons);
+    secondReasons.forEach((reason, count) -> reasons.merge(reason, count, Long::sum));
+    assertThat(reasons).containsExactly(Map.entry("malformed_json", 4L), Map.entry("missing_required_field", 2L), Map.entry("type_mismatch", 4L));
     Row first = bronze.first();
     assertThat(first.<Long>getAs("duration_ms")).isPositive();
     assertThat(first.<Long>getAs("add_batch_ms")).isPositive();
