@@ -49,7 +49,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +80,8 @@ public final class Pipeline {
   private final DeltaTables tables;
   private final StreamStarter starter;
   private final List<ProgressSink> extraProgressSinks;
-  private final List<StreamingQuery> active = new ArrayList<>();
+  private final RunningQueries queries;
   private ProgressListener progress;
-  private volatile boolean stopRequested;
 
   public Pipeline(SparkSession spark, LakestreamConfig config) {
     this(spark, config, List.of());
@@ -96,6 +94,7 @@ public final class Pipeline {
     this.config = config;
     this.tables = new DeltaTables(spark, config.catalog(), config.volume());
     this.starter = new StreamStarter(spark, config);
+    this.queries = new RunningQueries(spark);
   }
 
   public List<TableDefinition> tables() {
@@ -154,28 +153,11 @@ public final class Pipeline {
    * replayed from the checkpoint by the next run. Safe to call from any thread, e.g. a shutdown hook.
    */
   public void requestStop() {
-    stopRequested = true;
-    List<StreamingQuery> running;
-    synchronized (active) {
-      running = List.copyOf(active);
-    }
-    LOG.info("Stop requested: stopping {} running queries", running.stream().filter(StreamingQuery::isActive).count());
-    stopAll(running);
+    queries.requestStop();
   }
 
   public boolean stopRequested() {
-    return stopRequested;
-  }
-
-  /** Remembers a started query so {@link #requestStop} can reach it; stops it at once if a stop came first. */
-  private StreamingQuery track(StreamingQuery query) {
-    synchronized (active) {
-      active.add(query);
-    }
-    if (stopRequested) {
-      stopAll(List.of(query));
-    }
-    return query;
+    return queries.stopRequested();
   }
 
   private PipelineRun runLocked(Instant startedAt) throws TimeoutException {
@@ -213,12 +195,12 @@ public final class Pipeline {
     List<StreamingQuery> finished = new ArrayList<>();
     Layer last = config.stopAfter();
     if (config.trigger().stopsWhenDrained()) {
-      finished.addAll(awaitAll(List.of(startBronze())));
-      if (last != Layer.BRONZE && !stopRequested) {
-        finished.addAll(awaitAll(List.of(startSilver())));
+      finished.addAll(queries.awaitAll(List.of(startBronze())));
+      if (last != Layer.BRONZE && !queries.stopRequested()) {
+        finished.addAll(queries.awaitAll(List.of(startSilver())));
       }
-      if (last == Layer.GOLD && !stopRequested) {
-        finished.addAll(awaitAll(startGold()));
+      if (last == Layer.GOLD && !queries.stopRequested()) {
+        finished.addAll(queries.awaitAll(startGold()));
       }
     } else {
       // awaitAnyTermination returns at once if a query of this session ended before; forget those.
@@ -230,7 +212,7 @@ public final class Pipeline {
       if (last == Layer.GOLD) {
         all.addAll(startGold());
       }
-      finished.addAll(awaitAny(all));
+      finished.addAll(queries.awaitAny(all));
     }
     return new PipelineRun(spark, config, startedAt, finished);
   }
@@ -243,7 +225,7 @@ public final class Pipeline {
         config.quality().enabled() ? new QualityRules(config.quality(), config.ingest().eventSchema()).classify(parsed) : parsed;
     Dataset<Row> observed = BronzeMetrics.observe(classified);
     BatchArchiving archiving = reported(archiving());
-    return track(starter.start(
+    return queries.track(starter.start(
         BRONZE_QUERY,
         observed,
         OutputMode.Append(),
@@ -335,7 +317,7 @@ public final class Pipeline {
             txnAppId ->
                 new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(txnAppId)));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
-    return track(query);
+    return queries.track(query);
   }
 
   private AuditLog audit(String txnAppId) {
@@ -344,50 +326,5 @@ public final class Pipeline {
 
   private static Column[] columnsOf(TableDefinition table) {
     return Arrays.stream(table.schema().fieldNames()).map(functions::col).toArray(Column[]::new);
-  }
-
-  /** Waits for each query to finish; if one fails, stops the others and reports the failed one. */
-  private static List<StreamingQuery> awaitAll(List<StreamingQuery> queries) {
-    try {
-      for (StreamingQuery query : queries) {
-        try {
-          query.awaitTermination();
-        } catch (StreamingQueryException e) {
-          throw new QueryFailedException(query.name(), e);
-        }
-      }
-      return queries;
-    } finally {
-      stopAll(queries);
-    }
-  }
-
-  /** Waits until any query stops (a failure or a stop request), then stops the rest. */
-  private List<StreamingQuery> awaitAny(List<StreamingQuery> queries) {
-    try {
-      spark.streams().awaitAnyTermination();
-      for (StreamingQuery query : queries) {
-        if (query.exception().isDefined()) {
-          throw new QueryFailedException(query.name(), query.exception().get());
-        }
-      }
-      return queries;
-    } catch (StreamingQueryException e) {
-      throw new QueryFailedException(queries.stream().filter(q -> q.exception().isDefined()).map(StreamingQuery::name).findFirst().orElse("unknown"), e);
-    } finally {
-      stopAll(queries);
-    }
-  }
-
-  private static void stopAll(List<StreamingQuery> queries) {
-    for (StreamingQuery query : queries) {
-      if (query.isActive()) {
-        try {
-          query.stop();
-        } catch (TimeoutException e) {
-          LOG.warn("Query {} did not stop in time", query.name(), e);
-        }
-      }
-    }
   }
 }

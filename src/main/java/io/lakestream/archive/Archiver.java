@@ -102,6 +102,7 @@ public final class Archiver {
   private record Places(Configuration conf, FileSystem landingFs, FileSystem archiveFs, FileSystem stateFs, Path stateFolder) {}
 
   private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed) throws IOException {
+    long startedNanos = System.nanoTime();
     Path stateFolder = new Path(queryCheckpoint, STATE_FOLDER);
     FileSystem stateFs = stateFolder.getFileSystem(hadoopConf);
     stateFs.mkdirs(stateFolder);
@@ -158,7 +159,9 @@ public final class Archiver {
     outcome.write(stateFs, doneMarker);
     removeOlderMarkers(stateFs, stateFolder, batchId);
     if (!done.isEmpty() || failed > 0) {
-      LOG.info("Batch {}: {} files archived ({}), {} failed and pending", batchId, done.size(), mode.name().toLowerCase(Locale.ROOT), failed);
+      LOG.info(
+          "Batch {}: {} files archived ({}), {} failed and pending, in {} ms",
+          batchId, done.size(), mode.name().toLowerCase(Locale.ROOT), failed, (System.nanoTime() - startedNanos) / 1_000_000);
     }
     return outcome;
   }
