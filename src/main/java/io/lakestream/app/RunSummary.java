@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
@@ -44,7 +47,7 @@ public record RunSummary(
   /** What happened to landing files: archived (moved or deleted) this run and in all, failing moves, reappeared. */
   public record FileActivity(long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
 
-  static final List<String> TABLES =
+  public static final List<String> TABLES =
       List.of(
           BronzeTable.NAME,
           Tables.QUARANTINE_EVENTS,
@@ -60,32 +63,40 @@ public record RunSummary(
     Map<String, Long> thisRun = new LinkedHashMap<>();
     long archivedThisRun = 0;
     long reappearedThisRun = 0;
+    long failing = 0;
+    // One pass over audit_batches: this run's rows per query, and bronze's latest archive_failures (every
+    // bronze batch retries all failed moves, so the latest count is what is still failing).
+    Column thisRunOnly = col("started_at").geq(lit(since));
     for (Row row :
         spark.table(tables.identifier(Tables.AUDIT_BATCHES))
-            .where(col("started_at").geq(lit(since)))
             .groupBy("query")
-            .agg(sum("rows_written"), sum("rows_quarantined"), sum("files_archived"), sum("files_reappeared"))
+            .agg(
+                sum(when(thisRunOnly, col("rows_written"))),
+                sum(when(thisRunOnly, col("rows_quarantined"))),
+                sum(when(thisRunOnly, col("files_archived"))),
+                sum(when(thisRunOnly, col("files_reappeared"))),
+                max_by(col("archive_failures"), col("started_at")),
+                max(col("started_at")).geq(lit(since)))
             .collectAsList()) {
-      thisRun.put(row.getString(0), row.getLong(1));
-      if (row.getString(0).equals(Pipeline.BRONZE_QUERY)) {
-        thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
-        archivedThisRun = row.getLong(3);
-        reappearedThisRun = row.getLong(4);
+      String query = row.getString(0);
+      boolean ranThisRun = row.getBoolean(6);
+      if (ranThisRun) {
+        thisRun.put(query, row.getLong(1));
+      }
+      if (query.equals(Pipeline.BRONZE_QUERY)) {
+        if (ranThisRun) {
+          thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
+          archivedThisRun = row.getLong(3);
+          reappearedThisRun = row.getLong(4);
+        }
+        failing = row.getLong(5);
       }
     }
-    // The last bronze batch's failure count is what is still failing: every batch retries all of them.
-    List<Row> lastBronze =
-        spark.table(tables.identifier(Tables.AUDIT_BATCHES))
-            .where(col("query").equalTo(Pipeline.BRONZE_QUERY))
-            .orderBy(col("started_at").desc())
-            .select("archive_failures")
-            .limit(1)
-            .collectAsList();
     FileActivity archiving =
         new FileActivity(
             archivedThisRun,
             spark.table(tables.identifier(Tables.ARCHIVE_LOG)).count(),
-            lastBronze.isEmpty() ? 0 : lastBronze.get(0).getLong(0),
+            failing,
             reappearedThisRun);
 
     Map<String, Long> totals = new LinkedHashMap<>();

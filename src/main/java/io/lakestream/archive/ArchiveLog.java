@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Appends finished moves to {@code archive_log}, so "where did file X go, and when" is one query. A record
  * already in the table (same source, destination and action) is not written again: after a crash the same
- * move is recognised and reported once more, and must land once.
+ * move is recognised and reported once more, and must land once. Only such a resumed pass reads the table.
  */
 public final class ArchiveLog {
 
@@ -26,7 +26,11 @@ public final class ArchiveLog {
     this.tableIdentifier = tableIdentifier;
   }
 
-  public void append(List<Archiver.Record> records) {
+  /**
+   * @param mayRepeat true when the records may include moves an earlier, interrupted attempt already
+   *     logged; only then is the table read (for these sources only) to leave those out
+   */
+  public void append(List<Archiver.Record> records, boolean mayRepeat) {
     if (records.isEmpty()) {
       return;
     }
@@ -42,12 +46,16 @@ public final class ArchiveLog {
                         record.entry().batchId(),
                         Timestamp.from(record.at())))
             .toList();
-    Dataset<Row> fresh = spark.createDataFrame(rows, Tables.archiveLog().schema()).as("fresh");
-    Dataset<Row> logged = spark.table(tableIdentifier).as("logged");
-    Column same =
-        col("fresh.source").equalTo(col("logged.source"))
-            .and(col("fresh.destination").eqNullSafe(col("logged.destination")))
-            .and(col("fresh.action").equalTo(col("logged.action")));
-    fresh.join(logged, same, "left_anti").write().format("delta").mode("append").saveAsTable(tableIdentifier);
+    Dataset<Row> fresh = spark.createDataFrame(rows, Tables.archiveLog().schema());
+    if (mayRepeat) {
+      Object[] sources = rows.stream().map(row -> row.getString(0)).distinct().toArray();
+      Dataset<Row> logged = spark.table(tableIdentifier).where(col("source").isin(sources)).as("logged");
+      Column same =
+          col("fresh.source").equalTo(col("logged.source"))
+              .and(col("fresh.destination").eqNullSafe(col("logged.destination")))
+              .and(col("fresh.action").equalTo(col("logged.action")));
+      fresh = fresh.as("fresh").join(logged, same, "left_anti");
+    }
+    fresh.write().format("delta").mode("append").saveAsTable(tableIdentifier);
   }
 }

@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -112,6 +113,8 @@ public final class Archiver {
       return Outcome.read(stateFs, doneMarker);
     }
     TreeMap<Long, ArchivePlan> pending = pendingPlans(stateFs, stateFolder);
+    // Plans left by earlier attempts may hold moves that archive_log already records; a fresh plan cannot.
+    boolean resuming = !pending.isEmpty();
     FileSystem landingFs = landingRoot.getFileSystem(hadoopConf);
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
     Places places = new Places(hadoopConf, landingFs, archiveFs, stateFs, stateFolder);
@@ -146,7 +149,11 @@ public final class Archiver {
       }
       pending.put(plan.batchId(), plan.withEntries(remaining));
     }
-    archiveLog.append(done);
+    archiveLog.append(done, resuming);
+    // The marker before the plans go: a replay that found neither would plan again from the source log and
+    // take the already moved files for vanished ones.
+    Outcome outcome = new Outcome(done.size(), failed, pending.get(batchId).committed());
+    outcome.write(stateFs, doneMarker);
     for (ArchivePlan plan : pending.values()) {
       Path file = planFile(stateFolder, plan.batchId());
       if (plan.entries().isEmpty()) {
@@ -155,8 +162,6 @@ public final class Archiver {
         plan.write(stateFs, file);
       }
     }
-    Outcome outcome = new Outcome(done.size(), failed, pending.get(batchId).committed());
-    outcome.write(stateFs, doneMarker);
     removeOlderMarkers(stateFs, stateFolder, batchId);
     if (!done.isEmpty() || failed > 0) {
       LOG.info(
@@ -183,7 +188,12 @@ public final class Archiver {
             ArchivePaths.canonical(landingFs.makeQualified(landingRoot)), ArchivePaths.canonical(archiveFs.makeQualified(archiveRoot)));
     List<ArchivePlan.Entry> entries = new ArrayList<>();
     for (Path file : files) {
-      long size = landingFs.exists(file) ? landingFs.getFileStatus(file).getLen() : -1;
+      long size;
+      try {
+        size = landingFs.getFileStatus(file).getLen();
+      } catch (FileNotFoundException e) {
+        size = -1;
+      }
       Path destination = null;
       if (mode == ArchiveMode.MOVE) {
         destination = freeDestination(paths.destinationOf(file), archiveFs, reserved);

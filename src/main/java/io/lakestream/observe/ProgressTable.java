@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends each batch's progress to {@code pipeline_progress} from a thread of its own, never from a
  * query's batch: the listener only queues, a writer appends what has queued every few seconds. A failed
- * write is logged and counted ({@link #failedWrites}); it never fails the pipeline, and its rows are dropped
+ * write is logged, and the number of failures once more at the end; it never fails the pipeline, and its rows are dropped
  * from the table only (the log still has every line).
  */
 public final class ProgressTable implements ProgressSink, AutoCloseable {
@@ -30,7 +30,6 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
   private final String tableIdentifier;
   private final LinkedBlockingQueue<BatchProgress> queue = new LinkedBlockingQueue<>();
   private final AtomicLong failedWrites = new AtomicLong();
-  private final AtomicLong rowsWritten = new AtomicLong();
   private final Thread writer;
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
@@ -48,15 +47,6 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
   @Override
   public void batchDone(BatchProgress progress) {
     queue.add(progress);
-  }
-
-  /** Writes of the table that failed so far (each logged). */
-  public long failedWrites() {
-    return failedWrites.get();
-  }
-
-  public long rowsWritten() {
-    return rowsWritten.get();
   }
 
   /** Every few seconds, appends what has queued; ends after the queue yields {@link #END}. */
@@ -88,6 +78,9 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (failedWrites.get() > 0) {
+      LOG.warn("{} appends to {} failed in this run; those batches are only in the log", failedWrites.get(), tableIdentifier);
+    }
   }
 
   private void write(List<BatchProgress> batch) {
@@ -100,7 +93,6 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
           .format("delta")
           .mode("append")
           .saveAsTable(tableIdentifier);
-      rowsWritten.addAndGet(batch.size());
     } catch (Exception e) { // any failure here must stay here
       failedWrites.incrementAndGet();
       LOG.warn("Could not append {} rows to {} (the pipeline goes on; the log has every batch): {}",

@@ -2,11 +2,9 @@ package io.lakestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakestream.config.LakestreamConfig;
 import io.lakestream.testing.ChildJvm;
 import io.lakestream.testing.ComparableRows;
 import io.lakestream.testing.SampleData;
-import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LocalClusterIT {
 
-  private static final String[] SAMPLE_FILES = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
 
   @TempDir Path dir;
 
@@ -62,7 +59,7 @@ class LocalClusterIT {
   void clusterRunGivesTheSameTablesAsALocalRunAndRunsTasksOnTheWorkers() throws Exception {
     Path clusterDir = dir.resolve("cluster");
     Path onCluster = dir.resolve("on-cluster");
-    SampleData.land(onCluster.resolve("landing"), SAMPLE_FILES);
+    SampleData.land(onCluster.resolve("landing"), SampleData.ALL);
     try {
       run(clusterDir, "start");
       // Configured as a user would: the properties file plus spark-submit --conf spark.lakestream.<key>.
@@ -81,12 +78,6 @@ class LocalClusterIT {
     }
 
     SparkSession spark = TestSpark.session();
-    Path local = dir.resolve("local");
-    LakestreamConfig config = TestConfigs.local(local);
-    SampleData.land(local.resolve("landing"), SAMPLE_FILES);
-    new Pipeline(spark, config).run();
-    for (String table : RunSummary.TABLES) {
-      assertThat(ComparableRows.of(spark, onCluster, table)).as(table).isNotEmpty().isEqualTo(ComparableRows.of(spark, local, table));
-    }
+    ComparableRows.assertSameAsLocalRun(spark, onCluster, dir.resolve("local"));
   }
 }

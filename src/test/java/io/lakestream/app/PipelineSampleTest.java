@@ -49,7 +49,7 @@ class PipelineSampleTest {
   @Test
   void sampleDataGivesTheExpectedSilverGoldAndQuarantineRows() throws Exception {
     LakestreamConfig config = TestConfigs.local(root);
-    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
+    SampleData.land(root.resolve("landing"), SampleData.ALL);
 
     RunSummary summary = new Pipeline(spark, config).run().summary();
 

@@ -2,11 +2,9 @@ package io.lakestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lakestream.config.LakestreamConfig;
 import io.lakestream.testing.ChildJvm;
 import io.lakestream.testing.ComparableRows;
 import io.lakestream.testing.SampleData;
-import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SparkSubmitIT {
 
-  private static final String[] SAMPLE_FILES = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
 
   @TempDir Path dir;
 
   @Test
   void submittedJarGivesTheSameTablesAsALocalRun() throws Exception {
     Path submitted = dir.resolve("submitted");
-    SampleData.land(submitted.resolve("landing"), SAMPLE_FILES);
+    SampleData.land(submitted.resolve("landing"), SampleData.ALL);
     String sparkClasspath = Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
     Path projectDir = Path.of(ChildJvm.property("lakestream.projectDir"));
 
@@ -60,14 +57,7 @@ class SparkSubmitIT {
         .contains("  files processed                   4          4");
 
     SparkSession spark = TestSpark.session();
-    Path local = dir.resolve("local");
-    LakestreamConfig config = TestConfigs.local(local);
-    SampleData.land(local.resolve("landing"), SAMPLE_FILES);
-    new Pipeline(spark, config).run();
-
-    for (String table : RunSummary.TABLES) {
-      assertThat(ComparableRows.of(spark, submitted, table)).as(table).isNotEmpty().isEqualTo(ComparableRows.of(spark, local, table));
-    }
+    ComparableRows.assertSameAsLocalRun(spark, submitted, dir.resolve("local"));
     assertThat(ComparableRows.of(spark, submitted, "bronze_events")).hasSize(300);
   }
 }

@@ -29,7 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CrashRecoveryIT {
 
-  private static final String[] SAMPLE_FILES = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
 
   @TempDir Path dir;
 
@@ -39,7 +38,7 @@ class CrashRecoveryIT {
     Path root = dir.resolve("volume");
     Path landing = root.resolve("landing");
     Path archive = root.resolve("archive");
-    SampleData.land(landing, SAMPLE_FILES);
+    SampleData.land(landing, SampleData.ALL);
 
     ChildJvm.Result crashed = run(root, filesPerBatch, "--set", "fault.halt_at=" + point);
 
@@ -72,7 +71,7 @@ class CrashRecoveryIT {
     assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0)).isEqualTo(300);
 
     assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
-    assertThat(ArchiveTest.filesUnder(archive)).containsExactlyInAnyOrder(SAMPLE_FILES);
+    assertThat(ArchiveTest.filesUnder(archive)).containsExactlyInAnyOrder(SampleData.ALL);
     Dataset<Row> log = table(spark, root, "archive_log");
     assertThat(log.count()).isEqualTo(4);
     assertThat(log.select("action").distinct().as(Encoders.STRING()).collectAsList()).containsExactly("moved");

@@ -34,7 +34,7 @@ class ProgressTest {
   void progressRowsMatchTheQueriesOwnProgressPlusObservedMetrics() throws Exception {
     LakestreamConfig config =
         TestConfigs.local(root, Map.of("pipeline.stop_after", "silver", "ingest.max_files_per_trigger", "2"));
-    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
+    SampleData.land(root.resolve("landing"), SampleData.ALL);
 
     PipelineRun run = new Pipeline(spark, config).run();
 

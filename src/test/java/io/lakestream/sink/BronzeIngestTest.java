@@ -47,7 +47,7 @@ class BronzeIngestTest {
   @Test
   void ingestsEverySampleLineWithItsSourceFile() throws Exception {
     LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
-    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json");
+    SampleData.land(root.resolve("landing"), SampleData.ALL);
 
     RunSummary summary = new Pipeline(spark, config).run().summary();
 

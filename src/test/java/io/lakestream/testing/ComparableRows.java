@@ -4,7 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.split;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.app.Pipeline;
+import io.lakestream.app.RunSummary;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -41,5 +44,17 @@ public final class ComparableRows {
       }
     }
     return rows.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  /**
+   * Runs the pipeline in-process on all sample files under {@code localRoot} and asserts that every table of
+   * {@code otherRoot} (a run elsewhere: spark-submit, a cluster) holds the same rows.
+   */
+  public static void assertSameAsLocalRun(SparkSession spark, Path otherRoot, Path localRoot) throws Exception {
+    SampleData.land(localRoot.resolve("landing"), SampleData.ALL);
+    new Pipeline(spark, TestConfigs.local(localRoot)).run();
+    for (String table : RunSummary.TABLES) {
+      assertThat(of(spark, otherRoot, table)).as(table).isNotEmpty().isEqualTo(of(spark, localRoot, table));
+    }
   }
 }

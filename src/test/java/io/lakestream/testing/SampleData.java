@@ -13,6 +13,9 @@ public final class SampleData {
 
   public static final Path FOLDER = Path.of("sample-data");
 
+  /** Every committed sample file, in arrival order. */
+  public static final String[] ALL = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
+
   private static final AtomicLong arrival = new AtomicLong(System.currentTimeMillis());
 
   private SampleData() {}
