@@ -23,6 +23,7 @@ import io.lakestream.sink.DeltaTables;
 import io.lakestream.sink.StreamStarter;
 import io.lakestream.sink.TableBatchWriter;
 import io.lakestream.sink.TableDefinition;
+import io.lakestream.sink.TableOutbox;
 import io.lakestream.sink.Tables;
 import io.lakestream.stage.AddEventDate;
 import io.lakestream.stage.Deduplicate;
@@ -144,7 +145,20 @@ public final class Pipeline {
     Instant startedAt = Instant.now();
     try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints())) {
       setUp();
-      return runLocked(startedAt);
+      flushOutboxes();
+      PipelineRun run;
+      try {
+        run = runLocked(startedAt);
+      } catch (RuntimeException | TimeoutException e) {
+        try {
+          flushOutboxes();
+        } catch (RuntimeException flushFailure) {
+          e.addSuppressed(flushFailure);
+        }
+        throw e;
+      }
+      flushOutboxes();
+      return run;
     }
   }
 
@@ -237,7 +251,7 @@ public final class Pipeline {
                 tables.identifier(BronzeTable.NAME),
                 tables.identifier(Tables.QUARANTINE_EVENTS),
                 txnAppId,
-                audit(txnAppId),
+                audit(BRONZE_QUERY),
                 archiving,
                 config.haltAt())));
   }
@@ -266,7 +280,7 @@ public final class Pipeline {
             config.volume().archive(),
             config.volume().checkpointFor(BRONZE_QUERY),
             config.haltAt(),
-            new ArchiveLog(spark, archiveLog)),
+            new ArchiveLog(spark, archiveLog, outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG))),
         new ReappearedFiles(spark, config.volume().landing(), archiveLog));
   }
 
@@ -315,13 +329,35 @@ public final class Pipeline {
             stream,
             outputMode,
             txnAppId ->
-                new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(txnAppId)));
+                new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(queryName)));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
     return queries.track(query);
   }
 
-  private AuditLog audit(String txnAppId) {
-    return new AuditLog(tables.identifier(Tables.AUDIT_BATCHES), txnAppId);
+  private AuditLog audit(String queryName) {
+    return new AuditLog(tables.identifier(Tables.AUDIT_BATCHES), outboxFolder(queryName, Tables.AUDIT_BATCHES));
+  }
+
+  /** Where a query's rows for a bookkeeping table wait for their bulk append (see TableOutbox). */
+  private String outboxFolder(String queryName, String table) {
+    return config.volume().checkpointFor(queryName) + "/lakestream-outbox/" + table;
+  }
+
+  /** Every query's saved bookkeeping rows, including those a crashed run left. */
+  private List<TableOutbox> outboxes() {
+    List<TableOutbox> outboxes = new ArrayList<>();
+    for (String query : List.of(BRONZE_QUERY, SILVER_QUERY, EVENT_COUNTS_QUERY, TYPE_TOTALS_QUERY, SESSIONS_QUERY)) {
+      outboxes.add(audit(query).outbox());
+    }
+    outboxes.add(new ArchiveLog(spark, tables.identifier(Tables.ARCHIVE_LOG), outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG)).outbox());
+    return outboxes;
+  }
+
+  /** Appends what every query saved for audit_batches and archive_log; at the start and end of a run. */
+  void flushOutboxes() {
+    for (TableOutbox outbox : outboxes()) {
+      outbox.flush(spark);
+    }
   }
 
   private static Column[] columnsOf(TableDefinition table) {

@@ -1,36 +1,38 @@
 package io.lakestream.archive;
 
-import static org.apache.spark.sql.functions.col;
-
+import io.lakestream.sink.TableOutbox;
 import io.lakestream.sink.Tables;
 import java.sql.Timestamp;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Appends finished moves to {@code archive_log}, so "where did file X go, and when" is one query. A record
- * already in the table (same source, destination and action) is not written again: after a crash the same
- * move is recognised and reported once more, and must land once. Only such a resumed pass reads the table.
+ * Records finished moves for {@code archive_log}, so "where did file X go, and when" is one query. The records
+ * of an archiving pass are saved with the batch and appended in bulk by a {@link TableOutbox}; a record
+ * already in the table (same source, destination and action) is not appended again: after a crash the same
+ * move is recognised and reported once more, and must land once.
  */
 public final class ArchiveLog {
 
-  private final SparkSession spark;
-  private final String tableIdentifier;
+  public static final List<String> KEY = List.of("source", "destination", "action");
 
-  public ArchiveLog(SparkSession spark, String tableIdentifier) {
+  private final SparkSession spark;
+  private final TableOutbox outbox;
+
+  /** @param outboxFolder where the records wait, beside the bronze query's checkpoint */
+  public ArchiveLog(SparkSession spark, String tableIdentifier, String outboxFolder) {
     this.spark = spark;
-    this.tableIdentifier = tableIdentifier;
+    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.archiveLog().schema(), KEY);
   }
 
-  /**
-   * @param mayRepeat true when the records may include moves an earlier, interrupted attempt already
-   *     logged; only then is the table read (for these sources only) to leave those out
-   */
-  public void append(List<Archiver.Record> records, boolean mayRepeat) {
+  public TableOutbox outbox() {
+    return outbox;
+  }
+
+  /** Saves the records of the archiving pass of batch {@code batchId}. */
+  public void append(long batchId, List<Archiver.Record> records) {
     if (records.isEmpty()) {
       return;
     }
@@ -46,16 +48,7 @@ public final class ArchiveLog {
                         record.entry().batchId(),
                         Timestamp.from(record.at())))
             .toList();
-    Dataset<Row> fresh = spark.createDataFrame(rows, Tables.archiveLog().schema());
-    if (mayRepeat) {
-      Object[] sources = rows.stream().map(row -> row.getString(0)).distinct().toArray();
-      Dataset<Row> logged = spark.table(tableIdentifier).where(col("source").isin(sources)).as("logged");
-      Column same =
-          col("fresh.source").equalTo(col("logged.source"))
-              .and(col("fresh.destination").eqNullSafe(col("logged.destination")))
-              .and(col("fresh.action").equalTo(col("logged.action")));
-      fresh = fresh.as("fresh").join(logged, same, "left_anti");
-    }
-    fresh.write().format("delta").mode("append").saveAsTable(tableIdentifier);
+    outbox.add(spark.sessionState().newHadoopConf(), batchId, rows);
+    outbox.flushIfDue(spark);
   }
 }

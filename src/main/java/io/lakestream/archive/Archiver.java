@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Archiver {
 
-  /** What the archiving of one batch did. */
-  public record Outcome(int archived, int failed, CommittedRows committed) {
+  /**
+   * What the archiving of one batch did; {@code records} are the moves of this pass (empty when read back
+   * from a done marker).
+   */
+  public record Outcome(int archived, int failed, CommittedRows committed, List<Record> records) {
     void write(FileSystem fs, Path file) throws IOException {
       com.fasterxml.jackson.databind.node.ObjectNode node = ArchivePlan.json(committed);
       node.put("archived", archived);
@@ -50,7 +53,7 @@ public final class Archiver {
     static Outcome read(FileSystem fs, Path file) throws IOException {
       try (java.io.InputStream in = fs.open(file)) {
         com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
-        return new Outcome(node.path("archived").asInt(), node.path("failed").asInt(), ArchivePlan.committedRows(node));
+        return new Outcome(node.path("archived").asInt(), node.path("failed").asInt(), ArchivePlan.committedRows(node), List.of());
       }
     }
   }
@@ -113,8 +116,6 @@ public final class Archiver {
       return Outcome.read(stateFs, doneMarker);
     }
     TreeMap<Long, ArchivePlan> pending = pendingPlans(stateFs, stateFolder);
-    // Plans left by earlier attempts may hold moves that archive_log already records; a fresh plan cannot.
-    boolean resuming = !pending.isEmpty();
     FileSystem landingFs = landingRoot.getFileSystem(hadoopConf);
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
     Places places = new Places(hadoopConf, landingFs, archiveFs, stateFs, stateFolder);
@@ -149,10 +150,10 @@ public final class Archiver {
       }
       pending.put(plan.batchId(), plan.withEntries(remaining));
     }
-    archiveLog.append(done, resuming);
+    archiveLog.append(batchId, done);
     // The marker before the plans go: a replay that found neither would plan again from the source log and
     // take the already moved files for vanished ones.
-    Outcome outcome = new Outcome(done.size(), failed, pending.get(batchId).committed());
+    Outcome outcome = new Outcome(done.size(), failed, pending.get(batchId).committed(), List.copyOf(done));
     outcome.write(stateFs, doneMarker);
     for (ArchivePlan plan : pending.values()) {
       Path file = planFile(stateFolder, plan.batchId());

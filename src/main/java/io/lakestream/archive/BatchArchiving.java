@@ -25,10 +25,10 @@ public interface BatchArchiving {
   /** Archives with {@code archiver}, then looks for reappeared files. */
   static BatchArchiving of(Archiver archiver, ReappearedFiles reappeared) {
     return (spark, batchId, committed) -> {
-      Archiver.Outcome outcome = archiver.archive(spark.sessionState().newHadoopConf(), batchId, committed);
-      return new Result(
-          outcome.committed(),
-          new FileCounts(outcome.archived(), outcome.failed(), reappeared.check(spark.sessionState().newHadoopConf())));
+      org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
+      Archiver.Outcome outcome = archiver.archive(hadoopConf, batchId, committed);
+      reappeared.remember(outcome.records());
+      return new Result(outcome.committed(), new FileCounts(outcome.archived(), outcome.failed(), reappeared.check(hadoopConf)));
     };
   }
 }

@@ -9,8 +9,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Appends one row per micro-batch to {@code audit_batches}, idempotently: a replayed batch's row is skipped
- * by Delta through the writing query's {@code txnAppId} and the batch id.
+ * One row per micro-batch for {@code audit_batches}, saved durably with the batch and appended in bulk by a
+ * {@link TableOutbox}: a replayed batch replaces its saved row, and a row the table holds already (same query
+ * and batch id) is never appended again.
  */
 public final class AuditLog {
 
@@ -25,12 +26,17 @@ public final class AuditLog {
       BatchArchiving.FileCounts files,
       Instant startedAt) {}
 
-  private final String tableIdentifier;
-  private final String txnAppId;
+  public static final List<String> KEY = List.of("query", "batch_id");
 
-  public AuditLog(String tableIdentifier, String txnAppId) {
-    this.tableIdentifier = tableIdentifier;
-    this.txnAppId = txnAppId;
+  private final TableOutbox outbox;
+
+  /** @param outboxFolder where the writing query's rows wait, beside its checkpoint */
+  public AuditLog(String tableIdentifier, String outboxFolder) {
+    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.audit().schema(), KEY);
+  }
+
+  public TableOutbox outbox() {
+    return outbox;
   }
 
   public void append(SparkSession spark, Entry entry) {
@@ -48,13 +54,12 @@ public final class AuditLog {
             entry.files().reappeared(),
             Timestamp.from(entry.startedAt()),
             durationMs);
-    spark
-        .createDataFrame(List.of(row), Tables.audit().schema())
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("txnAppId", txnAppId)
-        .option("txnVersion", entry.batchId())
-        .saveAsTable(tableIdentifier);
+    outbox.add(spark.sessionState().newHadoopConf(), entry.batchId(), List.of(row));
+    outbox.flushIfDue(spark);
+  }
+
+  /** Appends every saved row to the table now. */
+  public void flush(SparkSession spark) {
+    outbox.flush(spark);
   }
 }

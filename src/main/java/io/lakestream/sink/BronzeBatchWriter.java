@@ -23,8 +23,8 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +33,14 @@ import org.slf4j.LoggerFactory;
  * {@code quarantine_events} and one row to {@code audit_batches}; once the first two are committed, the
  * batch's files are archived ({@link BatchArchiving}).
  *
- * <p>The batch arrives classified by {@link QualityRules}; it is stamped and persisted, so the JSON is read and
- * parsed once although it is written twice. One aggregation counts records per reason and expectation
- * violations; a {@code fail} expectation stops the query there, before anything of the batch is written.
- * Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
+ * <p>The batch arrives classified by {@link QualityRules}. Its JSON is read and parsed once, by the bronze
+ * write; nothing is cached. The counts per reason and the quarantined rows are then read back from what
+ * bronze committed for this batch ({@code _batch_id}, which bronze keeps statistics on, so the read touches
+ * only this batch's files): a replayed batch therefore counts and quarantines exactly what its first attempt
+ * committed, even when some of its files were archived since. Only a {@code fail} expectation needs a look at
+ * the batch before anything is written, and only then is the batch read twice.
+ *
+ * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
  * instance between the bronze and the quarantine commit) only writes what is missing.
  */
 public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
@@ -78,40 +82,46 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     Instant startedAt = Instant.now();
+    SparkSession spark = batch.sparkSession();
     // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected record.
-    Dataset<Row> classified =
-        batch
-            .withColumn(BronzeTable.INGESTED_AT, current_timestamp())
-            .withColumn(BronzeTable.BATCH_ID, lit(batchId))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      BatchCounts counts = countBatch(classified);
-      failOnViolations(classified, counts, batchId);
-      write(classified.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
-      if (counts.quarantined() > 0 && quality.enabled()) {
-        write(quarantineRows(classified), quarantineTable, batchId);
-      }
-      haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
-      // Only now, with every row of the batch committed, may its files leave the landing folder.
-      BatchArchiving.Result archived =
-          archiving.afterCommit(batch.sparkSession(), batchId, new CommittedRows(counts.rows(), counts.quarantined(), counts.warned()));
-      CommittedRows committed = archived.committed();
-      audit.append(
-          batch.sparkSession(),
-          new AuditLog.Entry(
-              queryName, batchId, committed.rows(), committed.rows(), committed.quarantined(), committed.warned(), archived.files(), startedAt));
-      counts.violations().forEach(
-          (rule, violations) -> {
-            if (violations > 0) {
-              LOG.warn("Query {} batch {}: expectation '{}' not met by {} records (kept)", queryName, batchId, rule, violations);
-            }
-          });
-      LOG.info(
-          "Query {} batch {}: {} records to {}, {} quarantined {}",
-          queryName, batchId, counts.rows(), bronzeTable, counts.quarantined(), counts.byReason());
-    } finally {
-      classified.unpersist();
+    Dataset<Row> classified = batch.withColumn(BronzeTable.INGESTED_AT, current_timestamp()).withColumn(BronzeTable.BATCH_ID, lit(batchId));
+    StepTimes steps = new StepTimes();
+    if (quality.enabled()) {
+      failOnViolations(classified, batchId);
     }
+    write(classified.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
+    steps.done("bronze");
+    Dataset<Row> committedRows = spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
+    BatchCounts counts = countBatch(committedRows);
+    steps.done("count");
+    if (counts.quarantined() > 0 && quality.enabled()) {
+      write(quarantineRows(committedRows), quarantineTable, batchId);
+      steps.done("quarantine");
+    }
+    haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
+    // Only now, with every row of the batch committed, may its files leave the landing folder.
+    BatchArchiving.Result archived =
+        archiving.afterCommit(
+            spark,
+            batchId,
+            // Without the quality rules nothing is written to quarantine_events, so nothing counts as quarantined.
+            new CommittedRows(counts.rows(), quality.enabled() ? counts.quarantined() : 0, counts.warned()));
+    steps.done("archive");
+    CommittedRows committed = archived.committed();
+    audit.append(
+        spark,
+        new AuditLog.Entry(
+            queryName, batchId, committed.rows(), committed.rows(), committed.quarantined(), committed.warned(), archived.files(), startedAt));
+    steps.done("audit");
+    counts.violations().forEach(
+        (rule, violations) -> {
+          if (violations > 0) {
+            LOG.warn("Query {} batch {}: expectation '{}' not met by {} records (kept)", queryName, batchId, rule, violations);
+          }
+        });
+    LOG.info(
+        "Query {} batch {}: {} records to {}, {} quarantined {} in {} ms ({})",
+        queryName, batchId, counts.rows(), bronzeTable, counts.quarantined(), counts.byReason(), steps.totalMs(), steps);
   }
 
   /** What one batch held: records, per quarantine reason, and per warn/fail expectation violated. */
@@ -122,13 +132,16 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   }
 
   private BatchCounts countBatch(Dataset<Row> classified) {
-    List<Expectation> counted = new ArrayList<>(quality.expectations(Expectation.Action.WARN));
-    counted.addAll(quality.expectations(Expectation.Action.FAIL));
+    List<Expectation> counted = new ArrayList<>();
+    if (quality.enabled()) {
+      counted.addAll(quality.expectations(Expectation.Action.WARN));
+      counted.addAll(quality.expectations(Expectation.Action.FAIL));
+    }
     List<Column> aggregates = new ArrayList<>();
     aggregates.add(count(lit(1)));
     Column anyWarn = lit(false);
     for (Expectation rule : counted) {
-      Column violates = col(QualityRules.VIOLATES_PREFIX + rule.name());
+      Column violates = QualityRules.violatedByValidRecord(rule);
       aggregates.add(sum(when(violates, 1).otherwise(0)));
       if (rule.action() == Expectation.Action.WARN) {
         anyWarn = anyWarn.or(violates);
@@ -159,9 +172,10 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     return new BatchCounts(rows, byReason, violations, warned);
   }
 
-  private void failOnViolations(Dataset<Row> classified, BatchCounts counts, long batchId) {
+  /** Stops the query before anything of the batch is written when a {@code fail} expectation is broken. */
+  private void failOnViolations(Dataset<Row> classified, long batchId) {
     for (Expectation rule : quality.expectations(Expectation.Action.FAIL)) {
-      long violations = counts.violations().get(rule.name());
+      long violations = classified.where(col(QualityRules.VIOLATES_PREFIX + rule.name())).count();
       if (violations > 0) {
         Row example =
             classified.where(col(QualityRules.VIOLATES_PREFIX + rule.name())).select(BronzeTable.RAW_RECORD, BronzeTable.SOURCE_FILE).first();

@@ -1,6 +1,7 @@
 package io.lakestream.sink;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -20,6 +21,8 @@ public final class BronzeTable {
   public static final String INGESTED_AT = "_ingested_at";
   public static final String BATCH_ID = "_batch_id";
 
+  static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
+
   private BronzeTable() {}
 
   public static TableDefinition definition(StructType eventSchema) {
@@ -32,6 +35,8 @@ public final class BronzeTable {
             .add(SOURCE_FILE, DataTypes.StringType)
             .add(INGESTED_AT, DataTypes.TimestampType)
             .add(BATCH_ID, DataTypes.LongType);
-    return new TableDefinition(NAME, schema, List.of());
+    // Statistics only where they are used: each batch reads its own rows back by _batch_id (see
+    // BronzeBatchWriter). Min/max of long text columns such as _raw_record would cost every write and serve nothing.
+    return new TableDefinition(NAME, schema, List.of(), Map.of(STATS_COLUMNS_PROPERTY, BATCH_ID + "," + INGESTED_AT));
   }
 }

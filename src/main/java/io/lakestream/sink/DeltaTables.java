@@ -44,6 +44,14 @@ public final class DeltaTables {
           .append(table.partitionColumns().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
           .append(")");
     }
+    if (!table.properties().isEmpty()) {
+      sql.append(" TBLPROPERTIES (")
+          .append(
+              new java.util.TreeMap<>(table.properties()).entrySet().stream()
+                  .map(p -> "'" + sqlString(p.getKey()) + "' = '" + sqlString(p.getValue()) + "'")
+                  .collect(Collectors.joining(", ")))
+          .append(")");
+    }
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
       sql.append(" LOCATION '").append(sqlString(volume.tableFolder(table.name()))).append("'");
     }

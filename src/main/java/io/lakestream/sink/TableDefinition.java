@@ -1,12 +1,21 @@
 package io.lakestream.sink;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.StructType;
 
-/** An output table: its name (without schema), columns and partition columns. */
-public record TableDefinition(String name, StructType schema, List<String> partitionColumns) {
+/**
+ * An output table: its name (without schema), columns, partition columns and the Delta table properties it
+ * is created with.
+ */
+public record TableDefinition(String name, StructType schema, List<String> partitionColumns, Map<String, String> properties) {
 
   public TableDefinition {
     partitionColumns = List.copyOf(partitionColumns);
+    properties = Map.copyOf(properties);
+  }
+
+  public TableDefinition(String name, StructType schema, List<String> partitionColumns) {
+    this(name, schema, partitionColumns, Map.of());
   }
 }

@@ -1,29 +1,30 @@
 package io.lakestream.stage;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.octet_length;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.sink.BronzeTable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -31,16 +32,18 @@ import org.apache.spark.sql.types.StructType;
  * Turns raw JSON lines into typed event columns with one JSON parse per line, and says what went wrong
  * with each line that cannot become a typed event, without dropping it.
  *
- * <p>Each line is parsed once into a {@code MAP<STRING, STRING>} of its top-level fields (a value that is
- * itself JSON keeps its JSON text). Contract fields are then typed with {@code try_cast}; fields outside the
- * contract go to {@code _rescued_data} as a JSON object, as Databricks Auto Loader does. Outcomes, in
- * {@code _quarantine_reason}:
+ * <p>Each line is read once by {@link JsonLineParser} (Jackson's streaming parser, in a UDF): the text of
+ * each contract field, the fields outside the contract as a JSON object ({@code _rescued_data}, as
+ * Databricks Auto Loader does), or why the line is not one JSON object. Contract fields are then typed with
+ * Spark's {@code try_cast}. The expression Spark generates stays small, so it compiles quickly for every
+ * micro-batch. Outcomes, in {@code _quarantine_reason}:
  *
  * <ul>
  *   <li>{@code record_too_large}: the line is longer than the limit; it is not parsed at all;
- *   <li>{@code malformed_json}: the line is not a JSON object;
+ *   <li>{@code malformed_json}: the line is not one JSON object (truncated, not JSON, or followed by more text);
  *   <li>{@code type_mismatch}: a contract field is present but does not convert to its type (e.g.
- *       {@code "amount":"abc"}); {@code _quarantine_detail} names every such field.
+ *       {@code "amount":"abc"}, or a non-finite number however spelt); {@code _quarantine_detail} names every
+ *       such field.
  * </ul>
  *
  * Blank lines hold no record and are skipped.
@@ -51,7 +54,8 @@ public final class EventParser {
   public static final String MALFORMED_JSON = "malformed_json";
   public static final String TYPE_MISMATCH = "type_mismatch";
 
-  private static final String FIELDS = "_fields";
+  private static final String PARSED = "_parsed";
+  private static final String PARSE_ERROR = "_parse_error";
 
   private final StructType eventSchema;
   private final long maxRecordBytes;
@@ -71,19 +75,20 @@ public final class EventParser {
   public Dataset<Row> parse(Dataset<Row> lines) {
     Column raw = col(BronzeTable.RAW_RECORD);
     Column tooLarge = octet_length(raw).gt(maxRecordBytes);
-    Dataset<Row> withFields =
-        lines
-            .where(trim(raw).notEqual(""))
-            .withColumn(
-                FIELDS,
-                when(not(tooLarge), from_json(raw, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), Map.of())));
-    Column fields = col(FIELDS);
+    // Its own projection: Spark keeps a UDF referenced many times in a separate step, so it runs once a line.
+    Dataset<Row> withParsed =
+        lines.where(trim(raw).notEqual("")).withColumn(PARSED, when(not(tooLarge), parseLine().apply(raw)));
+    Column parsed = col(PARSED);
 
     List<Column> output = new ArrayList<>();
     List<Column> mismatches = new ArrayList<>();
     for (StructField field : eventSchema.fields()) {
-      Column text = fields.getItem(field.name());
+      Column text = parsed.getField(field.name());
       Column typed = text.try_cast(field.dataType());
+      if (field.dataType() instanceof DoubleType || field.dataType() instanceof FloatType) {
+        // "NaN" and "Infinity" cast to doubles, but no event carries them; one would poison every sum.
+        typed = when(not(isnan(typed).or(abs(typed).equalTo(Double.POSITIVE_INFINITY))), typed);
+      }
       output.add(typed.as(field.name()));
       mismatches.add(
           when(
@@ -91,34 +96,45 @@ public final class EventParser {
               concat(lit(field.name() + "='"), text, lit("' is not " + field.dataType().sql()))));
     }
     Column mismatchDetail = nullif(concat_ws("; ", mismatches.toArray(Column[]::new)), lit(""));
+    Column parseError = parsed.getField(PARSE_ERROR);
 
-    output.add(rescuedData().as(BronzeTable.RESCUED_DATA));
+    output.add(parsed.getField(BronzeTable.RESCUED_DATA).as(BronzeTable.RESCUED_DATA));
     output.add(
         when(tooLarge, lit(RECORD_TOO_LARGE))
-            .when(fields.isNull(), lit(MALFORMED_JSON))
+            .when(parseError.isNotNull(), lit(MALFORMED_JSON))
             .when(mismatchDetail.isNotNull(), lit(TYPE_MISMATCH))
             .as(BronzeTable.QUARANTINE_REASON));
     output.add(
         when(tooLarge, concat(lit("record of "), octet_length(raw), lit(" bytes exceeds the limit of " + maxRecordBytes)))
-            .when(fields.isNull(), lit("not a JSON object"))
+            .when(parseError.isNotNull(), parseError)
             .otherwise(mismatchDetail)
             .as(BronzeTable.QUARANTINE_DETAIL));
     for (String passThrough : lines.columns()) {
       output.add(col(passThrough));
     }
-    return withFields.select(output.toArray(Column[]::new));
+    return withParsed.select(output.toArray(Column[]::new));
   }
 
-  /** The fields outside the contract as a JSON object, or null when there are none (or rescue is off). */
-  private Column rescuedData() {
-    if (!rescueUnknownFields) {
-      return lit(null).cast(DataTypes.StringType);
+  private UserDefinedFunction parseLine() {
+    StructType parsedType = new StructType();
+    for (String name : eventSchema.fieldNames()) {
+      parsedType = parsedType.add(name, DataTypes.StringType);
     }
-    String contract =
-        Arrays.stream(eventSchema.fieldNames())
-            .map(name -> "'" + name.replace("'", "\\'") + "'")
-            .collect(Collectors.joining(", "));
-    Column unknown = expr("map_filter(" + FIELDS + ", (k, v) -> NOT array_contains(array(" + contract + "), k))");
-    return when(size(unknown).gt(0), to_json(unknown));
+    parsedType = parsedType.add(BronzeTable.RESCUED_DATA, DataTypes.StringType).add(PARSE_ERROR, DataTypes.StringType);
+    return udf(new ParseLine(new JsonLineParser(List.of(eventSchema.fieldNames()), rescueUnknownFields)), parsedType)
+        .withName("parse_json_line");
+  }
+
+  /** The UDF: one line in, a struct of the field texts, the rescued fields and the parse error out. */
+  private record ParseLine(JsonLineParser parser) implements UDF1<String, Row> {
+    @Override
+    public Row call(String line) {
+      JsonLineParser.Parsed parsed = parser.parse(line);
+      Object[] values = new Object[parsed.fieldTexts().length + 2];
+      System.arraycopy(parsed.fieldTexts(), 0, values, 0, parsed.fieldTexts().length);
+      values[values.length - 2] = parsed.rescued();
+      values[values.length - 1] = parsed.error();
+      return RowFactory.create(values);
+    }
   }
 }

@@ -101,6 +101,14 @@ public final class QualityRules {
   /** One quality check: when {@code failed}, the record is quarantined with this reason and detail. */
   private record Check(Column failed, Column reason, Column detail) {}
 
+  /**
+   * Whether a record that passed every check breaks {@code rule}, on rows that carry the event columns and
+   * {@code _quarantine_reason} (the classified stream, or {@code bronze_events}).
+   */
+  public static Column violatedByValidRecord(Expectation rule) {
+    return col(BronzeTable.QUARANTINE_REASON).isNull().and(violated(rule));
+  }
+
   /** A rule is met only when its predicate is true; false and null are violations. */
   private static Column violated(Expectation rule) {
     return not(coalesce(expr(rule.predicate()).cast("boolean"), lit(false)));

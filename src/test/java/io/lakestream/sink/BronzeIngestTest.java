@@ -150,7 +150,7 @@ class BronzeIngestTest {
             table,
             config.catalog().tableIdentifier("quarantine_events"),
             "test-app-id",
-            new AuditLog(config.catalog().tableIdentifier("audit_batches"), "test-app-id"),
+            new AuditLog(config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString()),
             BatchArchiving.NONE,
             FaultPoint.OFF);
     Dataset<Row> batch =

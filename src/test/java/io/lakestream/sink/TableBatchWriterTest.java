@@ -29,11 +29,13 @@ class TableBatchWriterTest {
             + " AS t(event_type, event_count, users, amount)");
   }
 
+  private AuditLog audit;
+
   /** A writer into a fresh volume's gold_event_counts table, with its own txnAppId. */
   private TableBatchWriter writerInto(LakestreamConfig config, TableBatchWriter.Mode mode, List<String> keys) {
     new Pipeline(spark, config).setUp();
     String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
-    AuditLog audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), "app-" + mode);
+    audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), root.resolve("outbox-" + mode).toString());
     return new TableBatchWriter("gold_event_counts", table, mode, keys, "app-" + mode, audit);
   }
 
@@ -54,6 +56,9 @@ class TableBatchWriterTest {
     writer.call(windows("('click', 99, 9, 0.0)"), 1L);
 
     assertThat(table(config, Tables.GOLD_EVENT_COUNTS)).containsExactly("click=3", "purchase=1");
+    audit.flush(spark);
+    audit.flush(spark);
+    // One audit row per batch: the replay replaced batch 1's saved row, and a second flush adds nothing.
     assertThat(spark.table(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES)).count()).isEqualTo(2);
     // The idempotency confs do not stay behind in the session.
     assertThat(spark.conf().contains(TableBatchWriter.TXN_APP_ID_CONF)).isFalse();

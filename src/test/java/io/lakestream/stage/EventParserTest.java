@@ -90,9 +90,72 @@ class EventParserTest {
   void unknownFieldsAreRescuedAsJsonUnlessRescueIsOff() {
     String line = "{\"event_id\":\"e1\",\"coupon\":\"X1\",\"tags\":[\"a\",\"b\"],\"geo\":{\"lat\":1.5}}";
 
-    assertThat(parse(true, line).get(0).getString(4)).isEqualTo("{\"coupon\":\"X1\",\"tags\":\"[\\\"a\\\",\\\"b\\\"]\",\"geo\":\"{\\\"lat\\\":1.5}\"}");
+    assertThat(parse(true, line).get(0).getString(4)).isEqualTo("{\"coupon\":\"X1\",\"tags\":[\"a\",\"b\"],\"geo\":{\"lat\":1.5}}");
     assertThat(parse(false, line).get(0).isNullAt(4)).isTrue();
     assertThat(parse(false, line).get(0).getString(0)).isEqualTo("e1");
+  }
+
+  @Test
+  void rescuedValuesKeepTheirJsonTypeAsSent() {
+    String line =
+        "{\"event_id\":\"e1\",\"ab_bucket\":0,\"ratio\":1.50,\"vip\":true,\"ref\":null,"
+            + "\"note\":\"say \\\"hi\\\"\",\"nested\":{\"a\": [1, {\"b\":false}]}}";
+
+    String rescued = parse(true, line).get(0).getString(4);
+
+    assertThat(rescued)
+        .isEqualTo("{\"ab_bucket\":0,\"ratio\":1.50,\"vip\":true,\"ref\":null,\"note\":\"say \\\"hi\\\"\",\"nested\":{\"a\": [1, {\"b\":false}]}}");
+    // What a user gets back with Spark's JSON functions is what the producer sent.
+    Row back =
+        spark.createDataset(List.of(rescued), Encoders.STRING()).toDF("r")
+            .selectExpr(
+                "get_json_object(r, '$.ab_bucket') + 1", "typeof(from_json(r, 'ab_bucket INT, vip BOOLEAN').vip)",
+                "get_json_object(r, '$.note')", "get_json_object(r, '$.nested.a[1].b')")
+            .first();
+    assertThat(back.get(0)).isEqualTo(1L);
+    assertThat(back.getString(1)).isEqualTo("boolean");
+    assertThat(back.getString(2)).isEqualTo("say \"hi\"");
+    assertThat(back.getString(3)).isEqualTo("false");
+  }
+
+  @Test
+  void anythingAfterTheObjectMakesTheLineMalformed() {
+    List<Row> rows =
+        parse(
+            true,
+            "{\"event_id\":\"e1\"}{\"event_id\":\"e2\"}",
+            "{\"event_id\":\"e3\"} trailing text",
+            "{\"event_id\":\"e4\"},",
+            "{\"event_id\":\"e5\"}   ");
+
+    assertThat(rows)
+        .extracting(row -> row.getString(0) + " | " + row.getString(5) + " | " + row.getString(6))
+        .containsExactly(
+            "null | malformed_json | text after the JSON object",
+            "null | malformed_json | text after the JSON object",
+            "null | malformed_json | text after the JSON object",
+            "e5 | null | null");
+  }
+
+  @Test
+  void nonFiniteAmountsAreTypeMismatchesHoweverSpelt() {
+    List<Row> rows =
+        parse(
+            true,
+            "{\"event_id\":\"e1\",\"amount\":\"NaN\"}",
+            "{\"event_id\":\"e2\",\"amount\":\"-Infinity\"}",
+            "{\"event_id\":\"e3\",\"amount\":NaN}",
+            "{\"event_id\":\"e4\",\"amount\":Infinity}",
+            "{\"event_id\":\"e5\",\"amount\":\"1e3\"}");
+
+    assertThat(rows)
+        .extracting(row -> row.getString(0) + " | " + row.get(3) + " | " + row.getString(5) + " | " + row.getString(6))
+        .containsExactly(
+            "e1 | null | type_mismatch | amount='NaN' is not DOUBLE",
+            "e2 | null | type_mismatch | amount='-Infinity' is not DOUBLE",
+            "e3 | null | type_mismatch | amount='NaN' is not DOUBLE",
+            "e4 | null | type_mismatch | amount='Infinity' is not DOUBLE",
+            "e5 | 1000.0 | null | null");
   }
 
   @Test
@@ -100,7 +163,7 @@ class EventParserTest {
     List<Row> rows = parse(true, "{\"event_id\":\"first\",\"event_id\":\"last\"}", "", "   ");
 
     assertThat(rows).hasSize(1);
-    // Spark's map lookup returns the first of repeated keys.
+    // The first of repeated keys counts.
     assertThat(rows.get(0).getString(0)).isEqualTo("first");
   }
 
