@@ -2,9 +2,9 @@ package io.lakestream.sink;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.archive.BatchArchiving;
@@ -13,7 +13,10 @@ import io.lakestream.config.Expectation;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.QualitySettings;
 import io.lakestream.stage.QualityRules;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +25,12 @@ import java.util.Map;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.api.java.UDF0;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import io.lakestream.observe.BronzeMetrics;
+import scala.concurrent.Await;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -47,6 +56,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BronzeBatchWriter.class);
+  /** Spark hands observed metrics over through its listener bus, normally within milliseconds. */
+  private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
 
   private final String queryName;
   private final QualitySettings quality;
@@ -84,18 +95,28 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
     // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected record.
-    Dataset<Row> classified = batch.withColumn(BronzeTable.INGESTED_AT, current_timestamp()).withColumn(BronzeTable.BATCH_ID, lit(batchId));
+    // Batch id and time enter as references, not literals: the code Spark generates for the batch is then
+    // the same for every batch and compiled once per run instead of once per batch.
+    Dataset<Row> classified =
+        batch
+            .withColumn(BronzeTable.INGESTED_AT, constant(Timestamp.from(startedAt), DataTypes.TimestampType))
+            .withColumn(BronzeTable.BATCH_ID, constant(batchId, DataTypes.LongType));
     StepTimes steps = new StepTimes();
     if (quality.enabled()) {
       failOnViolations(classified, batchId);
     }
-    write(classified.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
+    Observation observation = new Observation();
+    Column[] aggregates = countAggregates();
+    Dataset<Row> observed = classified.observe(observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
+    write(observed.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
     steps.done("bronze");
-    Dataset<Row> committedRows = spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
-    BatchCounts counts = countBatch(committedRows);
+    BatchCounts counts =
+        countsOf(observation, batchId)
+            // A replay Delta skipped wrote nothing to observe: count what the first attempt committed.
+            .orElseGet(() -> countBatch(spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId))));
     steps.done("count");
     if (counts.quarantined() > 0 && quality.enabled()) {
-      write(quarantineRows(committedRows), quarantineTable, batchId);
+      write(quarantineRows(classified), quarantineTable, batchId);
       steps.done("quarantine");
     }
     haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
@@ -131,12 +152,78 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
   }
 
-  private BatchCounts countBatch(Dataset<Row> classified) {
+  /** Expectations whose violations are counted: warn and fail, when the quality rules run. */
+  private List<Expectation> countedExpectations() {
     List<Expectation> counted = new ArrayList<>();
     if (quality.enabled()) {
       counted.addAll(quality.expectations(Expectation.Action.WARN));
       counted.addAll(quality.expectations(Expectation.Action.FAIL));
     }
+    return counted;
+  }
+
+  /** Records, records per reason, warned records, then violations per counted expectation. */
+  private Column[] countAggregates() {
+    List<Column> aggregates = new ArrayList<>();
+    Column reason = col(BronzeTable.QUARANTINE_REASON);
+    for (String known : BronzeMetrics.REASONS) {
+      aggregates.add(sum(when(reason.equalTo(known), 1).otherwise(0)).cast("long"));
+    }
+    aggregates.add(count(lit(1)));
+    Column anyWarn = lit(false);
+    List<Column> violations = new ArrayList<>();
+    for (Expectation rule : countedExpectations()) {
+      Column violates = QualityRules.violatedByValidRecord(rule);
+      violations.add(sum(when(violates, 1).otherwise(0)).cast("long"));
+      if (rule.action() == Expectation.Action.WARN) {
+        anyWarn = anyWarn.or(violates);
+      }
+    }
+    aggregates.add(sum(when(anyWarn, 1).otherwise(0)).cast("long"));
+    aggregates.addAll(violations);
+    // Observed metrics must be named.
+    Column[] named = new Column[aggregates.size()];
+    for (int i = 0; i < named.length; i++) {
+      named[i] = aggregates.get(i).as("m" + i);
+    }
+    return named;
+  }
+
+  /** The counts observed while bronze was written, or empty when the write did not run (a skipped replay). */
+  private java.util.Optional<BatchCounts> countsOf(Observation observation, long batchId) {
+    Row observed;
+    try {
+      observed = Await.result(observation.future(), scala.concurrent.duration.Duration.create(OBSERVATION_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting batch " + batchId, e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("Query {} batch {}: no counts from the write within {}; counting what bronze committed", queryName, batchId, OBSERVATION_WAIT);
+      return java.util.Optional.empty();
+    }
+    if (observed.length() == 0) {
+      return java.util.Optional.empty();
+    }
+    List<Expectation> counted = countedExpectations();
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    int i = 0;
+    for (String known : BronzeMetrics.REASONS) {
+      long value = observed.getLong(i++);
+      if (value > 0) {
+        byReason.put(known, value);
+      }
+    }
+    long rows = observed.getLong(i++);
+    long warned = observed.getLong(i++);
+    Map<String, Long> violations = new LinkedHashMap<>();
+    for (Expectation rule : counted) {
+      violations.put(rule.name(), observed.getLong(i++));
+    }
+    return java.util.Optional.of(new BatchCounts(rows, byReason, violations, warned));
+  }
+
+  private BatchCounts countBatch(Dataset<Row> classified) {
+    List<Expectation> counted = countedExpectations();
     List<Column> aggregates = new ArrayList<>();
     aggregates.add(count(lit(1)));
     Column anyWarn = lit(false);
@@ -208,6 +295,11 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
         .option("txnAppId", txnAppId)
         .option("txnVersion", batchId)
         .saveAsTable(table);
+  }
+
+  /** A per-batch value as a reference in the generated code (a zero-argument UDF), not an inlined literal. */
+  private static Column constant(Object value, DataType type) {
+    return udf((UDF0<Object>) () -> value, type).asNondeterministic().apply();
   }
 
   private static Column[] columns(StructType schema) {
