@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * batch's files are archived ({@link BatchArchiving}).
  *
  * <p>The batch arrives classified by {@link QualityRules}. Its JSON is read and parsed once, by the bronze
- * write; nothing is cached. The counts per reason and the quarantined rows are then read back from what
- * bronze committed for this batch ({@code _batch_id}, which bronze keeps statistics on, so the read touches
- * only this batch's files): a replayed batch therefore counts and quarantines exactly what its first attempt
- * committed, even when some of its files were archived since. Only a {@code fail} expectation needs a look at
- * the batch before anything is written, and only then is the batch read twice.
+ * write; nothing is cached. The counts per reason are observed during that write ({@link Observation}); the
+ * quarantined rows are read back from what bronze committed for this batch ({@code _batch_id}, which bronze
+ * keeps statistics on, so the read touches only this batch's files). A replay that Delta skips counts what its
+ * first attempt committed, the same way. Only a {@code fail} expectation needs a look at the batch before
+ * anything is written, and only then is the batch read twice.
  *
  * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
  * instance between the bronze and the quarantine commit) only writes what is missing.
@@ -110,13 +110,16 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     Dataset<Row> observed = classified.observe(observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
     write(observed.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
     steps.done("bronze");
+    // What bronze holds of this batch; reading it back, not the batch again, keeps the source read once (Spark
+    // counts every read of the source in the batch's numInputRows) and a replay consistent with its first attempt.
+    Dataset<Row> committedRows = spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
     BatchCounts counts =
         countsOf(observation, batchId)
             // A replay Delta skipped wrote nothing to observe: count what the first attempt committed.
-            .orElseGet(() -> countBatch(spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId))));
+            .orElseGet(() -> countBatch(committedRows));
     steps.done("count");
     if (counts.quarantined() > 0 && quality.enabled()) {
-      write(quarantineRows(classified), quarantineTable, batchId);
+      write(quarantineRows(committedRows), quarantineTable, batchId);
       steps.done("quarantine");
     }
     haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark on the same generated files, local[2], each run its own JVM, wall time of the whole
+# process (JVM and Spark start included), scenarios alternating, repeated; medians with min-max.
+#
+#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--latency]
+#       defaults: 1000000 events in 100 files, N-batch scenarios in 10 micro-batches, 3 runs
+#
+# Scenarios (--only takes their names):
+#   batch-ingest       plain Spark batch job: read JSON with the schema + source file + ingest time -> Delta
+#   batch-pipeline     the whole pipeline's work as one batch job (dedup, windows, totals, sessions)
+#   tutorial-1         the tutorials' stream, readStream.json -> Delta, availableNow, one micro-batch
+#   tutorial-N         the same in B micro-batches (maxFilesPerTrigger = F / B)
+#   bronze-1, bronze-N lakestream, pipeline.stop_after=bronze, one / B micro-batches
+#   pipeline-1, pipeline-N  lakestream, the whole pipeline, one / B micro-batches per layer
+# Every job gets the same Spark settings: the spark.* lines of conf/local.properties.
+#
+# --latency instead runs lakestream with trigger=processingTime:1s over an idle landing folder, drops 20 files
+# of 20 events one at a time, and reports p50/p95 of the time from a file's arrival to the end of the batch
+# that carried it into each table (from pipeline_progress).
+#
+# Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS) and writes JSON under
+# target/bench/. Generated input is cached in target/bench/input-<events>-<files>.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+events=1000000 files=100 batches=10 runs=3 only="" latency=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --events) events=$2; shift 2 ;;
+    --files) files=$2; shift 2 ;;
+    --batches) batches=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --latency) latency=true; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if $latency; then
+  exec scripts/bench-latency.sh
+fi
+work=target/bench
+mkdir -p "$work"
+ensure_built
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+classpath="target/classes:$(cat target/local.classpath)"
+java_cmd=(java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties ${LAKESTREAM_JAVA_OPTS:-})
+
+input="$work/input-$events-$files"
+if [ ! -d "$input" ]; then
+  java -cp target/classes io.lakestream.tools.EventGenerator --events "$events" --files "$files" --seed 42 \
+    --duplicate-rate 0.05 --late-rate 0.03 --malformed-rate 0.01 --start 2026-01-01T00:00:00Z --out "$input" >&2
+fi
+bytes=$(du -sb "$input" | cut -f1)
+per_trigger=$(( (files + batches - 1) / batches ))
+
+lakestream=("${java_cmd[@]}" -cp "$classpath" io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2])
+baseline=("${java_cmd[@]}" -cp "$classpath" io.lakestream.tools.BaselineJobs)
+
+# Runs one scenario once, in a fresh folder; appends "<scenario> <seconds> <peak RSS KB>" to the results.
+run_once() {
+  local name=$1 out="$work/run-$1"
+  rm -rf "$out"
+  mkdir -p "$out/landing"
+  case "$name" in
+    bronze-*|pipeline-*) cp "$input"/*.json "$out/landing/" ;;
+  esac
+  local cmd
+  case "$name" in
+    batch-ingest) cmd=("${baseline[@]}" batch-ingest "$input" "$out" conf/local.properties) ;;
+    batch-pipeline) cmd=("${baseline[@]}" batch-pipeline "$input" "$out" conf/local.properties) ;;
+    tutorial-1) cmd=("${baseline[@]}" tutorial-stream "$input" "$out" conf/local.properties "$files") ;;
+    tutorial-N) cmd=("${baseline[@]}" tutorial-stream "$input" "$out" conf/local.properties "$per_trigger") ;;
+    bronze-1) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$files" --set pipeline.stop_after=bronze) ;;
+    bronze-N) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$per_trigger" --set pipeline.stop_after=bronze) ;;
+    pipeline-1) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$files") ;;
+    pipeline-N) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$per_trigger") ;;
+    *) echo "unknown scenario $name" >&2; exit 2 ;;
+  esac
+  local start end
+  start=$(date +%s.%N)
+  if ! /usr/bin/time -f "%M" -o "$out.rss" "${cmd[@]}" > "$out.log" 2>&1; then
+    echo "scenario $name failed; last lines of $out.log:" >&2
+    tail -20 "$out.log" >&2
+    exit 1
+  fi
+  end=$(date +%s.%N)
+  echo "$name $(echo "$end - $start" | bc -l) $(tail -1 "$out.rss")" >> "$results"
+}
+
+scenarios=(batch-ingest tutorial-1 bronze-1 tutorial-N bronze-N batch-pipeline pipeline-1 pipeline-N)
+if [ -n "$only" ]; then
+  IFS=, read -r -a scenarios <<< "$only"
+fi
+results="$work/results-$events-$files.txt"
+: > "$results"
+echo "lakestream bench: $events events in $files files ($((bytes / 1048576)) MB), N = $batches micro-batches" \
+  "($per_trigger files each), $runs runs, local[2], $(nproc) cores" >&2
+for run in $(seq 1 "$runs"); do
+  # Alternate the order between runs, so no scenario always follows the same neighbour.
+  order=("${scenarios[@]}")
+  if (( run % 2 == 0 )); then
+    order=(); for (( i=${#scenarios[@]}-1; i>=0; i-- )); do order+=("${scenarios[$i]}"); done
+  fi
+  for name in "${order[@]}"; do
+    run_once "$name"
+    echo "  run $run: $(tail -1 "$results")" >&2
+  done
+done
+
+# Median, min and max per scenario; ratios against the batch ceiling and the tutorial stream.
+awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/results-$events-$files.json" \
+    -v machine="$(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" '
+  { t[$1] = t[$1] " " $2; if ($3 > rss[$1]) rss[$1] = $3; if (!($1 in order)) { order[$1] = ++n; name[n] = $1 } }
+  function median(list,   a, k, i, j, tmp) {
+    k = split(list, a, " ")
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { tmp = a[i]; a[i] = a[j]; a[j] = tmp }
+    lo = a[1]; hi = a[k]
+    return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  }
+  END {
+    for (i = 1; i <= n; i++) { s = name[i]; med[s] = median(t[s]); mn[s] = lo; mx[s] = hi }
+    printf "\n%-15s %8s %15s %12s %9s %11s %11s %9s\n", "scenario", "median", "min-max (s)", "events/s", "MB/s", "vs batch", "vs tutorial", "RSS MB"
+    printf "{\"events\": %d, \"bytes\": %d, \"batches\": %d, \"machine\": \"%s\", \"scenarios\": [", events, bytes, batches, machine > json
+    for (i = 1; i <= n; i++) {
+      s = name[i]
+      ceiling = (s ~ /pipeline/) ? med["batch-pipeline"] : med["batch-ingest"]
+      tut = (s ~ /-N$/) ? med["tutorial-N"] : med["tutorial-1"]
+      vb = ceiling ? sprintf("%.2f", ceiling / med[s]) : "-"
+      vt = (tut && s ~ /^(bronze|tutorial)/) ? sprintf("%.2f", tut / med[s]) : "-"
+      printf "%-15s %7.1fs %7.1f-%-7.1f %12.0f %9.1f %11s %11s %9d\n", s, med[s], mn[s], mx[s], events / med[s], bytes / 1048576 / med[s], vb, vt, rss[s] / 1024
+      printf "%s{\"scenario\": \"%s\", \"median_s\": %.2f, \"min_s\": %.2f, \"max_s\": %.2f, \"events_per_s\": %.0f, \"peak_rss_mb\": %d}", (i > 1 ? ", " : ""), s, med[s], mn[s], mx[s], events / med[s], rss[s] / 1024 > json
+    }
+    printf "]}\n" > json
+    if (med["bronze-N"] && med["bronze-1"] && batches > 1)
+      printf "\nfixed cost per micro-batch: lakestream bronze %.2f s", (med["bronze-N"] - med["bronze-1"]) / (batches - 1)
+    if (med["tutorial-N"] && med["tutorial-1"] && batches > 1)
+      printf ", tutorial stream %.2f s", (med["tutorial-N"] - med["tutorial-1"]) / (batches - 1)
+    printf "\nwall time of each process, JVM and Spark start included; JSON in %s\n", json
+  }' "$results"
