@@ -54,6 +54,11 @@ public final class TableOutbox {
   private static final Pattern ROWS_FILE = Pattern.compile("\\d+\\.rows");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(TableOutbox.class);
+  /**
+   * One flush at a time per table in this JVM: a flush reads the table (to leave out rows it holds) before it
+   * appends, so two queries flushing into audit_batches at once would fail Delta's conflict check.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> TABLE_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Path folder;
   private final String tableIdentifier;
@@ -108,7 +113,13 @@ public final class TableOutbox {
   }
 
   /** Appends the saved rows the table does not hold yet, in one commit, then forgets them. */
-  public synchronized long flush(SparkSession spark) {
+  public long flush(SparkSession spark) {
+    synchronized (TABLE_LOCKS.computeIfAbsent(tableIdentifier, table -> new Object())) {
+      return flushLocked(spark);
+    }
+  }
+
+  private synchronized long flushLocked(SparkSession spark) {
     lastFlushNanos = System.nanoTime();
     try {
       FileSystem fs = folder.getFileSystem(spark.sessionState().newHadoopConf());
