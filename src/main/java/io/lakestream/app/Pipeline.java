@@ -157,7 +157,9 @@ public final class Pipeline {
         }
         throw e;
       }
+      long flushStarted = System.nanoTime();
       flushOutboxes();
+      LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
     }
   }
@@ -355,9 +357,7 @@ public final class Pipeline {
 
   /** Appends what every query saved for audit_batches and archive_log; at the start and end of a run. */
   void flushOutboxes() {
-    for (TableOutbox outbox : outboxes()) {
-      outbox.flush(spark);
-    }
+    TableOutbox.flushAll(spark, outboxes());
   }
 
   private static Column[] columnsOf(TableDefinition table) {

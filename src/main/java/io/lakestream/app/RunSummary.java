@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,64 +63,85 @@ public record RunSummary(
   static RunSummary collect(SparkSession spark, LakestreamConfig config, Instant startedAt, List<StreamingQuery> queries) {
     DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
     Timestamp since = Timestamp.from(startedAt);
-
-    Map<String, Long> thisRun = new LinkedHashMap<>();
-    long archivedThisRun = 0;
-    long reappearedThisRun = 0;
-    long failing = 0;
-    // One pass over audit_batches: this run's rows per query, and bronze's latest archive_failures (every
-    // bronze batch retries all failed moves, so the latest count is what is still failing).
-    Column thisRunOnly = col("started_at").geq(lit(since));
-    for (Row row :
-        spark.table(tables.identifier(Tables.AUDIT_BATCHES))
-            .groupBy("query")
-            .agg(
-                sum(when(thisRunOnly, col("rows_written"))),
-                sum(when(thisRunOnly, col("rows_quarantined"))),
-                sum(when(thisRunOnly, col("files_archived"))),
-                sum(when(thisRunOnly, col("files_reappeared"))),
-                max_by(col("archive_failures"), col("started_at")),
-                max(col("started_at")).geq(lit(since)))
-            .collectAsList()) {
-      String query = row.getString(0);
-      boolean ranThisRun = row.getBoolean(6);
-      if (ranThisRun) {
-        thisRun.put(query, row.getLong(1));
-      }
-      if (query.equals(Pipeline.BRONZE_QUERY)) {
-        if (ranThisRun) {
-          thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
-          archivedThisRun = row.getLong(3);
-          reappearedThisRun = row.getLong(4);
+    // The reads below are independent: run them side by side, each waits mostly on its own Delta snapshot.
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      // One pass over audit_batches: this run's rows per query, and bronze's latest archive_failures (every
+      // bronze batch retries all failed moves, so the latest count is what is still failing).
+      Column thisRunOnly = col("started_at").geq(lit(since));
+      Future<List<Row>> audit =
+          pool.submit(
+              () ->
+                  spark.table(tables.identifier(Tables.AUDIT_BATCHES))
+                      .groupBy("query")
+                      .agg(
+                          sum(when(thisRunOnly, col("rows_written"))),
+                          sum(when(thisRunOnly, col("rows_quarantined"))),
+                          sum(when(thisRunOnly, col("files_archived"))),
+                          sum(when(thisRunOnly, col("files_reappeared"))),
+                          max_by(col("archive_failures"), col("started_at")),
+                          max(col("started_at")).geq(lit(since)))
+                      .collectAsList());
+      Future<Long> archivedInAll = pool.submit(() -> spark.table(tables.identifier(Tables.ARCHIVE_LOG)).count());
+      Map<String, Future<Long>> totalFutures = new LinkedHashMap<>();
+      for (String table : TABLES) {
+        if (config.sinkOf(table) == SinkKind.DELTA) {
+          totalFutures.put(table, pool.submit(() -> spark.table(tables.identifier(table)).count()));
         }
-        failing = row.getLong(5);
       }
-    }
-    FileActivity archiving =
-        new FileActivity(
-            archivedThisRun,
-            spark.table(tables.identifier(Tables.ARCHIVE_LOG)).count(),
-            failing,
-            reappearedThisRun);
+      Future<List<Row>> reasons =
+          pool.submit(() -> spark.table(tables.identifier(Tables.QUARANTINE_EVENTS)).groupBy("reason").count().collectAsList());
+      Future<Row> fileCounts =
+          pool.submit(
+              () ->
+                  spark.table(tables.identifier(BronzeTable.NAME))
+                      .agg(
+                          count_distinct(col(BronzeTable.SOURCE_FILE)),
+                          count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))))
+                      .first());
 
-    Map<String, Long> totals = new LinkedHashMap<>();
-    for (String table : TABLES) {
-      if (config.sinkOf(table) == SinkKind.DELTA) {
-        totals.put(table, spark.table(tables.identifier(table)).count());
+      Map<String, Long> thisRun = new LinkedHashMap<>();
+      long archivedThisRun = 0;
+      long reappearedThisRun = 0;
+      long failing = 0;
+      for (Row row : audit.get()) {
+        String query = row.getString(0);
+        boolean ranThisRun = row.getBoolean(6);
+        if (ranThisRun) {
+          thisRun.put(query, row.getLong(1));
+        }
+        if (query.equals(Pipeline.BRONZE_QUERY)) {
+          if (ranThisRun) {
+            thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
+            archivedThisRun = row.getLong(3);
+            reappearedThisRun = row.getLong(4);
+          }
+          failing = row.getLong(5);
+        }
       }
+      FileActivity archiving = new FileActivity(archivedThisRun, archivedInAll.get(), failing, reappearedThisRun);
+      Map<String, Long> totals = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<Long>> total : totalFutures.entrySet()) {
+        totals.put(total.getKey(), total.getValue().get());
+      }
+      Map<String, Long> byReason = new TreeMap<>();
+      reasons.get().forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
+      Row files = fileCounts.get();
+      return new RunSummary(
+          Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), archiving,
+          lateRowsDropped(queries));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading the run summary", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
+  }
 
-    Map<String, Long> byReason = new TreeMap<>();
-    spark.table(tables.identifier(Tables.QUARANTINE_EVENTS)).groupBy("reason").count().collectAsList()
-        .forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
-
-    Row files =
-        spark.table(tables.identifier(BronzeTable.NAME))
-            .agg(
-                count_distinct(col(BronzeTable.SOURCE_FILE)),
-                count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))))
-            .first();
-
+  /** Rows each stateful query dropped as older than its watermark, from the queries' progress. */
+  private static Map<String, Long> lateRowsDropped(List<StreamingQuery> queries) {
     Map<String, Long> late = new LinkedHashMap<>();
     for (StreamingQuery query : queries) {
       long dropped = 0;
@@ -131,8 +156,7 @@ public record RunSummary(
         late.put(query.name(), dropped);
       }
     }
-    return new RunSummary(
-        Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), archiving, late);
+    return late;
   }
 
   /** The lines printed at the end of a run. */

@@ -14,7 +14,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -64,7 +66,7 @@ public final class TableOutbox {
   private final String tableIdentifier;
   private final StructType schema;
   private final List<String> key;
-  private long lastFlushNanos = System.nanoTime();
+  private volatile long lastFlushNanos = System.nanoTime();
 
   /**
    * @param key the columns that identify a row of the table; a saved row whose key the table holds is not
@@ -114,41 +116,64 @@ public final class TableOutbox {
 
   /** Appends the saved rows the table does not hold yet, in one commit, then forgets them. */
   public long flush(SparkSession spark) {
-    synchronized (TABLE_LOCKS.computeIfAbsent(tableIdentifier, table -> new Object())) {
-      return flushLocked(spark);
-    }
+    return flushAll(spark, List.of(this));
   }
 
-  private synchronized long flushLocked(SparkSession spark) {
-    lastFlushNanos = System.nanoTime();
+  /**
+   * Flushes several outboxes (say, every query's for {@code audit_batches}): one read and one commit per table
+   * rather than one per outbox.
+   */
+  public static long flushAll(SparkSession spark, List<TableOutbox> outboxes) {
+    Map<String, List<TableOutbox>> byTable = new LinkedHashMap<>();
+    outboxes.forEach(outbox -> byTable.computeIfAbsent(outbox.tableIdentifier, table -> new ArrayList<>()).add(outbox));
+    long flushed = 0;
+    for (Map.Entry<String, List<TableOutbox>> table : byTable.entrySet()) {
+      synchronized (TABLE_LOCKS.computeIfAbsent(table.getKey(), name -> new Object())) {
+        flushed += flushTable(spark, table.getValue());
+      }
+    }
+    return flushed;
+  }
+
+  /** One saved file and the file system it is on. */
+  private record Saved(FileSystem fs, Path file) {}
+
+  private static long flushTable(SparkSession spark, List<TableOutbox> outboxes) {
+    TableOutbox first = outboxes.get(0);
+    Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    List<Saved> files = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     try {
-      FileSystem fs = folder.getFileSystem(spark.sessionState().newHadoopConf());
-      List<Path> files = savedFiles(fs);
-      if (files.isEmpty()) {
+      for (TableOutbox outbox : outboxes) {
+        outbox.lastFlushNanos = System.nanoTime();
+        FileSystem fs = outbox.folder.getFileSystem(hadoopConf);
+        for (Path file : outbox.savedFiles(fs)) {
+          first.read(fs, file, rows);
+          files.add(new Saved(fs, file));
+        }
+      }
+      if (rows.isEmpty()) {
         return 0;
       }
-      List<Row> rows = new ArrayList<>();
-      for (Path file : files) {
-        read(fs, file, rows);
-      }
-      Dataset<Row> saved = spark.createDataFrame(rows, schema);
-      Column first = functions.col(key.get(0));
-      Object[] firstKeys = rows.stream().map(row -> row.get(schema.fieldIndex(key.get(0)))).distinct().toArray();
-      Dataset<Row> held = spark.table(tableIdentifier).where(first.isin(firstKeys)).select(key.stream().map(functions::col).toArray(Column[]::new));
+      Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
+      Column firstKey = functions.col(first.key.get(0));
+      int firstKeyIndex = first.schema.fieldIndex(first.key.get(0));
+      Object[] firstKeys = rows.stream().map(row -> row.get(firstKeyIndex)).distinct().toArray();
+      Dataset<Row> held =
+          spark.table(first.tableIdentifier).where(firstKey.isin(firstKeys)).select(first.key.stream().map(functions::col).toArray(Column[]::new));
       Column same = null;
-      for (String column : key) {
+      for (String column : first.key) {
         Column equal = saved.col(column).eqNullSafe(held.col(column));
         same = same == null ? equal : same.and(equal);
       }
-      Dataset<Row> missing = saved.join(held, same, "left_anti");
-      missing.write().format("delta").mode("append").saveAsTable(tableIdentifier);
-      for (Path file : files) {
-        fs.delete(file, false);
+      saved.join(held, same, "left_anti").write().format("delta").mode("append").saveAsTable(first.tableIdentifier);
+      for (Saved file : files) {
+        file.fs().delete(file.file(), false);
       }
-      LOG.debug("Flushed {} saved rows of {} batches to {}", rows.size(), files.size(), tableIdentifier);
+      LOG.debug("Flushed {} saved rows of {} batches to {}", rows.size(), files.size(), first.tableIdentifier);
       return rows.size();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot flush the saved rows of " + tableIdentifier + " from " + folder, e);
+      throw new UncheckedIOException("Cannot flush the saved rows of " + first.tableIdentifier, e);
     }
   }
 
