@@ -251,7 +251,7 @@ public final class Pipeline {
                 config.quality(),
                 config.ingest().eventSchema(),
                 tables.identifier(BronzeTable.NAME),
-                tables.identifier(Tables.QUARANTINE_EVENTS),
+                quarantineOutbox(),
                 txnAppId,
                 audit(BRONZE_QUERY),
                 archiving,
@@ -345,6 +345,12 @@ public final class Pipeline {
     return config.volume().checkpointFor(queryName) + "/lakestream-outbox/" + table;
   }
 
+  private TableOutbox quarantineOutbox() {
+    return new TableOutbox(
+        outboxFolder(BRONZE_QUERY, Tables.QUARANTINE_EVENTS), tables.identifier(Tables.QUARANTINE_EVENTS), Tables.quarantine().schema(),
+        Tables.QUARANTINE_KEY);
+  }
+
   /** Every query's saved bookkeeping rows, including those a crashed run left. */
   private List<TableOutbox> outboxes() {
     List<TableOutbox> outboxes = new ArrayList<>();
@@ -352,6 +358,7 @@ public final class Pipeline {
       outboxes.add(audit(query).outbox());
     }
     outboxes.add(new ArchiveLog(spark, tables.identifier(Tables.ARCHIVE_LOG), outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG)).outbox());
+    outboxes.add(quarantineOutbox());
     return outboxes;
   }
 

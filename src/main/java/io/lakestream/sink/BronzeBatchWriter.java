@@ -58,12 +58,14 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private static final Logger LOG = LoggerFactory.getLogger(BronzeBatchWriter.class);
   /** Spark hands observed metrics over through its listener bus, normally within milliseconds. */
   private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
+  /** Up to this many rejected records a batch go through the outbox; more are written to Delta at once. */
+  static final long QUARANTINE_OUTBOX_LIMIT = 10_000;
 
   private final String queryName;
   private final QualitySettings quality;
   private final StructType eventSchema;
   private final String bronzeTable;
-  private final String quarantineTable;
+  private final TableOutbox quarantine;
   private final String txnAppId;
   private final AuditLog audit;
   private final BatchArchiving archiving;
@@ -74,7 +76,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       QualitySettings quality,
       StructType eventSchema,
       String bronzeTable,
-      String quarantineTable,
+      TableOutbox quarantine,
       String txnAppId,
       AuditLog audit,
       BatchArchiving archiving,
@@ -83,7 +85,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     this.quality = quality;
     this.eventSchema = eventSchema;
     this.bronzeTable = bronzeTable;
-    this.quarantineTable = quarantineTable;
+    this.quarantine = quarantine;
     this.txnAppId = txnAppId;
     this.audit = audit;
     this.archiving = archiving;
@@ -119,7 +121,14 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             .orElseGet(() -> countBatch(committedRows));
     steps.done("count");
     if (counts.quarantined() > 0 && quality.enabled()) {
-      write(quarantineRows(committedRows), quarantineTable, batchId);
+      Dataset<Row> rejected = quarantineRows(committedRows);
+      if (counts.quarantined() <= QUARANTINE_OUTBOX_LIMIT) {
+        // Few rows: saved with the batch and appended in bulk, one commit fewer per batch (see TableOutbox).
+        quarantine.add(spark.sessionState().newHadoopConf(), batchId, rejected.collectAsList());
+        quarantine.flushIfDue(spark);
+      } else {
+        write(rejected, quarantine.tableIdentifier(), batchId);
+      }
       steps.done("quarantine");
     }
     haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);

@@ -51,6 +51,12 @@ public final class Tables {
     return new TableDefinition(QUARANTINE_EVENTS, schema, List.of());
   }
 
+  /**
+   * A batch's rejected rows are appended together, so a batch id in the table means all of that batch's rows
+   * are: the key the outbox compares on (the table itself has none; equal rejected lines are all kept).
+   */
+  public static final List<String> QUARANTINE_KEY = List.of("batch_id");
+
   /** One row per micro-batch per writing query. Key: (query, batch_id). */
   public static TableDefinition audit() {
     StructType schema =

@@ -148,7 +148,9 @@ class BronzeIngestTest {
             config.quality(),
             config.ingest().eventSchema(),
             table,
-            config.catalog().tableIdentifier("quarantine_events"),
+            new TableOutbox(
+                root.resolve("quarantine-outbox").toString(), config.catalog().tableIdentifier("quarantine_events"),
+                Tables.quarantine().schema(), Tables.QUARANTINE_KEY),
             "test-app-id",
             new AuditLog(config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString()),
             BatchArchiving.NONE,
