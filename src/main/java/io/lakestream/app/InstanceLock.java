@@ -194,7 +194,17 @@ final class InstanceLock implements AutoCloseable {
   /** Stops the heartbeat and removes the lock if it is still ours. */
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeat.shutdown();
+    try {
+      // A beat in progress would write the file again after it is removed, leaving a lock that names a live
+      // process (this one) for the next run of this JVM to trip over: let it finish first.
+      if (!heartbeat.awaitTermination(30, TimeUnit.SECONDS)) {
+        heartbeat.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      heartbeat.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     try {
       if (owner.equals(read().get("owner"))) {
         fs.delete(file, false);

@@ -25,7 +25,9 @@ import java.util.Map;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.api.java.UDF0;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -114,14 +116,20 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     steps.done("bronze");
     // What bronze holds of this batch; reading it back, not the batch again, keeps the source read once (Spark
     // counts every read of the source in the batch's numInputRows) and a replay consistent with its first attempt.
-    Dataset<Row> committedRows = spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
+    java.util.function.Supplier<Dataset<Row>> committedRows =
+        () -> spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
     BatchCounts counts =
         countsOf(observation, batchId)
             // A replay Delta skipped wrote nothing to observe: count what the first attempt committed.
-            .orElseGet(() -> countBatch(committedRows));
+            .orElseGet(() -> countBatch(committedRows.get()));
     steps.done("count");
-    if (counts.quarantined() > 0 && quality.enabled()) {
-      Dataset<Row> rejected = quarantineRows(committedRows);
+    if (counts.quarantined() > 0 && quality.enabled() && counts.rejected() != null) {
+      // Collected while bronze was written: saved with the batch, appended in bulk (see TableOutbox).
+      quarantine.add(spark.sessionState().newHadoopConf(), batchId, counts.rejected());
+      quarantine.flushIfDue(spark);
+      steps.done("quarantine");
+    } else if (counts.quarantined() > 0 && quality.enabled()) {
+      Dataset<Row> rejected = quarantineRows(committedRows.get());
       if (counts.quarantined() <= QUARANTINE_OUTBOX_LIMIT) {
         // Few rows: saved with the batch and appended in bulk, one commit fewer per batch (see TableOutbox).
         quarantine.add(spark.sessionState().newHadoopConf(), batchId, rejected.collectAsList());
@@ -158,7 +166,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   }
 
   /** What one batch held: records, per quarantine reason, and per warn/fail expectation violated. */
-  record BatchCounts(long rows, Map<String, Long> byReason, Map<String, Long> violations, long warned) {
+  record BatchCounts(long rows, Map<String, Long> byReason, Map<String, Long> violations, long warned, List<Row> rejected) {
     long quarantined() {
       return byReason.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -193,12 +201,37 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
     aggregates.add(sum(when(anyWarn, 1).otherwise(0)).cast("long"));
     aggregates.addAll(violations);
+    if (quality.enabled()) {
+      aggregates.add(rejectedRows());
+    }
     // Observed metrics must be named.
     Column[] named = new Column[aggregates.size()];
     for (int i = 0; i < named.length; i++) {
       named[i] = aggregates.get(i).as("m" + i);
     }
     return named;
+  }
+
+  /** The batch's rejected rows, in quarantine_events' columns, collected by a bounded aggregate. */
+  private static Column rejectedRows() {
+    StructType input =
+        new StructType()
+            .add("reason", DataTypes.StringType)
+            .add("detail", DataTypes.StringType)
+            .add("event_id", DataTypes.StringType)
+            .add("raw_record", DataTypes.StringType)
+            .add("source_file", DataTypes.StringType)
+            .add("ingested_at", DataTypes.TimestampType)
+            .add("batch_id", DataTypes.LongType);
+    return functions.udaf(new RejectedRows(), Encoders.row(input))
+        .apply(
+            col(BronzeTable.QUARANTINE_REASON),
+            col(BronzeTable.QUARANTINE_DETAIL),
+            col("event_id").cast("string"),
+            col(BronzeTable.RAW_RECORD),
+            col(BronzeTable.SOURCE_FILE),
+            col(BronzeTable.INGESTED_AT),
+            col(BronzeTable.BATCH_ID));
   }
 
   /** The counts observed while bronze was written, or empty when the write did not run (a skipped replay). */
@@ -231,7 +264,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     for (Expectation rule : counted) {
       violations.put(rule.name(), observed.getLong(i++));
     }
-    return java.util.Optional.of(new BatchCounts(rows, byReason, violations, warned));
+    List<Row> rejected = quality.enabled() ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
+    return java.util.Optional.of(new BatchCounts(rows, byReason, violations, warned, rejected));
   }
 
   private BatchCounts countBatch(Dataset<Row> classified) {
@@ -268,7 +302,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       }
       warned += group.getLong(2 + counted.size());
     }
-    return new BatchCounts(rows, byReason, violations, warned);
+    return new BatchCounts(rows, byReason, violations, warned, null);
   }
 
   /** Stops the query before anything of the batch is written when a {@code fail} expectation is broken. */
