@@ -45,11 +45,12 @@ import org.slf4j.LoggerFactory;
  * batch's files are archived ({@link BatchArchiving}).
  *
  * <p>The batch arrives classified by {@link QualityRules}. Its JSON is read and parsed once, by the bronze
- * write; nothing is cached. The counts per reason are observed during that write ({@link Observation}); the
- * quarantined rows are read back from what bronze committed for this batch ({@code _batch_id}, which bronze
- * keeps statistics on, so the read touches only this batch's files). A replay that Delta skips counts what its
- * first attempt committed, the same way. Only a {@code fail} expectation needs a look at the batch before
- * anything is written, and only then is the batch read twice.
+ * write; nothing is cached. The counts per reason and the rejected rows ({@link RejectedRows}, bounded) are
+ * observed during that write ({@link Observation}); the rejected rows wait in the quarantine outbox
+ * ({@link TableOutbox}). A replay that Delta skips observes nothing: it reads back what its first attempt
+ * committed ({@code _batch_id}, which bronze keeps statistics on), as does a batch with more rejected rows than
+ * the bound. Only a {@code fail} expectation needs a look at the batch before anything is written, and only then
+ * is the batch read twice.
  *
  * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
  * instance between the bronze and the quarantine commit) only writes what is missing.

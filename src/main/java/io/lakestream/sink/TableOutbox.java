@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>A batch's rows are saved as one file, {@code <folder>/<batch id>.rows}, written aside and renamed into
  * place (a replay of the batch rewrites it). {@link #flush} appends every saved row the table does not hold
  * yet (compared on the table's key), then removes the files; a crash between the commit and the removal is
- * harmless, since the next flush finds those rows in the table and leaves them out. Once a folder's flush has
- * finished in this JVM, later flushes of it skip that comparison (and its read of the table). A flush runs when one is
+ * harmless, since the next flush finds those rows in the table and leaves them out, and so is a replayed batch
+ * that saves rows the start-up flush already appended. A flush runs when one is
  * {@link #DUE_EVERY} after the last, at the start and at the end of every run, so the table lags a running
  * pipeline by at most that long and is complete whenever no run is active.
  */
@@ -62,11 +62,6 @@ public final class TableOutbox {
    * appends, so two queries flushing into audit_batches at once would fail Delta's conflict check.
    */
   private static final java.util.concurrent.ConcurrentHashMap<String, Object> TABLE_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
-  /**
-   * Folders whose every flush in this JVM finished (files removed after the commit): rows saved there since
-   * cannot be in the table, so their flush skips the read. A new JVM (after a crash, say) knows none and reads.
-   */
-  private static final java.util.Set<String> CLEAN_FOLDERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final Path folder;
   private final String tableIdentifier;
@@ -141,14 +136,12 @@ public final class TableOutbox {
     return flushed;
   }
 
-  /** Removes the flushed files; then nothing in these folders is in the table, and the next flush need not look. */
-  private static void deleteAndMarkClean(List<TableOutbox> outboxes, List<Saved> files) throws IOException {
+  private static void deleteFlushed(List<Saved> files) throws IOException {
     for (Saved file : files) {
       if (!file.fs().delete(file.file(), false) && file.fs().exists(file.file())) {
         throw new IOException("Cannot remove flushed " + file.file());
       }
     }
-    outboxes.forEach(outbox -> CLEAN_FOLDERS.add(outbox.folder.toString()));
   }
 
   /** One saved file and the file system it is on. */
@@ -169,18 +162,11 @@ public final class TableOutbox {
         }
       }
       if (rows.isEmpty()) {
-        outboxes.forEach(outbox -> CLEAN_FOLDERS.add(outbox.folder.toString()));
         return 0;
       }
       Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
-      boolean mayRepeat = outboxes.stream().anyMatch(outbox -> !CLEAN_FOLDERS.contains(outbox.folder.toString()));
-      CLEAN_FOLDERS.removeAll(outboxes.stream().map(outbox -> outbox.folder.toString()).toList());
-      if (!mayRepeat) {
-        // Every earlier flush of these folders in this JVM finished, so none of these rows can be in the table.
-        saved.write().format("delta").mode("append").saveAsTable(first.tableIdentifier);
-        deleteAndMarkClean(outboxes, files);
-        return rows.size();
-      }
+      // Always compared with the table: a batch replayed after a crash saves its rows again, although the flush
+      // at start-up may already have appended the first attempt's.
       Column firstKey = functions.col(first.key.get(0));
       int firstKeyIndex = first.schema.fieldIndex(first.key.get(0));
       Object[] firstKeys = rows.stream().map(row -> row.get(firstKeyIndex)).distinct().toArray();
@@ -192,7 +178,7 @@ public final class TableOutbox {
         same = same == null ? equal : same.and(equal);
       }
       saved.join(held, same, "left_anti").write().format("delta").mode("append").saveAsTable(first.tableIdentifier);
-      deleteAndMarkClean(outboxes, files);
+      deleteFlushed(files);
       LOG.debug("Flushed {} saved rows of {} batches to {}", rows.size(), files.size(), first.tableIdentifier);
       return rows.size();
     } catch (IOException e) {
