@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
@@ -60,22 +61,28 @@ final class InstanceLock implements AutoCloseable {
     }
   }
 
-  private InstanceLock(FileSystem fs, Path file) {
+  private final Runnable onLost;
+  private final AtomicBoolean lost = new AtomicBoolean();
+
+  private InstanceLock(FileSystem fs, Path file, Runnable onLost) {
     this.fs = fs;
     this.file = file;
+    this.onLost = onLost;
   }
 
   /**
    * Takes the lock of {@code checkpointsFolder} and keeps it alive until {@link #close()}.
    *
+   * @param onLost called once, from the heartbeat, if another run took the lock over: the caller must stop
+   *     writing, as two writers of one checkpoint folder is what the lock prevents
    * @throws HeldElsewhereException if a live run holds it; the message says who and what to do
    */
-  static InstanceLock acquire(Configuration hadoopConf, String checkpointsFolder) {
+  static InstanceLock acquire(Configuration hadoopConf, String checkpointsFolder, Runnable onLost) {
     Path file = new Path(checkpointsFolder, FILE_NAME);
     try {
       FileSystem fs = file.getFileSystem(hadoopConf);
       fs.mkdirs(file.getParent());
-      InstanceLock lock = new InstanceLock(fs, file);
+      InstanceLock lock = new InstanceLock(fs, file, onLost);
       lock.take();
       lock.heartbeat.scheduleWithFixedDelay(lock::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
       return lock;
@@ -177,10 +184,24 @@ final class InstanceLock implements AutoCloseable {
     }
   }
 
-  private void beat() {
+  /** True once the heartbeat found the lock in another run's hands. */
+  boolean lost() {
+    return lost.get();
+  }
+
+  void beat() {
+    if (lost.get()) {
+      return;
+    }
     try {
-      if (!owner.equals(read().get("owner"))) {
-        LOG.error("The run lock {} is no longer ours: another run took it over; stop one of the two runs", file);
+      Map<String, String> holder = read();
+      if (!owner.equals(holder.get("owner"))) {
+        lost.set(true);
+        LOG.error(
+            "The run lock {} is no longer ours: run {} on {} (pid {}) took it over; stopping this run's queries",
+            file, holder.get("owner"), holder.get("host"), holder.get("pid"));
+        heartbeat.shutdown();
+        onLost.run();
         return;
       }
       try (OutputStream out = fs.create(file, true)) {

@@ -1,5 +1,7 @@
 package io.lakestream.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigLoader;
 import io.lakestream.config.LakestreamConfig;
@@ -7,8 +9,10 @@ import io.lakestream.observe.ConsoleProgress;
 import io.lakestream.report.HtmlReport;
 import io.lakestream.report.ReportData;
 import io.lakestream.sink.DeltaTables;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
@@ -72,6 +76,27 @@ public final class LakestreamApp {
   }
 
   /**
+   * Writes the HTML report. It only reads: no folder, table or lock is created, so a mistyped volume.root is
+   * refused (exit 2) rather than answered with an empty lake and an empty report.
+   *
+   * @return the tables not found, whose charts are empty
+   */
+  static List<String> writeReport(SparkSession spark, LakestreamConfig config, Path file) throws IOException {
+    DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
+    ObjectNode data = ReportData.read(spark, tables::readIfExists);
+    List<String> missing = new ArrayList<>();
+    data.withArray("missingTables").forEach(name -> missing.add(name.asText()));
+    if (missing.size() == ReportData.TABLES.size()) {
+      throw new ConfigException(
+          "volume.root = '" + config.volume().root() + "' holds none of the tables the report reads (" + String.join(", ", missing)
+                  + " in " + (config.catalog().mode() == CatalogSettings.Mode.LOCAL ? config.volume().tables() : config.catalog().schemaIdentifier())
+                  + "). Allowed: the volume root of a lakestream run.");
+    }
+    Files.writeString(file, HtmlReport.render(data, "lakestream report: " + config.volume().root()));
+    return missing;
+  }
+
+  /**
    * Parses, configures and runs. Configuration is validated before the session exists, then once more
    * with the live session's conf (Databricks cluster settings), before any query starts.
    */
@@ -96,9 +121,10 @@ public final class LakestreamApp {
           config.trigger());
       if (commandLine.reportFile().isPresent()) {
         Path file = Path.of(commandLine.reportFile().get()).toAbsolutePath();
-        DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
-        new Pipeline(spark, config).setUp();
-        Files.writeString(file, HtmlReport.render(ReportData.read(spark, tables::identifier), "lakestream report: " + config.volume().root()));
+        List<String> missing = writeReport(spark, config, file);
+        if (!missing.isEmpty()) {
+          out.println("lakestream: tables not found, their charts are empty: " + String.join(", ", missing));
+        }
         out.println("lakestream: report written to " + file);
         return;
       }

@@ -41,6 +41,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -50,6 +54,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +89,7 @@ public final class Pipeline {
   private final List<ProgressSink> extraProgressSinks;
   private final RunningQueries queries;
   private ProgressListener progress;
+  private ReappearedFiles reappeared;
 
   public Pipeline(SparkSession spark, LakestreamConfig config) {
     this(spark, config, List.of());
@@ -113,7 +120,6 @@ public final class Pipeline {
 
   /** Prepares the volume and tables and checks the expectations against the schema; safe to repeat. */
   public void setUp() {
-    SparkSessions.applyStateSettings(spark, config.state());
     checkExpectations();
     new VolumeSetup(spark, config, tables()).run();
   }
@@ -123,12 +129,16 @@ public final class Pipeline {
     Dataset<Row> empty = spark.createDataFrame(List.of(), config.ingest().eventSchema());
     List<String> problems = new ArrayList<>();
     for (Expectation rule : config.quality().expectations()) {
+      String setting =
+          "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase(Locale.ROOT) + ": " + rule.predicate() + "'";
       try {
-        empty.select(functions.expr(rule.predicate()).cast("boolean")).schema();
+        DataType type = empty.select(functions.expr(rule.predicate())).schema().fields()[0].dataType();
+        if (!(type instanceof BooleanType)) {
+          // Spark would cast a number or a string to a boolean without a word; a rule must be a condition.
+          problems.add(setting + " is not allowed: the predicate is " + type.sql() + ", not BOOLEAN. Allowed: a SQL condition, e.g. amount >= 0");
+        }
       } catch (Exception e) { // AnalysisException
-        problems.add(
-            "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase(Locale.ROOT) + ": " + rule.predicate()
-                + "' cannot be evaluated on ingest.schema: " + e.getMessage().strip().lines().findFirst().orElse(""));
+        problems.add(setting + " cannot be evaluated on ingest.schema: " + e.getMessage().strip().lines().findFirst().orElse(""));
       }
     }
     if (!problems.isEmpty()) {
@@ -143,19 +153,34 @@ public final class Pipeline {
    */
   public PipelineRun run() throws TimeoutException {
     Instant startedAt = Instant.now();
-    try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints())) {
+    // Two runs writing one checkpoint folder is what the lock prevents: if another run took it over, stop.
+    try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints(), queries::requestStop)) {
       setUp();
       flushOutboxes();
+      // Before bronze starts: a file back under an ingested name is reported (or renamed to be read again)
+      // even if no batch runs.
+      reappeared = null; // each run reports every file it finds back
+      if (archivesFiles()) {
+        reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
+      }
       PipelineRun run;
       try {
         run = runLocked(startedAt);
       } catch (RuntimeException | TimeoutException e) {
-        try {
-          flushOutboxes();
-        } catch (RuntimeException flushFailure) {
-          e.addSuppressed(flushFailure);
+        if (!lock.lost()) {
+          try {
+            flushOutboxes();
+          } catch (RuntimeException flushFailure) {
+            e.addSuppressed(flushFailure);
+          }
         }
         throw e;
+      }
+      if (lock.lost()) {
+        // The run now holding the lock appends what this one saved for the bookkeeping tables.
+        throw new InstanceLock.HeldElsewhereException(
+            "another run took over the run lock of " + config.volume().checkpoints() + " while this run was writing; this"
+                + " run stopped its queries (a batch cut short is replayed by the run holding the lock)");
       }
       long flushStarted = System.nanoTime();
       flushOutboxes();
@@ -182,18 +207,20 @@ public final class Pipeline {
     }
     List<ProgressSink> sinks = new ArrayList<>(List.of(new ProgressLog()));
     sinks.addAll(extraProgressSinks);
-    try (ProgressTable progressTable = new ProgressTable(spark, tables.identifier(Tables.PIPELINE_PROGRESS))) {
+    ProgressTable progressTable = new ProgressTable(spark, tables.identifier(Tables.PIPELINE_PROGRESS));
+    PipelineRun run;
+    try (progressTable) {
       sinks.add(progressTable);
       progress = new ProgressListener(sinks);
       spark.streams().addListener(progress);
       try {
-        PipelineRun run = runQueries(startedAt);
+        run = runQueries(startedAt);
         awaitProgressOf(run.queries());
-        return run;
       } finally {
         spark.streams().removeListener(progress);
       }
     }
+    return run.withProgressRowsNotWritten(progressTable.rowsNotWritten());
   }
 
   /** Listener events arrive asynchronously: wait until the last batch of each query has been reported. */
@@ -228,9 +255,46 @@ public final class Pipeline {
       if (last == Layer.GOLD) {
         all.addAll(startGold());
       }
-      finished.addAll(queries.awaitAny(all));
+      try (IdleChecks idle = checkReappearedFilesEveryTrigger()) {
+        finished.addAll(queries.awaitAny(all));
+      }
     }
-    return new PipelineRun(spark, config, startedAt, finished);
+    return new PipelineRun(spark, config, startedAt, finished, reappeared == null ? 0 : reappeared.reportedThisRun(), 0);
+  }
+
+  /** A repeating task stopped when the run ends. */
+  private interface IdleChecks extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * With a processingTime trigger, bronze runs a batch only when files arrive; a file back under an ingested
+   * name is not one Spark reads, so it is looked for at every trigger interval too.
+   */
+  private IdleChecks checkReappearedFilesEveryTrigger() {
+    if (!archivesFiles() || !(config.trigger() instanceof TriggerSpec.ProcessingTime processingTime)) {
+      return () -> {};
+    }
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "lakestream-reappeared-files");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = Math.max(1, processingTime.interval().toMillis());
+    org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            reappearedFiles().checkNow(hadoopConf);
+          } catch (RuntimeException e) {
+            LOG.warn("Could not look for files back in the landing folder: {}", e.toString());
+          }
+        },
+        every, every, TimeUnit.MILLISECONDS);
+    return timer::shutdownNow;
   }
 
   StreamingQuery startBronze() throws TimeoutException {
@@ -255,7 +319,8 @@ public final class Pipeline {
                 txnAppId,
                 audit(BRONZE_QUERY),
                 archiving,
-                config.haltAt())));
+                config.haltAt()),
+        Map.of()));
   }
 
   /** Tells the progress listener what the archiving of each batch did. */
@@ -270,8 +335,21 @@ public final class Pipeline {
   }
 
   /** Moving and deleting are ours; off leaves files, and spark leaves them to the file source's cleanSource. */
+  private boolean archivesFiles() {
+    return config.archiveMode() == ArchiveMode.MOVE || config.archiveMode() == ArchiveMode.DELETE;
+  }
+
+  /** One per pipeline, shared by the start-up, batch and idle checks, so each file is reported once. */
+  private synchronized ReappearedFiles reappearedFiles() {
+    if (reappeared == null) {
+      reappeared =
+          new ReappearedFiles(spark, config.volume().landing(), tables.identifier(Tables.ARCHIVE_LOG), config.ingest().allowOverwrites());
+    }
+    return reappeared;
+  }
+
   private BatchArchiving archiving() {
-    if (config.archiveMode() != ArchiveMode.MOVE && config.archiveMode() != ArchiveMode.DELETE) {
+    if (!archivesFiles()) {
       return BatchArchiving.NONE;
     }
     String archiveLog = tables.identifier(Tables.ARCHIVE_LOG);
@@ -283,7 +361,7 @@ public final class Pipeline {
             config.volume().checkpointFor(BRONZE_QUERY),
             config.haltAt(),
             new ArchiveLog(spark, archiveLog, outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG))),
-        new ReappearedFiles(spark, config.volume().landing(), archiveLog));
+        reappearedFiles());
   }
 
   StreamingQuery startSilver() throws TimeoutException {
@@ -331,7 +409,9 @@ public final class Pipeline {
             stream,
             outputMode,
             txnAppId ->
-                new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(queryName)));
+                new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(queryName)),
+            // Every query after bronze keeps state (deduplication, windows, sessions).
+            SparkSessions.stateConf(config.state()));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
     return queries.track(query);
   }

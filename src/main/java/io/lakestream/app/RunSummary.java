@@ -46,7 +46,8 @@ public record RunSummary(
     long files,
     long filesThisRun,
     FileActivity archiving,
-    Map<String, Long> lateRowsDropped) {
+    Map<String, Long> lateRowsDropped,
+    long progressRowsNotWritten) {
 
   /** What happened to landing files: archived (moved or deleted) this run and in all, failing moves, reappeared. */
   public record FileActivity(long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
@@ -60,7 +61,9 @@ public record RunSummary(
           Tables.GOLD_EVENT_TYPE_TOTALS,
           Tables.GOLD_USER_SESSIONS);
 
-  static RunSummary collect(SparkSession spark, LakestreamConfig config, Instant startedAt, List<StreamingQuery> queries) {
+  /** @param filesReappeared files found back under an ingested name this run, whether or not a batch ran */
+  static RunSummary collect(
+      SparkSession spark, LakestreamConfig config, Instant startedAt, List<StreamingQuery> queries, long filesReappeared, long progressRowsNotWritten) {
     DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
     Timestamp since = Timestamp.from(startedAt);
     // The reads below are independent: run them side by side, each waits mostly on its own Delta snapshot.
@@ -78,7 +81,6 @@ public record RunSummary(
                           sum(when(thisRunOnly, col("rows_written"))),
                           sum(when(thisRunOnly, col("rows_quarantined"))),
                           sum(when(thisRunOnly, col("files_archived"))),
-                          sum(when(thisRunOnly, col("files_reappeared"))),
                           max_by(col("archive_failures"), col("started_at")),
                           max(col("started_at")).geq(lit(since)))
                       .collectAsList());
@@ -102,11 +104,10 @@ public record RunSummary(
 
       Map<String, Long> thisRun = new LinkedHashMap<>();
       long archivedThisRun = 0;
-      long reappearedThisRun = 0;
       long failing = 0;
       for (Row row : audit.get()) {
         String query = row.getString(0);
-        boolean ranThisRun = row.getBoolean(6);
+        boolean ranThisRun = row.getBoolean(5);
         if (ranThisRun) {
           thisRun.put(query, row.getLong(1));
         }
@@ -114,12 +115,11 @@ public record RunSummary(
           if (ranThisRun) {
             thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
             archivedThisRun = row.getLong(3);
-            reappearedThisRun = row.getLong(4);
           }
-          failing = row.getLong(5);
+          failing = row.getLong(4);
         }
       }
-      FileActivity archiving = new FileActivity(archivedThisRun, archivedInAll.get(), failing, reappearedThisRun);
+      FileActivity archiving = new FileActivity(archivedThisRun, archivedInAll.get(), failing, filesReappeared);
       Map<String, Long> totals = new LinkedHashMap<>();
       for (Map.Entry<String, Future<Long>> total : totalFutures.entrySet()) {
         totals.put(total.getKey(), total.getValue().get());
@@ -129,7 +129,7 @@ public record RunSummary(
       Row files = fileCounts.get();
       return new RunSummary(
           Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), archiving,
-          lateRowsDropped(queries));
+          lateRowsDropped(queries), progressRowsNotWritten);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
@@ -181,13 +181,16 @@ public record RunSummary(
     }
     if (archiving.reappearedThisRun() > 0) {
       text.append(
-          "  files back in the landing folder under an already ingested name (not read again; rename to ingest): "
-              + archiving.reappearedThisRun() + "\n");
+          "  files back in the landing folder under an already ingested name (see the log; read again only when"
+              + " changed and ingest.allow_overwrites=true): " + archiving.reappearedThisRun() + "\n");
     }
     if (!quarantinedByReason.isEmpty()) {
       text.append("  quarantined by reason: ");
       text.append(String.join(", ", quarantinedByReason.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
       text.append('\n');
+    }
+    if (progressRowsNotWritten > 0) {
+      text.append("  pipeline_progress rows that could not be appended (those batches are only in the log): " + progressRowsNotWritten + "\n");
     }
     if (!lateRowsDropped.isEmpty()) {
       text.append("  late rows dropped by the watermark this run: ");

@@ -64,12 +64,14 @@ public final class SparkSessions {
   }
 
   /**
-   * State store and shuffle partitions for the stateful queries. Both are fixed in a query's checkpoint
-   * when it is created, so they must be set before the first start.
+   * State store and shuffle partitions of the stateful queries only: a query copies the session's conf when it
+   * starts, so these are set just around those starts (see StreamStarter) and the session keeps the launcher's
+   * or cluster's own values. Both are fixed in a query's checkpoint when it is created.
    */
-  public static void applyStateSettings(SparkSession spark, StateSettings state) {
-    spark.conf().set("spark.sql.streaming.stateStore.providerClass", state.store().providerClass());
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
+  public static Map<String, String> stateConf(StateSettings state) {
+    return Map.of(
+        "spark.sql.streaming.stateStore.providerClass", state.store().providerClass(),
+        "spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
   }
 
   /** Spark conf entries visible to the driver before any session exists (spark-submit --conf). */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -66,7 +67,12 @@ public final class Archiver {
   public static final String VANISHED = "vanished";
 
   static final String STATE_FOLDER = "lakestream-archive";
-  private static final Pattern PLAN = Pattern.compile("(\\d+)\\.plan");
+  // At most 18 digits: a batch id is a long, and a longer run of digits is not a file the archiver wrote.
+  private static final Pattern PLAN = Pattern.compile("(\\d{1,18})\\.plan");
+  private static final Pattern PLAN_ASIDE = Pattern.compile("\\.(\\d{1,18})\\.plan\\.tmp");
+  private static final Pattern DONE = Pattern.compile("(\\d{1,18})\\.done");
+  /** Names of stray files already reported, so each is logged once per JVM rather than once per batch. */
+  private static final Set<String> REPORTED_STRAYS = ConcurrentHashMap.newKeySet();
   private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
   private final ArchiveMode mode;
@@ -282,8 +288,7 @@ public final class Archiver {
   private static TreeMap<Long, ArchivePlan> pendingPlans(FileSystem fs, Path stateFolder) throws IOException {
     TreeMap<Long, ArchivePlan> plans = new TreeMap<>();
     for (FileStatus status : fs.listStatus(stateFolder)) {
-      String name = status.getPath().getName();
-      Matcher aside = PLAN.matcher(name.startsWith(".") && name.endsWith(".tmp") ? name.substring(1, name.length() - 4) : "");
+      Matcher aside = PLAN_ASIDE.matcher(status.getPath().getName());
       if (aside.matches() && !fs.exists(planFile(stateFolder, Long.parseLong(aside.group(1))))) {
         // A crash between removing a plan and renaming its new version into place: the new version is whole.
         fs.rename(status.getPath(), planFile(stateFolder, Long.parseLong(aside.group(1))));
@@ -294,6 +299,8 @@ public final class Archiver {
       if (plan.matches()) {
         long batchId = Long.parseLong(plan.group(1));
         plans.put(batchId, ArchivePlan.read(fs, status.getPath(), batchId));
+      } else {
+        reportIfStray(status.getPath());
       }
     }
     return plans;
@@ -301,10 +308,20 @@ public final class Archiver {
 
   private static void removeOlderMarkers(FileSystem fs, Path stateFolder, long batchId) throws IOException {
     for (FileStatus status : fs.listStatus(stateFolder)) {
-      String name = status.getPath().getName();
-      if (name.endsWith(".done") && Long.parseLong(name.substring(0, name.length() - ".done".length())) < batchId) {
+      Matcher done = DONE.matcher(status.getPath().getName());
+      if (done.matches() && Long.parseLong(done.group(1)) < batchId) {
         fs.delete(status.getPath(), false);
       }
+    }
+  }
+
+  /** A file the archiver did not write (e.g. copied in by hand) is left alone and named in the log once. */
+  private static void reportIfStray(Path file) {
+    String name = file.getName();
+    boolean ours =
+        PLAN_ASIDE.matcher(name).matches() || DONE.matcher(name).matches() || (name.startsWith(".") && name.endsWith(".crc"));
+    if (!ours && REPORTED_STRAYS.add(file.toString())) {
+      LOG.warn("Ignoring {} in the archive state folder: the archiver did not write it", file);
     }
   }
 }

@@ -28,7 +28,7 @@ public interface BatchArchiving {
       org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
       Archiver.Outcome outcome = archiver.archive(hadoopConf, batchId, committed);
       reappeared.remember(outcome.records());
-      return new Result(outcome.committed(), new FileCounts(outcome.archived(), outcome.failed(), reappeared.check(hadoopConf)));
+      return new Result(outcome.committed(), new FileCounts(outcome.archived(), outcome.failed(), reappeared.checkAfterBatch(hadoopConf)));
     };
   }
 }

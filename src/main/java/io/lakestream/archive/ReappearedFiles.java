@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
 
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -24,45 +25,82 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds files in the landing folder whose path was already ingested and archived. Spark's file source
  * remembers every path it has read and silently skips a file that comes back under the same name; this
- * makes that visible: each such file is logged once per run and counted in the batch's audit row.
+ * makes that visible: each such file is logged once per run and counted in {@code files_reappeared}. With
+ * {@code ingest.allow_overwrites}, a file that changed (another size than the archived one, or modified after
+ * it was archived) is renamed in place to a name Spark has not seen, so the next batch ingests it whole.
  *
- * <p>{@code archive_log} is read once per run; the moves of this run are added as they happen, so a check
- * is a listing of the landing folder and lookups in memory, never a Spark job.
+ * <p>The pipeline checks at start-up, after every bronze batch and, with a processingTime trigger, at every
+ * trigger interval, so a file is reported even when nothing else arrives. {@code archive_log} is read once
+ * per run; the moves of this run are added as they happen, so a check is a listing of the landing folder
+ * and lookups in memory, never a Spark job.
  */
 public final class ReappearedFiles {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReappearedFiles.class);
 
+  /** What was ingested under a name: when it was archived and its size then (-1 if unknown). */
+  private record Ingested(Instant archivedAt, long size) {
+    Ingested later(Ingested other) {
+      return other.archivedAt.isAfter(archivedAt) ? other : this;
+    }
+  }
+
   private final SparkSession spark;
   private final String landingRoot;
   private final String archiveLogTable;
+  private final boolean allowOverwrites;
   private final Set<String> reported = new HashSet<>();
-  private Map<String, Instant> archived;
+  private Map<String, Ingested> archived;
+  /** Files reported by checks outside a batch, not yet counted in a batch's audit row. */
+  private int uncounted;
 
-  public ReappearedFiles(SparkSession spark, String landingRoot, String archiveLogTable) {
+  public ReappearedFiles(SparkSession spark, String landingRoot, String archiveLogTable, boolean allowOverwrites) {
     this.spark = spark;
     this.landingRoot = landingRoot;
     this.archiveLogTable = archiveLogTable;
+    this.allowOverwrites = allowOverwrites;
   }
 
-  /** Adds moves and deletes of this run, already appended to {@code archive_log}. */
+  /** Adds moves and deletes of this run, already appended to {@code archive_log} or waiting in its outbox. */
   public synchronized void remember(List<Archiver.Record> records) {
-    if (archived == null) {
-      return; // loaded from archive_log, which holds them, at the first check
-    }
+    // Loaded first if need be: this run's rows may still wait in archive_log's outbox.
+    Map<String, Ingested> known = archived();
     for (Archiver.Record record : records) {
       if (!record.action().equals(Archiver.VANISHED)) {
-        archived.merge(record.entry().source().toUri().toString(), record.at(), (a, b) -> a.isAfter(b) ? a : b);
+        known.merge(record.entry().source().toUri().toString(), new Ingested(record.at(), record.entry().sizeBytes()), Ingested::later);
       }
     }
   }
 
-  /** Logs and returns the number of reappeared files not reported before in this run. */
-  public synchronized int check(Configuration hadoopConf) {
-    List<String> landed = new ArrayList<>();
+  /**
+   * A check outside a batch (start-up, an idle trigger): logs what is back, and keeps the count for the next
+   * batch's audit row.
+   */
+  public synchronized void checkNow(Configuration hadoopConf) {
+    uncounted += check(hadoopConf);
+  }
+
+  /**
+   * The check after a bronze batch: logs what is back and returns the number of files to count in its audit
+   * row (those found now plus those found by checks since the last batch).
+   */
+  public synchronized int checkAfterBatch(Configuration hadoopConf) {
+    int count = check(hadoopConf) + uncounted;
+    uncounted = 0;
+    return count;
+  }
+
+  /** Files found back in the landing folder under an ingested name in this run. */
+  public synchronized int reportedThisRun() {
+    return reported.size();
+  }
+
+  private int check(Configuration hadoopConf) {
+    List<FileStatus> landed = new ArrayList<>();
+    FileSystem fs;
     try {
       Path root = new Path(landingRoot);
-      FileSystem fs = root.getFileSystem(hadoopConf);
+      fs = root.getFileSystem(hadoopConf);
       if (!fs.exists(root)) {
         return 0;
       }
@@ -74,20 +112,53 @@ public final class ReappearedFiles {
     if (landed.isEmpty()) {
       return 0;
     }
-    Map<String, Instant> archivedSources = archived();
+    Map<String, Ingested> archivedSources = archived();
     int fresh = 0;
-    for (String file : landed) {
-      Instant archivedAt = archivedSources.get(file);
-      if (archivedAt != null && reported.add(file)) {
-        fresh++;
+    for (FileStatus file : landed) {
+      String uri = ArchivePaths.canonical(fs.makeQualified(file.getPath())).toUri().toString();
+      Ingested before = archivedSources.get(uri);
+      if (before == null || !reported.add(uri)) {
+        continue;
+      }
+      fresh++;
+      boolean changed = file.getLen() != before.size() || file.getModificationTime() > before.archivedAt().toEpochMilli();
+      if (allowOverwrites && changed) {
+        reingest(fs, file, before);
+      } else {
         LOG.warn(
             "{} is in the landing folder again, but a file of that name was already ingested and archived at {}."
-                + " Spark's file source skips names it has read: rename the file to ingest it.",
-            file,
-            archivedAt);
+                + " Spark's file source skips names it has read: {}",
+            uri,
+            before.archivedAt(),
+            allowOverwrites
+                ? "it has the size and age of the archived file, so it is taken as the same file and not read again."
+                : "rename the file to ingest it, or set ingest.allow_overwrites=true.");
       }
     }
     return fresh;
+  }
+
+  /** Renames a changed file to a name Spark has not read, so the next batch ingests it whole. */
+  private static void reingest(FileSystem fs, FileStatus file, Ingested before) {
+    Path target = new Path(file.getPath().getParent(), renamed(file.getPath().getName(), file.getModificationTime()));
+    try {
+      if (fs.exists(target) || !fs.rename(file.getPath(), target)) {
+        LOG.warn("{} is back with new content but could not be renamed to {} to ingest it again; rename it by hand", file.getPath(), target);
+        return;
+      }
+      LOG.info(
+          "{} is back with new content ({} bytes, modified {}; the file archived at {} had {} bytes): ingesting it again"
+              + " as {} (ingest.allow_overwrites)",
+          file.getPath(), file.getLen(), Instant.ofEpochMilli(file.getModificationTime()), before.archivedAt(), before.size(), target);
+    } catch (IOException e) {
+      LOG.warn("Could not rename {} to ingest it again: {}", file.getPath(), e.toString());
+    }
+  }
+
+  /** {@code events.json} modified at 1700000000000 becomes {@code events~1700000000000.json}. */
+  static String renamed(String name, long modifiedMillis) {
+    int dot = name.lastIndexOf('.');
+    return dot <= 0 ? name + "~" + modifiedMillis : name.substring(0, dot) + "~" + modifiedMillis + name.substring(dot);
   }
 
   /**
@@ -95,7 +166,7 @@ public final class ReappearedFiles {
    * latter asks for block locations and permissions, which on a local disk without Hadoop's native library
    * starts an {@code ls} process per file.
    */
-  private static void list(FileSystem fs, Path folder, List<String> into) throws IOException {
+  private static void list(FileSystem fs, Path folder, List<FileStatus> into) throws IOException {
     for (FileStatus status : fs.listStatus(folder)) {
       String name = status.getPath().getName();
       if (name.startsWith(".") || name.startsWith("_")) {
@@ -104,21 +175,21 @@ public final class ReappearedFiles {
       if (status.isDirectory()) {
         list(fs, status.getPath(), into);
       } else {
-        into.add(ArchivePaths.canonical(fs.makeQualified(status.getPath())).toUri().toString());
+        into.add(status);
       }
     }
   }
 
-  private Map<String, Instant> archived() {
+  private Map<String, Ingested> archived() {
     if (archived == null) {
-      Map<String, Instant> sources = new HashMap<>();
+      Map<String, Ingested> sources = new HashMap<>();
       for (Row row :
           spark.table(archiveLogTable)
               .where(col("action").isin(Archiver.MOVED, Archiver.DELETED))
               .groupBy("source")
-              .agg(max("archived_at"))
+              .agg(max("archived_at"), max_by(col("size_bytes"), col("archived_at")))
               .collectAsList()) {
-        sources.put(row.getString(0), ((Timestamp) row.get(1)).toInstant());
+        sources.put(row.getString(0), new Ingested(((Timestamp) row.get(1)).toInstant(), row.isNullAt(2) ? -1 : row.getLong(2)));
       }
       archived = sources;
     }

@@ -19,7 +19,7 @@ public final class ByteSizes {
   public static long parse(String text) {
     Matcher matcher = FORMAT.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size; allowed: " + ALLOWED);
+      throw new IllegalArgumentException("'" + text + "' is not a size");
     }
     try {
       long number = Long.parseLong(matcher.group(1));

@@ -29,7 +29,7 @@ public record CatalogSettings(Mode mode, Optional<String> catalog, String schema
     return schemaIdentifier() + "." + quote(volume.orElseThrow());
   }
 
-  static String quote(String identifier) {
-    return "`" + identifier.replace("`", "``") + "`";
+  private static String quote(String identifier) {
+    return SqlText.identifier(identifier);
   }
 }

@@ -52,12 +52,6 @@ public final class ConfigKeys {
           "a directory path or URI outside volume.landing",
           "Streaming checkpoints, one sub-folder per query. Default <volume.root>/checkpoints.");
 
-  public static final ConfigKey QUARANTINE_DIR =
-      ConfigKey.optional(
-          "volume.quarantine",
-          "a directory path or URI outside volume.landing",
-          "Quarantine working folder. Default <volume.root>/quarantine.");
-
   public static final ConfigKey TABLES_DIR =
       ConfigKey.optional(
           "volume.tables",
@@ -112,6 +106,17 @@ public final class ConfigKeys {
           "a size such as 64k, 1m",
           "Longest JSON line accepted; longer lines are not parsed and are reported as record_too_large.");
 
+  public static final ConfigKey ALLOW_OVERWRITES =
+      ConfigKey.withDefault(
+          "ingest.allow_overwrites",
+          "false",
+          "true | false",
+          "A file landing again under a name already ingested and archived is always logged and counted in"
+              + " files_reappeared; true also ingests it again, whole, when its size differs from the archived"
+              + " file's or it was modified after that file was archived (as Auto Loader's"
+              + " cloudFiles.allowOverwrites). It is renamed in place to <name>~<modified millis>.<ext> first, as"
+              + " Spark's file source never reads a path twice. Needs archive.mode move or delete.");
+
   public static final ConfigKey RESCUE_UNKNOWN_FIELDS =
       ConfigKey.withDefault(
           "ingest.rescue_unknown_fields",
@@ -133,7 +138,7 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "quality.required_fields",
           "event_id, user_id, event_type, event_time",
-          "a comma-separated list of ingest.schema columns; must include event_id, user_id and event_time",
+          "a comma-separated list of ingest.schema columns; must include event_id, user_id, event_type and event_time",
           "A record missing one of these (null or blank) is quarantined as missing_required_field.");
 
   public static final ConfigKey QUALITY_ENABLED =
@@ -260,7 +265,6 @@ public final class ConfigKeys {
           LANDING_DIR,
           ARCHIVE_DIR,
           CHECKPOINTS_DIR,
-          QUARANTINE_DIR,
           TABLES_DIR,
           CATALOG_MODE,
           CATALOG_NAME,
@@ -271,6 +275,7 @@ public final class ConfigKeys {
           MAX_BYTES_PER_TRIGGER,
           MAX_RECORD_SIZE,
           RESCUE_UNKNOWN_FIELDS,
+          ALLOW_OVERWRITES,
           TRIGGER,
           REQUIRED_FIELDS,
           QUALITY_ENABLED,

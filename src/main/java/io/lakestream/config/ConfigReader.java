@@ -19,6 +19,9 @@ final class ConfigReader {
   ConfigReader(RawConfig raw) {
     this.raw = raw;
     problems.addAll(raw.problems());
+    for (ConfigKey key : raw.emptiedDefaults()) {
+      invalid(key.name(), raw.explicit(key).orElseThrow(), "empty (remove the key to use its default, " + key.defaultValue().orElseThrow() + ")", key.allowed());
+    }
   }
 
   Optional<String> optional(ConfigKey key) {

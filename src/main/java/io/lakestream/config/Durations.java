@@ -32,12 +32,15 @@ public final class Durations {
 
   private Durations() {}
 
-  /** @throws IllegalArgumentException if the text is not a number followed by a known unit */
+  /**
+   * @throws IllegalArgumentException if the text is not a number followed by a known unit; the message does not
+   *     repeat {@link #ALLOWED}, which the caller's "Allowed:" already says
+   */
   public static Duration parse(String text) {
     Matcher matcher = FORMAT.matcher(text.trim().toLowerCase(Locale.ROOT));
     Duration unit = matcher.matches() ? UNITS.get(matcher.group(2)) : null;
     if (unit == null) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration; allowed: " + ALLOWED);
+      throw new IllegalArgumentException("'" + text + "' is not a duration");
     }
     try {
       return unit.multipliedBy(Long.parseLong(matcher.group(1)));

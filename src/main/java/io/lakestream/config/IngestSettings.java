@@ -7,11 +7,12 @@ import org.apache.spark.sql.types.StructType;
 /**
  * How the JSON ingest reads the landing folder. At most one of the two rate limits is set. Lines longer
  * than {@code maxRecordBytes} are not parsed; fields outside the schema are kept as JSON when
- * {@code rescueUnknownFields}.
+ * {@code rescueUnknownFields}. A file back under an ingested name is read again only if {@code allowOverwrites}.
  */
 public record IngestSettings(
     StructType eventSchema,
     OptionalInt maxFilesPerTrigger,
     OptionalLong maxBytesPerTrigger,
     long maxRecordBytes,
-    boolean rescueUnknownFields) {}
+    boolean rescueUnknownFields,
+    boolean allowOverwrites) {}

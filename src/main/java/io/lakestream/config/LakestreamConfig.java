@@ -101,8 +101,22 @@ public record LakestreamConfig(
             reader.positiveInt(ConfigKeys.STATE_PARTITIONS).orElse(4));
 
     Layer stopAfter = reader.choice(ConfigKeys.STOP_AFTER, Layer.class).orElse(Layer.GOLD);
+    SinkKind silverSink = sinks.getOrDefault(ConfigKeys.SILVER_SINK.name().substring("sink.".length()), SinkKind.DELTA);
+    if (stopAfter == Layer.GOLD && silverSink != SinkKind.DELTA) {
+      // The gold queries stream from the silver Delta table; it would stay empty and gold would write nothing.
+      reader.invalid(
+          ConfigKeys.SILVER_SINK,
+          "the gold queries read silver_events from its Delta table, which a " + silverSink.name().toLowerCase(Locale.ROOT)
+              + " sink leaves empty; with it, set pipeline.stop_after=silver");
+    }
     trigger.ifPresent(spec -> checkTriggerMatrix(reader, spec, stopAfter, sinks, aggregation));
     ArchiveMode archiveMode = reader.choice(ConfigKeys.ARCHIVE_MODE, ArchiveMode.class).orElse(ArchiveMode.MOVE);
+    if (ingest.allowOverwrites() && archiveMode != ArchiveMode.MOVE && archiveMode != ArchiveMode.DELETE) {
+      // Only moves and deletes are logged in archive_log, which is how a file is known to be back.
+      reader.invalid(
+          ConfigKeys.ALLOW_OVERWRITES,
+          "archive.mode=" + archiveMode.name().toLowerCase(Locale.ROOT) + " records no ingested file to compare with; use archive.mode move or delete");
+    }
     FaultPoint haltAt = reader.choice(ConfigKeys.FAULT_HALT_AT, FaultPoint.class).orElse(FaultPoint.OFF);
 
     reader.throwIfProblems();
@@ -308,7 +322,6 @@ public record LakestreamConfig(
     folders.put(ConfigKeys.LANDING_DIR, "landing");
     folders.put(ConfigKeys.ARCHIVE_DIR, "archive");
     folders.put(ConfigKeys.CHECKPOINTS_DIR, "checkpoints");
-    folders.put(ConfigKeys.QUARANTINE_DIR, "quarantine");
     folders.put(ConfigKeys.TABLES_DIR, "tables");
     List<String> resolved = new ArrayList<>();
     folders.forEach(
@@ -319,7 +332,7 @@ public record LakestreamConfig(
                     .map(VolumeLayout::normalize)
                     .orElse(VolumeLayout.child(base, defaultName))));
     VolumeLayout layout =
-        new VolumeLayout(base, resolved.get(0), resolved.get(1), resolved.get(2), resolved.get(3), resolved.get(4));
+        new VolumeLayout(base, resolved.get(0), resolved.get(1), resolved.get(2), resolved.get(3));
 
     // Spark's file source lists the landing folder recursively: anything written below it is read back.
     List<ConfigKey> keys = List.copyOf(folders.keySet());
@@ -351,7 +364,8 @@ public record LakestreamConfig(
           "Spark's file source cannot limit by files and bytes at once; remove "
               + ConfigKeys.MAX_FILES_PER_TRIGGER.name() + " or this key");
     }
-    return new IngestSettings(schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue);
+    boolean allowOverwrites = reader.bool(ConfigKeys.ALLOW_OVERWRITES).orElse(false);
+    return new IngestSettings(schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue, allowOverwrites);
   }
 
   static StructType parseEventSchema(String ddl) {

@@ -85,7 +85,14 @@ public final class RawConfig {
             });
   }
 
+  /** Keys earlier versions read, with what replaced them. */
+  private static final Map<String, String> REMOVED_KEYS =
+      Map.of("volume.quarantine", "quarantined records go to the quarantine_events table; no folder is needed");
+
   private static String unknownKey(String name, ConfigSource source) {
+    if (REMOVED_KEYS.containsKey(name)) {
+      return "key '" + name + "' (from " + source.label() + ") was removed: " + REMOVED_KEYS.get(name) + ". Delete it.";
+    }
     String closest =
         ConfigKeys.ALL.stream()
             .map(ConfigKey::name)
@@ -120,6 +127,22 @@ public final class RawConfig {
   public Optional<Value> get(ConfigKey key) {
     Value value = values.get(key.name());
     return value == null || value.text().isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  /**
+   * Keys that have a default but were set to an empty text by some source: an empty value does not mean
+   * "use the default", it is refused at start-up like any other bad value.
+   */
+  public List<ConfigKey> emptiedDefaults() {
+    return ConfigKeys.ALL.stream()
+        .filter(key -> key.defaultValue().isPresent())
+        .filter(key -> values.containsKey(key.name()) && values.get(key.name()).text().isEmpty())
+        .toList();
+  }
+
+  /** The value a source set, even an empty one; {@link #get} hides empty values. */
+  Optional<Value> explicit(ConfigKey key) {
+    return Optional.ofNullable(values.get(key.name()));
   }
 
   /** The {@code quality.expect.<name>} entries, by name, in name order. */

@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.Path;
  * directory once, at start-up, so every checkpoint keeps pointing at the same place.
  */
 public record VolumeLayout(
-    String root, String landing, String archive, String checkpoints, String quarantine, String tables) {
+    String root, String landing, String archive, String checkpoints, String tables) {
 
   private static final Pattern HAS_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
 

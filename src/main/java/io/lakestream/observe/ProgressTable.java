@@ -30,6 +30,7 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
   private final String tableIdentifier;
   private final LinkedBlockingQueue<BatchProgress> queue = new LinkedBlockingQueue<>();
   private final AtomicLong failedWrites = new AtomicLong();
+  private final AtomicLong rowsNotWritten = new AtomicLong();
   private final Thread writer;
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
@@ -69,6 +70,11 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
     }
   }
 
+  /** Progress rows (one per query batch) that failed to append in this run; they are only in the log. */
+  public long rowsNotWritten() {
+    return rowsNotWritten.get();
+  }
+
   /** Writes what is still queued, then stops the writer. Call after the listener has seen every query end. */
   @Override
   public void close() {
@@ -95,6 +101,7 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
           .saveAsTable(tableIdentifier);
     } catch (Exception e) { // any failure here must stay here
       failedWrites.incrementAndGet();
+      rowsNotWritten.addAndGet(batch.size());
       LOG.warn("Could not append {} rows to {} (the pipeline goes on; the log has every batch): {}",
           batch.size(), tableIdentifier, e.toString().lines().findFirst().orElse(""));
     }

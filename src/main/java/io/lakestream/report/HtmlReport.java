@@ -56,6 +56,9 @@ public final class HtmlReport {
         <script>
         (function () {
           const data = JSON.parse(document.getElementById('%3$s').textContent);
+          if (data.missingTables.length) {
+            document.querySelector('.meta').textContent += ' Not found, shown empty: ' + data.missingTables.join(', ') + '.';
+          }
           const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
           // One colour per query in every chart.
           const queries = [...new Set([...Object.keys(data.throughput), ...Object.keys(data.stateRows)])].sort();

@@ -9,9 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.sink.Tables;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -25,11 +30,31 @@ public final class ReportData {
 
   private ReportData() {}
 
-  /** @param table gives the identifier of a table by name */
-  public static ObjectNode read(SparkSession spark, Function<String, String> table) {
+  /** The tables the report reads. */
+  public static final List<String> TABLES =
+      List.of(Tables.PIPELINE_PROGRESS, Tables.AUDIT_BATCHES, Tables.GOLD_EVENT_COUNTS, Tables.QUARANTINE_EVENTS);
+
+  /**
+   * @param tables reads a table by name, empty if it does not exist; a missing table's charts stay empty and
+   *     its name is listed under {@code missingTables}
+   */
+  public static ObjectNode read(SparkSession spark, Function<String, Optional<Dataset<Row>>> tables) {
     ObjectNode data = JSON.createObjectNode();
+    ArrayNode missing = data.putArray("missingTables");
+    Map<String, Dataset<Row>> read = new HashMap<>();
+    for (String name : TABLES) {
+      Optional<Dataset<Row>> found = tables.apply(name);
+      if (found.isPresent()) {
+        read.put(name, found.get());
+      } else {
+        missing.add(name);
+      }
+    }
+    // A missing table reads as an empty one of the same columns, so every chart below has one code path.
+    Function<String, Dataset<Row>> table =
+        name -> read.computeIfAbsent(name, absent -> spark.createDataFrame(List.of(), schemaOf(absent)));
     List<Row> progress =
-        spark.table(table.apply(Tables.PIPELINE_PROGRESS))
+        table.apply(Tables.PIPELINE_PROGRESS)
             .orderBy("query", "timestamp", "batch_id")
             .select("query", "batch_id", "processed_rows_per_second", "duration_ms", "state_rows", "state_memory_bytes", "rows_in")
             .collectAsList();
@@ -38,12 +63,12 @@ public final class ReportData {
     data.set("stateRows", series(progress, 4));
 
     ObjectNode rowsByQuery = data.putObject("rowsByQuery");
-    for (Row row : spark.table(table.apply(Tables.AUDIT_BATCHES)).groupBy("query").agg(sum("rows_written"), count("batch_id")).orderBy("query").collectAsList()) {
+    for (Row row : table.apply(Tables.AUDIT_BATCHES).groupBy("query").agg(sum("rows_written"), count("batch_id")).orderBy("query").collectAsList()) {
       rowsByQuery.putObject(row.getString(0)).put("rows", row.getLong(1)).put("batches", row.getLong(2));
     }
 
     List<Row> windows =
-        spark.table(table.apply(Tables.GOLD_EVENT_COUNTS))
+        table.apply(Tables.GOLD_EVENT_COUNTS)
             .groupBy(date_format(col("window_start"), "MM-dd HH:mm").as("window"), col("event_type"))
             .agg(sum("event_count"))
             .orderBy("window", "event_type")
@@ -65,10 +90,20 @@ public final class ReportData {
     }
 
     ObjectNode reasons = data.putObject("quarantineReasons");
-    for (Row row : spark.table(table.apply(Tables.QUARANTINE_EVENTS)).groupBy("reason").count().orderBy("reason").collectAsList()) {
+    for (Row row : table.apply(Tables.QUARANTINE_EVENTS).groupBy("reason").count().orderBy("reason").collectAsList()) {
       reasons.put(row.getString(0), row.getLong(1));
     }
     return data;
+  }
+
+  private static StructType schemaOf(String table) {
+    return switch (table) {
+      case Tables.PIPELINE_PROGRESS -> Tables.pipelineProgress().schema();
+      case Tables.AUDIT_BATCHES -> Tables.audit().schema();
+      case Tables.GOLD_EVENT_COUNTS -> Tables.eventCounts().schema();
+      case Tables.QUARANTINE_EVENTS -> Tables.quarantine().schema();
+      default -> throw new IllegalArgumentException(table);
+    };
   }
 
   /** {query: [{x: batch id, y: value}, ...]} for one progress column, skipping batches without a value. */

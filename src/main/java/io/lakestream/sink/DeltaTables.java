@@ -1,8 +1,13 @@
 package io.lakestream.sink;
 
 import io.lakestream.config.CatalogSettings;
+import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
+import io.delta.tables.DeltaTable;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.hadoop.fs.Path;
 import java.net.URI;
 import org.apache.spark.sql.catalyst.TableIdentifier;
@@ -24,6 +29,18 @@ public final class DeltaTables {
     this.spark = spark;
     this.catalog = catalog;
     this.volume = volume;
+  }
+
+  /**
+   * Reads a table without creating or registering anything (the report): in local mode by its folder, which
+   * a new session's catalog does not know yet; in unity mode by name. Empty if the table does not exist.
+   */
+  public Optional<Dataset<Row>> readIfExists(String tableName) {
+    if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
+      String folder = volume.tableFolder(tableName);
+      return DeltaTable.isDeltaTable(spark, folder) ? Optional.of(spark.read().format("delta").load(folder)) : Optional.empty();
+    }
+    return spark.catalog().tableExists(identifier(tableName)) ? Optional.of(spark.table(identifier(tableName))) : Optional.empty();
   }
 
   /** The table's SQL identifier, e.g. {@code `streaming_workspace`.`bronze_events`}. */
@@ -48,12 +65,12 @@ public final class DeltaTables {
       sql.append(" TBLPROPERTIES (")
           .append(
               new java.util.TreeMap<>(table.properties()).entrySet().stream()
-                  .map(p -> "'" + sqlString(p.getKey()) + "' = '" + sqlString(p.getValue()) + "'")
+                  .map(p -> SqlText.literal(p.getKey()) + " = " + SqlText.literal(p.getValue()))
                   .collect(Collectors.joining(", ")))
           .append(")");
     }
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
-      sql.append(" LOCATION '").append(sqlString(volume.tableFolder(table.name()))).append("'");
+      sql.append(" LOCATION ").append(SqlText.literal(volume.tableFolder(table.name())));
     }
     return sql.toString();
   }
@@ -90,9 +107,5 @@ public final class DeltaTables {
 
   private static boolean samePath(Path a, Path b) {
     return a.toUri().getPath().equals(b.toUri().getPath());
-  }
-
-  static String sqlString(String text) {
-    return text.replace("\\", "\\\\").replace("'", "\\'");
   }
 }

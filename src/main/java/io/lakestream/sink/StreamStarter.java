@@ -3,6 +3,9 @@ package io.lakestream.sink;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.SinkKind;
 import io.lakestream.stage.HadoopFiles;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -30,8 +33,32 @@ public final class StreamStarter {
 
   /**
    * @param deltaWriter makes the foreachBatch writer from the query's Delta {@code txnAppId}
+   * @param queryConf session settings for this query only (Spark copies the session's conf into a query when
+   *     it starts); the session's own values are put back right after
    */
   public StreamingQuery start(
+      String queryName,
+      Dataset<Row> stream,
+      OutputMode outputMode,
+      Function<String, VoidFunction2<Dataset<Row>, Long>> deltaWriter,
+      Map<String, String> queryConf)
+      throws TimeoutException {
+    synchronized (spark) {
+      Map<String, Optional<String>> sessionValues = new HashMap<>();
+      queryConf.forEach(
+          (name, value) -> {
+            sessionValues.put(name, Optional.ofNullable(spark.conf().get(name, null)));
+            spark.conf().set(name, value);
+          });
+      try {
+        return startWithSessionConf(queryName, stream, outputMode, deltaWriter);
+      } finally {
+        sessionValues.forEach((name, value) -> value.ifPresentOrElse(v -> spark.conf().set(name, v), () -> spark.conf().unset(name)));
+      }
+    }
+  }
+
+  private StreamingQuery startWithSessionConf(
       String queryName,
       Dataset<Row> stream,
       OutputMode outputMode,

@@ -1,6 +1,7 @@
 package io.lakestream.stage;
 
 import io.lakestream.config.CatalogSettings;
+import io.lakestream.config.SqlText;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.VolumeLayout;
 import io.lakestream.sink.DeltaTables;
@@ -40,8 +41,7 @@ public final class VolumeSetup {
     } else {
       // The schema lives in the tables folder, so nothing is written to a stray ./spark-warehouse.
       statements.add(
-          "CREATE SCHEMA IF NOT EXISTS " + catalog.schemaIdentifier() + " LOCATION '"
-              + config.volume().tables().replace("'", "\\'") + "'");
+          "CREATE SCHEMA IF NOT EXISTS " + catalog.schemaIdentifier() + " LOCATION " + SqlText.literal(config.volume().tables()));
     }
     return statements;
   }
@@ -49,7 +49,7 @@ public final class VolumeSetup {
   /** The folders this stage creates. */
   public List<String> folders() {
     VolumeLayout volume = config.volume();
-    return List.of(volume.landing(), volume.archive(), volume.checkpoints(), volume.quarantine(), volume.tables());
+    return List.of(volume.landing(), volume.archive(), volume.checkpoints(), volume.tables());
   }
 
   public void run() {

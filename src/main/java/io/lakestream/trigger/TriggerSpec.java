@@ -112,15 +112,24 @@ public sealed interface TriggerSpec {
       return new AvailableNow(true);
     }
     if (lower.startsWith("processingtime:")) {
-      Duration interval = Durations.parse(trimmed.substring("processingTime:".length()));
+      Duration interval = interval(trimmed.substring("processingTime:".length()));
       if (interval.isZero()) {
         throw new IllegalArgumentException("the processingTime interval must be greater than zero");
       }
       return new ProcessingTime(interval);
     }
     if (lower.startsWith("continuous:")) {
-      return new Continuous(Durations.parse(trimmed.substring("continuous:".length())));
+      return new Continuous(interval(trimmed.substring("continuous:".length())));
     }
     throw new IllegalArgumentException("unknown trigger");
+  }
+
+  /** The trigger key's "Allowed:" says only "<interval>", so an interval's own rule is said here. */
+  private static Duration interval(String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (an interval is " + Durations.ALLOWED + ")");
+    }
   }
 }

@@ -55,9 +55,15 @@ class DatabricksBundleIT {
     Map<String, Object> task = at(job, "resources", "jobs", "lakestream", "tasks", 0);
     String mainClass = at(task, "spark_jar_task", "main_class_name");
     assertThat(mainClass).isEqualTo(LakestreamApp.class.getName());
-    assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
     String library = at(task, "libraries", 0, "jar");
     assertThat(bundle.resolve("resources").resolve(library).normalize()).isEqualTo(thinJar);
+    // The class the task names is in the jar it deploys, with the entry point a JAR task calls.
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(thinJar.toFile())) {
+      assertThat(jar.getEntry(mainClass.replace('.', '/') + ".class")).as("%s in %s", mainClass, thinJar).isNotNull();
+    }
+    java.lang.reflect.Method main = Class.forName(mainClass).getMethod("main", String[].class);
+    assertThat(java.lang.reflect.Modifier.isStatic(main.getModifiers())).as("main is static").isTrue();
+    assertThat(main.getReturnType()).isEqualTo(void.class);
   }
 
   @Test

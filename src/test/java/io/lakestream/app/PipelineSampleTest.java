@@ -12,8 +12,10 @@ import io.lakestream.config.LakestreamConfig;
 import io.lakestream.report.HtmlReport;
 import io.lakestream.report.ReportData;
 import io.lakestream.testing.SampleData;
+import io.lakestream.testing.SampleReference;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline over the committed sample files, with the default configuration, against results
- * worked out from the files independently of lakestream (a separate script reading the JSON):
- *
- * <ul>
- *   <li>300 lines; quarantined: 4 malformed_json, 4 type_mismatch, 2 missing_required_field;
- *   <li>290 valid lines holding 270 distinct event ids (20 exact copies), all on 2026-11-01;
- *   <li>latest event_time 09:30:26, so the gold watermark ends at 09:20:26: 31 of the 42 (window, type)
- *       groups end before it, holding 185 events; 14 of the 26 sessions (30-minute gap) are closed.
- * </ul>
+ * worked out from the files independently of lakestream, in plain Java ({@link SampleReference}). For the
+ * sample as committed that is: 300 lines; quarantined 4 malformed_json, 4 type_mismatch, 2
+ * missing_required_field; 270 distinct event ids (20 exact copies), all on 2026-11-01; latest event_time
+ * 09:30:26, so the watermark is 09:20:26: 31 of the 42 (window, type) groups end before it, holding 185
+ * events; 14 of the 26 sessions (30-minute gap) are closed.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PipelineSampleTest {
@@ -51,48 +50,66 @@ class PipelineSampleTest {
     LakestreamConfig config = TestConfigs.local(root);
     SampleData.land(root.resolve("landing"), SampleData.ALL);
 
-    RunSummary summary = new Pipeline(spark, config).run().summary();
+    PipelineRun run = new Pipeline(spark, config).run();
+    RunSummary summary = run.summary();
+
+    // state.partitions (default 4) applies to the stateful queries only; the session keeps its own setting.
+    assertThat(spark.conf().get("spark.sql.shuffle.partitions")).isEqualTo("1");
+    assertThat(run.queries())
+        .filteredOn(query -> !query.name().equals("bronze_events"))
+        .hasSize(4)
+        .allSatisfy(query -> assertThat(query.lastProgress().stateOperators()).allSatisfy(state -> assertThat(state.numShufflePartitions()).isEqualTo(4)))
+        .allSatisfy(query -> assertThat(query.lastProgress().stateOperators()).isNotEmpty());
+
+    SampleReference expected = SampleReference.of(SampleData.ALL);
+    // The sample exercises every reason, duplicates, and windows and sessions on both sides of the watermark.
+    assertThat(expected.quarantinedByReason).containsOnlyKeys("malformed_json", "missing_required_field", "type_mismatch");
+    assertThat(expected.silver).hasSizeLessThan((int) expected.lines - 10);
+    assertThat(expected.closedWindows).isNotEmpty();
+    assertThat(expected.closedSessions).isNotEmpty();
 
     assertThat(table(config, "quarantine_events").groupBy("reason").count().orderBy("reason").collectAsList())
         .extracting(row -> row.getString(0) + "=" + row.getLong(1))
-        .containsExactly("malformed_json=4", "missing_required_field=2", "type_mismatch=4");
+        .containsExactlyElementsOf(expected.quarantinedByReason.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
 
     Row silver =
         table(config, "silver_events")
             .agg(org.apache.spark.sql.functions.count(col("event_id")), count_distinct(col("event_id")), round(sum("amount"), 2), count_distinct(col("event_date")))
             .first();
-    assertThat(silver.getLong(0)).isEqualTo(270);
-    assertThat(silver.getLong(1)).isEqualTo(270);
-    assertThat(silver.getDouble(2)).isEqualTo(18574.58);
-    assertThat(silver.getLong(3)).isEqualTo(1);
+    assertThat(silver.getLong(0)).isEqualTo(expected.silver.size());
+    assertThat(silver.getLong(1)).isEqualTo(expected.silver.size());
+    assertThat(silver.getDouble(2)).isEqualTo(expected.silverAmount());
+    assertThat(silver.getLong(3)).isEqualTo(expected.silver.stream().map(event -> event.time().toString().substring(0, 10)).distinct().count());
 
     Dataset<Row> counts = table(config, "gold_event_counts");
     Row countTotals = counts.agg(org.apache.spark.sql.functions.count(col("event_type")), sum("event_count"), sum("distinct_users")).first();
-    assertThat(countTotals.getLong(0)).isEqualTo(31);
-    assertThat(countTotals.getLong(1)).isEqualTo(185);
-    assertThat(countTotals.getLong(2)).isEqualTo(126);
+    assertThat(countTotals.getLong(0)).isEqualTo(expected.closedWindows.size());
+    assertThat(countTotals.getLong(1)).isEqualTo(expected.closedWindowEvents());
+    assertThat(countTotals.getLong(2)).isEqualTo(expected.closedWindowUsers());
     Row firstWindow = counts.orderBy("window_start", "event_type").first();
-    assertThat(firstWindow.getTimestamp(0).toInstant()).hasToString("2026-11-01T07:15:00Z");
-    assertThat(firstWindow.getString(2)).isEqualTo("add_to_cart");
-    assertThat(firstWindow.getLong(3)).isEqualTo(1);
-    assertThat(firstWindow.getDouble(5)).isEqualTo(13.9);
+    SampleReference.Window firstExpected = expected.closedWindows.get(0);
+    assertThat(firstWindow.getTimestamp(0).toInstant()).isEqualTo(firstExpected.start());
+    assertThat(firstWindow.getString(2)).isEqualTo(firstExpected.type());
+    assertThat(firstWindow.getLong(3)).isEqualTo(firstExpected.events());
+    assertThat(SampleReference.cents(firstWindow.getDouble(5))).isEqualTo(SampleReference.cents(firstExpected.amount()));
 
     assertThat(table(config, "gold_event_type_totals").orderBy("event_type").collectAsList())
-        .extracting(row -> row.getString(0) + " " + row.getLong(1) + " " + Math.round(row.getDouble(2) * 100) / 100.0)
-        .containsExactly("add_to_cart 39 8952.88", "click 80 0.0", "page_view 115 0.0", "purchase 36 9621.7");
+        .extracting(row -> row.getString(0) + " " + row.getLong(1) + " " + SampleReference.cents(row.getDouble(2)))
+        .containsExactlyElementsOf(expected.typeTotals.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
 
     Dataset<Row> sessions = table(config, "gold_user_sessions");
-    assertThat(sessions.count()).isEqualTo(14);
-    assertThat(sessions.agg(sum("event_count")).first().getLong(0)).isEqualTo(16);
+    assertThat(sessions.count()).isEqualTo(expected.closedSessions.size());
+    assertThat(sessions.agg(sum("event_count")).first().getLong(0)).isEqualTo(expected.closedSessionEvents());
     Row first = sessions.orderBy("user_id", "session_start").first();
-    assertThat(first.getString(0)).isEqualTo("u001");
-    assertThat(first.getTimestamp(1).toInstant()).hasToString("2026-11-01T07:51:03Z");
-    assertThat(first.getTimestamp(2).toInstant()).hasToString("2026-11-01T08:13:21Z");
-    assertThat(first.getLong(3)).isEqualTo(2);
-    assertThat(first.<String>getList(4)).isEqualTo(List.of("page_view"));
+    SampleReference.Session firstSession = expected.closedSessions.get(0);
+    assertThat(first.getString(0)).isEqualTo(firstSession.user());
+    assertThat(first.getTimestamp(1).toInstant()).isEqualTo(firstSession.start());
+    assertThat(first.getTimestamp(2).toInstant()).isEqualTo(firstSession.end());
+    assertThat(first.getLong(3)).isEqualTo(firstSession.events());
+    assertThat(first.<String>getList(4)).containsExactlyInAnyOrderElementsOf(firstSession.types());
 
-    assertThat(summary.total("bronze_events")).isEqualTo(300);
-    assertThat(summary.quarantinedByReason()).containsEntry("malformed_json", 4L);
+    assertThat(summary.total("bronze_events")).isEqualTo(expected.lines);
+    assertThat(summary.quarantinedByReason()).isEqualTo(expected.quarantinedByReason);
     assertThat(summary.lateRowsDropped()).containsEntry("silver_events", 0L).containsEntry("gold_event_counts", 0L);
     assertThat(summary.render()).contains("  silver_events                   270        270").contains("  files archived                    4          4");
 
@@ -101,7 +118,9 @@ class PipelineSampleTest {
 
   /** The HTML report of the run above: parse the JSON it embeds and check each chart's series. */
   private void reportOfThisRunHoldsTheExpectedSeries(LakestreamConfig config) throws Exception {
-    String html = HtmlReport.render(ReportData.read(spark, config.catalog()::tableIdentifier), "sample run");
+    Path file = root.resolve("report.html");
+    assertThat(LakestreamApp.writeReport(spark, config, file)).isEmpty();
+    String html = Files.readString(file);
 
     assertThat(html).contains("<canvas id=\"throughput\">").contains("Chart.defaults.animation = false").doesNotContain("src=\"http");
     assertThat(html).contains("Chart.js v4"); // the library itself is inlined

@@ -3,6 +3,7 @@ package io.lakestream.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
+import io.lakestream.app.RunSummary;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.testing.Events;
 import io.lakestream.testing.TestConfigs;
@@ -104,6 +105,67 @@ class ArchiveTest {
     assertThat(table(config, "bronze_events").count()).isEqualTo(2);
     assertThat(filesUnder(landing)).containsExactly("a.json");
     assertThat(table(config, "audit_batches").where("batch_id = 1").first().<Long>getAs("files_reappeared")).isEqualTo(1L);
+  }
+
+  @Test
+  void aFileBackWhenNothingElseArrivesIsReportedAtStartUp() throws Exception {
+    LakestreamConfig config = config("move");
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    new Pipeline(spark, config).run();
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0)), Events.event("e9", "u1", "click", Events.at(2))));
+
+    RunSummary summary = new Pipeline(spark, config).run().summary();
+
+    assertThat(summary.archiving().reappearedThisRun()).isEqualTo(1);
+    assertThat(summary.render()).contains("files back in the landing folder under an already ingested name");
+    assertThat(table(config, "bronze_events").count()).isEqualTo(1); // not read again without allow_overwrites
+    assertThat(filesUnder(landing)).containsExactly("a.json");
+  }
+
+  @Test
+  void withAllowOverwritesAChangedFileIsIngestedAgainWholeAndAnUnchangedOneIsNot() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze", "ingest.allow_overwrites", "true"));
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(0))));
+    new Pipeline(spark, config).run();
+    // a.json comes back with a line appended; b.json is copied back as it was (same size, old time).
+    Path appended =
+        Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0)), Events.event("e3", "u1", "click", Events.at(1))));
+    long modified = Files.getLastModifiedTime(appended).toMillis();
+    Files.copy(root.resolve("archive/b.json"), landing.resolve("b.json"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+
+    RunSummary summary = new Pipeline(spark, config).run().summary();
+
+    assertThat(summary.archiving().reappearedThisRun()).isEqualTo(2);
+    assertThat(table(config, "bronze_events").orderBy("_ingested_at", "event_id").select("event_id").as(Encoders.STRING()).collectAsList())
+        .containsExactly("e1", "e2", "e1", "e3");
+    assertThat(filesUnder(landing)).containsExactly("b.json");
+    assertThat(filesUnder(root.resolve("archive"))).containsExactlyInAnyOrder("a.json", "b.json", "a~" + modified + ".json");
+    assertThat(table(config, "bronze_events").where("event_id = 'e3'").first().<String>getAs("_source_file")).endsWith("/landing/a~" + modified + ".json");
+    assertThat(ReappearedFiles.renamed("events.json", 17)).isEqualTo("events~17.json");
+    assertThat(ReappearedFiles.renamed("README", 17)).isEqualTo("README~17");
+  }
+
+  @Test
+  void filesTheArchiverDidNotWriteInItsStateFolderAreIgnored() throws Exception {
+    LakestreamConfig config = config("move");
+    Path state = Files.createDirectories(Path.of(config.volume().checkpointFor("bronze_events")).resolve(Archiver.STATE_FOLDER));
+    for (String stray : List.of("notes.done", "0.done.bak", "99999999999999999999.done", "99999999999999999999.plan", "x.plan", ".7.plan.tmp~")) {
+      Files.writeString(state.resolve(stray), "not written by lakestream");
+    }
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    new Pipeline(spark, config).run();
+    Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
+    new Pipeline(spark, config).run();
+
+    assertThat(filesUnder(landing)).isEmpty();
+    assertThat(filesUnder(root.resolve("archive"))).containsExactlyInAnyOrder("a.json", "b.json");
+    assertThat(table(config, "bronze_events").count()).isEqualTo(2);
+    assertThat(table(config, "archive_log").count()).isEqualTo(2);
+    assertThat(state.resolve("notes.done")).exists(); // left alone, named in the log
   }
 
   @Test

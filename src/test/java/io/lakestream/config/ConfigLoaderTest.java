@@ -53,7 +53,6 @@ class ConfigLoaderTest {
                 "/data/lake/landing",
                 "/data/lake/archive",
                 "/data/lake/checkpoints",
-                "/data/lake/quarantine",
                 "/data/lake/tables"));
     assertThat(config.volume().checkpointFor("bronze_events")).isEqualTo("/data/lake/checkpoints/bronze_events");
     assertThat(config.catalog().tableIdentifier("bronze_events")).isEqualTo("`streaming_workspace`.`bronze_events`");
@@ -102,8 +101,57 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "processingTime:10 parsecs")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trigger = 'processingTime:10 parsecs' (from --set) is not allowed")
-        .hasMessageContaining("'10 parsecs' is not a duration; allowed: a whole number with a unit ms, s, m/min, h or d")
+        .hasMessageContaining("'10 parsecs' is not a duration (an interval is a whole number with a unit ms, s, m/min, h or d")
         .hasMessageContaining("Allowed: availableNow | processingTime:<interval>");
+  }
+
+  @Test
+  void theRemovedQuarantineFolderKeySaysWhatReplacedIt() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "volume.quarantine", "/x/q")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'volume.quarantine' (from --set) was removed: quarantined records go to the quarantine_events table");
+  }
+
+  @Test
+  void silverToConsoleOrMemoryNeedsTheRunToStopAfterSilver() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "sink.silver_events", "console")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "sink.silver_events = 'console' (from --set) is not allowed: the gold queries read silver_events from its Delta"
+                + " table, which a console sink leaves empty; with it, set pipeline.stop_after=silver");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "sink.silver_events", "memory")))
+        .hasMessageContaining("which a memory sink leaves empty");
+    assertThat(loadCli(Map.of("volume.root", "/x", "sink.silver_events", "memory", "pipeline.stop_after", "silver")).sinkOf("silver_events"))
+        .isEqualTo(SinkKind.MEMORY);
+  }
+
+  @Test
+  void eachRuleIsSaidOnce() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "windows.size", "10y")))
+        .satisfies(
+            e -> {
+              String message = e.getMessage();
+              assertThat(message).contains("windows.size = '10y' (from --set) is not allowed: '10y' is not a duration. Allowed: a whole number");
+              assertThat(message.split("a whole number with a unit", -1)).hasSize(2);
+            });
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "12 parsecs")))
+        .satisfies(e -> assertThat(e.getMessage().split("512k", -1)).hasSize(2));
+  }
+
+  @Test
+  void anEmptyValueForAKeyWithADefaultIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trigger = '' (from --set) is not allowed: empty (remove the key to use its default, availableNow)")
+        .hasMessageContaining("Allowed: availableNow | processingTime:<interval>");
+    assertThatThrownBy(() -> load(Map.of("volume.root", "/x", "ingest.schema", " "), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.schema = '' (from properties file) is not allowed: empty");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "state.partitions", "", "windows.size", "")))
+        .hasMessageContaining("state.partitions = '' (from --set) is not allowed: empty")
+        .hasMessageContaining("windows.size = '' (from --set) is not allowed: empty");
+    // A key without a default may be left empty: it stays unset.
+    assertThat(loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "")).ingest().maxFilesPerTrigger()).isEmpty();
   }
 
   @Test

@@ -21,7 +21,7 @@ class UnitParsersTest {
   void refusesMalformedDurations(String text) {
     assertThatThrownBy(() -> Durations.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("is not a duration; allowed: a whole number with a unit");
+        .hasMessageEndingWith("is not a duration");
   }
 
   @ParameterizedTest
@@ -39,6 +39,6 @@ class UnitParsersTest {
   @ParameterizedTest
   @ValueSource(strings = {"12x", "m", "1.5g", "-1k", ""})
   void refusesMalformedSizes(String text) {
-    assertThatThrownBy(() -> ByteSizes.parse(text)).hasMessageContaining("is not a size; allowed:");
+    assertThatThrownBy(() -> ByteSizes.parse(text)).hasMessageEndingWith("is not a size");
   }
 }

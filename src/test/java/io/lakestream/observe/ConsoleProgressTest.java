@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ConsoleProgressTest {
@@ -14,20 +15,27 @@ class ConsoleProgressTest {
   private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
   @Test
-  void withoutATerminalEachChangeIsAPlainLine() {
-    ConsoleProgress progress = new ConsoleProgress(out, false);
+  void withoutATerminalAPlainLineAtMostOnceAMinute() {
+    AtomicLong now = new AtomicLong(1_000_000);
+    ConsoleProgress progress = new ConsoleProgress(out, false, now::get);
 
     progress.queryStarted("bronze_events");
     progress.batchDone(batch("bronze_events", 0, 150));
+    now.addAndGet(59_999);
     progress.batchDone(batch("bronze_events", 1, 75));
+    assertThat(bytes.size()).isZero(); // a short run, such as the sample, prints no status line at all
+    now.addAndGet(1);
+    progress.batchDone(batch("bronze_events", 2, 25));
+    now.addAndGet(30_000);
+    progress.batchDone(batch("bronze_events", 3, 5));
     progress.queryEnded("bronze_events", null);
+    now.addAndGet(30_000);
+    progress.queryStarted("silver_events");
 
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList())
         .containsExactly(
-            "lakestream: 1 queries running, 0 batches, bronze_events 0 rows in",
-            "lakestream: 1 queries running, 1 batches, bronze_events 150 rows in",
-            "lakestream: 1 queries running, 2 batches, bronze_events 225 rows in",
-            "lakestream: 0 queries running, 2 batches, bronze_events 225 rows in");
+            "lakestream: 1 queries running, 3 batches, bronze_events 250 rows in",
+            "lakestream: 1 queries running, 4 batches, bronze_events 255, silver_events 0 rows in");
     assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("\r").doesNotContain("\u001b");
   }
 

@@ -78,10 +78,13 @@ class ProgressTest {
     org.apache.commons.io.FileUtils.deleteDirectory(folder.toFile());
     Files.writeString(folder, "not a Delta table");
 
-    pipeline.run();
+    io.lakestream.app.RunSummary summary = pipeline.run().summary();
 
     assertThat(table(config, "bronze_events").count()).isEqualTo(75);
     assertThat(Files.isRegularFile(folder)).isTrue();
+    // The failure is reported, not swallowed: bronze's one batch had a progress row that could not be written.
+    assertThat(summary.progressRowsNotWritten()).isEqualTo(1);
+    assertThat(summary.render()).contains("pipeline_progress rows that could not be appended (those batches are only in the log): 1");
   }
 
   private Dataset<Row> table(LakestreamConfig config, String name) {

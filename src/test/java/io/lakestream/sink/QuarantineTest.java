@@ -124,4 +124,15 @@ class QuarantineTest {
         .hasMessageContaining("quality.expect.typo = 'drop: amout >= 0' cannot be evaluated on ingest.schema")
         .hasMessageContaining("amout");
   }
+
+  @Test
+  void anExpectationThatIsNotAConditionIsRefusedAtStartUp() {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("quality.expect.pos", "drop: amount >>> 0", "quality.expect.ok", "warn: amount > 0"));
+
+    assertThatThrownBy(() -> new Pipeline(spark, config).run())
+        .isInstanceOf(io.lakestream.config.ConfigException.class)
+        .hasMessageContaining("quality.expect.pos = 'drop: amount >>> 0' is not allowed: the predicate is ")
+        .hasMessageContaining(", not BOOLEAN. Allowed: a SQL condition")
+        .hasMessageNotContaining("quality.expect.ok");
+  }
 }

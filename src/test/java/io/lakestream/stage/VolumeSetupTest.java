@@ -34,8 +34,9 @@ class VolumeSetupTest {
 
     assertThat(afterSecond).isEqualTo(afterFirst);
     assertThat(afterFirst)
-        .contains("landing/", "archive/", "checkpoints/", "quarantine/", "tables/", "tables/bronze_events/_delta_log/00000000000000000000.json")
-        .noneMatch(path -> path.startsWith("tables/bronze_events/_delta_log/00000000000000000001"));
+        .contains("landing/", "archive/", "checkpoints/", "tables/", "tables/bronze_events/_delta_log/00000000000000000000.json")
+        .noneMatch(path -> path.startsWith("tables/bronze_events/_delta_log/00000000000000000001"))
+        .doesNotContain("quarantine/"); // quarantined records live in the quarantine_events table
     String schema = config.catalog().schema();
     assertThat(spark.catalog().databaseExists(schema)).isTrue();
     assertThat(spark.catalog().tableExists(schema, "bronze_events")).isTrue();
@@ -46,6 +47,23 @@ class VolumeSetupTest {
             "_source_file", "_ingested_at", "_batch_id");
     // Readable by path by any Delta reader, not only by name in this session.
     assertThat(spark.read().format("delta").load(root.resolve("tables/bronze_events").toString()).count()).isZero();
+  }
+
+  @Test
+  void aVolumePathWithQuotesAndBackslashesIsQuotedTheSameWayEverywhere() throws IOException {
+    Path odd = Files.createDirectories(root.resolve("o'neil \\ lake"));
+    LakestreamConfig config = TestConfigs.local(odd);
+
+    new Pipeline(spark, config).setUp();
+
+    assertThat(new VolumeSetup(spark, config, List.of()).catalogStatements())
+        .singleElement()
+        .asString()
+        .endsWith(" LOCATION '" + odd.toString().replace("\\", "\\\\").replace("'", "\\'") + "/tables'");
+    // The tables were created in the odd folder itself (setUp also checks the catalog's location of each).
+    assertThat(Files.isDirectory(odd.resolve("tables/bronze_events/_delta_log"))).isTrue();
+    assertThat(Files.isDirectory(odd.resolve("tables/quarantine_events/_delta_log"))).isTrue();
+    assertThat(spark.table(config.catalog().tableIdentifier("bronze_events")).count()).isZero();
   }
 
   @Test
@@ -82,7 +100,6 @@ class VolumeSetupTest {
             "/Volumes/main/streaming_workspace/raw/landing",
             "/Volumes/main/streaming_workspace/raw/archive",
             "/Volumes/main/streaming_workspace/raw/checkpoints",
-            "/Volumes/main/streaming_workspace/raw/quarantine",
             "/Volumes/main/streaming_workspace/raw/tables");
   }
 

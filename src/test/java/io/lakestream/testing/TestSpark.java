@@ -1,14 +1,20 @@
 package io.lakestream.testing;
 
 import io.lakestream.app.SparkSessions;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.RawConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one local[2] SparkSession shared by the tests of a JVM, with Delta and the settings that keep tests
- * fast: one shuffle partition, one Delta snapshot partition, no UI, no Delta statistics.
+ * The one local[2] SparkSession shared by the tests of a JVM. It is built by the app's own
+ * {@link SparkSessions#getOrCreate} (Delta, UTC event time, the pipeline's settings), adding only what keeps
+ * tests fast: one shuffle partition, one Delta snapshot partition, no UI, no Delta statistics. The tests' JVM
+ * runs in America/Los_Angeles (pom.xml), so a session that lost its UTC setting fails them.
  */
 public final class TestSpark {
 
@@ -18,27 +24,25 @@ public final class TestSpark {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      String warehouse;
+      Path scratch;
       try {
-        warehouse = Files.createTempDirectory("lakestream-test-warehouse").toString();
+        scratch = Files.createTempDirectory("lakestream-test-warehouse");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      session =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("lakestream-tests")
-              .config("spark.ui.enabled", "false")
-              .config("spark.sql.shuffle.partitions", "1")
-              .config("spark.default.parallelism", "2")
-              .config("spark.databricks.delta.snapshotPartitions", "1")
-              .config("spark.databricks.delta.stats.collect", "false")
-              .config("spark.sql.extensions", SparkSessions.DELTA_EXTENSION)
-              .config("spark.sql.catalog.spark_catalog", SparkSessions.DELTA_CATALOG)
-              .config("spark.sql.session.timeZone", "UTC")
-              .config("spark.sql.warehouse.dir", warehouse)
-              .getOrCreate();
-      SparkSessions.applyPipelineSettings(session);
+      Map<String, String> propertiesFile =
+          Map.of(
+              "volume.root", scratch.resolve("unused-volume").toString(),
+              "master", "local[2]",
+              "app.name", "lakestream-tests",
+              "spark.ui.enabled", "false",
+              "spark.sql.shuffle.partitions", "1",
+              "spark.default.parallelism", "2",
+              "spark.databricks.delta.snapshotPartitions", "1",
+              "spark.databricks.delta.stats.collect", "false",
+              "spark.sql.warehouse.dir", scratch.toString());
+      LakestreamConfig config = LakestreamConfig.from(RawConfig.resolve(propertiesFile, Map.of(), Map.of()));
+      session = SparkSessions.getOrCreate(config, false);
     }
     return session;
   }

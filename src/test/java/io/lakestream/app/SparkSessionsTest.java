@@ -1,0 +1,29 @@
+package io.lakestream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.testing.TestSpark;
+import java.time.ZoneId;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+class SparkSessionsTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @Test
+  void eventTimeIsUtcWhateverTheMachinesZone() {
+    // The session comes from SparkSessions.getOrCreate; the test JVM runs in America/Los_Angeles.
+    assertThat(ZoneId.systemDefault()).isNotEqualTo(ZoneId.of("UTC"));
+    assertThat(spark.conf().get("spark.sql.session.timeZone")).isEqualTo("UTC");
+    assertThat(spark.sql("SELECT unix_timestamp(CAST('2026-11-01 07:15:00' AS TIMESTAMP))").first().getLong(0))
+        .isEqualTo(1_793_517_300L);
+  }
+
+  @Test
+  void theDeltaExtensionIsAddedToExtensionsAlreadySet() {
+    assertThat(SparkSessions.withDelta("")).isEqualTo(SparkSessions.DELTA_EXTENSION);
+    assertThat(SparkSessions.withDelta("a.B")).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
+    assertThat(SparkSessions.withDelta("a.B," + SparkSessions.DELTA_EXTENSION)).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
+  }
+}
