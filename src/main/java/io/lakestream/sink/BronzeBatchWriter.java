@@ -111,7 +111,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       failOnViolations(classified, batchId);
     }
     Observation observation = new Observation();
-    Column[] aggregates = countAggregates();
+    Column[] aggregates = countAggregates(quality.enabled());
     Dataset<Row> observed = classified.observe(observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
     write(observed.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
     steps.done("bronze");
@@ -122,7 +122,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     BatchCounts counts =
         countsOf(observation, batchId)
             // A replay Delta skipped wrote nothing to observe: count what the first attempt committed.
-            .orElseGet(() -> countBatch(committedRows.get()));
+            .orElseGet(() -> countCommitted(committedRows.get()));
     steps.done("count");
     if (counts.quarantined() > 0 && quality.enabled() && counts.rejected() != null) {
       // Collected while bronze was written: saved with the batch, appended in bulk (see TableOutbox).
@@ -183,8 +183,11 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     return counted;
   }
 
-  /** Records, records per reason, warned records, then violations per counted expectation. */
-  private Column[] countAggregates() {
+  /**
+   * Records per reason, records, warned records, violations per counted expectation, then (if
+   * {@code withRejectedRows}) the rejected rows themselves. {@link #countsIn} reads them back in this order.
+   */
+  private Column[] countAggregates(boolean withRejectedRows) {
     List<Column> aggregates = new ArrayList<>();
     Column reason = col(BronzeTable.QUARANTINE_REASON);
     for (String known : BronzeMetrics.REASONS) {
@@ -202,7 +205,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
     aggregates.add(sum(when(anyWarn, 1).otherwise(0)).cast("long"));
     aggregates.addAll(violations);
-    if (quality.enabled()) {
+    if (withRejectedRows) {
       aggregates.add(rejectedRows());
     }
     // Observed metrics must be named.
@@ -250,6 +253,17 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     if (observed.length() == 0) {
       return java.util.Optional.empty();
     }
+    return java.util.Optional.of(countsIn(observed, quality.enabled()));
+  }
+
+  /** What bronze committed of a batch Delta skipped on replay: the same aggregates over the rows read back. */
+  private BatchCounts countCommitted(Dataset<Row> committed) {
+    Column[] aggregates = countAggregates(false);
+    return countsIn(committed.agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length)).first(), false);
+  }
+
+  /** Reads the values of {@link #countAggregates} back. */
+  private BatchCounts countsIn(Row observed, boolean withRejectedRows) {
     List<Expectation> counted = countedExpectations();
     Map<String, Long> byReason = new LinkedHashMap<>();
     int i = 0;
@@ -265,51 +279,25 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     for (Expectation rule : counted) {
       violations.put(rule.name(), observed.getLong(i++));
     }
-    List<Row> rejected = quality.enabled() ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
-    return java.util.Optional.of(new BatchCounts(rows, byReason, violations, warned, rejected));
-  }
-
-  private BatchCounts countBatch(Dataset<Row> classified) {
-    List<Expectation> counted = countedExpectations();
-    List<Column> aggregates = new ArrayList<>();
-    aggregates.add(count(lit(1)));
-    Column anyWarn = lit(false);
-    for (Expectation rule : counted) {
-      Column violates = QualityRules.violatedByValidRecord(rule);
-      aggregates.add(sum(when(violates, 1).otherwise(0)));
-      if (rule.action() == Expectation.Action.WARN) {
-        anyWarn = anyWarn.or(violates);
-      }
-    }
-    aggregates.add(sum(when(anyWarn, 1).otherwise(0)));
-    List<Row> groups =
-        classified
-            .groupBy(col(BronzeTable.QUARANTINE_REASON))
-            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
-            .collectAsList();
-    long rows = 0;
-    long warned = 0;
-    Map<String, Long> byReason = new LinkedHashMap<>();
-    Map<String, Long> violations = new LinkedHashMap<>();
-    counted.forEach(rule -> violations.put(rule.name(), 0L));
-    for (Row group : groups) {
-      long groupRows = group.getLong(1);
-      rows += groupRows;
-      if (!group.isNullAt(0)) {
-        byReason.merge(group.getString(0), groupRows, Long::sum);
-      }
-      for (int i = 0; i < counted.size(); i++) {
-        violations.merge(counted.get(i).name(), group.getLong(2 + i), Long::sum);
-      }
-      warned += group.getLong(2 + counted.size());
-    }
-    return new BatchCounts(rows, byReason, violations, warned, null);
+    List<Row> rejected = withRejectedRows ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
+    return new BatchCounts(rows, byReason, violations, warned, rejected);
   }
 
   /** Stops the query before anything of the batch is written when a {@code fail} expectation is broken. */
   private void failOnViolations(Dataset<Row> classified, long batchId) {
-    for (Expectation rule : quality.expectations(Expectation.Action.FAIL)) {
-      long violations = classified.where(col(QualityRules.VIOLATES_PREFIX + rule.name())).count();
+    List<Expectation> rules = quality.expectations(Expectation.Action.FAIL);
+    if (rules.isEmpty()) {
+      return;
+    }
+    // One pass counts every fail rule; a second read, for an example, only when one is broken.
+    Column[] counts =
+        rules.stream()
+            .map(rule -> sum(when(col(QualityRules.VIOLATES_PREFIX + rule.name()), 1).otherwise(0)).cast("long"))
+            .toArray(Column[]::new);
+    Row violated = classified.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).first();
+    for (int i = 0; i < rules.size(); i++) {
+      Expectation rule = rules.get(i);
+      long violations = violated.isNullAt(i) ? 0 : violated.getLong(i);
       if (violations > 0) {
         Row example =
             classified.where(col(QualityRules.VIOLATES_PREFIX + rule.name())).select(BronzeTable.RAW_RECORD, BronzeTable.SOURCE_FILE).first();
