@@ -365,7 +365,7 @@ public final class Pipeline {
   }
 
   StreamingQuery startSilver() throws TimeoutException {
-    Dataset<Row> bronze = spark.readStream().format("delta").table(tables.identifier(BronzeTable.NAME));
+    Dataset<Row> bronze = tables.readStream(BronzeTable.NAME, config.volume().checkpointFor(SILVER_QUERY));
     Dataset<Row> cleaned = new AddEventDate().apply(new NormalizeIdentifiers().apply(new ValidEvents(config.ingest().eventSchema()).apply(bronze)));
     Dataset<Row> deduplicated = new Deduplicate(config.aggregation().dedupHorizon()).apply(cleaned);
     Dataset<Row> silver = deduplicated.select(columnsOf(Tables.silver(config.ingest().eventSchema())));
@@ -378,26 +378,26 @@ public final class Pipeline {
     return List.of(
         startTableQuery(
             EVENT_COUNTS_QUERY,
-            new EventCounts(config.aggregation()).apply(silverStream()),
+            new EventCounts(config.aggregation()).apply(silverStream(EVENT_COUNTS_QUERY)),
             countsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Append(),
             countsMode == OutputModeChoice.UPDATE ? TableBatchWriter.Mode.MERGE : TableBatchWriter.Mode.APPEND,
             Tables.EVENT_COUNTS_KEY),
         startTableQuery(
             TYPE_TOTALS_QUERY,
-            new EventTypeTotals().apply(silverStream()),
+            new EventTypeTotals().apply(silverStream(TYPE_TOTALS_QUERY)),
             totalsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Complete(),
             totalsMode == OutputModeChoice.UPDATE ? TableBatchWriter.Mode.MERGE : TableBatchWriter.Mode.OVERWRITE,
             Tables.EVENT_TYPE_TOTALS_KEY),
         startTableQuery(
             SESSIONS_QUERY,
-            new Sessionize(config.aggregation()).apply(silverStream()),
+            new Sessionize(config.aggregation()).apply(silverStream(SESSIONS_QUERY)),
             OutputMode.Append(),
             TableBatchWriter.Mode.APPEND,
             List.of()));
   }
 
-  private Dataset<Row> silverStream() {
-    return spark.readStream().format("delta").table(tables.identifier(Tables.SILVER_EVENTS));
+  private Dataset<Row> silverStream(String queryName) {
+    return tables.readStream(Tables.SILVER_EVENTS, config.volume().checkpointFor(queryName));
   }
 
   private StreamingQuery startTableQuery(

@@ -4,7 +4,11 @@ import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,6 +45,58 @@ public final class DeltaTables {
       return DeltaTable.isDeltaTable(spark, folder) ? Optional.of(spark.read().format("delta").load(folder)) : Optional.empty();
     }
     return spark.catalog().tableExists(identifier(tableName)) ? Optional.of(spark.table(identifier(tableName))) : Optional.empty();
+  }
+
+  /**
+   * The table as the source of a streaming query whose checkpoint is {@code queryCheckpoint}.
+   *
+   * <p>The query reads the table's changes from version 0 rather than from its initial snapshot, when version 0
+   * is still in the log (lakestream's tables are only appended to, so the rows are the same). Why: on every
+   * restart Spark re-plans the last committed batch; while that is batch 0 (for ever, on a query without a
+   * watermark such as gold_event_type_totals, until new data comes) Delta rebuilds, without startingVersion,
+   * the table's whole snapshot with a Spark job and a cache: seconds on every idle run. With it, batch 0 is a
+   * range of log versions, re-planned from the log alone. The option is only given where the checkpoint was
+   * started with it (or is new), so a query started from a snapshot keeps reading as it began.
+   */
+  public Dataset<Row> readStream(String tableName, String queryCheckpoint) {
+    DataStreamReader reader = spark.readStream().format("delta");
+    if (startedFromVersionZero(spark.sessionState().newHadoopConf(), queryCheckpoint) && versionZeroInLog(tableName)) {
+      reader = reader.option("startingVersion", "0");
+    }
+    return reader.table(identifier(tableName));
+  }
+
+  /** True for a new checkpoint, or one whose first batch read from a version rather than a snapshot. */
+  static boolean startedFromVersionZero(org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
+    Path offsets = new Path(queryCheckpoint, "offsets");
+    try {
+      FileSystem fs = offsets.getFileSystem(hadoopConf);
+      if (!fs.exists(offsets) || fs.listStatus(offsets).length == 0) {
+        return true;
+      }
+      Path first = new Path(offsets, "0");
+      if (!fs.exists(first)) {
+        return false; // batch 0 purged: restarts re-plan a later batch, which has a start offset of its own
+      }
+      try (java.io.InputStream in = fs.open(first)) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("\"isStartingVersion\":false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the checkpoint " + queryCheckpoint, e);
+    }
+  }
+
+  private boolean versionZeroInLog(String tableName) {
+    String location =
+        catalog.mode() == CatalogSettings.Mode.LOCAL
+            ? volume.tableFolder(tableName)
+            : DeltaTable.forName(spark, identifier(tableName)).detail().select("location").first().getString(0);
+    Path firstCommit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", 0));
+    try {
+      return firstCommit.getFileSystem(spark.sessionState().newHadoopConf()).exists(firstCommit);
+    } catch (IOException e) {
+      return false; // the snapshot start works whatever the log holds
+    }
   }
 
   /** The table's SQL identifier, e.g. {@code `streaming_workspace`.`bronze_events`}. */

@@ -61,6 +61,13 @@ class PipelineSampleTest {
         .allSatisfy(query -> assertThat(query.lastProgress().stateOperators()).allSatisfy(state -> assertThat(state.numShufflePartitions()).isEqualTo(4)))
         .allSatisfy(query -> assertThat(query.lastProgress().stateOperators()).isNotEmpty());
 
+    // New queries reading a Delta table start from its version 0, not a snapshot a restart would rebuild.
+    for (String query : List.of("silver_events", "gold_event_counts", "gold_event_type_totals", "gold_user_sessions")) {
+      assertThat(Files.readString(Path.of(config.volume().checkpointFor(query), "offsets", "0")))
+          .as("first offsets of %s", query)
+          .contains("\"isStartingVersion\":false");
+    }
+
     SampleReference expected = SampleReference.of(SampleData.ALL);
     // The sample exercises every reason, duplicates, and windows and sessions on both sides of the watermark.
     assertThat(expected.quarantinedByReason).containsOnlyKeys("malformed_json", "missing_required_field", "type_mismatch");
