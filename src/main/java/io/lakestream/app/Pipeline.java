@@ -105,17 +105,32 @@ public final class Pipeline {
     this.queries = new RunningQueries(spark);
   }
 
+  /** The tables of the layers this run feeds (pipeline.stop_after): a bronze-only run prepares no silver or gold. */
   public List<TableDefinition> tables() {
     return List.of(
-        BronzeTable.definition(config.ingest().eventSchema()),
-        Tables.quarantine(),
-        Tables.audit(),
-        Tables.archiveLog(),
-        Tables.pipelineProgress(),
-        Tables.silver(config.ingest().eventSchema()),
-        Tables.eventCounts(),
-        Tables.eventTypeTotals(),
-        Tables.userSessions());
+            BronzeTable.definition(config.ingest().eventSchema()),
+            Tables.quarantine(),
+            Tables.audit(),
+            Tables.archiveLog(),
+            Tables.pipelineProgress(),
+            Tables.silver(config.ingest().eventSchema()),
+            Tables.eventCounts(),
+            Tables.eventTypeTotals(),
+            Tables.userSessions())
+        .stream()
+        .filter(table -> feeds(config, table.name()))
+        .toList();
+  }
+
+  /** Whether a run with this configuration writes the table: silver and gold tables only up to stop_after. */
+  static boolean feeds(LakestreamConfig config, String table) {
+    Layer layer =
+        switch (table) {
+          case Tables.SILVER_EVENTS -> Layer.SILVER;
+          case Tables.GOLD_EVENT_COUNTS, Tables.GOLD_EVENT_TYPE_TOTALS, Tables.GOLD_USER_SESSIONS -> Layer.GOLD;
+          default -> Layer.BRONZE;
+        };
+    return layer.compareTo(config.stopAfter()) <= 0;
   }
 
   /** Prepares the volume and tables and checks the expectations against the schema; safe to repeat. */

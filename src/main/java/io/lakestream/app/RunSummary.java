@@ -87,7 +87,9 @@ public record RunSummary(
       Future<Long> archivedInAll = pool.submit(() -> spark.table(tables.identifier(Tables.ARCHIVE_LOG)).count());
       Map<String, Future<Long>> totalFutures = new LinkedHashMap<>();
       for (String table : TABLES) {
-        if (config.sinkOf(table) == SinkKind.DELTA) {
+        // Bronze and quarantine totals come with the reads below, which scan those tables anyway.
+        if (config.sinkOf(table) == SinkKind.DELTA && Pipeline.feeds(config, table)
+            && !table.equals(BronzeTable.NAME) && !table.equals(Tables.QUARANTINE_EVENTS)) {
           totalFutures.put(table, pool.submit(() -> spark.table(tables.identifier(table)).count()));
         }
       }
@@ -99,7 +101,8 @@ public record RunSummary(
                   spark.table(tables.identifier(BronzeTable.NAME))
                       .agg(
                           count_distinct(col(BronzeTable.SOURCE_FILE)),
-                          count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))))
+                          count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))),
+                          count(lit(1)))
                       .first());
 
       Map<String, Long> thisRun = new LinkedHashMap<>();
@@ -120,13 +123,19 @@ public record RunSummary(
         }
       }
       FileActivity archiving = new FileActivity(archivedThisRun, archivedInAll.get(), failing, filesReappeared);
-      Map<String, Long> totals = new LinkedHashMap<>();
-      for (Map.Entry<String, Future<Long>> total : totalFutures.entrySet()) {
-        totals.put(total.getKey(), total.getValue().get());
-      }
       Map<String, Long> byReason = new TreeMap<>();
       reasons.get().forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
       Row files = fileCounts.get();
+      Map<String, Long> totals = new LinkedHashMap<>();
+      for (String table : TABLES) {
+        if (table.equals(BronzeTable.NAME)) {
+          totals.put(table, files.getLong(2));
+        } else if (table.equals(Tables.QUARANTINE_EVENTS)) {
+          totals.put(table, byReason.values().stream().mapToLong(Long::longValue).sum());
+        } else if (totalFutures.containsKey(table)) {
+          totals.put(table, totalFutures.get(table).get());
+        }
+      }
       return new RunSummary(
           Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), archiving,
           lateRowsDropped(queries), progressRowsNotWritten);

@@ -67,6 +67,18 @@ class VolumeSetupTest {
   }
 
   @Test
+  void aBronzeOnlyRunPreparesNoSilverOrGoldTable() throws IOException {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+
+    new Pipeline(spark, config).setUp();
+
+    try (Stream<Path> tables = Files.list(root.resolve("tables"))) {
+      assertThat(tables.map(path -> path.getFileName().toString()))
+          .containsExactlyInAnyOrder("bronze_events", "quarantine_events", "audit_batches", "archive_log", "pipeline_progress");
+    }
+  }
+
+  @Test
   void reRegistersExistingTablesInANewSessionCatalog() {
     LakestreamConfig first = TestConfigs.local(root);
     new Pipeline(spark, first).setUp();
