@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.SinkKind;
 import io.lakestream.sink.BronzeTable;
-import io.lakestream.sink.DeltaTables;
+import io.lakestream.app.SummaryCache.Figures;
 import io.lakestream.sink.Tables;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -21,12 +21,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
@@ -36,7 +38,8 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 /**
  * What a run did and what the tables hold afterwards: rows per table (this run, from {@code audit_batches};
  * in total), quarantined rows per reason, files processed and archived, and the rows each stateful query dropped as
- * older than its watermark (from the queries' progress).
+ * older than its watermark (from the queries' progress). Totals of tables that did not change since the last
+ * summary come from {@link SummaryCache}.
  */
 public record RunSummary(
     Duration elapsed,
@@ -61,84 +64,56 @@ public record RunSummary(
           Tables.GOLD_EVENT_TYPE_TOTALS,
           Tables.GOLD_USER_SESSIONS);
 
-  /** @param filesReappeared files found back under an ingested name this run, whether or not a batch ran */
+  /** Keys of the figures read from bronze_events and audit_batches. */
+  private static final String ROWS = "rows";
+  private static final String FILES = "files";
+  private static final String ARCHIVED = "files_archived";
+  private static final String FAILING = "archive_failures";
+
+  /**
+   * @param filesReappeared files found back under an ingested name this run, whether or not a batch ran
+   */
   static RunSummary collect(
       SparkSession spark, LakestreamConfig config, Instant startedAt, List<StreamingQuery> queries, long filesReappeared, long progressRowsNotWritten) {
-    DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
     Timestamp since = Timestamp.from(startedAt);
+    SummaryCache cache = SummaryCache.load(spark, config);
     // The reads below are independent: run them side by side, each waits mostly on its own Delta snapshot.
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      // One pass over audit_batches: this run's rows per query, and bronze's latest archive_failures (every
-      // bronze batch retries all failed moves, so the latest count is what is still failing).
-      Column thisRunOnly = col("started_at").geq(lit(since));
-      Future<List<Row>> audit =
-          pool.submit(
-              () ->
-                  spark.table(tables.identifier(Tables.AUDIT_BATCHES))
-                      .groupBy("query")
-                      .agg(
-                          sum(when(thisRunOnly, col("rows_written"))),
-                          sum(when(thisRunOnly, col("rows_quarantined"))),
-                          sum(when(thisRunOnly, col("files_archived"))),
-                          max_by(col("archive_failures"), col("started_at")),
-                          max(col("started_at")).geq(lit(since)))
-                      .collectAsList());
-      Future<Long> archivedInAll = pool.submit(() -> spark.table(tables.identifier(Tables.ARCHIVE_LOG)).count());
-      Map<String, Future<Long>> totalFutures = new LinkedHashMap<>();
+      Future<Figures> audit = pool.submit(() -> cache.figures(Tables.AUDIT_BATCHES, table -> auditFigures(table, since)));
+      Future<Figures> archived = pool.submit(() -> cache.figures(Tables.ARCHIVE_LOG, RunSummary::rowCount));
+      Future<Figures> bronze = pool.submit(() -> cache.figures(BronzeTable.NAME, table -> bronzeFigures(table, since)));
+      Future<Figures> reasons =
+          pool.submit(() -> cache.figures(Tables.QUARANTINE_EVENTS, RunSummary::quarantineFigures));
+      Map<String, Future<Figures>> downstream = new LinkedHashMap<>();
       for (String table : TABLES) {
-        // Bronze and quarantine totals come with the reads below, which scan those tables anyway.
         if (config.sinkOf(table) == SinkKind.DELTA && Pipeline.feeds(config, table)
             && !table.equals(BronzeTable.NAME) && !table.equals(Tables.QUARANTINE_EVENTS)) {
-          totalFutures.put(table, pool.submit(() -> spark.table(tables.identifier(table)).count()));
+          downstream.put(table, pool.submit(() -> cache.figures(table, RunSummary::rowCount)));
         }
       }
-      Future<List<Row>> reasons =
-          pool.submit(() -> spark.table(tables.identifier(Tables.QUARANTINE_EVENTS)).groupBy("reason").count().collectAsList());
-      Future<Row> fileCounts =
-          pool.submit(
-              () ->
-                  spark.table(tables.identifier(BronzeTable.NAME))
-                      .agg(
-                          count_distinct(col(BronzeTable.SOURCE_FILE)),
-                          count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))),
-                          count(lit(1)))
-                      .first());
 
-      Map<String, Long> thisRun = new LinkedHashMap<>();
-      long archivedThisRun = 0;
-      long failing = 0;
-      for (Row row : audit.get()) {
-        String query = row.getString(0);
-        boolean ranThisRun = row.getBoolean(5);
-        if (ranThisRun) {
-          thisRun.put(query, row.getLong(1));
-        }
-        if (query.equals(Pipeline.BRONZE_QUERY)) {
-          if (ranThisRun) {
-            thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
-            archivedThisRun = row.getLong(3);
-          }
-          failing = row.getLong(4);
-        }
-      }
-      FileActivity archiving = new FileActivity(archivedThisRun, archivedInAll.get(), failing, filesReappeared);
-      Map<String, Long> byReason = new TreeMap<>();
-      reasons.get().forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
-      Row files = fileCounts.get();
+      Figures auditFigures = audit.get();
+      Figures bronzeFigures = bronze.get();
+      Map<String, Long> byReason = new TreeMap<>(reasons.get().totals());
       Map<String, Long> totals = new LinkedHashMap<>();
       for (String table : TABLES) {
         if (table.equals(BronzeTable.NAME)) {
-          totals.put(table, files.getLong(2));
+          totals.put(table, bronzeFigures.total(ROWS));
         } else if (table.equals(Tables.QUARANTINE_EVENTS)) {
           totals.put(table, byReason.values().stream().mapToLong(Long::longValue).sum());
-        } else if (totalFutures.containsKey(table)) {
-          totals.put(table, totalFutures.get(table).get());
+        } else if (downstream.containsKey(table)) {
+          totals.put(table, downstream.get(table).get().total(ROWS));
         }
       }
+      Map<String, Long> thisRun = new LinkedHashMap<>(auditFigures.thisRun());
+      long archivedThisRun = Optional.ofNullable(thisRun.remove(ARCHIVED)).orElse(0L);
+      FileActivity archiving =
+          new FileActivity(archivedThisRun, archived.get().total(ROWS), auditFigures.total(FAILING), filesReappeared);
+      cache.save();
       return new RunSummary(
-          Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, files.getLong(0), files.getLong(1), archiving,
-          lateRowsDropped(queries), progressRowsNotWritten);
+          Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, bronzeFigures.total(FILES),
+          bronzeFigures.thisRun().getOrDefault(FILES, 0L), archiving, lateRowsDropped(queries), progressRowsNotWritten);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
@@ -147,6 +122,63 @@ public record RunSummary(
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static Figures rowCount(Dataset<Row> table) {
+    return new Figures(Map.of(ROWS, table.count()), Map.of());
+  }
+
+  /**
+   * One pass over audit_batches: this run's rows per query (bronze's quarantined rows and archived files too),
+   * and bronze's latest archive_failures (every bronze batch retries all failed moves, so the latest count is
+   * what is still failing).
+   */
+  private static Figures auditFigures(Dataset<Row> audit, Timestamp since) {
+    Column thisRunOnly = col("started_at").geq(lit(since));
+    Map<String, Long> thisRun = new LinkedHashMap<>();
+    long failing = 0;
+    for (Row row :
+        audit.groupBy("query")
+            .agg(
+                sum(when(thisRunOnly, col("rows_written"))),
+                sum(when(thisRunOnly, col("rows_quarantined"))),
+                sum(when(thisRunOnly, col("files_archived"))),
+                max_by(col("archive_failures"), col("started_at")),
+                max(col("started_at")).geq(lit(since)))
+            .collectAsList()) {
+      String query = row.getString(0);
+      boolean ranThisRun = row.getBoolean(5);
+      if (ranThisRun) {
+        thisRun.put(query, row.getLong(1));
+      }
+      if (query.equals(Pipeline.BRONZE_QUERY)) {
+        if (ranThisRun) {
+          thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
+          thisRun.put(ARCHIVED, row.getLong(3));
+        }
+        failing = row.getLong(4);
+      }
+    }
+    return new Figures(Map.of(FAILING, failing), thisRun);
+  }
+
+  /** Rows and distinct source files in all, and files first ingested this run. */
+  private static Figures bronzeFigures(Dataset<Row> bronze, Timestamp since) {
+    Row files =
+        bronze
+            .agg(
+                count_distinct(col(BronzeTable.SOURCE_FILE)),
+                count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))),
+                count(lit(1)))
+            .first();
+    return new Figures(Map.of(ROWS, files.getLong(2), FILES, files.getLong(0)), Map.of(FILES, files.getLong(1)));
+  }
+
+  /** Quarantined rows per reason. */
+  private static Figures quarantineFigures(Dataset<Row> quarantine) {
+    Map<String, Long> byReason = new TreeMap<>();
+    quarantine.groupBy("reason").count().collectAsList().forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
+    return new Figures(byReason, Map.of());
   }
 
   /** Rows each stateful query dropped as older than its watermark, from the queries' progress. */

@@ -1,0 +1,79 @@
+package io.lakestream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.sink.BronzeTable;
+import io.lakestream.sink.Tables;
+import io.lakestream.testing.SampleData;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The summary's totals are remembered per table with the commit they were read at, reused while that commit is
+ * still the table's latest, and read again as soon as the table changes (a user's DELETE included).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SummaryCacheTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  @Test
+  void totalsAreReusedUntilTheTableChanges() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json");
+    RunSummary first = new Pipeline(spark, config).run().summary();
+    assertThat(first.total(BronzeTable.NAME)).isEqualTo(150);
+    assertThat(first.thisRun(BronzeTable.NAME)).isEqualTo(150);
+    Path file = root.resolve("checkpoints").resolve(SummaryCache.FILE_NAME);
+    assertThat(file).exists();
+
+    RunSummary idle = summaryNow(config);
+    assertThat(idle.total(BronzeTable.NAME)).isEqualTo(150);
+    assertThat(idle.total(Tables.QUARANTINE_EVENTS)).isEqualTo(first.total(Tables.QUARANTINE_EVENTS)).isEqualTo(5);
+    assertThat(idle.files()).isEqualTo(2);
+    assertThat(idle.thisRun(BronzeTable.NAME)).isZero();
+    assertThat(idle.filesThisRun()).isZero();
+    assertThat(idle.archiving().archived()).isEqualTo(2);
+
+    // A remembered total is taken as it is while the table's latest commit is the one it was read at:
+    // proof that nothing was read, and the reason the entry carries the commit.
+    String remembered = Files.readString(file, StandardCharsets.UTF_8);
+    assertThat(remembered).contains("\"rows\" : 150");
+    edit(file, remembered.replace("\"rows\" : 150", "\"rows\" : 999"));
+    assertThat(summaryNow(config).total(BronzeTable.NAME)).isEqualTo(999);
+
+    // e0000001 is in the sample four times (a duplicate test case): 146 rows stay.
+    spark.sql("DELETE FROM " + config.catalog().tableIdentifier(BronzeTable.NAME) + " WHERE event_id = 'e0000001'");
+    RunSummary afterDelete = summaryNow(config);
+    assertThat(afterDelete.total(BronzeTable.NAME)).isEqualTo(146);
+    assertThat(afterDelete.thisRun(BronzeTable.NAME)).isZero();
+
+    edit(file, "{ not json");
+    assertThat(summaryNow(config).total(BronzeTable.NAME)).isEqualTo(146);
+    assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("\"rows\" : 146");
+  }
+
+  /** Rewrites the file as a user would, without Hadoop's checksum beside it (which would no longer match). */
+  private static void edit(Path file, String text) throws Exception {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+  }
+
+  private RunSummary summaryNow(LakestreamConfig config) {
+    return RunSummary.collect(spark, config, Instant.now(), List.of(), 0, 0);
+  }
+}
