@@ -12,6 +12,9 @@
 #   tutorial-N         the same in B micro-batches (maxFilesPerTrigger = F / B)
 #   bronze-1, bronze-N lakestream, pipeline.stop_after=bronze, one / B micro-batches
 #   pipeline-1, pipeline-N  lakestream, the whole pipeline, one / B micro-batches per layer
+#   silver-1, silver-1-plain  lakestream up to silver, one micro-batch per layer, with enrichment (as
+#                      conf/local.properties) and without (enrich.enabled=false): the difference is what the users
+#                      reference join costs the silver batch
 # Every job gets the same Spark settings: the spark.* lines of conf/local.properties.
 #
 # --latency instead runs lakestream with trigger=processingTime:1s over an idle landing folder, drops 20 files
@@ -66,7 +69,7 @@ run_once() {
   rm -rf "$out"
   mkdir -p "$out/landing"
   case "$name" in
-    bronze-*|pipeline-*) cp "$input"/*.json "$out/landing/" ;;
+    bronze-*|pipeline-*|silver-*) cp "$input"/*.json "$out/landing/" ;;
   esac
   local cmd
   case "$name" in
@@ -78,6 +81,8 @@ run_once() {
     bronze-N) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$per_trigger" --set pipeline.stop_after=bronze) ;;
     pipeline-1) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$files") ;;
     pipeline-N) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$per_trigger") ;;
+    silver-1) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$files" --set pipeline.stop_after=silver) ;;
+    silver-1-plain) cmd=("${lakestream[@]}" --set "volume.root=$out" --set "ingest.max_files_per_trigger=$files" --set pipeline.stop_after=silver --set enrich.enabled=false) ;;
     *) echo "unknown scenario $name" >&2; exit 2 ;;
   esac
   local start end
@@ -91,7 +96,7 @@ run_once() {
   echo "$name $(echo "$end - $start" | bc -l) $(tail -1 "$out.rss")" >> "$results"
 }
 
-scenarios=(batch-ingest tutorial-1 bronze-1 tutorial-N bronze-N batch-pipeline pipeline-1 pipeline-N)
+scenarios=(batch-ingest tutorial-1 bronze-1 tutorial-N bronze-N batch-pipeline pipeline-1 pipeline-N silver-1 silver-1-plain)
 if [ -n "$only" ]; then
   IFS=, read -r -a scenarios <<< "$only"
 fi
@@ -139,5 +144,7 @@ awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/r
       printf "\nfixed cost per micro-batch: lakestream bronze %.2f s", (med["bronze-N"] - med["bronze-1"]) / (batches - 1)
     if (med["tutorial-N"] && med["tutorial-1"] && batches > 1)
       printf ", tutorial stream %.2f s", (med["tutorial-N"] - med["tutorial-1"]) / (batches - 1)
+    if (med["silver-1"] && med["silver-1-plain"])
+      printf "\nenrichment (users reference join) in the silver micro-batch: %+.2f s", med["silver-1"] - med["silver-1-plain"]
     printf "\nwall time of each process, JVM and Spark start included; JSON in %s\n", json
   }' "$results"

@@ -28,10 +28,12 @@ import io.lakestream.sink.Tables;
 import io.lakestream.stage.AddEventDate;
 import io.lakestream.stage.Deduplicate;
 import io.lakestream.stage.EventCounts;
+import io.lakestream.stage.EnrichWithUsers;
 import io.lakestream.stage.EventTypeTotals;
 import io.lakestream.stage.JsonIngest;
 import io.lakestream.stage.NormalizeIdentifiers;
 import io.lakestream.stage.Sessionize;
+import io.lakestream.stage.UsersReference;
 import io.lakestream.stage.ValidEvents;
 import io.lakestream.stage.VolumeSetup;
 import io.lakestream.trigger.TriggerSpec;
@@ -64,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * landing --bronze_events--> bronze_events (+ quarantine_events)
- *         --silver_events--> silver_events          valid, normalized, deduplicated
+ *         --silver_events--> silver_events          valid, normalized, deduplicated, enriched (ref_users)
  *         --gold_event_counts / gold_event_type_totals / gold_user_sessions--> gold tables
  * </pre>
  *
@@ -90,6 +92,7 @@ public final class Pipeline {
   private final RunningQueries queries;
   private ProgressListener progress;
   private ReappearedFiles reappeared;
+  private org.apache.spark.sql.types.StructType enrichmentColumns;
 
   public Pipeline(SparkSession spark, LakestreamConfig config) {
     this(spark, config, List.of());
@@ -113,7 +116,7 @@ public final class Pipeline {
             Tables.audit(),
             Tables.archiveLog(),
             Tables.pipelineProgress(),
-            Tables.silver(config.ingest().eventSchema()),
+            silverTable(),
             Tables.eventCounts(),
             Tables.eventTypeTotals(),
             Tables.userSessions())
@@ -133,10 +136,40 @@ public final class Pipeline {
     return layer.compareTo(config.stopAfter()) <= 0;
   }
 
-  /** Prepares the volume and tables and checks the expectations against the schema; safe to repeat. */
+  /**
+   * Prepares the volume and tables, checks the expectations against the schema and the users reference table
+   * (when enrichment is on); safe to repeat.
+   *
+   * @throws ConfigException if an expectation or the reference table does not fit
+   */
   public void setUp() {
     checkExpectations();
-    new VolumeSetup(spark, config, tables()).run();
+    VolumeSetup setup = new VolumeSetup(spark, config, List.of());
+    setup.prepareVolume();
+    enrichmentColumns();
+    setup.ensureTables(tables());
+  }
+
+  /** Silver's definition: the event columns, lakestream's, and those enrichment adds. */
+  private TableDefinition silverTable() {
+    return Tables.silver(config.ingest().eventSchema(), enrichmentColumns());
+  }
+
+  /** The columns enrichment adds to silver, with their types in the reference table; read once, at set-up. */
+  private synchronized org.apache.spark.sql.types.StructType enrichmentColumns() {
+    if (enrichmentColumns == null) {
+      enrichmentColumns =
+          enriches() ? usersReference().prepare() : new org.apache.spark.sql.types.StructType();
+    }
+    return enrichmentColumns;
+  }
+
+  private boolean enriches() {
+    return config.enrich().enabled() && feeds(config, Tables.SILVER_EVENTS);
+  }
+
+  private UsersReference usersReference() {
+    return new UsersReference(spark, config.enrich(), config.catalog(), config.volume());
   }
 
   /** Resolves every expectation against the event schema now, so a typo fails before any query starts. */
@@ -383,7 +416,9 @@ public final class Pipeline {
     Dataset<Row> bronze = tables.readStream(BronzeTable.NAME, config.volume().checkpointFor(SILVER_QUERY));
     Dataset<Row> cleaned = new AddEventDate().apply(new NormalizeIdentifiers().apply(new ValidEvents(config.ingest().eventSchema()).apply(bronze)));
     Dataset<Row> deduplicated = new Deduplicate(config.aggregation().dedupHorizon()).apply(cleaned);
-    Dataset<Row> silver = deduplicated.select(columnsOf(Tables.silver(config.ingest().eventSchema())));
+    // After deduplication: its state holds only the events' own columns, and fewer rows meet the join.
+    Dataset<Row> enriched = enriches() ? new EnrichWithUsers(usersReference()).apply(deduplicated) : deduplicated;
+    Dataset<Row> silver = enriched.select(columnsOf(silverTable()));
     return startTableQuery(SILVER_QUERY, silver, OutputMode.Append(), TableBatchWriter.Mode.APPEND, List.of());
   }
 

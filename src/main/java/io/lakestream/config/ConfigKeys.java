@@ -201,6 +201,36 @@ public final class ConfigKeys {
           "complete | update",
           "complete: gold_event_type_totals replaced every batch. update: changed totals upserted (MERGE).");
 
+  public static final ConfigKey ENRICH_ENABLED =
+      ConfigKey.withDefault(
+          "enrich.enabled",
+          "false",
+          "true | false",
+          "true joins each silver event (LEFT, on the normalized user_id) with the users reference table"
+              + " (enrich.users.table) and adds enrich.users.columns to silver_events.");
+
+  public static final ConfigKey ENRICH_USERS_TABLE =
+      ConfigKey.withDefault(
+          "enrich.users.table",
+          EnrichSettings.DEFAULT_TABLE,
+          "a table name (in catalog.schema unless qualified, e.g. main.crm.users) or a Delta folder path or URI",
+          "The users reference table: user_id (key), updated_at, and the columns to add. Read at its latest"
+              + " version by every silver batch.");
+
+  public static final ConfigKey ENRICH_USERS_COLUMNS =
+      ConfigKey.withDefault(
+          "enrich.users.columns",
+          "country, plan",
+          "a comma-separated list of the reference table's column names, none a silver_events column",
+          "Reference columns added to silver_events (null for a user the table does not hold).");
+
+  public static final ConfigKey ENRICH_USERS_SEED =
+      ConfigKey.optional(
+          "enrich.users.seed",
+          "a JSON-lines file path or URI",
+          "Loaded into enrich.users.table by the set-up when that table does not exist yet (columns user_id,"
+              + " country, plan, signup_date, updated_at). Without it a missing table stops the run at start-up.");
+
   public static final ConfigKey SILVER_SINK = sink("silver_events");
   public static final ConfigKey EVENT_COUNTS_SINK = sink("gold_event_counts");
   public static final ConfigKey TYPE_TOTALS_SINK = sink("gold_event_type_totals");
@@ -287,6 +317,10 @@ public final class ConfigKeys {
           SESSION_GAP,
           EVENT_COUNTS_OUTPUT_MODE,
           TYPE_TOTALS_OUTPUT_MODE,
+          ENRICH_ENABLED,
+          ENRICH_USERS_TABLE,
+          ENRICH_USERS_COLUMNS,
+          ENRICH_USERS_SEED,
           SILVER_SINK,
           EVENT_COUNTS_SINK,
           TYPE_TOTALS_SINK,

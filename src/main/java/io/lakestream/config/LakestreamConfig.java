@@ -41,6 +41,7 @@ public record LakestreamConfig(
     TriggerSpec trigger,
     QualitySettings quality,
     AggregationSettings aggregation,
+    EnrichSettings enrich,
     Map<String, SinkKind> sinks,
     StateSettings state,
     Layer stopAfter,
@@ -90,6 +91,7 @@ public record LakestreamConfig(
     Optional<TriggerSpec> trigger = reader.parsed(ConfigKeys.TRIGGER, TriggerSpec::parse);
     QualitySettings quality = readQuality(reader, raw, ingest.eventSchema());
     AggregationSettings aggregation = readAggregation(reader);
+    EnrichSettings enrich = readEnrich(reader, ingest.eventSchema());
     Map<String, SinkKind> sinks = new LinkedHashMap<>();
     for (ConfigKey key :
         List.of(ConfigKeys.SILVER_SINK, ConfigKeys.EVENT_COUNTS_SINK, ConfigKeys.TYPE_TOTALS_SINK, ConfigKeys.SESSIONS_SINK)) {
@@ -129,6 +131,7 @@ public record LakestreamConfig(
         trigger.orElseThrow(),
         quality,
         aggregation,
+        enrich,
         sinks,
         state,
         stopAfter,
@@ -244,6 +247,36 @@ public record LakestreamConfig(
               + " totals over all time, so no row is ever final");
     }
     return new AggregationSettings(delay, horizon, size, slide, gap, counts, totals);
+  }
+
+  private static EnrichSettings readEnrich(ConfigReader reader, org.apache.spark.sql.types.StructType eventSchema) {
+    boolean enabled = reader.bool(ConfigKeys.ENRICH_ENABLED).orElse(false);
+    String table = reader.optional(ConfigKeys.ENRICH_USERS_TABLE).orElse(EnrichSettings.DEFAULT_TABLE);
+    Optional<String> seed = reader.optional(ConfigKeys.ENRICH_USERS_SEED);
+    List<String> columns =
+        reader
+            .parsed(
+                ConfigKeys.ENRICH_USERS_COLUMNS,
+                text -> {
+                  List<String> names = new ArrayList<>();
+                  for (String part : text.split(",", -1)) {
+                    String name = part.trim();
+                    if (!IDENTIFIER.matcher(name).matches()) {
+                      throw new IllegalArgumentException("'" + name + "' is not a column name (letters, digits and _)");
+                    }
+                    if (names.contains(name)) {
+                      throw new IllegalArgumentException(name + " is listed twice");
+                    }
+                    if (name.equals(EnrichSettings.KEY) || (eventSchema != null && eventSchema.getFieldIndex(name).isDefined())
+                        || name.startsWith(RESERVED_PREFIX) || name.equals("event_date")) {
+                      throw new IllegalArgumentException(name + " is already a silver_events column");
+                    }
+                    names.add(name);
+                  }
+                  return names;
+                })
+            .orElse(List.of("country", "plan"));
+    return new EnrichSettings(enabled, table, enabled ? columns : List.of(), seed);
   }
 
   private static Optional<Duration> positive(ConfigReader reader, ConfigKey key) {

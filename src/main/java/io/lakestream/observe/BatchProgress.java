@@ -1,6 +1,7 @@
 package io.lakestream.observe;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.stage.EnrichWithUsers;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * One micro-batch of one query, as lakestream reports it: Spark's progress figures plus the metrics Spark
- * lacks (quarantined and rescued rows from {@link BronzeMetrics}, archived files from the bronze writer).
+ * lacks (quarantined and rescued rows from {@link BronzeMetrics}, archived files from the bronze writer, silver
+ * events whose user the reference table does not hold from {@link EnrichWithUsers}).
  * Durations and state figures are null when the batch did not have them.
  */
 public record BatchProgress(
@@ -35,6 +37,7 @@ public record BatchProgress(
     Map<String, Long> quarantinedByReason,
     Long rowsRescued,
     Long filesArchived,
+    Long unmatchedEnrichment,
     String progressJson) {
 
   /** A progress event that reports a batch that ran (idle heartbeats repeat the next batch id and ran nothing). */
@@ -53,6 +56,7 @@ public record BatchProgress(
       late = plus(late, operator.numRowsDroppedByWatermark());
     }
     Row quality = progress.observedMetrics().get(BronzeMetrics.NAME);
+    Row enrichment = progress.observedMetrics().get(EnrichWithUsers.METRICS);
     return new BatchProgress(
         progress.name(),
         String.valueOf(progress.runId()),
@@ -75,6 +79,7 @@ public record BatchProgress(
         quality == null ? null : BronzeMetrics.byReason(quality),
         quality == null ? null : BronzeMetrics.rescued(quality),
         files.map(BatchArchiving.FileCounts::archived).orElse(null),
+        enrichment == null ? null : enrichment.<Long>getAs(EnrichWithUsers.UNMATCHED),
         progress.json());
   }
 

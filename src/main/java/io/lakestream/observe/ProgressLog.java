@@ -55,6 +55,9 @@ public final class ProgressLog implements ProgressSink {
     if (p.filesArchived() != null) {
       parts.add("files archived " + p.filesArchived());
     }
+    if (p.unmatchedEnrichment() != null) {
+      parts.add("unmatched enrichment " + p.unmatchedEnrichment());
+    }
     return String.join(", ", parts);
   }
 

@@ -35,7 +35,7 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
   private static final BatchProgress END =
-      new BatchProgress("", "", -1, java.time.Instant.EPOCH, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "");
+      new BatchProgress("", "", -1, java.time.Instant.EPOCH, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "");
 
   public ProgressTable(SparkSession spark, String tableIdentifier) {
     this.spark = spark;
@@ -114,6 +114,6 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
         p.queryPlanningMs(), p.walCommitMs(), p.commitOffsetsMs(), p.stateRows(), p.stateMemoryBytes(),
         p.lateRowsDropped(), p.rowsQuarantined(),
         p.quarantinedByReason() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(p.quarantinedByReason()),
-        p.rowsRescued(), p.filesArchived(), p.progressJson());
+        p.rowsRescued(), p.filesArchived(), p.unmatchedEnrichment(), p.progressJson());
   }
 }

@@ -6,7 +6,15 @@ import io.lakestream.config.VolumeLayout;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.LoggerFactory;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import java.util.stream.Collectors;
@@ -136,7 +144,18 @@ public final class DeltaTables {
    * says: writes go by name, so a stale registration elsewhere would send rows to the wrong folder.
    */
   public void ensure(TableDefinition table) {
-    spark.sql(createStatement(table));
+    Optional<StructType> existing = existingSchema(table.name());
+    if (existing.isEmpty()) {
+      spark.sql(createStatement(table));
+    } else {
+      if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
+        // Registered as it is: its log holds the schema; a schema given here would have to match it exactly.
+        spark.sql(
+            "CREATE TABLE IF NOT EXISTS " + identifier(table.name()) + " USING DELTA LOCATION "
+                + SqlText.literal(volume.tableFolder(table.name())));
+      }
+      addNewColumns(table, existing.get());
+    }
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
       URI location = registeredLocation(table.name());
       Path registered = new Path(location);
@@ -146,6 +165,49 @@ public final class DeltaTables {
             "Table " + identifier(table.name()) + " is registered at " + registered + " but volume.tables puts it at "
                 + expected + ". Drop the old registration or point volume.tables at it.");
       }
+    }
+  }
+
+  /** The schema of the table if it exists already (in local mode: if its folder holds a Delta table). */
+  private Optional<StructType> existingSchema(String tableName) {
+    if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
+      String folder = volume.tableFolder(tableName);
+      return DeltaTable.isDeltaTable(spark, folder)
+          ? Optional.of(spark.read().format("delta").load(folder).schema())
+          : Optional.empty();
+    }
+    return spark.catalog().tableExists(identifier(tableName))
+        ? Optional.of(spark.table(identifier(tableName)).schema())
+        : Optional.empty();
+  }
+
+  /**
+   * Adds the definition's columns the table lacks (a newer lakestream, or enrichment switched on), as nullable
+   * columns: older rows read them as null. Columns the table has and the definition lacks stay, and new rows leave
+   * them null. A column whose type differs is refused here, at start-up, rather than by the first write.
+   */
+  private void addNewColumns(TableDefinition table, StructType existing) {
+    Map<String, StructField> byName = new LinkedHashMap<>();
+    for (StructField field : existing.fields()) {
+      byName.put(field.name().toLowerCase(Locale.ROOT), field);
+    }
+    List<String> added = new ArrayList<>();
+    for (StructField field : table.schema().fields()) {
+      StructField current = byName.get(field.name().toLowerCase(Locale.ROOT));
+      if (current == null) {
+        added.add(SqlText.identifier(field.name()) + " " + field.dataType().sql());
+      } else if (!current.dataType().sql().equals(field.dataType().sql())) {
+        // A changed ingest.schema type (or reference column type): refused before any batch would fail on it.
+        throw new io.lakestream.config.ConfigException(
+            "table " + identifier(table.name()) + " has column " + current.name() + " of type " + current.dataType().sql()
+                + ", but this configuration writes it as " + field.dataType().sql() + " (ingest.schema, or"
+                + " enrich.users.table for an enrichment column). Delta does not change a column's type in place: keep"
+                + " the type, or write to new tables (another volume.tables or catalog.schema).");
+      }
+    }
+    if (!added.isEmpty()) {
+      spark.sql("ALTER TABLE " + identifier(table.name()) + " ADD COLUMNS (" + String.join(", ", added) + ")");
+      LoggerFactory.getLogger(DeltaTables.class).info("Added columns to {}: {}", identifier(table.name()), String.join(", ", added));
     }
   }
 

@@ -28,12 +28,20 @@ public final class Tables {
 
   /** Valid, cleaned, deduplicated events, partitioned by {@code event_date}. Key: event_id. */
   public static TableDefinition silver(StructType eventSchema) {
+    return silver(eventSchema, new StructType());
+  }
+
+  /** Silver with the columns enrichment adds (after lakestream's own), nullable. */
+  public static TableDefinition silver(StructType eventSchema, StructType enrichment) {
     StructType schema =
         eventSchema
             .add(EVENT_DATE, DateType)
             .add(BronzeTable.RESCUED_DATA, StringType)
             .add(BronzeTable.SOURCE_FILE, StringType)
             .add(BronzeTable.INGESTED_AT, TimestampType);
+    for (org.apache.spark.sql.types.StructField field : enrichment.fields()) {
+      schema = schema.add(field.name(), field.dataType(), true);
+    }
     return new TableDefinition(SILVER_EVENTS, schema, List.of(EVENT_DATE));
   }
 
@@ -113,6 +121,7 @@ public final class Tables {
             .add("quarantined_by_reason", DataTypes.createMapType(StringType, LongType))
             .add("rows_rescued", LongType)
             .add("files_archived", LongType)
+            .add("unmatched_enrichment", LongType)
             .add("progress_json", StringType);
     return new TableDefinition(PIPELINE_PROGRESS, schema, List.of());
   }

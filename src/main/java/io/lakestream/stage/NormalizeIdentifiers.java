@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -37,9 +38,14 @@ public final class NormalizeIdentifiers {
     }
     for (String name : TRIMMED_AND_LOWERED) {
       if (strings.contains(name)) {
-        result = result.withColumn(name, lower(trim(col(name))));
+        result = result.withColumn(name, category(col(name)));
       }
     }
     return result;
+  }
+
+  /** A categorical identifier as silver holds it: trimmed, lower case (a reference table's key is matched so). */
+  public static Column category(Column identifier) {
+    return lower(trim(identifier));
   }
 }

@@ -53,6 +53,12 @@ public final class VolumeSetup {
   }
 
   public void run() {
+    prepareVolume();
+    ensureTables(tables);
+  }
+
+  /** The folders and the schema (and, in unity mode, the volume): what every table needs first. */
+  public void prepareVolume() {
     HadoopFiles files = new HadoopFiles(spark);
     if (config.catalog().mode() == CatalogSettings.Mode.LOCAL) {
       folders().forEach(files::mkdirs);
@@ -62,6 +68,10 @@ public final class VolumeSetup {
       catalogStatements().forEach(spark::sql);
       folders().forEach(files::mkdirs);
     }
+  }
+
+  /** Creates (or registers, or adds new columns to) the given tables. */
+  public void ensureTables(List<TableDefinition> tables) {
     DeltaTables deltaTables = new DeltaTables(spark, config.catalog(), config.volume());
     // Each table's log is read (or its first commit written) on its own; a few at a time overlap the waits.
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(4, Math.max(1, tables.size())));

@@ -48,7 +48,7 @@ class ReadmeTest {
     String readme = Files.readString(Path.of("README.md"));
     for (String table : java.util.List.of(
         "bronze_events", "quarantine_events", "silver_events", "gold_event_counts", "gold_event_type_totals",
-        "gold_user_sessions", "audit_batches", "archive_log", "pipeline_progress")) {
+        "gold_user_sessions", "audit_batches", "archive_log", "pipeline_progress", "ref_users")) {
       assertThat(readme).as("README section for %s", table).contains("### `" + table + "`");
     }
   }

@@ -58,6 +58,6 @@ class ConsoleProgressTest {
   private static BatchProgress batch(String query, long batchId, long rows) {
     return new BatchProgress(
         query, "run", batchId, Instant.EPOCH, rows, null, null, 100L, 80L, null, null, null, null, null, null, null, null,
-        null, null, null, null, "{}");
+        null, null, null, null, null, "{}");
   }
 }
