@@ -9,6 +9,7 @@ import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
+import io.lakestream.config.SchemaEvolution;
 import io.lakestream.config.ConfigException;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.observe.ProgressListener;
@@ -367,7 +368,8 @@ public final class Pipeline {
                 txnAppId,
                 audit(BRONZE_QUERY),
                 archiving,
-                config.haltAt()),
+                config.haltAt(),
+                config.ingest().schemaEvolution() == SchemaEvolution.FAIL_ON_NEW_COLUMNS),
         Map.of()));
   }
 

@@ -106,6 +106,15 @@ public final class ConfigKeys {
           "a size such as 64k, 1m",
           "Longest JSON line accepted; longer lines are not parsed and are reported as record_too_large.");
 
+  public static final ConfigKey SCHEMA_EVOLUTION =
+      ConfigKey.withDefault(
+          "ingest.schema_evolution",
+          "rescue",
+          "rescue | fail_on_new_columns | none",
+          "A field not in ingest.schema: rescue keeps it in _rescued_data; fail_on_new_columns stops the bronze query"
+              + " before writing the batch, naming the field, its first file and the batch (add it to ingest.schema"
+              + " and run again); none ignores it.");
+
   public static final ConfigKey ALLOW_OVERWRITES =
       ConfigKey.withDefault(
           "ingest.allow_overwrites",
@@ -305,6 +314,7 @@ public final class ConfigKeys {
           MAX_BYTES_PER_TRIGGER,
           MAX_RECORD_SIZE,
           RESCUE_UNKNOWN_FIELDS,
+          SCHEMA_EVOLUTION,
           ALLOW_OVERWRITES,
           TRIGGER,
           REQUIRED_FIELDS,

@@ -7,7 +7,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * How the JSON ingest reads the landing folder. At most one of the two rate limits is set. Lines longer
  * than {@code maxRecordBytes} are not parsed; fields outside the schema are kept as JSON when
- * {@code rescueUnknownFields}. A file back under an ingested name is read again only if {@code allowOverwrites}.
+ * {@code rescueUnknownFields} (false when {@code schemaEvolution} is NONE). A file back under an ingested name is
+ * read again only if {@code allowOverwrites}.
  */
 public record IngestSettings(
     StructType eventSchema,
@@ -15,4 +16,5 @@ public record IngestSettings(
     OptionalLong maxBytesPerTrigger,
     long maxRecordBytes,
     boolean rescueUnknownFields,
-    boolean allowOverwrites) {}
+    boolean allowOverwrites,
+    SchemaEvolution schemaEvolution) {}

@@ -253,6 +253,10 @@ public record LakestreamConfig(
     boolean enabled = reader.bool(ConfigKeys.ENRICH_ENABLED).orElse(false);
     String table = reader.optional(ConfigKeys.ENRICH_USERS_TABLE).orElse(EnrichSettings.DEFAULT_TABLE);
     Optional<String> seed = reader.optional(ConfigKeys.ENRICH_USERS_SEED);
+    if (!enabled) {
+      // Off: silver gets no such columns, so a default list that meets an event column is no conflict.
+      return new EnrichSettings(false, table, List.of(), seed);
+    }
     List<String> columns =
         reader
             .parsed(
@@ -276,7 +280,7 @@ public record LakestreamConfig(
                   return names;
                 })
             .orElse(List.of("country", "plan"));
-    return new EnrichSettings(enabled, table, enabled ? columns : List.of(), seed);
+    return new EnrichSettings(true, table, columns, seed);
   }
 
   private static Optional<Duration> positive(ConfigReader reader, ConfigKey key) {
@@ -398,7 +402,16 @@ public record LakestreamConfig(
               + ConfigKeys.MAX_FILES_PER_TRIGGER.name() + " or this key");
     }
     boolean allowOverwrites = reader.bool(ConfigKeys.ALLOW_OVERWRITES).orElse(false);
-    return new IngestSettings(schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue, allowOverwrites);
+    SchemaEvolution evolution = reader.choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class).orElse(SchemaEvolution.RESCUE);
+    if (evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS && !rescue) {
+      reader.invalid(
+          ConfigKeys.SCHEMA_EVOLUTION,
+          "fail_on_new_columns finds new fields among the rescued ones, which ingest.rescue_unknown_fields=false turns"
+              + " off; remove that setting");
+    }
+    return new IngestSettings(
+        schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue && evolution != SchemaEvolution.NONE,
+        allowOverwrites, evolution);
   }
 
   static StructType parseEventSchema(String ddl) {

@@ -73,6 +73,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private final AuditLog audit;
   private final BatchArchiving archiving;
   private final FaultPoint haltAt;
+  private final boolean failOnNewFields;
 
   public BronzeBatchWriter(
       String queryName,
@@ -83,7 +84,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       String txnAppId,
       AuditLog audit,
       BatchArchiving archiving,
-      FaultPoint haltAt) {
+      FaultPoint haltAt,
+      boolean failOnNewFields) {
     this.queryName = queryName;
     this.quality = quality;
     this.eventSchema = eventSchema;
@@ -93,6 +95,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     this.audit = audit;
     this.archiving = archiving;
     this.haltAt = haltAt;
+    this.failOnNewFields = failOnNewFields;
   }
 
   @Override
@@ -107,6 +110,9 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             .withColumn(BronzeTable.INGESTED_AT, constant(Timestamp.from(startedAt), DataTypes.TimestampType))
             .withColumn(BronzeTable.BATCH_ID, constant(batchId, DataTypes.LongType));
     StepTimes steps = new StepTimes();
+    if (failOnNewFields) {
+      failOnNewFields(classified, batchId);
+    }
     if (quality.enabled()) {
       failOnViolations(classified, batchId);
     }
@@ -308,6 +314,35 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
                 + "), then restart.");
       }
     }
+  }
+
+  /**
+   * ingest.schema_evolution=fail_on_new_columns: a look at the batch's rescued fields before anything is written
+   * (the batch is read twice in this mode). The batch is not committed, so after ingest.schema gains the fields a
+   * restart reads it again, typed.
+   */
+  private void failOnNewFields(Dataset<Row> classified, long batchId) {
+    List<Row> fields =
+        classified
+            .where(col(BronzeTable.RESCUED_DATA).isNotNull())
+            .select(functions.explode(functions.json_object_keys(col(BronzeTable.RESCUED_DATA))).as("field"), col(BronzeTable.SOURCE_FILE))
+            .groupBy("field")
+            .agg(functions.min(BronzeTable.SOURCE_FILE), count(lit(1)))
+            .orderBy("field")
+            .limit(10)
+            .collectAsList();
+    if (fields.isEmpty()) {
+      return;
+    }
+    List<String> named = new ArrayList<>();
+    for (Row field : fields) {
+      named.add("'" + field.getString(0) + "' (" + field.getLong(2) + " records, first in " + field.getString(1) + ")");
+    }
+    throw new UnknownFieldsException(
+        "ingest.schema_evolution=fail_on_new_columns: batch " + batchId + " of " + queryName + " holds fields that are not"
+            + " in ingest.schema: " + String.join(", ", named) + (fields.size() == 10 ? " and maybe more" : "")
+            + ". Nothing of this batch was written; add them to ingest.schema (or set ingest.schema_evolution=rescue),"
+            + " then run again: the batch is read again with the new columns.");
   }
 
   private Dataset<Row> quarantineRows(Dataset<Row> classified) {

@@ -44,6 +44,8 @@ class SparkSubmitIT {
                 "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.sql.shuffle.partitions=2",
                 "--conf", "spark.lakestream.volume.root=" + submitted,
+                // conf/local.properties names the seed relative to the project folder; this JVM runs elsewhere.
+                "--conf", "spark.lakestream.enrich.users.seed=" + SampleData.USERS,
                 ChildJvm.property("lakestream.clusterJar"),
                 "--config", projectDir.resolve("conf/local.properties").toString()),
             dir,

@@ -81,6 +81,8 @@ class StartStopIT {
             "--config", Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "local.properties").toString(),
             "--set", "master=local[2]",
             "--set", "volume.root=" + root,
+            // conf/local.properties names the seed relative to the project folder; this JVM runs elsewhere.
+            "--set", "enrich.users.seed=" + io.lakestream.testing.SampleData.USERS,
             "--set", "trigger=" + trigger));
   }
 

@@ -154,7 +154,8 @@ class BronzeIngestTest {
             "test-app-id",
             new AuditLog(config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString()),
             BatchArchiving.NONE,
-            FaultPoint.OFF);
+            FaultPoint.OFF,
+            false);
     Dataset<Row> batch =
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"

@@ -52,7 +52,11 @@ public final class ComparableRows {
    */
   public static void assertSameAsLocalRun(SparkSession spark, Path otherRoot, Path localRoot) throws Exception {
     SampleData.land(localRoot.resolve("landing"), SampleData.ALL);
-    new Pipeline(spark, TestConfigs.local(localRoot)).run();
+    // As conf/local.properties, which the other run reads: silver enriched from the sample users.
+    new Pipeline(
+            spark,
+            TestConfigs.local(localRoot, java.util.Map.of("enrich.enabled", "true", "enrich.users.seed", SampleData.USERS.toString())))
+        .run();
     for (String table : RunSummary.TABLES) {
       assertThat(of(spark, otherRoot, table)).as(table).isNotEmpty().isEqualTo(of(spark, localRoot, table));
     }

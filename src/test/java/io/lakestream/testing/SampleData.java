@@ -13,6 +13,9 @@ public final class SampleData {
 
   public static final Path FOLDER = Path.of("sample-data");
 
+  /** The users reference file conf/local.properties seeds ref_users from, as an absolute path. */
+  public static final Path USERS = FOLDER.resolve("reference").resolve("users.json").toAbsolutePath();
+
   /** Every committed sample file, in arrival order. */
   public static final String[] ALL = {"events-00001.json", "events-00002.json", "events-00003.json", "events-00004.json"};
 

@@ -1,0 +1,13 @@
+package io.lakestream.config;
+
+/**
+ * What the ingest does with a field that is not in {@code ingest.schema} (named after Auto Loader's modes).
+ */
+public enum SchemaEvolution {
+  /** Keep it, as sent, in {@code _rescued_data}; the contract changes only when the user edits ingest.schema. */
+  RESCUE,
+  /** Stop the bronze query before writing the batch, naming the field, its first file and the batch. */
+  FAIL_ON_NEW_COLUMNS,
+  /** Ignore it: not rescued. */
+  NONE
+}
