@@ -210,6 +210,9 @@ public final class Pipeline {
       // even if no batch runs.
       reappeared = null; // each run reports every file it finds back
       if (archivesFiles()) {
+        if (!plannedABatch(config.volume().checkpointFor(BRONZE_QUERY))) {
+          reappearedFiles().nothingIngestedYet();
+        }
         reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
       }
       PipelineRun run;
@@ -235,6 +238,17 @@ public final class Pipeline {
       flushOutboxes();
       LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
+    }
+  }
+
+  /** Whether the query of this checkpoint ever planned a batch (wrote an offsets entry). */
+  private boolean plannedABatch(String checkpoint) {
+    org.apache.hadoop.fs.Path offsets = new org.apache.hadoop.fs.Path(checkpoint, "offsets");
+    try {
+      org.apache.hadoop.fs.FileSystem fs = offsets.getFileSystem(spark.sessionState().newHadoopConf());
+      return fs.exists(offsets) && fs.listStatus(offsets, path -> path.getName().matches("\\d+")).length > 0;
+    } catch (java.io.IOException e) {
+      return true; // unknown: read archive_log as always
     }
   }
 

@@ -61,6 +61,16 @@ public final class ReappearedFiles {
     this.allowOverwrites = allowOverwrites;
   }
 
+  /**
+   * Starts from "nothing ingested" instead of reading {@code archive_log} (a Spark job, seconds in a cold JVM): for
+   * a bronze checkpoint that never planned a batch, whose file source has seen no name, so no name can come back.
+   */
+  public synchronized void nothingIngestedYet() {
+    if (archived == null) {
+      archived = new HashMap<>();
+    }
+  }
+
   /** Adds moves and deletes of this run, already appended to {@code archive_log} or waiting in its outbox. */
   public synchronized void remember(List<Archiver.Record> records) {
     // Loaded first if need be: this run's rows may still wait in archive_log's outbox.
