@@ -416,7 +416,6 @@ public final class Pipeline {
     if (!archivesFiles()) {
       return BatchArchiving.NONE;
     }
-    String archiveLog = tables.identifier(Tables.ARCHIVE_LOG);
     return BatchArchiving.of(
         new Archiver(
             config.archiveMode(),
@@ -424,7 +423,7 @@ public final class Pipeline {
             config.volume().archive(),
             config.volume().checkpointFor(BRONZE_QUERY),
             config.haltAt(),
-            new ArchiveLog(spark, archiveLog, outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG))),
+            archiveLog()),
         reappearedFiles());
   }
 
@@ -483,7 +482,13 @@ public final class Pipeline {
   }
 
   private AuditLog audit(String queryName) {
-    return new AuditLog(tables.identifier(Tables.AUDIT_BATCHES), outboxFolder(queryName, Tables.AUDIT_BATCHES));
+    return new AuditLog(
+        tables.identifier(Tables.AUDIT_BATCHES), outboxFolder(queryName, Tables.AUDIT_BATCHES), flushState(Tables.AUDIT_BATCHES));
+  }
+
+  private ArchiveLog archiveLog() {
+    return new ArchiveLog(
+        spark, tables.identifier(Tables.ARCHIVE_LOG), outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG), flushState(Tables.ARCHIVE_LOG));
   }
 
   /** Where a query's rows for a bookkeeping table wait for their bulk append (see TableOutbox). */
@@ -491,10 +496,15 @@ public final class Pipeline {
     return config.volume().checkpointFor(queryName) + "/lakestream-outbox/" + table;
   }
 
+  /** The table's outbox flush state (its Delta txnAppId and the flush under way), shared by every query. */
+  private String flushState(String table) {
+    return config.volume().checkpoints() + "/_lakestream_outbox/" + table + ".json";
+  }
+
   private TableOutbox quarantineOutbox() {
     return new TableOutbox(
         outboxFolder(BRONZE_QUERY, Tables.QUARANTINE_EVENTS), tables.identifier(Tables.QUARANTINE_EVENTS), Tables.quarantine().schema(),
-        Tables.QUARANTINE_KEY);
+        Tables.QUARANTINE_KEY, flushState(Tables.QUARANTINE_EVENTS));
   }
 
   /** Every query's saved bookkeeping rows, including those a crashed run left. */
@@ -503,7 +513,7 @@ public final class Pipeline {
     for (String query : List.of(BRONZE_QUERY, SILVER_QUERY, EVENT_COUNTS_QUERY, TYPE_TOTALS_QUERY, SESSIONS_QUERY)) {
       outboxes.add(audit(query).outbox());
     }
-    outboxes.add(new ArchiveLog(spark, tables.identifier(Tables.ARCHIVE_LOG), outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG)).outbox());
+    outboxes.add(archiveLog().outbox());
     outboxes.add(quarantineOutbox());
     return outboxes;
   }

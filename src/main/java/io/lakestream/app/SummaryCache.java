@@ -8,13 +8,11 @@ import io.lakestream.config.LakestreamConfig;
 import io.lakestream.sink.DeltaTables;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -141,17 +139,9 @@ final class SummaryCache {
       ObjectNode totals = node.putObject("totals");
       new java.util.TreeMap<>(entry.totals()).forEach(totals::put);
     });
-    Path aside = new Path(file.getParent(), "." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
     try {
-      FileSystem fs = file.getFileSystem(hadoopConf);
-      try (OutputStream out = fs.create(aside, true)) {
-        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-      }
-      fs.delete(file, false);
-      if (!fs.rename(aside, file)) {
-        fs.delete(aside, false);
-        LOG.warn("Could not save the summary's totals to {} (rename returned false); the next run reads every table", file);
-      }
+      io.lakestream.stage.HadoopFiles.replaceAtomically(
+          file.getFileSystem(hadoopConf), file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not save the summary's totals to {}; the next run reads every table: {}", file, e.toString());
     }

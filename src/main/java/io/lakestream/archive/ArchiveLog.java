@@ -21,10 +21,13 @@ public final class ArchiveLog {
   private final SparkSession spark;
   private final TableOutbox outbox;
 
-  /** @param outboxFolder where the records wait, beside the bronze query's checkpoint */
-  public ArchiveLog(SparkSession spark, String tableIdentifier, String outboxFolder) {
+  /**
+   * @param outboxFolder where the records wait, beside the bronze query's checkpoint
+   * @param flushState the table's outbox flush state file (see TableOutbox)
+   */
+  public ArchiveLog(SparkSession spark, String tableIdentifier, String outboxFolder, String flushState) {
     this.spark = spark;
-    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.archiveLog().schema(), KEY);
+    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.archiveLog().schema(), KEY, flushState);
   }
 
   public TableOutbox outbox() {

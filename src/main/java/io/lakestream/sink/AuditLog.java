@@ -30,9 +30,12 @@ public final class AuditLog {
 
   private final TableOutbox outbox;
 
-  /** @param outboxFolder where the writing query's rows wait, beside its checkpoint */
-  public AuditLog(String tableIdentifier, String outboxFolder) {
-    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.audit().schema(), KEY);
+  /**
+   * @param outboxFolder where the writing query's rows wait, beside its checkpoint
+   * @param flushState the table's outbox flush state file, the same for every query (see TableOutbox)
+   */
+  public AuditLog(String tableIdentifier, String outboxFolder, String flushState) {
+    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.audit().schema(), KEY, flushState);
   }
 
   public TableOutbox outbox() {

@@ -17,7 +17,6 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.LoggerFactory;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.streaming.DataStreamReader;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.hadoop.fs.Path;
@@ -122,7 +121,7 @@ public final class DeltaTables {
             .append(") USING DELTA");
     if (!table.partitionColumns().isEmpty()) {
       sql.append(" PARTITIONED BY (")
-          .append(table.partitionColumns().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
+          .append(table.partitionColumns().stream().map(c -> "`" + c + "`").collect(java.util.stream.Collectors.joining(", ")))
           .append(")");
     }
     if (!table.properties().isEmpty()) {
@@ -130,13 +129,22 @@ public final class DeltaTables {
           .append(
               new java.util.TreeMap<>(table.properties()).entrySet().stream()
                   .map(p -> SqlText.literal(p.getKey()) + " = " + SqlText.literal(p.getValue()))
-                  .collect(Collectors.joining(", ")))
+                  .collect(java.util.stream.Collectors.joining(", ")))
           .append(")");
     }
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
       sql.append(" LOCATION ").append(SqlText.literal(volume.tableFolder(table.name())));
     }
     return sql.toString();
+  }
+
+  /**
+   * Registers in the session catalog, by name, the Delta table that lives in {@code folder} (local catalog mode):
+   * the table is taken as its log holds it, with no schema given (one given would have to match exactly). A name
+   * registered already is left as it is.
+   */
+  public void register(String identifier, String folder) {
+    spark.sql("CREATE TABLE IF NOT EXISTS " + identifier + " USING DELTA LOCATION " + SqlText.literal(folder));
   }
 
   /**
@@ -149,10 +157,7 @@ public final class DeltaTables {
       spark.sql(createStatement(table));
     } else {
       if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
-        // Registered as it is: its log holds the schema; a schema given here would have to match it exactly.
-        spark.sql(
-            "CREATE TABLE IF NOT EXISTS " + identifier(table.name()) + " USING DELTA LOCATION "
-                + SqlText.literal(volume.tableFolder(table.name())));
+        register(identifier(table.name()), volume.tableFolder(table.name()));
       }
       addNewColumns(table, existing.get());
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import io.lakestream.stage.HadoopFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,16 +39,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The few bookkeeping rows a micro-batch produces for a small Delta table ({@code audit_batches},
- * {@code archive_log}), kept durably beside the query's checkpoint and appended to the table in one commit
- * now and then, instead of one Delta commit per batch.
+ * {@code archive_log}, {@code quarantine_events}), kept durably beside the query's checkpoint and appended to the
+ * table in one commit now and then, instead of one Delta commit per batch.
  *
  * <p>A batch's rows are saved as one file, {@code <folder>/<batch id>.rows}, written aside and renamed into
- * place (a replay of the batch rewrites it). {@link #flush} appends every saved row the table does not hold
- * yet (compared on the table's key), then removes the files; a crash between the commit and the removal is
- * harmless, since the next flush finds those rows in the table and leaves them out, and so is a replayed batch
- * that saves rows the start-up flush already appended. A flush runs when one is
- * {@link #DUE_EVERY} after the last, at the start and at the end of every run, so the table lags a running
- * pipeline by at most that long and is complete whenever no run is active.
+ * place (a replay of the batch rewrites it). {@link #flush} appends the saved rows of every outbox of the table
+ * in one commit, then removes the files. Nothing is read from the table to make that exactly once:
+ * <ul>
+ *   <li>each outbox folder remembers the highest batch id appended ({@code .flushed-up-to}); a file at or below
+ *       it is a replayed batch whose rows the table holds, and is removed unwritten;
+ *   <li>the commit carries Delta's {@code txnAppId}/{@code txnVersion} from the table's {@link OutboxFlushState},
+ *       which records the flush before it commits: a crash between the commit and the bookkeeping is repaired
+ *       by writing the same rows under the same version, which Delta skips if it committed them.
+ * </ul>
+ * An outbox folder an older lakestream wrote (files, no {@code .flushed-up-to}) is flushed once the old way:
+ * rows whose key the table holds are left out.
+ *
+ * <p>A flush runs when one is {@link #DUE_EVERY} after the last, at the start and at the end of every run, so
+ * the table lags a running pipeline by at most that long and is complete whenever no run is active.
  */
 public final class TableOutbox {
 
@@ -55,6 +65,8 @@ public final class TableOutbox {
 
   private static final String SUFFIX = ".rows";
   private static final Pattern ROWS_FILE = Pattern.compile("\\d+\\.rows");
+  /** Per outbox folder: the highest batch id whose rows the table holds. */
+  private static final String FLUSHED_UP_TO = ".flushed-up-to";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(TableOutbox.class);
   /**
@@ -67,17 +79,21 @@ public final class TableOutbox {
   private final String tableIdentifier;
   private final StructType schema;
   private final List<String> key;
+  private final Path flushState;
   private volatile long lastFlushNanos = System.nanoTime();
+  private volatile boolean folderReady;
 
   /**
-   * @param key the columns that identify a row of the table; a saved row whose key the table holds is not
-   *     appended again (null equals null)
+   * @param key the columns that identify a row of the table, for an outbox folder an older lakestream wrote: a
+   *     saved row whose key the table holds is not appended again (null equals null)
+   * @param flushState the table's {@link OutboxFlushState} file, the same for every outbox of the table
    */
-  public TableOutbox(String folder, String tableIdentifier, StructType schema, List<String> key) {
+  public TableOutbox(String folder, String tableIdentifier, StructType schema, List<String> key, String flushState) {
     this.folder = new Path(folder);
     this.tableIdentifier = tableIdentifier;
     this.schema = schema;
     this.key = List.copyOf(key);
+    this.flushState = new Path(flushState);
   }
 
   public String tableIdentifier() {
@@ -91,21 +107,42 @@ public final class TableOutbox {
     }
     try {
       FileSystem fs = folder.getFileSystem(hadoopConf);
-      fs.mkdirs(folder);
-      Path file = new Path(folder, batchId + SUFFIX);
-      Path aside = new Path(folder, "." + batchId + SUFFIX + ".tmp");
-      try (OutputStream out = fs.create(aside, true)) {
-        for (Row row : rows) {
-          out.write((JSON.writeValueAsString(encode(row)) + "\n").getBytes(StandardCharsets.UTF_8));
-        }
+      prepareFolder(fs);
+      StringBuilder lines = new StringBuilder();
+      for (Row row : rows) {
+        lines.append(JSON.writeValueAsString(encode(row))).append('\n');
       }
-      fs.delete(file, false);
-      if (!fs.rename(aside, file)) {
-        throw new IOException("rename of " + aside + " to " + file + " returned false");
-      }
+      HadoopFiles.replaceAtomically(fs, new Path(folder, batchId + SUFFIX), lines.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot save batch " + batchId + "'s rows for " + tableIdentifier + " in " + folder, e);
     }
+  }
+
+  /**
+   * A new folder starts with nothing appended ({@code .flushed-up-to} = -1); a folder that exists without that
+   * file was written by an older lakestream and keeps none, so its first flush compares keys with the table.
+   */
+  private void prepareFolder(FileSystem fs) throws IOException {
+    if (folderReady) {
+      return;
+    }
+    if (!fs.exists(folder)) {
+      fs.mkdirs(folder);
+      writeFlushedUpTo(fs, -1);
+    }
+    folderReady = true;
+  }
+
+  private Optional<Long> flushedUpTo(FileSystem fs) throws IOException {
+    try (InputStream in = fs.open(new Path(folder, FLUSHED_UP_TO))) {
+      return Optional.of(Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void writeFlushedUpTo(FileSystem fs, long batchId) throws IOException {
+    HadoopFiles.replaceAtomically(fs, new Path(folder, FLUSHED_UP_TO), Long.toString(batchId).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Flushes when {@link #DUE_EVERY} has passed since the last flush. */
@@ -121,19 +158,160 @@ public final class TableOutbox {
   }
 
   /**
-   * Flushes several outboxes (say, every query's for {@code audit_batches}): one read and one commit per table
-   * rather than one per outbox.
+   * Flushes several outboxes (say, every query's for {@code audit_batches}): one commit per table, the tables
+   * side by side.
    */
   public static long flushAll(SparkSession spark, List<TableOutbox> outboxes) {
     Map<String, List<TableOutbox>> byTable = new LinkedHashMap<>();
     outboxes.forEach(outbox -> byTable.computeIfAbsent(outbox.tableIdentifier, table -> new ArrayList<>()).add(outbox));
-    long flushed = 0;
-    for (Map.Entry<String, List<TableOutbox>> table : byTable.entrySet()) {
-      synchronized (TABLE_LOCKS.computeIfAbsent(table.getKey(), name -> new Object())) {
-        flushed += flushTable(spark, table.getValue());
+    // The tables side by side: each flush is a small job and a commit, mostly waiting on one another's turn.
+    List<java.util.concurrent.Callable<Long>> flushes = new ArrayList<>();
+    byTable.values().forEach(table -> flushes.add(() -> flushLocked(spark, table)));
+    return Concurrently.all("flushing the outboxes", flushes).stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static long flushLocked(SparkSession spark, List<TableOutbox> table) {
+    synchronized (TABLE_LOCKS.computeIfAbsent(table.get(0).tableIdentifier, name -> new Object())) {
+      return flushTable(spark, table);
+    }
+  }
+
+  /** One saved file: its outbox, file system, path and batch id. */
+  private record Saved(TableOutbox outbox, FileSystem fs, Path file, long batchId) {}
+
+  private static long flushTable(SparkSession spark, List<TableOutbox> outboxes) {
+    TableOutbox first = outboxes.get(0);
+    Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    try {
+      FileSystem stateFs = first.flushState.getFileSystem(hadoopConf);
+      OutboxFlushState state = OutboxFlushState.read(stateFs, first.flushState).orElse(null);
+      if (state != null && state.pending().isPresent()) {
+        state = completePending(spark, hadoopConf, first, state);
+      }
+      List<Saved> toAppend = new ArrayList<>();
+      List<Saved> appendedBefore = new ArrayList<>();
+      boolean olderFolder = false;
+      for (TableOutbox outbox : outboxes) {
+        outbox.lastFlushNanos = System.nanoTime();
+        FileSystem fs = outbox.folder.getFileSystem(hadoopConf);
+        List<Saved> saved = outbox.savedFiles(fs);
+        if (saved.isEmpty()) {
+          continue;
+        }
+        Optional<Long> upTo = outbox.flushedUpTo(fs);
+        olderFolder |= upTo.isEmpty();
+        for (Saved file : saved) {
+          (upTo.isPresent() && file.batchId() <= upTo.get() ? appendedBefore : toAppend).add(file);
+        }
+      }
+      // A replayed batch whose rows a flush appended before: the table holds them.
+      deleteFlushed(appendedBefore);
+      if (toAppend.isEmpty()) {
+        return 0;
+      }
+      if (state == null) {
+        state = OutboxFlushState.fresh(tableName(first.tableIdentifier));
+      }
+      List<Row> rows = first.readAll(toAppend);
+      if (olderFolder) {
+        appendRowsTheTableLacks(spark, first, rows);
+        markFlushed(highestBatchIds(toAppend), hadoopConf);
+        state.save(stateFs, first.flushState);
+      } else {
+        state = state.begin(highestBatchIds(toAppend));
+        state.save(stateFs, first.flushState);
+        append(spark, first, rows, state);
+        markFlushed(state.pending().orElseThrow().upTo(), hadoopConf);
+        state.finished().save(stateFs, first.flushState);
+      }
+      deleteFlushed(toAppend);
+      LOG.debug("Flushed {} saved rows of {} batches to {}", rows.size(), toAppend.size(), first.tableIdentifier);
+      return rows.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot flush the saved rows of " + first.tableIdentifier, e);
+    }
+  }
+
+  /**
+   * Finishes the flush a crash (or a failed commit) interrupted: its rows, still in their files, are written
+   * again under its version; Delta skips the write if the first attempt committed.
+   */
+  private static OutboxFlushState completePending(
+      SparkSession spark, Configuration hadoopConf, TableOutbox first, OutboxFlushState state) throws IOException {
+    OutboxFlushState.Pending pending = state.pending().orElseThrow();
+    List<Saved> files = new ArrayList<>();
+    for (Map.Entry<String, Long> folder : pending.upTo().entrySet()) {
+      TableOutbox outbox = first.at(folder.getKey());
+      FileSystem fs = outbox.folder.getFileSystem(hadoopConf);
+      long appendedBefore = outbox.flushedUpTo(fs).orElse(-1L);
+      for (Saved file : outbox.savedFiles(fs)) {
+        if (file.batchId() > appendedBefore && file.batchId() <= folder.getValue()) {
+          files.add(file);
+        }
       }
     }
-    return flushed;
+    List<Row> rows = first.readAll(files);
+    if (!rows.isEmpty()) {
+      append(spark, first, rows, state);
+    }
+    markFlushed(pending.upTo(), hadoopConf);
+    OutboxFlushState finished = state.finished();
+    finished.save(first.flushState.getFileSystem(hadoopConf), first.flushState);
+    deleteFlushed(files);
+    LOG.info("Completed the interrupted flush {} of {} ({} rows)", pending.version(), first.tableIdentifier, rows.size());
+    return finished;
+  }
+
+  /** The same table's outbox in another folder (of a query this run may not start). */
+  private TableOutbox at(String otherFolder) {
+    return new TableOutbox(otherFolder, tableIdentifier, schema, key, flushState.toString());
+  }
+
+  private static Map<String, Long> highestBatchIds(List<Saved> files) {
+    Map<String, Long> upTo = new java.util.TreeMap<>();
+    files.forEach(file -> upTo.merge(file.outbox().folder.toString(), file.batchId(), Math::max));
+    return upTo;
+  }
+
+  private static void markFlushed(Map<String, Long> upTo, Configuration hadoopConf) throws IOException {
+    for (Map.Entry<String, Long> folder : upTo.entrySet()) {
+      Path path = new Path(folder.getKey());
+      FileSystem fs = path.getFileSystem(hadoopConf);
+      if (fs.exists(path)) { // a checkpoint deleted since keeps nothing
+        HadoopFiles.replaceAtomically(fs, new Path(path, FLUSHED_UP_TO), Long.toString(folder.getValue()).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static void append(SparkSession spark, TableOutbox first, List<Row> rows, OutboxFlushState state) {
+    spark.createDataFrame(rows, first.schema)
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("txnAppId", state.appId())
+        .option("txnVersion", state.pending().orElseThrow().version())
+        .saveAsTable(first.tableIdentifier);
+  }
+
+  /** The older way, for a folder without {@code .flushed-up-to}: leaves out the rows whose key the table holds. */
+  private static void appendRowsTheTableLacks(SparkSession spark, TableOutbox first, List<Row> rows) {
+    Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
+    Column firstKey = functions.col(first.key.get(0));
+    int firstKeyIndex = first.schema.fieldIndex(first.key.get(0));
+    Object[] firstKeys = rows.stream().map(row -> row.get(firstKeyIndex)).distinct().toArray();
+    Dataset<Row> held =
+        spark.table(first.tableIdentifier).where(firstKey.isin(firstKeys)).select(first.key.stream().map(functions::col).toArray(Column[]::new));
+    Column same = null;
+    for (String column : first.key) {
+      Column equal = saved.col(column).eqNullSafe(held.col(column));
+      same = same == null ? equal : same.and(equal);
+    }
+    saved.join(held, same, "left_anti").write().format("delta").mode("append").saveAsTable(first.tableIdentifier);
+  }
+
+  private static String tableName(String identifier) {
+    String last = identifier.substring(identifier.lastIndexOf('.') + 1);
+    return last.replace("`", "");
   }
 
   private static void deleteFlushed(List<Saved> files) throws IOException {
@@ -144,55 +322,21 @@ public final class TableOutbox {
     }
   }
 
-  /** One saved file and the file system it is on. */
-  private record Saved(FileSystem fs, Path file) {}
-
-  private static long flushTable(SparkSession spark, List<TableOutbox> outboxes) {
-    TableOutbox first = outboxes.get(0);
-    Configuration hadoopConf = spark.sessionState().newHadoopConf();
-    List<Saved> files = new ArrayList<>();
+  private List<Row> readAll(List<Saved> files) throws IOException {
     List<Row> rows = new ArrayList<>();
-    try {
-      for (TableOutbox outbox : outboxes) {
-        outbox.lastFlushNanos = System.nanoTime();
-        FileSystem fs = outbox.folder.getFileSystem(hadoopConf);
-        for (Path file : outbox.savedFiles(fs)) {
-          first.read(fs, file, rows);
-          files.add(new Saved(fs, file));
-        }
-      }
-      if (rows.isEmpty()) {
-        return 0;
-      }
-      Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
-      // Always compared with the table: a batch replayed after a crash saves its rows again, although the flush
-      // at start-up may already have appended the first attempt's.
-      Column firstKey = functions.col(first.key.get(0));
-      int firstKeyIndex = first.schema.fieldIndex(first.key.get(0));
-      Object[] firstKeys = rows.stream().map(row -> row.get(firstKeyIndex)).distinct().toArray();
-      Dataset<Row> held =
-          spark.table(first.tableIdentifier).where(firstKey.isin(firstKeys)).select(first.key.stream().map(functions::col).toArray(Column[]::new));
-      Column same = null;
-      for (String column : first.key) {
-        Column equal = saved.col(column).eqNullSafe(held.col(column));
-        same = same == null ? equal : same.and(equal);
-      }
-      saved.join(held, same, "left_anti").write().format("delta").mode("append").saveAsTable(first.tableIdentifier);
-      deleteFlushed(files);
-      LOG.debug("Flushed {} saved rows of {} batches to {}", rows.size(), files.size(), first.tableIdentifier);
-      return rows.size();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot flush the saved rows of " + first.tableIdentifier, e);
+    for (Saved file : files) {
+      read(file.fs(), file.file(), rows);
     }
+    return rows;
   }
 
-  private List<Path> savedFiles(FileSystem fs) throws IOException {
-    List<Path> files = new ArrayList<>();
+  private List<Saved> savedFiles(FileSystem fs) throws IOException {
+    List<Saved> files = new ArrayList<>();
     try {
       for (FileStatus status : fs.listStatus(folder)) {
         String name = status.getPath().getName();
         if (ROWS_FILE.matcher(name).matches()) {
-          files.add(status.getPath());
+          files.add(new Saved(this, fs, status.getPath(), Long.parseLong(name.substring(0, name.length() - SUFFIX.length()))));
         } else if (!name.startsWith(".")) {
           LOG.warn("Ignoring {} in {}: lakestream did not write it", name, folder);
         }

@@ -38,4 +38,22 @@ public final class HadoopFiles {
       throw new UncheckedIOException("Cannot create folder " + folder, e);
     }
   }
+
+  /**
+   * Replaces {@code file} with {@code content}: written aside under a hidden name, then renamed into place, so a
+   * reader (or a run after a crash) finds the old content or the new, never a part. The old file is removed just
+   * before the rename (Hadoop's rename does not overwrite); a crash in between leaves no file, which every state
+   * file written this way reads as "nothing saved yet".
+   */
+  public static void replaceAtomically(FileSystem fs, Path file, byte[] content) throws IOException {
+    Path aside = new Path(file.getParent(), "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    try (java.io.OutputStream out = fs.create(aside, true)) {
+      out.write(content);
+    }
+    fs.delete(file, false);
+    if (!fs.rename(aside, file)) {
+      fs.delete(aside, false);
+      throw new IOException("rename of " + aside + " to " + file + " returned false");
+    }
+  }
 }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.delta.tables.DeltaTable;
+import io.lakestream.sink.DeltaTables;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigKeys;
@@ -177,7 +178,7 @@ public final class UsersReference {
 
   /** Registers a table of the pipeline's schema that lives in its folder (local catalog mode). */
   private void register() {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + identifier() + " USING DELTA LOCATION " + SqlText.literal(folder()));
+    new DeltaTables(spark, catalog, volume).register(identifier(), folder());
   }
 
   /** The Delta folder, or null for a catalog table. */

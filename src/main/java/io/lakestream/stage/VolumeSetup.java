@@ -73,24 +73,15 @@ public final class VolumeSetup {
   /** Creates (or registers, or adds new columns to) the given tables. */
   public void ensureTables(List<TableDefinition> tables) {
     DeltaTables deltaTables = new DeltaTables(spark, config.catalog(), config.volume());
-    // Each table's log is read (or its first commit written) on its own; a few at a time overlap the waits.
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(4, Math.max(1, tables.size())));
-    try {
-      List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
-      for (TableDefinition table : tables) {
-        pending.add(pool.submit(() -> deltaTables.ensure(table)));
-      }
-      for (java.util.concurrent.Future<?> table : pending) {
-        table.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while preparing the tables", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
+    // Each table's log is read (or its first commit written) on its own: side by side, the waits overlap.
+    List<java.util.concurrent.Callable<Void>> steps = new ArrayList<>();
+    for (TableDefinition table : tables) {
+      steps.add(() -> {
+        deltaTables.ensure(table);
+        return null;
+      });
     }
+    io.lakestream.sink.Concurrently.all("preparing the tables", steps);
     LOG.info(
         "Volume ready at {}: schema {}, tables {}",
         config.volume().root(),

@@ -150,9 +150,10 @@ class BronzeIngestTest {
             table,
             new TableOutbox(
                 root.resolve("quarantine-outbox").toString(), config.catalog().tableIdentifier("quarantine_events"),
-                Tables.quarantine().schema(), Tables.QUARANTINE_KEY),
+                Tables.quarantine().schema(), Tables.QUARANTINE_KEY, root.resolve("quarantine-flush.json").toString()),
             "test-app-id",
-            new AuditLog(config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString()),
+            new AuditLog(
+                config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString(), root.resolve("audit-flush.json").toString()),
             BatchArchiving.NONE,
             FaultPoint.OFF,
             false);

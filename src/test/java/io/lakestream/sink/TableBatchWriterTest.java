@@ -35,7 +35,8 @@ class TableBatchWriterTest {
   private TableBatchWriter writerInto(LakestreamConfig config, TableBatchWriter.Mode mode, List<String> keys) {
     new Pipeline(spark, config).setUp();
     String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
-    audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), root.resolve("outbox-" + mode).toString());
+    audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), root.resolve("outbox-" + mode).toString(),
+        root.resolve("audit-flush-" + mode + ".json").toString());
     return new TableBatchWriter("gold_event_counts", table, mode, keys, "app-" + mode, audit);
   }
 

@@ -1,0 +1,166 @@
+package io.lakestream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.testing.TestConfigs;
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The outbox appends each saved row exactly once without reading the table: replayed batches, a crash before
+ * or after the flush's commit, and folders an older lakestream left behind.
+ */
+class TableOutboxTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  private LakestreamConfig config;
+  private String table;
+  private String flushState;
+  private Configuration hadoopConf;
+
+  @BeforeEach
+  void freshVolume() {
+    config = TestConfigs.local(root);
+    new io.lakestream.stage.VolumeSetup(spark, config, List.of(Tables.audit())).run();
+    table = config.catalog().tableIdentifier(Tables.AUDIT_BATCHES);
+    flushState = root.resolve("checkpoints/_lakestream_outbox/audit_batches.json").toString();
+    hadoopConf = spark.sessionState().newHadoopConf();
+  }
+
+  private TableOutbox outbox(String query) {
+    return new TableOutbox(root.resolve("outbox-" + query).toString(), table, Tables.audit().schema(), AuditLog.KEY, flushState);
+  }
+
+  private static Row row(String query, long batchId, long rowsWritten) {
+    return RowFactory.create(query, batchId, rowsWritten, rowsWritten, 0L, 0L, 0L, 0L, 0L, Timestamp.from(Instant.parse("2026-11-01T10:00:00Z")), 5L);
+  }
+
+  /** "query#batch=rows" for every row of the table, sorted. */
+  private List<String> tableRows() {
+    return spark.table(table).orderBy("query", "batch_id").collectAsList().stream()
+        .map(r -> r.getString(0) + "#" + r.getLong(1) + "=" + r.getLong(3))
+        .toList();
+  }
+
+  private long savedFiles(String query) throws Exception {
+    try (Stream<Path> files = Files.list(root.resolve("outbox-" + query))) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".rows")).count();
+    }
+  }
+
+  private OutboxFlushState state() throws Exception {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(flushState);
+    return OutboxFlushState.read(file.getFileSystem(hadoopConf), file).orElseThrow();
+  }
+
+  @Test
+  void severalOutboxesOfATableLandInOneCommitAndAReplayedBatchIsNotAppendedAgain() throws Exception {
+    TableOutbox bronze = outbox("bronze");
+    TableOutbox silver = outbox("silver");
+    bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
+    bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11)));
+    silver.add(hadoopConf, 0, List.of(row("silver", 0, 20)));
+
+    assertThat(TableOutbox.flushAll(spark, List.of(bronze, silver))).isEqualTo(3);
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "silver#0=20");
+    assertThat(io.delta.tables.DeltaTable.forName(spark, table).history().count()).isEqualTo(2); // create + one flush
+    assertThat(savedFiles("bronze")).isZero();
+    assertThat(state().version()).isEqualTo(1);
+    assertThat(state().pending()).isEmpty();
+
+    // Batch 1 replayed after a crash (its checkpoint commit was lost), then batch 2.
+    bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11)));
+    bronze.add(hadoopConf, 2, List.of(row("bronze", 2, 12)));
+    assertThat(TableOutbox.flushAll(spark, List.of(bronze, silver))).isEqualTo(1);
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "bronze#2=12", "silver#0=20");
+    assertThat(savedFiles("bronze")).isZero();
+    assertThat(state().version()).isEqualTo(2);
+  }
+
+  @Test
+  void aFlushInterruptedAfterItsCommitIsNotAppendedTwice() throws Exception {
+    TableOutbox bronze = outbox("bronze");
+    bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
+    bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11), row("bronze", 1, 11)));
+    // What a flush that died right after Delta's commit leaves: its pending version, the rows in the table under
+    // that version, the files and .flushed-up-to untouched.
+    OutboxFlushState pending = OutboxFlushState.fresh("audit_batches").begin(Map.of(root.resolve("outbox-bronze").toString(), 1L));
+    org.apache.hadoop.fs.Path stateFile = new org.apache.hadoop.fs.Path(flushState);
+    FileSystem fs = stateFile.getFileSystem(hadoopConf);
+    pending.save(fs, stateFile);
+    spark.createDataFrame(List.of(row("bronze", 0, 10), row("bronze", 1, 11), row("bronze", 1, 11)), Tables.audit().schema())
+        .write().format("delta").mode("append")
+        .option("txnAppId", pending.appId()).option("txnVersion", pending.version())
+        .saveAsTable(table);
+    // Batch 2 came after the interrupted flush.
+    bronze.add(hadoopConf, 2, List.of(row("bronze", 2, 12)));
+
+    TableOutbox.flushAll(spark, List.of(bronze));
+
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "bronze#1=11", "bronze#2=12");
+    assertThat(savedFiles("bronze")).isZero();
+    assertThat(state().pending()).isEmpty();
+    assertThat(state().version()).isEqualTo(2);
+  }
+
+  @Test
+  void aFlushInterruptedBeforeItsCommitAppendsItsRowsOnce() throws Exception {
+    TableOutbox bronze = outbox("bronze");
+    TableOutbox silver = outbox("silver");
+    bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
+    silver.add(hadoopConf, 4, List.of(row("silver", 4, 20)));
+    OutboxFlushState pending =
+        OutboxFlushState.fresh("audit_batches")
+            .begin(Map.of(root.resolve("outbox-bronze").toString(), 0L, root.resolve("outbox-silver").toString(), 4L));
+    org.apache.hadoop.fs.Path stateFile = new org.apache.hadoop.fs.Path(flushState);
+    pending.save(stateFile.getFileSystem(hadoopConf), stateFile);
+
+    // This run flushes bronze's outbox only; the pending flush still completes for both folders.
+    TableOutbox.flushAll(spark, List.of(bronze));
+
+    assertThat(tableRows()).containsExactly("bronze#0=10", "silver#4=20");
+    assertThat(savedFiles("bronze")).isZero();
+    assertThat(savedFiles("silver")).isZero();
+    // A replay of silver's batch 4 is known as appended.
+    silver.add(hadoopConf, 4, List.of(row("silver", 4, 20)));
+    TableOutbox.flushAll(spark, List.of(silver));
+    assertThat(tableRows()).containsExactly("bronze#0=10", "silver#4=20");
+  }
+
+  @Test
+  void aFolderAnOlderLakestreamWroteIsComparedWithTheTableOnce() throws Exception {
+    // An older lakestream: saved files, no .flushed-up-to, and batch 0 already appended before it crashed.
+    Path folder = Files.createDirectories(root.resolve("outbox-bronze"));
+    Files.writeString(folder.resolve("0.rows"), "[\"bronze\",0,10,10,0,0,0,0,0,\"2026-11-01T10:00:00Z\",5]\n");
+    Files.writeString(folder.resolve("1.rows"), "[\"bronze\",1,11,11,0,0,0,0,0,\"2026-11-01T10:00:00Z\",5]\n");
+    spark.createDataFrame(List.of(row("bronze", 0, 10)), Tables.audit().schema()).write().format("delta").mode("append").saveAsTable(table);
+
+    TableOutbox bronze = outbox("bronze");
+    TableOutbox.flushAll(spark, List.of(bronze));
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11");
+    assertThat(Files.readString(folder.resolve(".flushed-up-to")).trim()).isEqualTo("1");
+
+    bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11)));
+    bronze.add(hadoopConf, 2, List.of(row("bronze", 2, 12)));
+    TableOutbox.flushAll(spark, List.of(bronze));
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "bronze#2=12");
+  }
+}
