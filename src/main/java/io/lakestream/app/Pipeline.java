@@ -20,6 +20,8 @@ import io.lakestream.stage.QualityRules;
 import io.lakestream.sink.AuditLog;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.BronzeTable;
+import io.lakestream.sink.ContractHistory;
+import io.lakestream.sink.NewFields;
 import io.lakestream.sink.DeltaTables;
 import io.lakestream.sink.StreamStarter;
 import io.lakestream.sink.TableBatchWriter;
@@ -84,6 +86,8 @@ public final class Pipeline {
   public static final String SESSIONS_QUERY = Tables.GOLD_USER_SESSIONS;
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  /** Each restart follows new fields; a bound keeps a stream of ever new names from restarting for ever. */
+  private static final int MAX_CONTRACT_RESTARTS = 50;
 
   private final SparkSession spark;
   private final LakestreamConfig config;
@@ -101,12 +105,61 @@ public final class Pipeline {
 
   /** @param extraProgressSinks where else per-batch progress goes, e.g. the terminal of a local run */
   public Pipeline(SparkSession spark, LakestreamConfig config, List<ProgressSink> extraProgressSinks) {
+    this(spark, config, extraProgressSinks, new RunningQueries(spark));
+  }
+
+  private Pipeline(SparkSession spark, LakestreamConfig config, List<ProgressSink> extraProgressSinks, RunningQueries queries) {
     this.extraProgressSinks = List.copyOf(extraProgressSinks);
     this.spark = spark;
     this.config = config;
     this.tables = new DeltaTables(spark, config.catalog(), config.volume());
     this.starter = new StreamStarter(spark, config);
-    this.queries = new RunningQueries(spark);
+    this.queries = queries;
+  }
+
+  /** Where add_new_columns records the fields it added to the event contract (beside bronze's checkpoint). */
+  private ContractHistory contractHistory() {
+    return new ContractHistory(config.volume().checkpointFor(BRONZE_QUERY));
+  }
+
+  /** The event contract: ingest.schema and the fields add_new_columns recorded (in any mode, once recorded). */
+  private org.apache.spark.sql.types.StructType recordedContract() {
+    return ContractHistory.widen(config.ingest().eventSchema(), contractHistory().added(spark.sessionState().newHadoopConf()));
+  }
+
+  /** Whether fields were recorded that this pipeline's contract lacks: its queries must restart with them. */
+  private boolean contractGrew() {
+    return recordedContract().size() > config.ingest().eventSchema().size();
+  }
+
+  /**
+   * This pipeline, or one over the recorded contract (sharing the stop requests, progress sinks and the
+   * reappeared-files report of this run).
+   */
+  private Pipeline withRecordedContract() {
+    org.apache.spark.sql.types.StructType contract = recordedContract();
+    if (contract.size() == config.ingest().eventSchema().size()) {
+      return this;
+    }
+    Pipeline wider = new Pipeline(spark, config.withEventSchema(contract), extraProgressSinks, queries);
+    wider.reappeared = reappeared;
+    wider.enrichmentColumns = enrichmentColumns;
+    return wider;
+  }
+
+  /** What the bronze writer does with fields outside the contract. */
+  private NewFields newFields() {
+    SchemaEvolution mode = config.ingest().schemaEvolution();
+    if (mode != SchemaEvolution.ADD_NEW_COLUMNS) {
+      return NewFields.of(mode);
+    }
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (TableDefinition table : List.of(BronzeTable.definition(config.ingest().eventSchema()), silverTable())) {
+      for (String column : table.schema().fieldNames()) {
+        taken.add(column.toLowerCase(Locale.ROOT));
+      }
+    }
+    return new NewFields(mode, contractHistory(), taken);
   }
 
   /** The tables of the layers this run feeds (pipeline.stop_after): a bronze-only run prepares no silver or gold. */
@@ -204,24 +257,36 @@ public final class Pipeline {
     Instant startedAt = Instant.now();
     // Two runs writing one checkpoint folder is what the lock prevents: if another run took it over, stop.
     try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints(), queries::requestStop)) {
-      setUp();
-      flushOutboxes();
+      reappeared = null; // each run reports every file it finds back
+      Pipeline current = withRecordedContract();
+      current.setUp();
+      current.flushOutboxes();
       // Before bronze starts: a file back under an ingested name is reported (or renamed to be read again)
       // even if no batch runs.
-      reappeared = null; // each run reports every file it finds back
       if (archivesFiles()) {
         if (!plannedABatch(config.volume().checkpointFor(BRONZE_QUERY))) {
-          reappearedFiles().nothingIngestedYet();
+          current.reappearedFiles().nothingIngestedYet();
         }
-        reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
+        current.reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
       }
       PipelineRun run;
       try {
-        run = runLocked(startedAt);
+        run = current.runLocked(startedAt);
+        // add_new_columns recorded fields: the tables gain them and the queries start again over the wider contract.
+        for (int restart = 1; current.contractGrew() && !queries.stopRequested() && !lock.lost(); restart++) {
+          if (restart > MAX_CONTRACT_RESTARTS) {
+            throw new IllegalStateException(
+                "the event contract grew " + MAX_CONTRACT_RESTARTS + " times in one run; run again to go on");
+          }
+          current = current.withRecordedContract();
+          LOG.info("Restarting the queries with the wider event contract: {}", current.config.ingest().eventSchema().toDDL());
+          current.setUp();
+          run = current.runLocked(startedAt);
+        }
       } catch (RuntimeException | TimeoutException e) {
         if (!lock.lost()) {
           try {
-            flushOutboxes();
+            current.flushOutboxes();
           } catch (RuntimeException flushFailure) {
             e.addSuppressed(flushFailure);
           }
@@ -235,7 +300,7 @@ public final class Pipeline {
                 + " run stopped its queries (a batch cut short is replayed by the run holding the lock)");
       }
       long flushStarted = System.nanoTime();
-      flushOutboxes();
+      current.flushOutboxes();
       LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
     }
@@ -302,6 +367,10 @@ public final class Pipeline {
     Layer last = config.stopAfter();
     if (config.trigger().stopsWhenDrained()) {
       finished.addAll(queries.awaitAll(List.of(startBronze())));
+      if (contractGrew()) {
+        // Silver and gold start after the restart, over the wider tables.
+        return new PipelineRun(spark, config, startedAt, finished, reappeared == null ? 0 : reappeared.reportedThisRun(), 0);
+      }
       if (last != Layer.BRONZE && !queries.stopRequested()) {
         finished.addAll(queries.awaitAll(List.of(startSilver())));
       }
@@ -383,7 +452,7 @@ public final class Pipeline {
                 audit(BRONZE_QUERY),
                 archiving,
                 config.haltAt(),
-                config.ingest().schemaEvolution() == SchemaEvolution.FAIL_ON_NEW_COLUMNS),
+                newFields()),
         Map.of()));
   }
 

@@ -110,8 +110,10 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "ingest.schema_evolution",
           "rescue",
-          "rescue | fail_on_new_columns | none",
-          "A field not in ingest.schema: rescue keeps it in _rescued_data; fail_on_new_columns stops the bronze query"
+          "add_new_columns | rescue | fail_on_new_columns | none",
+          "A field not in ingest.schema: add_new_columns adds it to the contract as a nullable column (the batch that"
+              + " first carries it keeps it in _rescued_data, later batches have it typed; the queries restart by"
+              + " themselves); rescue keeps it in _rescued_data; fail_on_new_columns stops the bronze query"
               + " before writing the batch, naming the field, its first file and the batch (add it to ingest.schema"
               + " and run again); none ignores it.");
 
@@ -281,7 +283,7 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "fault.halt_at",
           "off",
-          "off | after_commit | before_move | between_moves",
+          "off | after_commit | before_move | between_moves | after_contract_recorded",
           "Crash tests only: halt the JVM at this point of a bronze batch. Never set it in a real run.");
 
   /** Expectations are a family of keys: {@code quality.expect.<name> = <warn|drop|fail>: <SQL predicate>}. */

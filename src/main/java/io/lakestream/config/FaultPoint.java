@@ -16,7 +16,9 @@ public enum FaultPoint {
   /** After the batch's archive plan is saved, before its first file is moved. */
   BEFORE_MOVE,
   /** After the first file of a batch with several files is moved. */
-  BETWEEN_MOVES;
+  BETWEEN_MOVES,
+  /** After add_new_columns recorded a batch's new fields, before the tables gain them (at the restart). */
+  AFTER_CONTRACT_RECORDED;
 
   /** Exit status of a JVM halted by a fault point, so a test can tell it from any real failure. */
   public static final int HALT_STATUS = 86;

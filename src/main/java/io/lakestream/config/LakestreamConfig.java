@@ -49,6 +49,17 @@ public record LakestreamConfig(
     FaultPoint haltAt,
     Map<String, String> sparkSettings) {
 
+  /** The same configuration with another event contract (ingest.schema widened by fields the data added). */
+  public LakestreamConfig withEventSchema(org.apache.spark.sql.types.StructType eventSchema) {
+    IngestSettings i = ingest;
+    return new LakestreamConfig(
+        appName, master, volume, catalog,
+        new IngestSettings(
+            eventSchema, i.maxFilesPerTrigger(), i.maxBytesPerTrigger(), i.maxRecordBytes(), i.rescueUnknownFields(),
+            i.allowOverwrites(), i.schemaEvolution()),
+        trigger, quality, aggregation, enrich, sinks, state, stopAfter, archiveMode, haltAt, sparkSettings);
+  }
+
   /** The medallion layers, in the order a draining run feeds them. */
   public enum Layer {
     BRONZE,
@@ -403,11 +414,11 @@ public record LakestreamConfig(
     }
     boolean allowOverwrites = reader.bool(ConfigKeys.ALLOW_OVERWRITES).orElse(false);
     SchemaEvolution evolution = reader.choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class).orElse(SchemaEvolution.RESCUE);
-    if (evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS && !rescue) {
+    if ((evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS || evolution == SchemaEvolution.ADD_NEW_COLUMNS) && !rescue) {
       reader.invalid(
           ConfigKeys.SCHEMA_EVOLUTION,
-          "fail_on_new_columns finds new fields among the rescued ones, which ingest.rescue_unknown_fields=false turns"
-              + " off; remove that setting");
+          evolution.name().toLowerCase(java.util.Locale.ROOT) + " finds new fields among the rescued ones, which"
+              + " ingest.rescue_unknown_fields=false turns off; remove that setting");
     }
     return new IngestSettings(
         schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue && evolution != SchemaEvolution.NONE,

@@ -12,6 +12,7 @@ import io.lakestream.archive.CommittedRows;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.QualitySettings;
+import io.lakestream.config.SchemaEvolution;
 import io.lakestream.stage.QualityRules;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -63,6 +64,10 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
   /** Up to this many rejected records a batch go through the outbox; more are written to Delta at once. */
   static final long QUARANTINE_OUTBOX_LIMIT = 10_000;
+  /** Rescued records read to find and type the new fields of a batch. */
+  private static final int NEW_FIELD_SAMPLE = 1_000;
+  /** How long a batch waits for the stop that restarts its query with a wider contract. */
+  private static final Duration STOP_WAIT = Duration.ofMinutes(2);
 
   private final String queryName;
   private final QualitySettings quality;
@@ -73,7 +78,9 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private final AuditLog audit;
   private final BatchArchiving archiving;
   private final FaultPoint haltAt;
-  private final boolean failOnNewFields;
+  private final NewFields newFields;
+  /** Set once this writer added fields to the contract: the query must restart before its next batch. */
+  private transient volatile boolean contractGrew;
 
   public BronzeBatchWriter(
       String queryName,
@@ -85,7 +92,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       AuditLog audit,
       BatchArchiving archiving,
       FaultPoint haltAt,
-      boolean failOnNewFields) {
+      NewFields newFields) {
     this.queryName = queryName;
     this.quality = quality;
     this.eventSchema = eventSchema;
@@ -95,11 +102,14 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     this.audit = audit;
     this.archiving = archiving;
     this.haltAt = haltAt;
-    this.failOnNewFields = failOnNewFields;
+    this.newFields = newFields;
   }
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
+    if (contractGrew) {
+      stopForTheWiderContract(batch.sparkSession(), batchId);
+    }
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
     // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected record.
@@ -110,7 +120,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             .withColumn(BronzeTable.INGESTED_AT, constant(Timestamp.from(startedAt), DataTypes.TimestampType))
             .withColumn(BronzeTable.BATCH_ID, constant(batchId, DataTypes.LongType));
     StepTimes steps = new StepTimes();
-    if (failOnNewFields) {
+    if (newFields.mode() == SchemaEvolution.FAIL_ON_NEW_COLUMNS) {
       failOnNewFields(classified, batchId);
     }
     if (quality.enabled()) {
@@ -130,6 +140,10 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             // A replay Delta skipped wrote nothing to observe: count what the first attempt committed.
             .orElseGet(() -> countCommitted(committedRows.get()));
     steps.done("count");
+    if (newFields.mode() == SchemaEvolution.ADD_NEW_COLUMNS && counts.rescued() > 0) {
+      addNewFields(spark, batchId, committedRows.get());
+      steps.done("contract");
+    }
     if (counts.quarantined() > 0 && quality.enabled() && counts.rejected() != null) {
       // Collected while bronze was written: saved with the batch, appended in bulk (see TableOutbox).
       quarantine.add(spark.sessionState().newHadoopConf(), batchId, counts.rejected());
@@ -173,7 +187,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   }
 
   /** What one batch held: records, per quarantine reason, and per warn/fail expectation violated. */
-  record BatchCounts(long rows, Map<String, Long> byReason, Map<String, Long> violations, long warned, List<Row> rejected) {
+  record BatchCounts(
+      long rows, Map<String, Long> byReason, Map<String, Long> violations, long warned, long rescued, List<Row> rejected) {
     long quarantined() {
       return byReason.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -210,6 +225,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       }
     }
     aggregates.add(sum(when(anyWarn, 1).otherwise(0)).cast("long"));
+    aggregates.add(count(col(BronzeTable.RESCUED_DATA)));
     aggregates.addAll(violations);
     if (withRejectedRows) {
       aggregates.add(rejectedRows());
@@ -281,12 +297,13 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
     long rows = observed.getLong(i++);
     long warned = observed.getLong(i++);
+    long rescued = observed.getLong(i++);
     Map<String, Long> violations = new LinkedHashMap<>();
     for (Expectation rule : counted) {
       violations.put(rule.name(), observed.getLong(i++));
     }
     List<Row> rejected = withRejectedRows ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
-    return new BatchCounts(rows, byReason, violations, warned, rejected);
+    return new BatchCounts(rows, byReason, violations, warned, rescued, rejected);
   }
 
   /** Stops the query before anything of the batch is written when a {@code fail} expectation is broken. */
@@ -314,6 +331,74 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
                 + "), then restart.");
       }
     }
+  }
+
+  /**
+   * ingest.schema_evolution=add_new_columns: the fields of this batch's rescued data that the contract lacks are
+   * recorded (with a type inferred from their values) once the batch is in bronze; the batch keeps them rescued.
+   * Read back from bronze, and only when the batch rescued something, so the source is read once.
+   */
+  private void addNewFields(SparkSession spark, long batchId, Dataset<Row> committed) {
+    List<Row> rescued =
+        committed
+            .where(col(BronzeTable.RESCUED_DATA).isNotNull())
+            .select(col(BronzeTable.RESCUED_DATA), col(BronzeTable.SOURCE_FILE))
+            .limit(NEW_FIELD_SAMPLE)
+            .collectAsList();
+    ContractHistory.Findings findings = ContractHistory.infer(rescued, eventSchema, newFields.takenNames(), batchId);
+    findings.leftRescued().forEach(
+        (name, why) -> LOG.warn("Query {} batch {}: field '{}' stays in {}: {}", queryName, batchId, name, BronzeTable.RESCUED_DATA, why));
+    List<ContractHistory.AddedField> added =
+        newFields.history().record(spark.sessionState().newHadoopConf(), eventSchema, findings.fields());
+    for (ContractHistory.AddedField field : added) {
+      LOG.info(
+          "ingest.schema_evolution=add_new_columns: field '{}' added to the event contract as {} (first in {}, batch {} of {});"
+              + " this batch keeps its values in {}; the queries restart with the new column before the next batch",
+          field.name(), field.type().sql(), field.firstFile(), batchId, queryName, BronzeTable.RESCUED_DATA);
+    }
+    if (!added.isEmpty()) {
+      haltAt.haltIfAt(FaultPoint.AFTER_CONTRACT_RECORDED);
+      contractGrew = true;
+    }
+  }
+
+  /**
+   * The contract grew in an earlier batch of this query: stops the query (from another thread, as Spark
+   * requires) before this batch writes anything, so the run restarts it with the new columns; the batch's
+   * offsets are logged, and the restarted query reads the same files again, typed.
+   */
+  private void stopForTheWiderContract(SparkSession spark, long batchId) {
+    LOG.info("Query {} stops before batch {} to restart with the wider event contract", queryName, batchId);
+    // The batch's session is the query's clone, whose query manager is empty: the query is the owner session's.
+    SparkSession owner = SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get() : spark;
+    boolean found = false;
+    for (org.apache.spark.sql.streaming.StreamingQuery query : owner.streams().active()) {
+      if (queryName.equals(query.name())) {
+        found = true;
+        Thread stopper = new Thread(() -> {
+          try {
+            query.stop();
+          } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Query {} did not stop in time", queryName, e);
+          }
+        }, "lakestream-contract-restart");
+        stopper.setDaemon(true);
+        stopper.start();
+      }
+    }
+    if (!found) {
+      throw new IllegalStateException(
+          "Query " + queryName + " must restart to read the wider event contract but is not among the default session's"
+              + " queries; run again: the next run starts over the new contract");
+    }
+    try {
+      // stop() interrupts this thread; Spark then ends the query as stopped, not failed.
+      Thread.sleep(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      throw new java.io.UncheckedIOException(new java.io.InterruptedIOException("stopped to restart with the wider event contract"));
+    }
+    throw new IllegalStateException(
+        "Query " + queryName + " did not stop within " + STOP_WAIT + " to restart with the wider event contract; run again");
   }
 
   /**

@@ -210,9 +210,36 @@ public final class DeltaTables {
                 + " the type, or write to new tables (another volume.tables or catalog.schema).");
       }
     }
+    if (table.name().equals(BronzeTable.NAME)) {
+      refuseRemovedFields(table, existing);
+    }
     if (!added.isEmpty()) {
       spark.sql("ALTER TABLE " + identifier(table.name()) + " ADD COLUMNS (" + String.join(", ", added) + ")");
       LoggerFactory.getLogger(DeltaTables.class).info("Added columns to {}: {}", identifier(table.name()), String.join(", ", added));
+    }
+  }
+
+  /**
+   * bronze_events holds the event fields and lakestream's own columns (named with a leading _): an event field it
+   * holds that the contract lacks was removed from ingest.schema. Refused, as a type change is: Delta would keep
+   * the column, and silver and gold would go on expecting it.
+   */
+  private void refuseRemovedFields(TableDefinition table, StructType existing) {
+    java.util.Set<String> defined = new java.util.HashSet<>();
+    for (String name : table.schema().fieldNames()) {
+      defined.add(name.toLowerCase(Locale.ROOT));
+    }
+    List<String> removed = new ArrayList<>();
+    for (StructField field : existing.fields()) {
+      if (!field.name().startsWith("_") && !defined.contains(field.name().toLowerCase(Locale.ROOT))) {
+        removed.add(field.name() + " " + field.dataType().sql());
+      }
+    }
+    if (!removed.isEmpty()) {
+      throw new io.lakestream.config.ConfigException(
+          "ingest.schema lacks field(s) that table " + identifier(table.name()) + " holds: " + String.join(", ", removed)
+              + ". A field cannot be removed from the event contract of existing tables: put it back in ingest.schema (with"
+              + " that type; new rows may leave it null), or write to new tables (another volume.tables or catalog.schema).");
     }
   }
 

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,6 +80,38 @@ class CrashRecoveryIT {
         .containsExactlyInAnyOrderElementsOf(bronze.select("_source_file").distinct().as(Encoders.STRING()).collectAsList());
     assertThat(ArchiveTest.filesUnder(root.resolve("checkpoints/bronze_events/lakestream-archive")))
         .noneMatch(name -> name.endsWith(".plan"));
+  }
+
+  /** An event with a field the default contract lacks. */
+  private static String withAppVersion(String eventId, int minute, String version) {
+    String line = io.lakestream.testing.Events.event(eventId, "u1", "click", io.lakestream.testing.Events.at(minute));
+    return line.substring(0, line.length() - 1) + ",\"app_version\":\"" + version + "\"}";
+  }
+
+  @Test
+  void aCrashBetweenRecordingANewFieldAndWideningTheTablesLosesNothing() throws Exception {
+    Path root = dir.resolve("volume");
+    Path landing = root.resolve("landing");
+    io.lakestream.testing.Events.land(landing, "f1.json", List.of(withAppVersion("e1", 1, "1.0"), withAppVersion("e2", 1, "1.1")));
+    io.lakestream.testing.Events.land(landing, "f2.json", List.of(withAppVersion("e3", 2, "2.0")));
+
+    ChildJvm.Result crashed =
+        run(root, 1, "--set", "ingest.schema_evolution=add_new_columns", "--set", "fault.halt_at=after_contract_recorded");
+
+    assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
+    assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/1.json")).exists();
+    assertThat(ArchiveTest.filesUnder(landing)).hasSize(2); // batch 0 committed bronze, nothing archived yet
+
+    ChildJvm.Result restarted = run(root, 1, "--set", "ingest.schema_evolution=add_new_columns");
+
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    SparkSession spark = TestSpark.session();
+    assertThat(table(spark, root, "bronze_events").orderBy("event_id").selectExpr("event_id", "app_version", "_rescued_data").collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[e1,null,{\"app_version\":\"1.0\"}]", "[e2,null,{\"app_version\":\"1.1\"}]", "[e3,2.0,null]");
+    assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
+    assertThat(table(spark, root, "archive_log").count()).isEqualTo(2);
+    assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/2.json")).doesNotExist();
   }
 
   private ChildJvm.Result run(Path root, int filesPerBatch, String... extra) throws Exception {

@@ -156,7 +156,7 @@ class BronzeIngestTest {
                 config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString(), root.resolve("audit-flush.json").toString()),
             BatchArchiving.NONE,
             FaultPoint.OFF,
-            false);
+            NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE));
     Dataset<Row> batch =
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"

@@ -91,6 +91,75 @@ class SchemaEvolutionTest {
     }
   }
 
+  /** An event with extra fields, given as JSON text ("\"country\":\"DE\""). */
+  private static String with(String eventId, int minute, String extraFields) {
+    String line = event(eventId, "u1", "click", at(minute));
+    return line.substring(0, line.length() - 1) + "," + extraFields + "}";
+  }
+
+  @Test
+  void addNewColumnsRecordsEachNewFieldTypedAndRestartsTheQueriesInTheSameRun() throws Exception {
+    Path landing = root.resolve("landing");
+    // One file per micro-batch; each file's events are later than the last file's.
+    Events.land(landing, "f1.json", List.of(event("e1", "u1", "click", at(1))));
+    Events.land(landing, "f2.json", List.of(with("e2", 2, "\"country\":\"DE\",\"score\":7,\"vip\":true"), with("e3", 2, "\"tier\":null")));
+    Events.land(landing, "f3.json", List.of(with("e4", 3, "\"country\":\"FR\",\"score\":8,\"vip\":false,\"tier\":null")));
+    Events.land(landing, "f4.json", List.of(with("e5", 4, "\"tier\":\"gold\",\"ratio\":1.5"), with("e6", 4, "\"ratio\":2")));
+    Events.land(landing, "f5.json", List.of(with("e7", 5, "\"tier\":\"silver\",\"ratio\":3,\"country\":\"IT\"")));
+    LakestreamConfig config =
+        TestConfigs.local(
+            root,
+            Map.of("pipeline.stop_after", "silver", "ingest.schema_evolution", "add_new_columns", "ingest.max_files_per_trigger", "1"));
+
+    new Pipeline(spark, config).run();
+
+    String columns = "event_id, country, score, vip, tier, ratio, _rescued_data";
+    for (String table : List.of(BronzeTable.NAME, Tables.SILVER_EVENTS)) {
+      assertThat(spark.table(config.catalog().tableIdentifier(table)).orderBy("event_id").selectExpr(columns.split(", ")).collectAsList())
+          .as(table)
+          .extracting(Row::toString)
+          .containsExactly(
+              "[e1,null,null,null,null,null,null]",
+              // f2 first carried country, score and vip: kept rescued; tier was only null, so not added yet.
+              "[e2,null,null,null,null,null,{\"country\":\"DE\",\"score\":7,\"vip\":true}]",
+              "[e3,null,null,null,null,null,{\"tier\":null}]",
+              "[e4,FR,8,false,null,null,{\"tier\":null}]",
+              // f4 first carried tier's value and ratio (1.5 and 2: DOUBLE).
+              "[e5,null,null,null,null,null,{\"tier\":\"gold\",\"ratio\":1.5}]",
+              "[e6,null,null,null,null,null,{\"ratio\":2}]",
+              "[e7,IT,null,null,silver,3.0,null]");
+    }
+    assertThat(spark.table(config.catalog().tableIdentifier(Tables.SILVER_EVENTS)).schema().toDDL())
+        .contains("country STRING", "score BIGINT", "vip BOOLEAN", "tier STRING", "ratio DOUBLE");
+    // One readable file per change, beside bronze's checkpoint.
+    Path history = root.resolve("checkpoints/bronze_events/lakestream-schema");
+    assertThat(history.resolve("1.json")).exists();
+    assertThat(history.resolve("2.json")).exists();
+    assertThat(history.resolve("3.json")).doesNotExist();
+    assertThat(java.nio.file.Files.readString(history.resolve("2.json")))
+        .contains("\"name\" : \"ratio\"", "\"type\" : \"DOUBLE\"", "f4.json");
+
+    // The next run starts over the recorded contract without restarting: no new fields, same rows.
+    Events.land(landing, "f6.json", List.of(with("e8", 6, "\"ratio\":4,\"vip\":true")));
+    new Pipeline(spark, config).run();
+    assertThat(spark.table(config.catalog().tableIdentifier(Tables.SILVER_EVENTS)).where("event_id = 'e8'").selectExpr("vip", "ratio", "_rescued_data").first().toString())
+        .isEqualTo("[true,4.0,null]");
+    assertThat(spark.table(config.catalog().tableIdentifier(BronzeTable.NAME)).count()).isEqualTo(8);
+  }
+
+  @Test
+  void aFieldRemovedFromIngestSchemaIsRefusedAtStartUp() throws Exception {
+    Map<String, String> settings = new HashMap<>(Map.of("pipeline.stop_after", "bronze", "ingest.schema", WIDER));
+    new Pipeline(spark, TestConfigs.local(root, settings)).setUp();
+
+    settings.remove("ingest.schema");
+    LakestreamConfig narrower = TestConfigs.local(root, settings);
+    assertThatThrownBy(() -> new Pipeline(spark, narrower).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.schema lacks field(s) that table " + narrower.catalog().tableIdentifier(BronzeTable.NAME) + " holds: country STRING")
+        .hasMessageContaining("put it back in ingest.schema");
+  }
+
   @Test
   void noneIgnoresUnknownFieldsAndFailNeedsThemRescued() {
     LakestreamConfig none = TestConfigs.local(root, Map.of("ingest.schema_evolution", "none"));
