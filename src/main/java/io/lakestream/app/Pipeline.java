@@ -22,6 +22,7 @@ import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.BronzeTable;
 import io.lakestream.sink.ContractHistory;
 import io.lakestream.sink.NewFields;
+import io.lakestream.stage.EventSchemaInference;
 import io.lakestream.sink.DeltaTables;
 import io.lakestream.sink.StreamStarter;
 import io.lakestream.sink.TableBatchWriter;
@@ -122,14 +123,34 @@ public final class Pipeline {
     return new ContractHistory(config.volume().checkpointFor(BRONZE_QUERY));
   }
 
-  /** The event contract: ingest.schema and the fields add_new_columns recorded (in any mode, once recorded). */
+  /**
+   * The event contract: ingest.schema (or, with ingest.schema=infer, the contract inferred once and stored) and the
+   * fields add_new_columns recorded (in any mode, once recorded).
+   */
   private org.apache.spark.sql.types.StructType recordedContract() {
-    return ContractHistory.widen(config.ingest().eventSchema(), contractHistory().added(spark.sessionState().newHadoopConf()));
+    org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    org.apache.spark.sql.types.StructType base = config.ingest().eventSchema();
+    if (config.ingest().inferSchema()) {
+      base = contractHistory().inferred(hadoopConf).orElseGet(this::inferContract);
+    }
+    return ContractHistory.widen(base, contractHistory().added(hadoopConf));
+  }
+
+  /** ingest.schema=infer on a volume without a stored contract: infers it from landing and stores it. */
+  private org.apache.spark.sql.types.StructType inferContract() {
+    EventSchemaInference.Inferred inferred =
+        new EventSchemaInference(spark).infer(config.volume().landing(), config.ingest().eventSchema());
+    contractHistory().storeInferred(spark.sessionState().newHadoopConf(), inferred.contract(), inferred.files(), inferred.bytes());
+    LOG.info(
+        "ingest.schema=infer: inferred the event contract from {} files ({} bytes) in {}: {}; stored in {}/0.json, which"
+            + " every later run reads instead of inferring",
+        inferred.files().size(), inferred.bytes(), config.volume().landing(), inferred.contract().toDDL(), contractHistory().location());
+    return inferred.contract();
   }
 
   /** Whether fields were recorded that this pipeline's contract lacks: its queries must restart with them. */
   private boolean contractGrew() {
-    return recordedContract().size() > config.ingest().eventSchema().size();
+    return !recordedContract().equals(config.ingest().eventSchema());
   }
 
   /**
@@ -138,7 +159,7 @@ public final class Pipeline {
    */
   private Pipeline withRecordedContract() {
     org.apache.spark.sql.types.StructType contract = recordedContract();
-    if (contract.size() == config.ingest().eventSchema().size()) {
+    if (contract.equals(config.ingest().eventSchema())) {
       return this;
     }
     Pipeline wider = new Pipeline(spark, config.withEventSchema(contract), extraProgressSinks, queries);

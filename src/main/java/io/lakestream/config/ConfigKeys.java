@@ -82,8 +82,17 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "ingest.schema",
           DEFAULT_EVENT_SCHEMA,
-          "a Spark DDL list of columns of atomic types, e.g. 'event_id STRING, event_time TIMESTAMP'",
-          "Explicit schema of the JSON events (no inference).");
+          "a Spark DDL list of columns of atomic types, e.g. 'event_id STRING, event_time TIMESTAMP', or infer",
+          "Schema of the JSON events. infer: inferred once from the first files in landing (up to 1,000 files or 50 MB),"
+              + " stored beside bronze's checkpoint and read from there by every later run; with it the default"
+              + " ingest.schema_evolution is add_new_columns.");
+
+  public static final ConfigKey SCHEMA_HINTS =
+      ConfigKey.optional(
+          "ingest.schema_hints",
+          "a Spark DDL list of columns of atomic types, e.g. 'amount DECIMAL(10,2), page STRING'",
+          "With ingest.schema=infer: these columns get these types whatever the sampled data says (added if the"
+              + " sample lacks them), like Auto Loader's cloudFiles.schemaHints.");
 
   public static final ConfigKey MAX_FILES_PER_TRIGGER =
       ConfigKey.optional(
@@ -312,6 +321,7 @@ public final class ConfigKeys {
           CATALOG_SCHEMA,
           CATALOG_VOLUME,
           INGEST_SCHEMA,
+          SCHEMA_HINTS,
           MAX_FILES_PER_TRIGGER,
           MAX_BYTES_PER_TRIGGER,
           MAX_RECORD_SIZE,

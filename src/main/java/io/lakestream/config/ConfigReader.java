@@ -24,6 +24,11 @@ final class ConfigReader {
     }
   }
 
+  /** Whether the key was set (in the file, by --set or --conf), not left to its default. */
+  boolean isExplicit(ConfigKey key) {
+    return raw.explicit(key).filter(value -> value.source() != ConfigSource.DEFAULT).isPresent();
+  }
+
   Optional<String> optional(ConfigKey key) {
     return raw.get(key).map(RawConfig.Value::text);
   }

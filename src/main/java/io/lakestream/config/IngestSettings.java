@@ -9,6 +9,10 @@ import org.apache.spark.sql.types.StructType;
  * than {@code maxRecordBytes} are not parsed; fields outside the schema are kept as JSON when
  * {@code rescueUnknownFields} (false when {@code schemaEvolution} is NONE). A file back under an ingested name is
  * read again only if {@code allowOverwrites}.
+ *
+ * <p>With {@code inferSchema} (ingest.schema=infer), {@code eventSchema} is the part known before any file is read:
+ * the pipeline's fields and {@code schemaHints}; the run infers the rest once and stores it (see the app's
+ * Pipeline).
  */
 public record IngestSettings(
     StructType eventSchema,
@@ -17,4 +21,6 @@ public record IngestSettings(
     long maxRecordBytes,
     boolean rescueUnknownFields,
     boolean allowOverwrites,
-    SchemaEvolution schemaEvolution) {}
+    SchemaEvolution schemaEvolution,
+    boolean inferSchema,
+    StructType schemaHints) {}

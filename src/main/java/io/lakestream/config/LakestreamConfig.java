@@ -56,7 +56,7 @@ public record LakestreamConfig(
         appName, master, volume, catalog,
         new IngestSettings(
             eventSchema, i.maxFilesPerTrigger(), i.maxBytesPerTrigger(), i.maxRecordBytes(), i.rescueUnknownFields(),
-            i.allowOverwrites(), i.schemaEvolution()),
+            i.allowOverwrites(), i.schemaEvolution(), i.inferSchema(), i.schemaHints()),
         trigger, quality, aggregation, enrich, sinks, state, stopAfter, archiveMode, haltAt, sparkSettings);
   }
 
@@ -401,7 +401,22 @@ public record LakestreamConfig(
   }
 
   private static IngestSettings readIngest(ConfigReader reader) {
-    Optional<StructType> schema = reader.parsed(ConfigKeys.INGEST_SCHEMA, LakestreamConfig::parseEventSchema);
+    boolean infer = reader.optional(ConfigKeys.INGEST_SCHEMA).map(text -> text.strip().equalsIgnoreCase("infer")).orElse(false);
+    Optional<StructType> hints = reader.parsed(ConfigKeys.SCHEMA_HINTS, LakestreamConfig::parseEventSchema);
+    if (hints.isPresent() && !infer) {
+      reader.invalid(ConfigKeys.SCHEMA_HINTS, "hints apply to an inferred schema; set ingest.schema=infer, or put the types in ingest.schema");
+    }
+    Optional<StructType> schema;
+    if (infer) {
+      try {
+        schema = Optional.of(inferenceSeed(hints.orElse(new StructType())));
+      } catch (IllegalArgumentException e) {
+        reader.invalid(ConfigKeys.SCHEMA_HINTS, e.getMessage());
+        schema = Optional.empty();
+      }
+    } else {
+      schema = reader.parsed(ConfigKeys.INGEST_SCHEMA, LakestreamConfig::parseEventSchema);
+    }
     OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
     OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
     OptionalLong maxRecordBytes = reader.positiveSize(ConfigKeys.MAX_RECORD_SIZE);
@@ -413,7 +428,10 @@ public record LakestreamConfig(
               + ConfigKeys.MAX_FILES_PER_TRIGGER.name() + " or this key");
     }
     boolean allowOverwrites = reader.bool(ConfigKeys.ALLOW_OVERWRITES).orElse(false);
-    SchemaEvolution evolution = reader.choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class).orElse(SchemaEvolution.RESCUE);
+    SchemaEvolution evolution =
+        reader.choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class)
+            .filter(mode -> !infer || reader.isExplicit(ConfigKeys.SCHEMA_EVOLUTION))
+            .orElse(infer ? SchemaEvolution.ADD_NEW_COLUMNS : SchemaEvolution.RESCUE);
     if ((evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS || evolution == SchemaEvolution.ADD_NEW_COLUMNS) && !rescue) {
       reader.invalid(
           ConfigKeys.SCHEMA_EVOLUTION,
@@ -422,7 +440,31 @@ public record LakestreamConfig(
     }
     return new IngestSettings(
         schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue && evolution != SchemaEvolution.NONE,
-        allowOverwrites, evolution);
+        allowOverwrites, evolution, infer, hints.orElse(new StructType()));
+  }
+
+  /**
+   * What an inferred contract holds before any file is read: the fields the pipeline keys and times events by, with
+   * the types it needs, then the hints (a hint may not retype a pipeline field).
+   */
+  private static StructType inferenceSeed(StructType hints) {
+    StructType seed =
+        new StructType()
+            .add(EVENT_ID, org.apache.spark.sql.types.DataTypes.StringType)
+            .add(USER_ID, org.apache.spark.sql.types.DataTypes.StringType)
+            .add(EVENT_TYPE, org.apache.spark.sql.types.DataTypes.StringType)
+            .add(EVENT_TIME, org.apache.spark.sql.types.DataTypes.TimestampType);
+    for (StructField hint : hints.fields()) {
+      if (PIPELINE_FIELDS.contains(hint.name())) {
+        if (!hint.dataType().equals(seed.apply(hint.name()).dataType())) {
+          throw new IllegalArgumentException(
+              hint.name() + " must be " + seed.apply(hint.name()).dataType().sql() + ", the pipeline's type");
+        }
+        continue;
+      }
+      seed = seed.add(hint);
+    }
+    return seed;
   }
 
   static StructType parseEventSchema(String ddl) {

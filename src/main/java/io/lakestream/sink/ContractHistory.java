@@ -32,6 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code 2.json}, ...), each holding every field added so far (name, type, the batch and file that first carried
  * it) and the whole contract as DDL. The latest file is the contract's current extension; every run reads it at
  * start-up. It lives and dies with the checkpoint, as the batches it describes do.
+ *
+ * <p>With {@code ingest.schema=infer}, {@code 0.json} holds the contract inferred from the first files, which every
+ * later run reads instead of inferring again; the added fields widen it.
  */
 public final class ContractHistory implements java.io.Serializable {
 
@@ -58,6 +61,38 @@ public final class ContractHistory implements java.io.Serializable {
 
   public String location() {
     return folder.toString();
+  }
+
+  /** The inferred contract, if one was stored. */
+  public java.util.Optional<StructType> inferred(Configuration hadoopConf) {
+    try {
+      FileSystem fs = folder.getFileSystem(hadoopConf);
+      try (InputStream in = fs.open(new Path(folder, "0.json"))) {
+        return java.util.Optional.of(StructType.fromDDL(JSON.readTree(in).get("contract").asText()));
+      } catch (FileNotFoundException e) {
+        return java.util.Optional.empty();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the inferred event contract in " + folder, e);
+    }
+  }
+
+  /** Stores the inferred contract ({@code 0.json}), with what it was inferred from. */
+  public void storeInferred(Configuration hadoopConf, StructType contract, List<String> files, long bytes) {
+    try {
+      FileSystem fs = folder.getFileSystem(hadoopConf);
+      ObjectNode root = JSON.createObjectNode();
+      root.put("version", 0);
+      root.put("contract", contract.toDDL());
+      root.put("inferred_from_files", files.size());
+      root.put("inferred_from_bytes", bytes);
+      ArrayNode sampled = root.putArray("files");
+      files.forEach(sampled::add);
+      fs.mkdirs(folder);
+      HadoopFiles.replaceAtomically(fs, new Path(folder, "0.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot store the inferred event contract in " + folder, e);
+    }
   }
 
   /** The fields added so far, oldest first; empty when none were. */

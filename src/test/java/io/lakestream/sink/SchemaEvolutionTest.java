@@ -12,6 +12,7 @@ import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigKeys;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.testing.Events;
+import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +150,47 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void anInferredContractIsStoredOnceAndWithAHintGivesTheExplicitContractsSilverRows() throws Exception {
+    Path explicitRoot = root.resolve("explicit");
+    Path inferredRoot = root.resolve("inferred");
+    SampleData.land(explicitRoot.resolve("landing"), SampleData.ALL);
+    SampleData.land(inferredRoot.resolve("landing"), SampleData.ALL);
+    LakestreamConfig explicit = TestConfigs.local(explicitRoot, Map.of("pipeline.stop_after", "silver"));
+    LakestreamConfig inferred =
+        TestConfigs.local(
+            inferredRoot, Map.of("pipeline.stop_after", "silver", "ingest.schema", "infer", "ingest.schema_hints", "amount DOUBLE"));
+    assertThat(inferred.ingest().schemaEvolution()).isEqualTo(io.lakestream.config.SchemaEvolution.ADD_NEW_COLUMNS);
+
+    new Pipeline(spark, explicit).run();
+    new Pipeline(spark, inferred).run();
+
+    String[] contract = {"event_id", "user_id", "event_type", "event_time", "page", "device", "amount", "_rescued_data"};
+    List<Row> expected = spark.table(explicit.catalog().tableIdentifier(Tables.SILVER_EVENTS)).selectExpr(contract).orderBy("event_id").collectAsList();
+    assertThat(expected).hasSizeGreaterThan(200);
+    assertThat(spark.table(inferred.catalog().tableIdentifier(Tables.SILVER_EVENTS)).selectExpr(contract).orderBy("event_id").collectAsList())
+        .isEqualTo(expected);
+    Path stored = inferredRoot.resolve("checkpoints/bronze_events/lakestream-schema/0.json");
+    assertThat(java.nio.file.Files.readString(stored))
+        .contains("\"contract\" : \"event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,amount DOUBLE,device STRING,page STRING\"")
+        .contains("\"inferred_from_files\" : 4");
+    assertThat(inferredRoot.resolve("checkpoints/bronze_events/lakestream-schema/1.json")).doesNotExist();
+
+    // A later run reads the stored contract: no second inference, even over a file with a new field.
+    java.nio.file.attribute.FileTime storedAt = java.nio.file.Files.getLastModifiedTime(stored);
+    Events.land(inferredRoot.resolve("landing"), "later.json", List.of(with("z1", 50, "\"score\":3")));
+    new Pipeline(spark, inferred).run();
+    assertThat(java.nio.file.Files.getLastModifiedTime(stored)).isEqualTo(storedAt);
+    assertThat(inferredRoot.resolve("checkpoints/bronze_events/lakestream-schema/1.json")).exists(); // score, by add_new_columns
+
+    // Without the hint the sample's two "abc" amounts make amount a STRING.
+    Path sample = root.resolve("sample");
+    SampleData.land(sample, SampleData.ALL);
+    StructType seed = StructType.fromDDL("event_id STRING, user_id STRING, event_type STRING, event_time TIMESTAMP");
+    assertThat(new io.lakestream.stage.EventSchemaInference(spark).infer(sample.toString(), seed).contract().toDDL())
+        .isEqualTo("event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,amount STRING,device STRING,page STRING");
+  }
+
+  @Test
   void aFieldRemovedFromIngestSchemaIsRefusedAtStartUp() throws Exception {
     Map<String, String> settings = new HashMap<>(Map.of("pipeline.stop_after", "bronze", "ingest.schema", WIDER));
     new Pipeline(spark, TestConfigs.local(root, settings)).setUp();
@@ -171,6 +214,18 @@ class SchemaEvolutionTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ingest.schema_evolution")
         .hasMessageContaining("remove that setting");
+    assertThatThrownBy(() -> TestConfigs.local(root, Map.of("ingest.schema_hints", "amount DOUBLE")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.schema_hints")
+        .hasMessageContaining("set ingest.schema=infer");
+    assertThatThrownBy(() -> TestConfigs.local(root, Map.of("ingest.schema", "infer", "ingest.schema_hints", "event_time STRING")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("event_time must be TIMESTAMP");
+    LakestreamConfig inferredStrict =
+        TestConfigs.local(root, Map.of("ingest.schema", "INFER", "ingest.schema_evolution", "rescue", "ingest.schema_hints", "score BIGINT"));
+    assertThat(inferredStrict.ingest().schemaEvolution()).isEqualTo(io.lakestream.config.SchemaEvolution.RESCUE);
+    assertThat(inferredStrict.ingest().eventSchema().toDDL())
+        .isEqualTo("event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,score BIGINT");
     assertThatThrownBy(() -> TestConfigs.local(root, Map.of("ingest.schema_evolution", "add_columns")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ingest.schema_evolution = 'add_columns'")

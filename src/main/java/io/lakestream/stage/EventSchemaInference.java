@@ -1,0 +1,133 @@
+package io.lakestream.stage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ingest.schema=infer}: the event contract from a bounded sample of the landing folder, the oldest files
+ * first (at most {@link #MAX_FILES} files or {@link #MAX_BYTES}), as Auto Loader samples. Spark's JSON reader infers
+ * the types; the contract keeps the atomic ones it supports (whole numbers BIGINT, other numbers DOUBLE, BOOLEAN,
+ * STRING) and takes objects and arrays as STRING holding their JSON text. The pipeline's fields and the hints come
+ * first with their fixed types (the seed); a name that is not a plain column name is left out (its values are
+ * rescued). Run once per volume: the result is stored and read back by every later run.
+ */
+public final class EventSchemaInference {
+
+  public static final int MAX_FILES = 1_000;
+  public static final long MAX_BYTES = 50L << 20;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventSchemaInference.class);
+  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,127}");
+
+  /** The inferred contract and the files it came from. */
+  public record Inferred(StructType contract, List<String> files, long bytes) {}
+
+  private final SparkSession spark;
+
+  public EventSchemaInference(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** @param seed the fields whose types are fixed: the pipeline's, then the hints */
+  public Inferred infer(String landing, StructType seed) {
+    List<LocatedFileStatus> sample = sample(new Path(landing));
+    if (sample.isEmpty()) {
+      return new Inferred(seed, List.of(), 0);
+    }
+    List<String> paths = sample.stream().map(file -> file.getPath().toString()).toList();
+    long bytes = sample.stream().mapToLong(LocatedFileStatus::getLen).sum();
+    StructType sampled = spark.read().json(paths.toArray(String[]::new)).schema();
+    Set<String> names = new HashSet<>();
+    for (String name : seed.fieldNames()) {
+      names.add(name.toLowerCase(Locale.ROOT));
+    }
+    StructType contract = seed;
+    List<String> leftOut = new ArrayList<>();
+    for (StructField field : sampled.fields()) {
+      if (!COLUMN_NAME.matcher(field.name()).matches()) {
+        if (!field.name().equals("_corrupt_record")) {
+          leftOut.add(field.name());
+        }
+        continue;
+      }
+      if (names.add(field.name().toLowerCase(Locale.ROOT))) {
+        contract = contract.add(field.name(), supported(field), true);
+      }
+    }
+    if (!leftOut.isEmpty()) {
+      LOG.warn("ingest.schema=infer: fields {} are not plain column names and stay in _rescued_data", leftOut);
+    }
+    return new Inferred(contract, paths, bytes);
+  }
+
+  private static org.apache.spark.sql.types.DataType supported(StructField field) {
+    var type = field.dataType();
+    if (type instanceof LongType || type instanceof DoubleType || type instanceof BooleanType || type instanceof StringType) {
+      return type;
+    }
+    return DataTypes.StringType; // objects, arrays, a field only ever null
+  }
+
+  /** The oldest files under landing (not hidden), within the bounds; at least one if there is any. */
+  private List<LocatedFileStatus> sample(Path landing) {
+    List<LocatedFileStatus> files = new ArrayList<>();
+    try {
+      FileSystem fs = landing.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(landing)) {
+        return List.of();
+      }
+      RemoteIterator<LocatedFileStatus> listing = fs.listFiles(landing, true);
+      while (listing.hasNext()) {
+        LocatedFileStatus file = listing.next();
+        if (!hidden(landing, file.getPath())) {
+          files.add(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + landing + " to infer the event schema", e);
+    }
+    files.sort(Comparator.comparingLong(LocatedFileStatus::getModificationTime).thenComparing(file -> file.getPath().toString()));
+    List<LocatedFileStatus> sample = new ArrayList<>();
+    long bytes = 0;
+    for (LocatedFileStatus file : files) {
+      if (!sample.isEmpty() && (sample.size() >= MAX_FILES || bytes + file.getLen() > MAX_BYTES)) {
+        break;
+      }
+      sample.add(file);
+      bytes += file.getLen();
+    }
+    return sample;
+  }
+
+  /** A name starting with . or _ anywhere below landing, as Spark's file source skips it. */
+  private static boolean hidden(Path landing, Path file) {
+    String root = landing.toUri().getPath();
+    for (Path path = file; path != null && !path.toUri().getPath().equals(root); path = path.getParent()) {
+      if (path.getName().startsWith(".") || path.getName().startsWith("_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
