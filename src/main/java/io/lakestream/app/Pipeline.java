@@ -285,7 +285,7 @@ public final class Pipeline {
       // Before bronze starts: a file back under an ingested name is reported (or renamed to be read again)
       // even if no batch runs.
       if (archivesFiles()) {
-        if (!plannedABatch(config.volume().checkpointFor(BRONZE_QUERY))) {
+        if (!DeltaTables.plannedABatch(spark.sessionState().newHadoopConf(), config.volume().checkpointFor(BRONZE_QUERY))) {
           current.reappearedFiles().nothingIngestedYet();
         }
         current.reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
@@ -324,17 +324,6 @@ public final class Pipeline {
       current.flushOutboxes();
       LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
-    }
-  }
-
-  /** Whether the query of this checkpoint ever planned a batch (wrote an offsets entry). */
-  private boolean plannedABatch(String checkpoint) {
-    org.apache.hadoop.fs.Path offsets = new org.apache.hadoop.fs.Path(checkpoint, "offsets");
-    try {
-      org.apache.hadoop.fs.FileSystem fs = offsets.getFileSystem(spark.sessionState().newHadoopConf());
-      return fs.exists(offsets) && fs.listStatus(offsets, path -> path.getName().matches("\\d+")).length > 0;
-    } catch (java.io.IOException e) {
-      return true; // unknown: read archive_log as always
     }
   }
 
@@ -388,14 +377,12 @@ public final class Pipeline {
     Layer last = config.stopAfter();
     if (config.trigger().stopsWhenDrained()) {
       finished.addAll(queries.awaitAll(List.of(startBronze())));
-      if (contractGrew()) {
-        // Silver and gold start after the restart, over the wider tables.
-        return new PipelineRun(spark, config, startedAt, finished, reappeared == null ? 0 : reappeared.reportedThisRun(), 0);
-      }
-      if (last != Layer.BRONZE && !queries.stopRequested()) {
+      // When bronze added fields to the contract, silver and gold start after the restart, over the wider tables.
+      boolean restarting = contractGrew();
+      if (!restarting && last != Layer.BRONZE && !queries.stopRequested()) {
         finished.addAll(queries.awaitAll(List.of(startSilver())));
       }
-      if (last == Layer.GOLD && !queries.stopRequested()) {
+      if (!restarting && last == Layer.GOLD && !queries.stopRequested()) {
         finished.addAll(queries.awaitAll(startGold()));
       }
     } else {

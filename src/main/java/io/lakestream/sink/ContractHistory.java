@@ -219,7 +219,7 @@ public final class ContractHistory implements java.io.Serializable {
         if (inContract.contains(name)) {
           continue;
         }
-        if (!COLUMN_NAME.matcher(name).matches()) {
+        if (!isPlainColumnName(name)) {
           leftRescued.putIfAbsent(name, "not a plain column name (letters, digits and _, starting with a letter)");
           continue;
         }
@@ -275,6 +275,11 @@ public final class ContractHistory implements java.io.Serializable {
     };
   }
 
+  /** A name lakestream makes a column of: letters, digits and _, starting with a letter (no column mapping needed). */
+  public static boolean isPlainColumnName(String name) {
+    return COLUMN_NAME.matcher(name).matches();
+  }
+
   private static Set<String> lowerCaseNames(StructType schema) {
     Set<String> names = new java.util.HashSet<>();
     for (String name : schema.fieldNames()) {
@@ -283,9 +288,4 @@ public final class ContractHistory implements java.io.Serializable {
     return names;
   }
 
-  static String describe(List<AddedField> fields) {
-    List<String> parts = new ArrayList<>();
-    fields.forEach(field -> parts.add(field.name() + " " + field.type().sql()));
-    return String.join(", ", parts);
-  }
 }

@@ -73,14 +73,25 @@ public final class DeltaTables {
     return reader.table(identifier(tableName));
   }
 
-  /** True for a new checkpoint, or one whose first batch read from a version rather than a snapshot. */
-  static boolean startedFromVersionZero(org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
+  /** Whether the query of this checkpoint ever planned a batch (wrote an offsets entry); true when unknown. */
+  public static boolean plannedABatch(org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
     Path offsets = new Path(queryCheckpoint, "offsets");
     try {
       FileSystem fs = offsets.getFileSystem(hadoopConf);
-      if (!fs.exists(offsets) || fs.listStatus(offsets).length == 0) {
-        return true;
-      }
+      return fs.exists(offsets) && fs.listStatus(offsets, path -> path.getName().matches("\\d+")).length > 0;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** True for a new checkpoint, or one whose first batch read from a version rather than a snapshot. */
+  static boolean startedFromVersionZero(org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
+    if (!plannedABatch(hadoopConf, queryCheckpoint)) {
+      return true;
+    }
+    Path offsets = new Path(queryCheckpoint, "offsets");
+    try {
+      FileSystem fs = offsets.getFileSystem(hadoopConf);
       Path first = new Path(offsets, "0");
       if (!fs.exists(first)) {
         return false; // batch 0 purged: restarts re-plan a later batch, which has a start offset of its own

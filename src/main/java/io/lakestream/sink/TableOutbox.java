@@ -186,7 +186,9 @@ public final class TableOutbox {
       FileSystem stateFs = first.flushState.getFileSystem(hadoopConf);
       OutboxFlushState state = OutboxFlushState.read(stateFs, first.flushState).orElse(null);
       if (state != null && state.pending().isPresent()) {
-        state = completePending(spark, hadoopConf, first, state);
+        long rows = commitPending(spark, hadoopConf, first, state);
+        LOG.info("Completed the interrupted flush {} of {} ({} rows)", state.pending().get().version(), first.tableIdentifier, rows);
+        state = state.finished();
       }
       List<Saved> toAppend = new ArrayList<>();
       List<Saved> appendedBefore = new ArrayList<>();
@@ -212,31 +214,34 @@ public final class TableOutbox {
       if (state == null) {
         state = OutboxFlushState.fresh(tableName(first.tableIdentifier));
       }
-      List<Row> rows = first.readAll(toAppend);
+      long rows;
       if (olderFolder) {
-        appendRowsTheTableLacks(spark, first, rows);
+        List<Row> saved = first.readAll(toAppend);
+        appendRowsTheTableLacks(spark, first, saved);
         markFlushed(highestBatchIds(toAppend), hadoopConf);
         state.save(stateFs, first.flushState);
+        deleteFlushed(toAppend);
+        rows = saved.size();
       } else {
+        // Recorded first, then committed exactly as an interrupted flush is completed.
         state = state.begin(highestBatchIds(toAppend));
         state.save(stateFs, first.flushState);
-        append(spark, first, rows, state);
-        markFlushed(state.pending().orElseThrow().upTo(), hadoopConf);
-        state.finished().save(stateFs, first.flushState);
+        rows = commitPending(spark, hadoopConf, first, state);
       }
-      deleteFlushed(toAppend);
-      LOG.debug("Flushed {} saved rows of {} batches to {}", rows.size(), toAppend.size(), first.tableIdentifier);
-      return rows.size();
+      LOG.debug("Flushed {} saved rows of {} batches to {}", rows, toAppend.size(), first.tableIdentifier);
+      return rows;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot flush the saved rows of " + first.tableIdentifier, e);
     }
   }
 
   /**
-   * Finishes the flush a crash (or a failed commit) interrupted: its rows, still in their files, are written
-   * again under its version; Delta skips the write if the first attempt committed.
+   * Commits the recorded pending flush: the rows of each listed folder above its {@code .flushed-up-to} and up to
+   * the recorded batch, under the recorded version, then the marks, the state and the files. For a flush a crash
+   * (or a failed commit) interrupted, the rows are still in their files and Delta skips the write if the first
+   * attempt committed. Returns the rows written (or skipped by Delta).
    */
-  private static OutboxFlushState completePending(
+  private static long commitPending(
       SparkSession spark, Configuration hadoopConf, TableOutbox first, OutboxFlushState state) throws IOException {
     OutboxFlushState.Pending pending = state.pending().orElseThrow();
     List<Saved> files = new ArrayList<>();
@@ -255,11 +260,9 @@ public final class TableOutbox {
       append(spark, first, rows, state);
     }
     markFlushed(pending.upTo(), hadoopConf);
-    OutboxFlushState finished = state.finished();
-    finished.save(first.flushState.getFileSystem(hadoopConf), first.flushState);
+    state.finished().save(first.flushState.getFileSystem(hadoopConf), first.flushState);
     deleteFlushed(files);
-    LOG.info("Completed the interrupted flush {} of {} ({} rows)", pending.version(), first.tableIdentifier, rows.size());
-    return finished;
+    return rows.size();
   }
 
   /** The same table's outbox in another folder (of a query this run may not start). */

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -38,7 +37,6 @@ public final class EventSchemaInference {
   public static final long MAX_BYTES = 50L << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(EventSchemaInference.class);
-  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,127}");
 
   /** The inferred contract and the files it came from. */
   public record Inferred(StructType contract, List<String> files, long bytes) {}
@@ -65,7 +63,7 @@ public final class EventSchemaInference {
     StructType contract = seed;
     List<String> leftOut = new ArrayList<>();
     for (StructField field : sampled.fields()) {
-      if (!COLUMN_NAME.matcher(field.name()).matches()) {
+      if (!io.lakestream.sink.ContractHistory.isPlainColumnName(field.name())) {
         if (!field.name().equals("_corrupt_record")) {
           leftOut.add(field.name());
         }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -71,6 +70,16 @@ class TableOutboxTest {
     return OutboxFlushState.read(file.getFileSystem(hadoopConf), file).orElseThrow();
   }
 
+  /** What a flush saves before it commits: a new app id, version 1, the last batch of each query's outbox. */
+  private OutboxFlushState savePending(Map<String, Long> upToByQuery) throws Exception {
+    Map<String, Long> upTo = new java.util.HashMap<>();
+    upToByQuery.forEach((query, batchId) -> upTo.put(root.resolve("outbox-" + query).toString(), batchId));
+    OutboxFlushState pending = OutboxFlushState.fresh("audit_batches").begin(upTo);
+    org.apache.hadoop.fs.Path stateFile = new org.apache.hadoop.fs.Path(flushState);
+    pending.save(stateFile.getFileSystem(hadoopConf), stateFile);
+    return pending;
+  }
+
   @Test
   void severalOutboxesOfATableLandInOneCommitAndAReplayedBatchIsNotAppendedAgain() throws Exception {
     TableOutbox bronze = outbox("bronze");
@@ -102,10 +111,7 @@ class TableOutboxTest {
     bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11), row("bronze", 1, 11)));
     // What a flush that died right after Delta's commit leaves: its pending version, the rows in the table under
     // that version, the files and .flushed-up-to untouched.
-    OutboxFlushState pending = OutboxFlushState.fresh("audit_batches").begin(Map.of(root.resolve("outbox-bronze").toString(), 1L));
-    org.apache.hadoop.fs.Path stateFile = new org.apache.hadoop.fs.Path(flushState);
-    FileSystem fs = stateFile.getFileSystem(hadoopConf);
-    pending.save(fs, stateFile);
+    OutboxFlushState pending = savePending(Map.of("bronze", 1L));
     spark.createDataFrame(List.of(row("bronze", 0, 10), row("bronze", 1, 11), row("bronze", 1, 11)), Tables.audit().schema())
         .write().format("delta").mode("append")
         .option("txnAppId", pending.appId()).option("txnVersion", pending.version())
@@ -127,11 +133,7 @@ class TableOutboxTest {
     TableOutbox silver = outbox("silver");
     bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
     silver.add(hadoopConf, 4, List.of(row("silver", 4, 20)));
-    OutboxFlushState pending =
-        OutboxFlushState.fresh("audit_batches")
-            .begin(Map.of(root.resolve("outbox-bronze").toString(), 0L, root.resolve("outbox-silver").toString(), 4L));
-    org.apache.hadoop.fs.Path stateFile = new org.apache.hadoop.fs.Path(flushState);
-    pending.save(stateFile.getFileSystem(hadoopConf), stateFile);
+    savePending(Map.of("bronze", 0L, "silver", 4L));
 
     // This run flushes bronze's outbox only; the pending flush still completes for both folders.
     TableOutbox.flushAll(spark, List.of(bronze));
