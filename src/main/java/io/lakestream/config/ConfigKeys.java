@@ -15,7 +15,8 @@ public final class ConfigKeys {
   /** Not a key: the Spark conf entry that names the properties file when no {@code --config} is given. */
   public static final String SPARK_CONF_PROPERTIES_FILE = SPARK_CONF_PREFIX + "config";
 
-  public static final String DEFAULT_EVENT_SCHEMA =
+  /** The contract of sample-data's events and the generator's, as conf/local.properties states it. */
+  public static final String SAMPLE_EVENT_SCHEMA =
       "event_id STRING, user_id STRING, event_type STRING, event_time TIMESTAMP, page STRING, device STRING,"
           + " amount DOUBLE";
 
@@ -81,11 +82,11 @@ public final class ConfigKeys {
   public static final ConfigKey INGEST_SCHEMA =
       ConfigKey.withDefault(
           "ingest.schema",
-          DEFAULT_EVENT_SCHEMA,
+          "infer",
           "a Spark DDL list of columns of atomic types, e.g. 'event_id STRING, event_time TIMESTAMP', or infer",
-          "Schema of the JSON events. infer: inferred once from the first files in landing (up to 1,000 files or 50 MB),"
-              + " stored beside bronze's checkpoint and read from there by every later run; with it the default"
-              + " ingest.schema_evolution is add_new_columns.");
+          "Schema of the JSON events. infer (the default when unset): inferred once from the first files in landing"
+              + " (up to 1,000 files or 50 MB), stored beside bronze's checkpoint and read from there by every later run;"
+              + " with it the default ingest.schema_evolution is add_new_columns.");
 
   public static final ConfigKey SCHEMA_HINTS =
       ConfigKey.optional(

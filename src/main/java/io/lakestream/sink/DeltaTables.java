@@ -208,17 +208,21 @@ public final class DeltaTables {
       byName.put(field.name().toLowerCase(Locale.ROOT), field);
     }
     List<String> added = new ArrayList<>();
+    List<StructField> widened = new ArrayList<>();
     for (StructField field : table.schema().fields()) {
       StructField current = byName.get(field.name().toLowerCase(Locale.ROOT));
       if (current == null) {
         added.add(SqlText.identifier(field.name()) + " " + field.dataType().sql());
+      } else if (TypeWidening.widens(current.dataType(), field.dataType())) {
+        widened.add(new StructField(current.name(), field.dataType(), true, field.metadata()));
       } else if (!current.dataType().sql().equals(field.dataType().sql())) {
         // A changed ingest.schema type (or reference column type): refused before any batch would fail on it.
         throw new io.lakestream.config.ConfigException(
             "table " + identifier(table.name()) + " has column " + current.name() + " of type " + current.dataType().sql()
                 + ", but this configuration writes it as " + field.dataType().sql() + " (ingest.schema, or"
-                + " enrich.users.table for an enrichment column). Delta does not change a column's type in place: keep"
-                + " the type, or write to new tables (another volume.tables or catalog.schema).");
+                + " enrich.users.table for an enrichment column). Delta changes a column's type in place only to a wider"
+                + " one (a wider integer, an integer or FLOAT to DOUBLE, a wider DECIMAL, DATE to TIMESTAMP_NTZ): keep the"
+                + " type, give the field a new name, or write to new tables (another volume.tables or catalog.schema).");
       }
     }
     if (table.name().equals(BronzeTable.NAME)) {
@@ -227,6 +231,26 @@ public final class DeltaTables {
     if (!added.isEmpty()) {
       spark.sql("ALTER TABLE " + identifier(table.name()) + " ADD COLUMNS (" + String.join(", ", added) + ")");
       LoggerFactory.getLogger(DeltaTables.class).info("Added columns to {}: {}", identifier(table.name()), String.join(", ", added));
+    }
+    if (!widened.isEmpty()) {
+      widenColumns(table, existing, widened);
+    }
+  }
+
+  /**
+   * Changes the columns' types in place through Delta's type widening (no data file is rewritten; older files are
+   * read with the wider type). The feature is switched on for the table first: it upgrades the table's protocol,
+   * so only Delta 3.2+ readers read it afterwards, which is why it is not on for every table from the start.
+   */
+  private void widenColumns(TableDefinition table, StructType existing, List<StructField> widened) {
+    String identifier = identifier(table.name());
+    spark.sql("ALTER TABLE " + identifier + " SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')");
+    for (StructField field : widened) {
+      String from = existing.apply(existing.fieldIndex(field.name())).dataType().sql();
+      spark.sql(
+          "ALTER TABLE " + identifier + " ALTER COLUMN " + SqlText.identifier(field.name()) + " TYPE " + field.dataType().sql());
+      LoggerFactory.getLogger(DeltaTables.class)
+          .info("Widened column {}.{} from {} to {}", identifier, field.name(), from, field.dataType().sql());
     }
   }
 

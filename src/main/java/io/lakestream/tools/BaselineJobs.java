@@ -54,7 +54,7 @@ public final class BaselineJobs {
     String input = args[1];
     String output = args[2];
     SparkSession spark = session(args[3]);
-    StructType schema = StructType.fromDDL(ConfigKeys.DEFAULT_EVENT_SCHEMA);
+    StructType schema = StructType.fromDDL(ConfigKeys.SAMPLE_EVENT_SCHEMA);
     long started = System.nanoTime();
     switch (job) {
       case "batch-ingest" -> batchIngest(spark, schema, input, output);

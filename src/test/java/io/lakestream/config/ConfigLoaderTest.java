@@ -58,8 +58,10 @@ class ConfigLoaderTest {
     assertThat(config.catalog().tableIdentifier("bronze_events")).isEqualTo("`streaming_workspace`.`bronze_events`");
     assertThat(config.master()).isEmpty();
     assertThat(config.ingest().maxFilesPerTrigger()).isEmpty();
-    assertThat(config.ingest().eventSchema().fieldNames())
-        .containsExactly("event_id", "user_id", "event_type", "event_time", "page", "device", "amount");
+    // No ingest.schema: inferred at the first run, from the pipeline's fields on, and new fields join it.
+    assertThat(config.ingest().inferSchema()).isTrue();
+    assertThat(config.ingest().eventSchema().fieldNames()).containsExactly("event_id", "user_id", "event_type", "event_time");
+    assertThat(config.ingest().schemaEvolution()).isEqualTo(SchemaEvolution.ADD_NEW_COLUMNS);
   }
 
   @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The types add_new_columns gives new fields, the names it leaves rescued, and the recorded versions. */
 class ContractHistoryTest {
 
-  private static final StructType CONTRACT = StructType.fromDDL(ConfigKeys.DEFAULT_EVENT_SCHEMA);
+  private static final StructType CONTRACT = StructType.fromDDL(ConfigKeys.SAMPLE_EVENT_SCHEMA);
 
   @TempDir Path root;
 

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class SchemaEvolutionTest {
 
-  private static final String WIDER = ConfigKeys.DEFAULT_EVENT_SCHEMA + ", country STRING";
+  private static final String WIDER = ConfigKeys.SAMPLE_EVENT_SCHEMA + ", country STRING";
 
   private final SparkSession spark = TestSpark.session();
 
@@ -91,6 +92,38 @@ class SchemaEvolutionTest {
           .extracting(Row::toString)
           .containsExactly("[e1,null,{\"country\":\"DE\"}]", "[e2,FR,null]");
     }
+  }
+
+  @Test
+  void aNumericTypeWidenedInIngestSchemaIsWidenedInPlaceAndSilverAndGoldKeepStreaming() throws Exception {
+    Map<String, String> settings = new HashMap<>(Map.of("ingest.schema", ConfigKeys.SAMPLE_EVENT_SCHEMA + ", qty INT"));
+    Events.land(root.resolve("landing"), "a.json", List.of(with("e1", 1, "\"qty\":3")));
+    new Pipeline(spark, TestConfigs.local(root, settings)).run();
+
+    settings.put("ingest.schema", ConfigKeys.SAMPLE_EVENT_SCHEMA + ", qty BIGINT");
+    LakestreamConfig widened = TestConfigs.local(root, settings);
+    Events.land(root.resolve("landing"), "b.json", List.of(with("e2", 2, "\"qty\":5000000000")));
+    new Pipeline(spark, widened).run();
+
+    for (String table : List.of(BronzeTable.NAME, Tables.SILVER_EVENTS)) {
+      Dataset<Row> rows = spark.table(widened.catalog().tableIdentifier(table));
+      assertThat(rows.schema().apply("qty").dataType().sql()).as(table).isEqualTo("BIGINT");
+      assertThat(rows.orderBy("event_id").select(col("event_id"), col("qty"), col(BronzeTable.RESCUED_DATA)).collectAsList())
+          .as(table)
+          .extracting(Row::toString)
+          .containsExactly("[e1,3,null]", "[e2,5000000000,null]");
+    }
+    assertThat(
+            spark.table(widened.catalog().tableIdentifier(Tables.GOLD_EVENT_TYPE_TOTALS)).select("event_type", "event_count")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[click,2]");
+
+    settings.put("ingest.schema", ConfigKeys.SAMPLE_EVENT_SCHEMA + ", qty INT");
+    assertThatThrownBy(() -> new Pipeline(spark, TestConfigs.local(root, settings)).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("has column qty of type BIGINT, but this configuration writes it as INT")
+        .hasMessageContaining("only to a wider one");
   }
 
   /** An event with extra fields, given as JSON text ("\"country\":\"DE\""). */

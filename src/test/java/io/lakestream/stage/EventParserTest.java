@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class EventParserTest {
 
   private final SparkSession spark = TestSpark.session();
-  private final StructType schema = StructType.fromDDL(ConfigKeys.DEFAULT_EVENT_SCHEMA);
+  private final StructType schema = StructType.fromDDL(ConfigKeys.SAMPLE_EVENT_SCHEMA);
 
   private List<Row> parse(boolean rescue, String... lines) {
     Dataset<Row> raw = spark.createDataset(List.of(lines), Encoders.STRING()).toDF("_raw_record");

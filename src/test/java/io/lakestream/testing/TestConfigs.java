@@ -1,5 +1,6 @@
 package io.lakestream.testing;
 
+import io.lakestream.config.ConfigKeys;
 import io.lakestream.config.ConfigLoader;
 import io.lakestream.config.LakestreamConfig;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ public final class TestConfigs {
     settings.put("volume.root", root.toString());
     settings.put("catalog.schema", "test_" + SCHEMAS.incrementAndGet());
     settings.put("trigger", "availableNow");
+    // As conf/local.properties: the sample contract, stated (unset, ingest.schema is inferred).
+    settings.put("ingest.schema", ConfigKeys.SAMPLE_EVENT_SCHEMA);
     settings.putAll(overrides);
     return ConfigLoader.load(Optional.empty(), Map.of(), settings);
   }
