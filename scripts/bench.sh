@@ -2,7 +2,7 @@
 # Side-by-side benchmark on the same generated files, local[2], each run its own JVM, wall time of the whole
 # process (JVM and Spark start included), scenarios alternating, repeated; medians with min-max.
 #
-#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--latency]
+#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--latency | --soak]
 #       defaults: 1000000 events in 100 files, N-batch scenarios in 10 micro-batches, 3 runs
 #
 # Scenarios (--only takes their names):
@@ -21,6 +21,10 @@
 # of 20 events one at a time, and reports p50/p95 of the time from a file's arrival to the end of the batch
 # that carried it into each table (from pipeline_progress).
 #
+# --soak instead runs lakestream with trigger=processingTime:1s and maintain.interval=10min while one file of 10
+# events lands every second (--files of them, default 2000), and reports each query's batch time at the start and
+# at the end, the files per table, the Delta logs' and checkpoints' size and the driver's heap.
+#
 # Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS) and writes JSON under
 # target/bench/. Generated input is cached in target/bench/input-<events>-<files>.
 set -euo pipefail
@@ -28,22 +32,26 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-events=1000000 files=100 batches=10 runs=3 only="" latency=false
+events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
-    --files) files=$2; shift 2 ;;
+    --files) files=$2; files_given=true; shift 2 ;;
     --batches) batches=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --latency) latency=true; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --soak) soak=true; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 if $latency; then
   exec scripts/bench-latency.sh
+fi
+if $soak; then
+  if $files_given; then exec scripts/bench-soak.sh "$files"; else exec scripts/bench-soak.sh; fi
 fi
 work=target/bench
 mkdir -p "$work"

@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parsed command line: {@code [report [--out <file.html>]] [--config <file>] [--set key=value]... [--help]}.
- * With {@code report}, the app writes the HTML report of the configured volume's tables instead of running.
+ * The parsed command line: {@code [report [--out <file.html>] | maintain] [--config <file>] [--set key=value]...
+ * [--help]}. With {@code report}, the app writes the HTML report of the configured volume's tables instead of
+ * running; with {@code maintain}, it compacts, vacuums and applies the retention settings once.
  */
-public record CommandLine(Optional<String> propertiesFile, Map<String, String> settings, boolean help, Optional<String> reportFile) {
+public record CommandLine(
+    Optional<String> propertiesFile, Map<String, String> settings, boolean help, Optional<String> reportFile, boolean maintain) {
 
   static final String DEFAULT_REPORT = "lakestream-report.html";
 
@@ -26,8 +28,9 @@ public record CommandLine(Optional<String> propertiesFile, Map<String, String> s
     boolean help = false;
     List<String> words = List.of(args);
     boolean report = !words.isEmpty() && words.get(0).equals("report");
+    boolean maintain = !words.isEmpty() && words.get(0).equals("maintain");
     Optional<String> reportFile = report ? Optional.of(DEFAULT_REPORT) : Optional.empty();
-    for (int i = report ? 1 : 0; i < words.size(); i++) {
+    for (int i = report || maintain ? 1 : 0; i < words.size(); i++) {
       String word = words.get(i);
       switch (word) {
         case "--help", "-h" -> help = true;
@@ -49,7 +52,7 @@ public record CommandLine(Optional<String> propertiesFile, Map<String, String> s
         default -> throw new UsageException("unknown argument '" + word + "'");
       }
     }
-    return new CommandLine(propertiesFile, Map.copyOf(settings), help, reportFile);
+    return new CommandLine(propertiesFile, Map.copyOf(settings), help, reportFile, maintain);
   }
 
   private static String valueAfter(List<String> words, int index, String option) {

@@ -97,6 +97,23 @@ public final class LakestreamApp {
   }
 
   /**
+   * Compacts and vacuums every table once, under the run lock: OPTIMIZE must not meet a run's MERGE or overwrite.
+   * Creates nothing: a volume without tables is refused (exit 2), as the report does.
+   */
+  static io.lakestream.maintain.MaintenanceReport maintain(SparkSession spark, LakestreamConfig config) {
+    io.lakestream.maintain.Maintenance maintenance = new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC());
+    if (maintenance.existingTables().isEmpty()) {
+      throw new ConfigException(
+          "volume.root = '" + config.volume().root() + "' holds none of lakestream's tables (in "
+              + (config.catalog().mode() == CatalogSettings.Mode.LOCAL ? config.volume().tables() : config.catalog().schemaIdentifier())
+              + "). Allowed: the volume root of a lakestream run.");
+    }
+    try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints(), () -> {})) {
+      return maintenance.passBetweenRuns();
+    }
+  }
+
+  /**
    * Parses, configures and runs. Configuration is validated before the session exists, then once more
    * with the live session's conf (Databricks cluster settings), before any query starts.
    */
@@ -126,6 +143,10 @@ public final class LakestreamApp {
           out.println("lakestream: tables not found, their charts are empty: " + String.join(", ", missing));
         }
         out.println("lakestream: report written to " + file);
+        return;
+      }
+      if (commandLine.maintain()) {
+        out.print(maintain(spark, config).render());
         return;
       }
       // A run we launched shows live progress; on Databricks the job UI does that.

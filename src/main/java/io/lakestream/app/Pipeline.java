@@ -291,7 +291,7 @@ public final class Pipeline {
         current.reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
       }
       PipelineRun run;
-      try {
+      try (io.lakestream.maintain.MaintenanceSchedule maintenance = maintenanceSchedule()) {
         run = current.runLocked(startedAt);
         // add_new_columns recorded fields: the tables gain them and the queries start again over the wider contract.
         for (int restart = 1; current.contractGrew() && !queries.stopRequested() && !lock.lost(); restart++) {
@@ -325,6 +325,15 @@ public final class Pipeline {
       LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
     }
+  }
+
+  /** Background maintenance for a long run with maintain.interval; none for a draining run. */
+  private io.lakestream.maintain.MaintenanceSchedule maintenanceSchedule() {
+    if (!(config.trigger() instanceof TriggerSpec.ProcessingTime) || config.maintenance().interval().isEmpty()) {
+      return io.lakestream.maintain.MaintenanceSchedule.none();
+    }
+    return io.lakestream.maintain.MaintenanceSchedule.every(
+        config.maintenance().interval().get(), new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC()));
   }
 
   /**

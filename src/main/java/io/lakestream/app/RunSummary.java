@@ -55,14 +55,7 @@ public record RunSummary(
   /** What happened to landing files: archived (moved or deleted) this run and in all, failing moves, reappeared. */
   public record FileActivity(long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
 
-  public static final List<String> TABLES =
-      List.of(
-          BronzeTable.NAME,
-          Tables.QUARANTINE_EVENTS,
-          Tables.SILVER_EVENTS,
-          Tables.GOLD_EVENT_COUNTS,
-          Tables.GOLD_EVENT_TYPE_TOTALS,
-          Tables.GOLD_USER_SESSIONS);
+  public static final List<String> TABLES = Tables.EVENT_TABLES;
 
   /** Keys of the figures read from bronze_events and audit_batches. */
   private static final String ROWS = "rows";

@@ -14,10 +14,14 @@ final class Usage {
             """
             Usage: lakestream [--config <file.properties>] [--set key=value]... [--help]
                    lakestream report [--out <file.html>] [--config <file.properties>] [--set key=value]...
+                   lakestream maintain [--config <file.properties>] [--set key=value]...
 
             Runs the lakestream streaming pipeline: JSON files in the landing folder -> Delta tables.
             report writes one self-contained HTML page with charts of the volume's pipeline_progress,
             audit_batches, gold_event_counts and quarantine_events (default lakestream-report.html).
+            maintain compacts (OPTIMIZE) and vacuums every table once, deletes pipeline_progress and
+            audit_batches rows and archived files past their retention, and prints what it did; it takes
+            the run lock, so it waits for no run and refuses while one is active (exit 3).
 
               --config <file>    properties file (e.g. conf/local.properties); Spark conf
                                  spark.lakestream.config may name it instead

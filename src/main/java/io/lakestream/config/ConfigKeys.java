@@ -289,6 +289,62 @@ public final class ConfigKeys {
               + " volume.archive, sub-folders kept, logged in archive_log), delete (logged too), off (left in"
               + " place), spark (Spark's cleanSource=archive: best effort, one batch later, not logged).");
 
+  public static final ConfigKey ARCHIVE_RETENTION =
+      ConfigKey.withDefault(
+          "archive.retention",
+          "off",
+          "off | " + Durations.ALLOWED,
+          "Archived files (archive.mode=move) older than this are deleted by maintenance (the maintain command, or"
+              + " maintain.interval in a long run), as Auto Loader's cleanSource.retentionDuration does; off keeps them.");
+
+  public static final ConfigKey AUTO_COMPACT =
+      ConfigKey.withDefault(
+          "maintain.auto_compact",
+          "true",
+          "true | false",
+          "Delta auto compaction on every table (delta.autoOptimize.autoCompact): once a table holds enough small"
+              + " files, the writer compacts them right after its commit.");
+
+  public static final ConfigKey LOG_RETENTION =
+      ConfigKey.withDefault(
+          "maintain.log_retention",
+          "30d",
+          Durations.ALLOWED + ", at least 1d",
+          "History each table's Delta log keeps (delta.logRetentionDuration). A streaming reader stopped longer than"
+              + " this skips data when it restarts.");
+
+  public static final ConfigKey FILE_RETENTION =
+      ConfigKey.withDefault(
+          "maintain.file_retention",
+          "7d",
+          Durations.ALLOWED,
+          "How long a file a commit removed stays before VACUUM deletes it (delta.deletedFileRetentionDuration):"
+              + " time travel reaches back this far, and a reader stopped longer may not restart after a VACUUM.");
+
+  public static final ConfigKey TRANSACTION_RETENTION =
+      ConfigKey.withDefault(
+          "maintain.transaction_retention",
+          "30d",
+          Durations.ALLOWED + ", at least maintain.log_retention",
+          "How long a writer's idempotency id stays in a table's log after its last write"
+              + " (delta.setTransactionRetentionDuration); unset in Delta, the ids of old queries accumulate for ever.");
+
+  public static final ConfigKey PROGRESS_RETENTION =
+      ConfigKey.withDefault(
+          "maintain.progress_retention",
+          "30d",
+          "off | " + Durations.ALLOWED,
+          "pipeline_progress and audit_batches rows older than this are deleted by maintenance; off keeps them.");
+
+  public static final ConfigKey MAINTAIN_INTERVAL =
+      ConfigKey.withDefault(
+          "maintain.interval",
+          "off",
+          "off | " + Durations.ALLOWED + ", at least 1min",
+          "In a processingTime run: every this long, a background thread vacuums every table and applies"
+              + " maintain.progress_retention and archive.retention (compaction is auto compaction's, in the writers)."
+              + " The maintain command does the same and also OPTIMIZEs, between runs.");
+
   public static final ConfigKey FAULT_HALT_AT =
       ConfigKey.withDefault(
           "fault.halt_at",
@@ -352,6 +408,13 @@ public final class ConfigKeys {
           STATE_PARTITIONS,
           STOP_AFTER,
           ARCHIVE_MODE,
+          ARCHIVE_RETENTION,
+          AUTO_COMPACT,
+          LOG_RETENTION,
+          FILE_RETENTION,
+          TRANSACTION_RETENTION,
+          PROGRESS_RETENTION,
+          MAINTAIN_INTERVAL,
           FAULT_HALT_AT);
 
   private static final Map<String, ConfigKey> BY_NAME =

@@ -46,6 +46,7 @@ public record LakestreamConfig(
     StateSettings state,
     Layer stopAfter,
     ArchiveMode archiveMode,
+    MaintenanceSettings maintenance,
     FaultPoint haltAt,
     Map<String, String> sparkSettings) {
 
@@ -57,7 +58,7 @@ public record LakestreamConfig(
         new IngestSettings(
             eventSchema, i.maxFilesPerTrigger(), i.maxBytesPerTrigger(), i.maxRecordBytes(), i.rescueUnknownFields(),
             i.allowOverwrites(), i.schemaEvolution(), i.inferSchema(), i.schemaHints()),
-        trigger, quality, aggregation, enrich, sinks, state, stopAfter, archiveMode, haltAt, sparkSettings);
+        trigger, quality, aggregation, enrich, sinks, state, stopAfter, archiveMode, maintenance, haltAt, sparkSettings);
   }
 
   /** The medallion layers, in the order a draining run feeds them. */
@@ -130,6 +131,7 @@ public record LakestreamConfig(
           ConfigKeys.ALLOW_OVERWRITES,
           "archive.mode=" + archiveMode.name().toLowerCase(Locale.ROOT) + " records no ingested file to compare with; use archive.mode move or delete");
     }
+    MaintenanceSettings maintenance = readMaintenance(reader, archiveMode);
     FaultPoint haltAt = reader.choice(ConfigKeys.FAULT_HALT_AT, FaultPoint.class).orElse(FaultPoint.OFF);
 
     reader.throwIfProblems();
@@ -147,8 +149,47 @@ public record LakestreamConfig(
         state,
         stopAfter,
         archiveMode,
+        maintenance,
         haltAt,
         raw.sparkSettings());
+  }
+
+  private static MaintenanceSettings readMaintenance(ConfigReader reader, ArchiveMode archiveMode) {
+    Duration logRetention = reader.duration(ConfigKeys.LOG_RETENTION).orElse(Duration.ofDays(30));
+    if (logRetention.compareTo(Duration.ofDays(1)) < 0) {
+      // Delta cleans log files only at a checkpoint; shorter than a day mostly loses the history a restart needs.
+      reader.invalid(ConfigKeys.LOG_RETENTION, "shorter than 1d");
+    }
+    Duration fileRetention = reader.duration(ConfigKeys.FILE_RETENTION).orElse(Duration.ofDays(7));
+    Duration transactionRetention = reader.duration(ConfigKeys.TRANSACTION_RETENTION).orElse(Duration.ofDays(30));
+    if (transactionRetention.compareTo(logRetention) < 0) {
+      // A run restarted within the log's retention replays its last batch under its id: the id must still be known.
+      reader.invalid(ConfigKeys.TRANSACTION_RETENTION, "shorter than maintain.log_retention (" + Durations.format(logRetention) + ")");
+    }
+    Optional<Duration> interval = optionalDuration(reader, ConfigKeys.MAINTAIN_INTERVAL);
+    if (interval.isPresent() && interval.get().compareTo(Duration.ofMinutes(1)) < 0) {
+      reader.invalid(ConfigKeys.MAINTAIN_INTERVAL, "shorter than 1min");
+    }
+    Optional<Duration> archiveRetention = optionalDuration(reader, ConfigKeys.ARCHIVE_RETENTION);
+    if (archiveRetention.isPresent() && archiveMode != ArchiveMode.MOVE) {
+      reader.invalid(ConfigKeys.ARCHIVE_RETENTION, "there is no archive to clean unless archive.mode=move");
+    }
+    return new MaintenanceSettings(
+        reader.bool(ConfigKeys.AUTO_COMPACT).orElse(true),
+        logRetention,
+        fileRetention,
+        transactionRetention,
+        optionalDuration(reader, ConfigKeys.PROGRESS_RETENTION),
+        archiveRetention,
+        interval);
+  }
+
+  /** A duration key that also takes {@code off}: empty then. */
+  private static Optional<Duration> optionalDuration(ConfigReader reader, ConfigKey key) {
+    if (reader.optional(key).map(text -> text.strip().equalsIgnoreCase("off")).orElse(false)) {
+      return Optional.empty();
+    }
+    return reader.duration(key);
   }
 
   /** Refuses a trigger that cannot run a feature this configuration uses, naming each such feature. */

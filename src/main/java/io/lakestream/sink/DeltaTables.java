@@ -136,12 +136,7 @@ public final class DeltaTables {
           .append(")");
     }
     if (!table.properties().isEmpty()) {
-      sql.append(" TBLPROPERTIES (")
-          .append(
-              new java.util.TreeMap<>(table.properties()).entrySet().stream()
-                  .map(p -> SqlText.literal(p.getKey()) + " = " + SqlText.literal(p.getValue()))
-                  .collect(java.util.stream.Collectors.joining(", ")))
-          .append(")");
+      sql.append(" TBLPROPERTIES (").append(propertyList(table.properties())).append(")");
     }
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
       sql.append(" LOCATION ").append(SqlText.literal(volume.tableFolder(table.name())));
@@ -171,6 +166,7 @@ public final class DeltaTables {
         register(identifier(table.name()), volume.tableFolder(table.name()));
       }
       addNewColumns(table, existing.get());
+      applyProperties(table);
     }
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
       URI location = registeredLocation(table.name());
@@ -182,6 +178,37 @@ public final class DeltaTables {
                 + expected + ". Drop the old registration or point volume.tables at it.");
       }
     }
+  }
+
+  /**
+   * Sets the definition's table properties the existing table lacks or holds with another value (a changed
+   * maintain.* setting, or a table an older lakestream created). At set-up, before any query writes: a property
+   * change conflicts with every concurrent commit.
+   */
+  private void applyProperties(TableDefinition table) {
+    if (table.properties().isEmpty()) {
+      return;
+    }
+    Map<String, String> current = new java.util.HashMap<>();
+    for (Row row : spark.sql("SHOW TBLPROPERTIES " + identifier(table.name())).collectAsList()) {
+      current.put(row.getString(0), row.getString(1));
+    }
+    Map<String, String> changed = new java.util.TreeMap<>();
+    table.properties().forEach((key, value) -> {
+      if (!value.equals(current.get(key))) {
+        changed.put(key, value);
+      }
+    });
+    if (!changed.isEmpty()) {
+      spark.sql("ALTER TABLE " + identifier(table.name()) + " SET TBLPROPERTIES (" + propertyList(changed) + ")");
+      LoggerFactory.getLogger(DeltaTables.class).info("Set {} on {}", changed, identifier(table.name()));
+    }
+  }
+
+  private static String propertyList(Map<String, String> properties) {
+    return new java.util.TreeMap<>(properties).entrySet().stream()
+        .map(p -> SqlText.literal(p.getKey()) + " = " + SqlText.literal(p.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** The schema of the table if it exists already (in local mode: if its folder holds a Delta table). */

@@ -18,4 +18,11 @@ public record TableDefinition(String name, StructType schema, List<String> parti
   public TableDefinition(String name, StructType schema, List<String> partitionColumns) {
     this(name, schema, partitionColumns, Map.of());
   }
+
+  /** The same table with these properties too (they win over the definition's own). */
+  public TableDefinition withProperties(Map<String, String> more) {
+    Map<String, String> merged = new java.util.HashMap<>(properties);
+    merged.putAll(more);
+    return new TableDefinition(name, schema, partitionColumns, merged);
+  }
 }

@@ -24,6 +24,13 @@ public final class Tables {
 
   public static final String EVENT_DATE = "event_date";
 
+  /** The tables that hold events or what the pipeline derives from them, layer by layer. */
+  public static final List<String> EVENT_TABLES =
+      List.of(BronzeTable.NAME, QUARANTINE_EVENTS, SILVER_EVENTS, GOLD_EVENT_COUNTS, GOLD_EVENT_TYPE_TOTALS, GOLD_USER_SESSIONS);
+
+  /** The tables lakestream keeps about its own work. */
+  public static final List<String> BOOKKEEPING_TABLES = List.of(AUDIT_BATCHES, ARCHIVE_LOG, PIPELINE_PROGRESS);
+
   private Tables() {}
 
   /** Valid, cleaned, deduplicated events, partitioned by {@code event_date}. Key: event_id. */

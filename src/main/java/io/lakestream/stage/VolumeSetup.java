@@ -75,9 +75,10 @@ public final class VolumeSetup {
     DeltaTables deltaTables = new DeltaTables(spark, config.catalog(), config.volume());
     // Each table's log is read (or its first commit written) on its own: side by side, the waits overlap.
     List<java.util.concurrent.Callable<Void>> steps = new ArrayList<>();
+    java.util.Map<String, String> maintained = config.maintenance().tableProperties();
     for (TableDefinition table : tables) {
       steps.add(() -> {
-        deltaTables.ensure(table);
+        deltaTables.ensure(table.withProperties(maintained));
         return null;
       });
     }

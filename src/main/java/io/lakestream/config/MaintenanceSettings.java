@@ -1,0 +1,53 @@
+package io.lakestream.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Table maintenance and retention (maintain.*, archive.retention).
+ *
+ * @param autoCompact Delta auto compaction on every table: after a commit leaves enough small files, the writer
+ *     compacts them in the same thread, so no other writer ever conflicts with it
+ * @param logRetention how long a table's Delta log keeps history (delta.logRetentionDuration)
+ * @param fileRetention how long files a commit removed stay for time travel and slow readers before VACUUM deletes
+ *     them (delta.deletedFileRetentionDuration)
+ * @param transactionRetention how long an idempotent writer's id stays in the Delta log after its last write
+ *     (delta.setTransactionRetentionDuration)
+ * @param progressRetention pipeline_progress and audit_batches rows older than this are deleted by maintenance
+ * @param archiveRetention archived files older than this are deleted by maintenance; empty keeps them
+ * @param interval how often a long (processingTime) run maintains its tables in the background; empty: never
+ */
+public record MaintenanceSettings(
+    boolean autoCompact,
+    Duration logRetention,
+    Duration fileRetention,
+    Duration transactionRetention,
+    Optional<Duration> progressRetention,
+    Optional<Duration> archiveRetention,
+    Optional<Duration> interval) {
+
+  /** The Delta table properties every lakestream table carries, from these settings. */
+  public Map<String, String> tableProperties() {
+    return Map.of(
+        "delta.autoOptimize.autoCompact", String.valueOf(autoCompact),
+        "delta.logRetentionDuration", interval(logRetention),
+        "delta.deletedFileRetentionDuration", interval(fileRetention),
+        "delta.setTransactionRetentionDuration", interval(transactionRetention));
+  }
+
+  /** Delta's interval syntax, in the largest whole unit. */
+  static String interval(Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds == 0) {
+      return "interval 0 seconds";
+    } else if (seconds % 86_400 == 0) {
+      return "interval " + seconds / 86_400 + " days";
+    } else if (seconds % 3_600 == 0) {
+      return "interval " + seconds / 3_600 + " hours";
+    } else if (seconds % 60 == 0) {
+      return "interval " + seconds / 60 + " minutes";
+    }
+    return "interval " + seconds + " seconds";
+  }
+}
