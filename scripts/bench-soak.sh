@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 files=${1:-2000}
+shift || true # further arguments (--set key=value ...) go to the app
 ensure_built
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-work=target/bench/soak
+work=${SOAK_WORK:-target/bench/soak}
 rm -rf "$work"
 mkdir -p "$work/root/landing" "$work/drops"
 classpath="target/classes:$(cat target/local.classpath)"
@@ -23,7 +24,7 @@ java -cp target/classes io.lakestream.tools.EventGenerator --events $((files * 1
 # shellcheck disable=SC2086 # LAKESTREAM_JAVA_OPTS is a list of JVM options
 java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties ${LAKESTREAM_JAVA_OPTS:-} -cp "$classpath" \
   io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2] \
-  --set "volume.root=$work/root" --set trigger=processingTime:1s --set maintain.interval=10min > "$work/app.log" 2>&1 &
+  --set "volume.root=$work/root" --set trigger=processingTime:1s --set maintain.interval=10min "$@" > "$work/app.log" 2>&1 &
 app=$!
 trap 'kill -TERM $app 2>/dev/null || true' EXIT
 for _ in $(seq 1 180); do

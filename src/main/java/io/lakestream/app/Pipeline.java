@@ -279,6 +279,7 @@ public final class Pipeline {
     // Two runs writing one checkpoint folder is what the lock prevents: if another run took it over, stop.
     try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints(), queries::requestStop)) {
       reappeared = null; // each run reports every file it finds back
+      keepAutoCompactionForLongRuns();
       Pipeline current = withRecordedContract();
       current.setUp();
       current.flushOutboxes();
@@ -324,6 +325,20 @@ public final class Pipeline {
       current.flushOutboxes();
       LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
+    }
+  }
+
+  /**
+   * Delta's auto compaction (maintain.auto_compact) compacts every table on its first write in each JVM, then once
+   * it holds 50 small files: right for a long run, but a draining run would rewrite what it has just written. So a
+   * draining run switches it off in its session (the session setting wins over the table property), unless the
+   * user set it; its tables are compacted by the maintain command or a long run.
+   */
+  private void keepAutoCompactionForLongRuns() {
+    String key = "spark.databricks.delta.autoCompact.enabled";
+    boolean userSet = config.sparkSettings().containsKey(key) || SparkSessions.launcherConf().containsKey(key);
+    if (config.trigger() instanceof TriggerSpec.AvailableNow && !userSet) {
+      spark.conf().set(key, "false");
     }
   }
 

@@ -302,8 +302,9 @@ public final class ConfigKeys {
           "maintain.auto_compact",
           "true",
           "true | false",
-          "Delta auto compaction on every table (delta.autoOptimize.autoCompact): once a table holds enough small"
-              + " files, the writer compacts them right after its commit.");
+          "Delta auto compaction on every table (delta.autoOptimize.autoCompact): the writer compacts small files right"
+              + " after its commit (on a table's first write in each JVM, then at 50 small files). A draining run"
+              + " (availableNow) switches it off in its session; its tables are compacted by the maintain command.");
 
   public static final ConfigKey LOG_RETENTION =
       ConfigKey.withDefault(

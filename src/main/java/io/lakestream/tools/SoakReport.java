@@ -32,7 +32,7 @@ public final class SoakReport {
   private SoakReport() {}
 
   public static void main(String[] args) throws Exception {
-    Path root = Path.of(args[0]);
+    Path root = Path.of(args[0]).toAbsolutePath();
     SparkSession spark =
         SparkSession.builder().master("local[1]").appName("lakestream-soak")
             .config("spark.ui.enabled", "false")

@@ -373,4 +373,37 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "archive.mode", "copy")))
         .hasMessageContaining("archive.mode = 'copy' (from --set) is not allowed: unknown value. Allowed: move | delete | off | spark.");
   }
+
+  @Test
+  void maintenanceDefaultsBecomeTablePropertiesAndUnsafeRetentionsAreRefused() {
+    MaintenanceSettings defaults = loadCli(Map.of("volume.root", "/x")).maintenance();
+    assertThat(defaults.tableProperties())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "delta.autoOptimize.autoCompact", "true",
+                "delta.logRetentionDuration", "interval 30 days",
+                "delta.deletedFileRetentionDuration", "interval 7 days",
+                "delta.setTransactionRetentionDuration", "interval 30 days"));
+    assertThat(defaults.interval()).isEmpty();
+    assertThat(defaults.archiveRetention()).isEmpty();
+    assertThat(defaults.progressRetention()).contains(java.time.Duration.ofDays(30));
+    MaintenanceSettings tuned =
+        loadCli(Map.of("volume.root", "/x", "maintain.file_retention", "36h", "maintain.interval", "90min", "maintain.progress_retention", "off"))
+            .maintenance();
+    assertThat(tuned.tableProperties()).containsEntry("delta.deletedFileRetentionDuration", "interval 36 hours");
+    assertThat(tuned.interval()).contains(java.time.Duration.ofMinutes(90));
+    assertThat(tuned.progressRetention()).isEmpty();
+
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.transaction_retention", "7d")))
+        .hasMessageContaining("maintain.transaction_retention = '7d' (from --set) is not allowed: shorter than maintain.log_retention (30d)");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.interval", "10s")))
+        .hasMessageContaining("maintain.interval = '10s' (from --set) is not allowed: shorter than 1min");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.log_retention", "2h")))
+        .hasMessageContaining("maintain.log_retention = '2h' (from --set) is not allowed: shorter than 1d");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "archive.retention", "30d", "archive.mode", "off")))
+        .hasMessageContaining("archive.retention = '30d' (from --set) is not allowed: there is no archive to clean unless archive.mode=move");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.interval", "sometimes")))
+        .hasMessageContaining("maintain.interval = 'sometimes' (from --set) is not allowed")
+        .hasMessageContaining("Allowed: off | a whole number with a unit");
+  }
 }

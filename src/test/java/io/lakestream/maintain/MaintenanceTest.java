@@ -63,7 +63,7 @@ class MaintenanceTest {
     }
     assertThat(report.tables()).extracting(TableReport::table).containsExactlyElementsOf(Maintenance.TABLES);
     TableReport bronze = report(report, BronzeTable.NAME);
-    assertThat(bronze.activeFilesBefore()).isEqualTo(2);
+    assertThat(bronze.activeFilesBefore()).isGreaterThanOrEqualTo(2); // a file or more per batch
     assertThat(bronze.activeFilesAfter()).isEqualTo(1);
     assertThat(bronze.dataFilesBefore()).isEqualTo(bronze.activeFilesBefore()); // nothing removed before the pass
     assertThat(bronze.dataFilesAfter()).isEqualTo(1); // the files OPTIMIZE replaced were vacuumed at once

@@ -43,7 +43,10 @@ public final class TestSpark {
               "spark.sql.sources.parallelPartitionDiscovery.parallelism", "2",
               "spark.databricks.delta.stats.collect", "false",
               "spark.sql.warehouse.dir", scratch.toString());
-      LakestreamConfig config = LakestreamConfig.from(RawConfig.resolve(propertiesFile, Map.of(), Map.of()));
+      Map<String, String> settings = new java.util.HashMap<>(propertiesFile);
+      // As a draining run sets it: tests that write tables without a run must not compact either.
+      settings.put("spark.databricks.delta.autoCompact.enabled", "false");
+      LakestreamConfig config = LakestreamConfig.from(RawConfig.resolve(settings, Map.of(), Map.of()));
       session = SparkSessions.getOrCreate(config, false);
     }
     return session;
