@@ -19,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * For {@code scripts/bench-soak.sh}: whether a long run's cost stays flat. Per query, the median batch time of its
- * first and last {@value #WINDOW} batches with input (from pipeline_progress); per table, its active files (the
+ * first and last {@value #WINDOW} batches with input (a quarter of them each in a shorter run; from pipeline_progress); per table, its active files (the
  * current version's) and the files and bytes in its folder and its Delta log; the checkpoints' size; the driver's
  * heap the script measured.
  *
@@ -44,13 +44,15 @@ public final class SoakReport {
         .where(col("rows_in").gt(0)).orderBy("query", "timestamp").select("query", "duration_ms").collectAsList()) {
       durations.computeIfAbsent(row.getString(0), q -> new ArrayList<>()).add(row.getLong(1));
     }
-    System.out.printf(Locale.ROOT, "%-24s %8s %16s %16s %7s%n", "query", "batches", "median first 100", "median last 100", "ratio");
+    System.out.printf(Locale.ROOT, "%-24s %8s %7s %14s %14s %7s%n", "query", "batches", "window", "median first", "median last", "ratio");
     for (Map.Entry<String, List<Long>> query : durations.entrySet()) {
       List<Long> all = query.getValue();
-      long first = median(all.subList(0, Math.min(WINDOW, all.size())));
-      long last = median(all.subList(Math.max(0, all.size() - WINDOW), all.size()));
+      int window = Math.max(1, Math.min(WINDOW, all.size() / 4));
+      long first = median(all.subList(0, window));
+      long last = median(all.subList(all.size() - window, all.size()));
       System.out.printf(
-          Locale.ROOT, "%-24s %8d %13d ms %13d ms %7.2f%n", query.getKey(), all.size(), first, last, first == 0 ? 0.0 : (double) last / first);
+          Locale.ROOT, "%-24s %8d %7d %11d ms %11d ms %7.2f%n", query.getKey(), all.size(), window, first, last,
+          first == 0 ? 0.0 : (double) last / first);
     }
     System.out.printf(Locale.ROOT, "%n%-24s %12s %12s %12s %10s %12s%n", "table", "active files", "folder files", "folder size", "log files", "log size");
     for (String table : Maintenance.TABLES) {
