@@ -7,6 +7,7 @@ import io.lakestream.sink.Concurrently;
 import io.lakestream.sink.DeltaTables;
 import io.lakestream.sink.Tables;
 import io.lakestream.stage.HadoopFiles;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -14,10 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -59,7 +59,7 @@ public final class Maintenance {
 
   /** The tables of {@link #TABLES} that exist. */
   public List<String> existingTables() {
-    return TABLES.stream().filter(table -> tables.readIfExists(table).isPresent()).toList();
+    return TABLES.stream().filter(tables::exists).toList();
   }
 
   /**
@@ -77,13 +77,18 @@ public final class Maintenance {
 
   /**
    * The pass of a long run (maintain.interval): one table at a time, so the queries keep most of the cores, and
-   * without {@code OPTIMIZE}, which could conflict with a gold table's MERGE or overwrite.
+   * without {@code OPTIMIZE}, which could conflict with a gold table's MERGE or overwrite. A table that fails
+   * (a writer's commit racing the listing, say) is logged and left to the next pass; the others go on.
    */
   public MaintenanceReport passDuringRun() {
     Instant now = clock.instant();
     List<TableReport> reports = new ArrayList<>();
     for (String table : existingTables()) {
-      reports.add(maintain(table, false, now));
+      try {
+        reports.add(maintain(table, false, now));
+      } catch (RuntimeException e) {
+        LOG.warn("Maintaining {} failed; the next pass tries again", table, e);
+      }
     }
     return new MaintenanceReport(reports, archive(now));
   }
@@ -145,26 +150,34 @@ public final class Maintenance {
 
   /**
    * The data files under a table's folder and their bytes: every file but the Delta log and hidden ones (names
-   * starting with {@code _} or {@code .}, as Delta skips them; Hadoop's {@code .crc} sidecars among them).
+   * starting with {@code _} or {@code .}, as Delta skips them; Hadoop's {@code .crc} sidecars among them). Hidden
+   * folders are not entered, and an entry that vanishes while listed (a writer's temporary file) is skipped.
    */
   private long[] dataFiles(Path location) {
+    FileSystem fs = new HadoopFiles(spark).fileSystemOf(location);
+    long[] total = {0, 0};
     try {
-      FileSystem fs = new HadoopFiles(spark).fileSystemOf(location);
-      long[] total = {0, 0};
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(location, true);
-      String root = location.toUri().getPath();
-      while (files.hasNext()) {
-        LocatedFileStatus file = files.next();
-        String relative = file.getPath().toUri().getPath().substring(root.length());
-        boolean hidden = java.util.Arrays.stream(relative.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."));
-        if (!hidden) {
-          total[0]++;
-          total[1] += file.getLen();
-        }
-      }
-      return total;
+      addDataFiles(fs, location, total);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + location, e);
+    }
+    return total;
+  }
+
+  private static void addDataFiles(FileSystem fs, Path folder, long[] total) throws IOException {
+    FileStatus[] entries;
+    try {
+      entries = fs.listStatus(folder, path -> !path.getName().startsWith("_") && !path.getName().startsWith("."));
+    } catch (FileNotFoundException e) {
+      return;
+    }
+    for (FileStatus entry : entries) {
+      if (entry.isDirectory()) {
+        addDataFiles(fs, entry.getPath(), total);
+      } else {
+        total[0]++;
+        total[1] += entry.getLen();
+      }
     }
   }
 

@@ -47,11 +47,20 @@ public final class DeltaTables {
    * a new session's catalog does not know yet; in unity mode by name. Empty if the table does not exist.
    */
   public Optional<Dataset<Row>> readIfExists(String tableName) {
-    if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
-      String folder = volume.tableFolder(tableName);
-      return DeltaTable.isDeltaTable(spark, folder) ? Optional.of(spark.read().format("delta").load(folder)) : Optional.empty();
+    if (!exists(tableName)) {
+      return Optional.empty();
     }
-    return spark.catalog().tableExists(identifier(tableName)) ? Optional.of(spark.table(identifier(tableName))) : Optional.empty();
+    return Optional.of(
+        catalog.mode() == CatalogSettings.Mode.LOCAL
+            ? spark.read().format("delta").load(volume.tableFolder(tableName))
+            : spark.table(identifier(tableName)));
+  }
+
+  /** Whether the table exists, without loading it: its folder holds a Delta log (local), or the catalog has it. */
+  public boolean exists(String tableName) {
+    return catalog.mode() == CatalogSettings.Mode.LOCAL
+        ? DeltaTable.isDeltaTable(spark, volume.tableFolder(tableName))
+        : spark.catalog().tableExists(identifier(tableName));
   }
 
   /**

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dropped while it runs, a second instance on the same folders is turned away without harming it, SIGTERM
  * stops it cleanly, and a later availableNow run finishes the work with nothing lost or doubled.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+// Generous waits: five queries cold-start at once on a shared 2-core machine; a wait only ends early on success.
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class StartStopIT {
 
   @TempDir Path dir;
@@ -44,26 +45,26 @@ class StartStopIT {
 
   private void runAsOperator(Path root, Path landing, ChildJvm.Running first) throws Exception {
     String silverWrite = "rows to `streaming_workspace`.`silver_events`";
-    first.awaitOutput("Query bronze_events batch 0: 150 records", Duration.ofMinutes(2));
-    first.awaitOutput(silverWrite, 1, Duration.ofMinutes(1));
+    first.awaitOutput("Query bronze_events batch 0: 150 records", Duration.ofMinutes(5));
+    first.awaitOutput(silverWrite, 1, Duration.ofMinutes(3));
 
     // Dropped while the app runs: picked up by the next trigger, no restart.
     SampleData.land(landing, "events-00003.json", "events-00004.json");
-    first.awaitOutput("Query bronze_events batch 1: 150 records", Duration.ofMinutes(1));
-    first.awaitOutput(silverWrite, 2, Duration.ofMinutes(1));
+    first.awaitOutput("Query bronze_events batch 1: 150 records", Duration.ofMinutes(3));
+    first.awaitOutput(silverWrite, 2, Duration.ofMinutes(3));
 
-    ChildJvm.Result second = ChildJvm.run(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "availableNow"), dir, Duration.ofMinutes(2));
+    ChildJvm.Result second = ChildJvm.run(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "availableNow"), dir, Duration.ofMinutes(3));
     assertThat(second.exitCode()).as(second.output()).isEqualTo(LakestreamApp.ALREADY_RUNNING);
     assertThat(second.output()).contains("lakestream: another lakestream run is using " + root.resolve("checkpoints"));
 
-    ChildJvm.Result stopped = first.terminate(Duration.ofMinutes(2));
+    ChildJvm.Result stopped = first.terminate(Duration.ofMinutes(3));
     assertThat(stopped.exitCode()).as(stopped.output()).isEqualTo(143);
     assertThat(stopped.output())
         .contains("Shutdown signal: stopping every query")
         .contains("lakestream: stopped on request: every query stopped")
         .contains("  bronze_events                   300");
 
-    ChildJvm.Result finish = ChildJvm.run(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "availableNow"), dir, Duration.ofMinutes(2));
+    ChildJvm.Result finish = ChildJvm.run(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "availableNow"), dir, Duration.ofMinutes(3));
     assertThat(finish.exitCode()).as(finish.output()).isZero();
     SparkSession spark = TestSpark.session();
     assertThat(table(spark, root, "bronze_events").count()).isEqualTo(300);
