@@ -21,24 +21,12 @@ classpath="target/classes:$(cat target/local.classpath)"
 java -cp target/classes io.lakestream.tools.EventGenerator --events $((files * 10)) --files "$files" --seed 11 \
   --start "$(date -u -d "-$((files * 70)) seconds" +%Y-%m-%dT%H:%M:%SZ)" --out "$work/drops" >&2
 
-# shellcheck disable=SC2086 # LAKESTREAM_JAVA_OPTS is a list of JVM options
-java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties ${LAKESTREAM_JAVA_OPTS:-} -cp "$classpath" \
-  io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2] \
-  --set "volume.root=$work/root" --set trigger=processingTime:1s --set maintain.interval=10min "$@" > "$work/app.log" 2>&1 &
-app=$!
-trap 'kill -TERM $app 2>/dev/null || true' EXIT
-for _ in $(seq 1 180); do
-  [ "$(grep -c 'ProgressLog - Query .* started' "$work/app.log" || true)" -ge 5 ] && break
-  kill -0 $app 2>/dev/null || { tail -30 "$work/app.log" >&2; exit 1; }
-  sleep 1
-done
+start_streaming_app "$work/root" "$work/app.log" --set maintain.interval=10min "$@"
 heap() { jcmd "$app" GC.heap_info 2>/dev/null | grep -m1 -o 'used [0-9]*K' | grep -o '[0-9]*' || echo 0; }
 started=$(date +%s)
 dropped=0 heap_start=0
 for file in "$work"/drops/*.json; do
-  name=$(basename "$file")
-  cp "$file" "$work/root/landing/.$name.tmp"
-  mv "$work/root/landing/.$name.tmp" "$work/root/landing/$name" # arrives whole, at one instant
+  land_file "$file" "$work/root/landing"
   dropped=$((dropped + 1))
   [ "$dropped" -eq 100 ] && heap_start=$(heap)
   [ $((dropped % 200)) -eq 0 ] && echo "soak: $dropped of $files files landed after $(( $(date +%s) - started )) s" >&2

@@ -23,3 +23,30 @@ run_java() {
   exec java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties ${LAKESTREAM_JAVA_OPTS:-} \
     -cp "target/classes:$(cat target/local.classpath)" "$main_class" "$@"
 }
+
+# Starts lakestream in the background with trigger=processingTime:1s over the volume $1 (logging to $2), extra
+# arguments going to the app; sets $app to its pid and waits until its five queries have started.
+start_streaming_app() {
+  local root=$1 log=$2
+  shift 2
+  # shellcheck disable=SC2086 # LAKESTREAM_JAVA_OPTS is a list of JVM options
+  java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties ${LAKESTREAM_JAVA_OPTS:-} \
+    -cp "target/classes:$(cat target/local.classpath)" \
+    io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2] \
+    --set "volume.root=$root" --set trigger=processingTime:1s "$@" > "$log" 2>&1 &
+  app=$!
+  trap 'kill -TERM $app 2>/dev/null || true' EXIT
+  for _ in $(seq 1 180); do
+    [ "$(grep -c 'ProgressLog - Query .* started' "$log" || true)" -ge 5 ] && return 0
+    kill -0 "$app" 2>/dev/null || { tail -30 "$log" >&2; exit 1; }
+    sleep 1
+  done
+}
+
+# Drops a file into a landing folder whole, at one instant (copied under a hidden name, then renamed).
+land_file() {
+  local file=$1 landing=$2 name
+  name=$(basename "$file")
+  cp "$file" "$landing/.$name.tmp"
+  mv "$landing/.$name.tmp" "$landing/$name"
+}

@@ -52,6 +52,15 @@ public final class SparkSessions {
     return spark;
   }
 
+  /** A small local session that reads Delta tables in UTC, for the bench reports run after the app. */
+  public static SparkSession forReading(String appName) {
+    return SparkSession.builder().master("local[1]").appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", DELTA_EXTENSION)
+        .config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
+        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+  }
+
   /**
    * Session settings the pipeline's correctness depends on; set at run time, so they also apply to a
    * session spark-submit or Databricks created.

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses sizes such as {@code 512k}, {@code 128m}, {@code 1g}, {@code 64MB} (binary units) or plain bytes. */
+/** Reads and writes sizes: parses such as {@code 512k}, {@code 128m}, {@code 1g}, {@code 64MB} (binary units) or plain bytes. */
 public final class ByteSizes {
 
   public static final String ALLOWED = "a whole number of bytes, optionally with k, m, g or t (e.g. 128m)";
@@ -31,5 +31,20 @@ public final class ByteSizes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "' is too large a size");
     }
+  }
+
+  /** For people: {@code 512 B}, {@code 1.5 KB}, {@code 3.2 GB} (binary units). */
+  public static String format(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KB", "MB", "GB", "TB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 }

@@ -1,5 +1,6 @@
 package io.lakestream.maintain;
 
+import io.lakestream.config.ByteSizes;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,27 +28,14 @@ public record MaintenanceReport(List<TableReport> tables, long archivedFilesDele
               table.activeFilesAfter(),
               table.dataFilesBefore(),
               table.dataFilesAfter(),
-              size(table.dataBytesBefore()),
-              size(table.dataBytesAfter()),
+              ByteSizes.format(table.dataBytesBefore()),
+              ByteSizes.format(table.dataBytesAfter()),
               table.rowsExpired() < 0 ? "-" : Long.toString(table.rowsExpired())));
     }
     text.append(
         String.format(
-            Locale.ROOT, "archive: %d files older than archive.retention deleted (%s)%n", archivedFilesDeleted, size(archivedBytesDeleted)));
+            Locale.ROOT, "archive: %d files older than archive.retention deleted (%s)%n", archivedFilesDeleted, ByteSizes.format(archivedBytesDeleted)));
     return text.toString();
   }
 
-  static String size(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    String[] units = {"KB", "MB", "GB", "TB"};
-    double value = bytes;
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-  }
 }

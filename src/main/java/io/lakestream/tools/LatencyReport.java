@@ -40,11 +40,7 @@ public final class LatencyReport {
       }
     }
     SparkSession spark =
-        SparkSession.builder().master("local[1]").appName("lakestream-latency")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.extensions", SparkSessions.DELTA_EXTENSION)
-            .config("spark.sql.catalog.spark_catalog", SparkSessions.DELTA_CATALOG)
-            .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+        SparkSessions.forReading("lakestream-latency");
     Map<String, Map<Long, Batch>> batches = new HashMap<>();
     for (Row row : spark.read().format("delta").load(root + "/tables/pipeline_progress")
         .select("query", "batch_id", "timestamp", "duration_ms", "rows_in").collectAsList()) {

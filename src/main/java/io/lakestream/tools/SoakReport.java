@@ -3,6 +3,7 @@ package io.lakestream.tools;
 import static org.apache.spark.sql.functions.col;
 
 import io.lakestream.app.SparkSessions;
+import io.lakestream.config.ByteSizes;
 import io.lakestream.maintain.Maintenance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,11 +35,7 @@ public final class SoakReport {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]).toAbsolutePath();
     SparkSession spark =
-        SparkSession.builder().master("local[1]").appName("lakestream-soak")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.extensions", SparkSessions.DELTA_EXTENSION)
-            .config("spark.sql.catalog.spark_catalog", SparkSessions.DELTA_CATALOG)
-            .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+        SparkSessions.forReading("lakestream-soak");
     Map<String, List<Long>> durations = new LinkedHashMap<>();
     for (Row row : spark.read().format("delta").load(root.resolve("tables/pipeline_progress").toString())
         .where(col("rows_in").gt(0)).orderBy("query", "timestamp").select("query", "duration_ms").collectAsList()) {
@@ -64,10 +61,10 @@ public final class SoakReport {
       long[] all = usage(folder);
       long[] log = usage(folder.resolve("_delta_log"));
       System.out.printf(
-          Locale.ROOT, "%-24s %12d %12d %9d KB %10d %9d KB%n", table, active, all[0] - log[0], (all[1] - log[1]) / 1024, log[0], log[1] / 1024);
+          Locale.ROOT, "%-24s %12d %12d %12s %10d %12s%n", table, active, all[0] - log[0], ByteSizes.format(all[1] - log[1]), log[0], ByteSizes.format(log[1]));
     }
     long[] checkpoints = usage(root.resolve("checkpoints"));
-    System.out.printf(Locale.ROOT, "%ncheckpoints: %d files, %d KB%n", checkpoints[0], checkpoints[1] / 1024);
+    System.out.printf(Locale.ROOT, "%ncheckpoints: %d files, %s%n", checkpoints[0], ByteSizes.format(checkpoints[1]));
     System.out.printf(Locale.ROOT, "driver heap used: %s KB after 100 files, %s KB at the end%n", args[1], args[2]);
     spark.stop();
   }

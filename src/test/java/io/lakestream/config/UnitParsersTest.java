@@ -41,4 +41,10 @@ class UnitParsersTest {
   void refusesMalformedSizes(String text) {
     assertThatThrownBy(() -> ByteSizes.parse(text)).hasMessageEndingWith("is not a size");
   }
+
+  @ParameterizedTest
+  @CsvSource({"0,0 B", "1023,1023 B", "1024,1.0 KB", "1536,1.5 KB", "134217728,128.0 MB", "3435973837,3.2 GB"})
+  void formatsSizesForPeople(long bytes, String text) {
+    assertThat(ByteSizes.format(bytes)).isEqualTo(text);
+  }
 }
