@@ -2,6 +2,7 @@
 # The latency scenario of scripts/bench.sh (run it as ./scripts/bench.sh --latency): lakestream with
 # trigger=processingTime:1s over an idle landing folder; 20 files of 20 events dropped one at a time, 3 s apart;
 # p50/p95 of the time from each file's arrival to the end of the batch that carried it into each table.
+# Arguments (--set key=value ...) go to the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -17,7 +18,7 @@ classpath="target/classes:$(cat target/local.classpath)"
 java -cp target/classes io.lakestream.tools.EventGenerator --events 400 --files 20 --seed 7 \
   --start "$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)" --out "$work/drops" >&2
 
-start_streaming_app "$work/root" "$work/app.log"
+start_streaming_app "$work/root" "$work/app.log" "$@" # e.g. --set key=value
 sleep 10 # a few idle batches first
 : > "$work/arrivals.txt"
 for file in "$work"/drops/*.json; do

@@ -621,6 +621,7 @@ public final class Pipeline {
 
   /** Appends what every query saved for audit_batches and archive_log; at the start and end of a run. */
   void flushOutboxes() {
+    TableOutbox.awaitBackgroundFlushes(); // a due flush under way finishes first; this one appends what is left
     TableOutbox.flushAll(spark, outboxes());
   }
 

@@ -23,6 +23,8 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  */
 public final class StreamStarter {
 
+  static final String SCHEDULER_POOL = "spark.scheduler.pool";
+
   private final SparkSession spark;
   private final LakestreamConfig config;
 
@@ -44,6 +46,12 @@ public final class StreamStarter {
       Map<String, String> queryConf)
       throws TimeoutException {
     synchronized (spark) {
+      // Each query's jobs in a scheduler pool of its own: under spark.scheduler.mode=FAIR (conf/local.properties,
+      // Databricks' default) a small job of one query, such as bronze's bookkeeping append, takes the next free
+      // core instead of queueing behind every task of the other queries' jobs, as FIFO makes it. The stream's
+      // thread inherits the property from this one when the query starts.
+      String previousPool = spark.sparkContext().getLocalProperty(SCHEDULER_POOL);
+      spark.sparkContext().setLocalProperty(SCHEDULER_POOL, queryName);
       Map<String, Optional<String>> sessionValues = new HashMap<>();
       queryConf.forEach(
           (name, value) -> {
@@ -54,6 +62,7 @@ public final class StreamStarter {
         return startWithSessionConf(queryName, stream, outputMode, deltaWriter);
       } finally {
         sessionValues.forEach((name, value) -> value.ifPresentOrElse(v -> spark.conf().set(name, v), () -> spark.conf().unset(name)));
+        spark.sparkContext().setLocalProperty(SCHEDULER_POOL, previousPool);
       }
     }
   }

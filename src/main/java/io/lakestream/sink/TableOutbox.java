@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * rows whose key the table holds are left out.
  *
  * <p>A flush runs when one is {@link #DUE_EVERY} after the last, at the start and at the end of every run, so
- * the table lags a running pipeline by at most that long and is complete whenever no run is active.
+ * the table lags a running pipeline by at most that long and is complete whenever no run is active. The due
+ * flushes of a running query are made by a background thread, off the batch path: under five queries on two
+ * cores one small append waited 4–10 s for its turn, and the batch with it. A background flush that fails is
+ * logged and tried again when next due; the rows stay saved, and the end of the run flushes in the foreground.
  */
 public final class TableOutbox {
 
@@ -82,6 +85,8 @@ public final class TableOutbox {
   private final Path flushState;
   private volatile long lastFlushNanos = System.nanoTime();
   private volatile boolean folderReady;
+  /** Set while a due flush of this outbox waits for or runs on the background thread. */
+  private final java.util.concurrent.atomic.AtomicBoolean flushQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param key the columns that identify a row of the table, for an outbox folder an older lakestream wrote: a
@@ -145,10 +150,70 @@ public final class TableOutbox {
     HadoopFiles.replaceAtomically(fs, new Path(folder, FLUSHED_UP_TO), Long.toString(batchId).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Flushes when {@link #DUE_EVERY} has passed since the last flush. */
+  /** Flushes in the background when {@link #DUE_EVERY} has passed since the last flush; returns at once. */
   public void flushIfDue(SparkSession spark) {
     if (System.nanoTime() - lastFlushNanos >= DUE_EVERY.toNanos()) {
-      flush(spark);
+      flushInBackground(spark);
+    }
+  }
+
+  /** Queues a flush on the background thread, unless one of this outbox is already queued. */
+  void flushInBackground(SparkSession spark) {
+    if (!flushQueued.compareAndSet(false, true)) {
+      return;
+    }
+    BackgroundFlusher.INSTANCE.submit(
+        spark,
+        () -> {
+          try {
+            flush(spark);
+          } catch (RuntimeException e) {
+            lastFlushNanos = System.nanoTime();
+            LOG.warn("Background flush to {} failed; its rows stay saved and the next flush appends them", tableIdentifier, e);
+          } finally {
+            flushQueued.set(false);
+          }
+        });
+  }
+
+  /** Waits until every flush queued on the background thread so far is done (before the end-of-run flush). */
+  public static void awaitBackgroundFlushes() {
+    BackgroundFlusher.INSTANCE.awaitQueued();
+  }
+
+  /**
+   * One daemon thread for the due flushes of every outbox, so they queue rather than compete. It does not
+   * inherit the Spark local properties of the batch thread that first needs it (the query's job group, which
+   * stopping the query cancels, and its SQL execution id); its jobs run in a scheduler pool of their own.
+   */
+  private static final class BackgroundFlusher {
+    static final BackgroundFlusher INSTANCE = new BackgroundFlusher();
+    static final String POOL = "lakestream_bookkeeping";
+
+    private final java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(null, runnable, "lakestream-outbox-flush", 0, false);
+              thread.setDaemon(true);
+              return thread;
+            });
+
+    void submit(SparkSession spark, Runnable flush) {
+      executor.execute(
+          () -> {
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", POOL);
+            flush.run();
+          });
+    }
+
+    void awaitQueued() {
+      try {
+        executor.submit(() -> {}).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
     }
   }
 

@@ -105,6 +105,32 @@ class TableOutboxTest {
   }
 
   @Test
+  void aDueFlushRunsOffTheBatchThreadOutsideTheQuerysJobGroupAndOnlyOnceAtATime() throws Exception {
+    TableOutbox bronze = outbox("bronze");
+    bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
+    bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11)));
+    // A streaming batch thread runs in its query's job group, which stopping the query cancels.
+    spark.sparkContext().setJobGroup("a-query-run", "the query's batches", true);
+    try {
+      bronze.flushInBackground(spark);
+      bronze.flushInBackground(spark); // already queued: no second flush
+      spark.sparkContext().cancelJobGroup("a-query-run");
+      TableOutbox.awaitBackgroundFlushes();
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11");
+    assertThat(io.delta.tables.DeltaTable.forName(spark, table).history().count()).isEqualTo(2); // create + one flush
+    assertThat(savedFiles("bronze")).isZero();
+
+    // Due again later: the rows saved since, once.
+    bronze.add(hadoopConf, 2, List.of(row("bronze", 2, 12)));
+    bronze.flushInBackground(spark);
+    TableOutbox.awaitBackgroundFlushes();
+    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "bronze#2=12");
+  }
+
+  @Test
   void aFlushInterruptedAfterItsCommitIsNotAppendedTwice() throws Exception {
     TableOutbox bronze = outbox("bronze");
     bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
