@@ -577,7 +577,7 @@ public final class Pipeline {
             txnAppId ->
                 new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(queryName)),
             // Every query after bronze keeps state (deduplication, windows, sessions).
-            SparkSessions.stateConf(config.state()));
+            SparkSessions.stateConf(config.state(), spark.conf()));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
     return queries.track(query);
   }

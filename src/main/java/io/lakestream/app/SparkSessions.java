@@ -76,12 +76,22 @@ public final class SparkSessions {
    * State store and shuffle partitions of the stateful queries only: a query copies the session's conf when it
    * starts, so these are set just around those starts (see StreamStarter) and the session keeps the launcher's
    * or cluster's own values. Both are fixed in a query's checkpoint when it is created.
+   *
+   * <p>With RocksDB, changelog checkpointing too, unless the session sets it: each batch then writes the state's
+   * changes instead of a snapshot of every partition's store (Databricks recommends it for every stateful query
+   * and turns it on by default since runtime 17.3; an existing checkpoint can switch either way).
    */
-  public static Map<String, String> stateConf(StateSettings state) {
-    return Map.of(
-        "spark.sql.streaming.stateStore.providerClass", state.store().providerClass(),
-        "spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
+  public static Map<String, String> stateConf(StateSettings state, org.apache.spark.sql.RuntimeConfig session) {
+    Map<String, String> conf = new HashMap<>();
+    conf.put("spark.sql.streaming.stateStore.providerClass", state.store().providerClass());
+    conf.put("spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
+    if (state.store() == StateSettings.Store.ROCKSDB && !session.contains(ROCKSDB_CHANGELOG)) {
+      conf.put(ROCKSDB_CHANGELOG, "true");
+    }
+    return conf;
   }
+
+  static final String ROCKSDB_CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
 
   /** Spark conf entries visible to the driver before any session exists (spark-submit --conf). */
   public static Map<String, String> launcherConf() {

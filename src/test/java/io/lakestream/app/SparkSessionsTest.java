@@ -2,6 +2,7 @@ package io.lakestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.config.StateSettings;
 import io.lakestream.testing.TestSpark;
 import java.time.ZoneId;
 import org.apache.spark.sql.SparkSession;
@@ -25,5 +26,18 @@ class SparkSessionsTest {
     assertThat(SparkSessions.withDelta("")).isEqualTo(SparkSessions.DELTA_EXTENSION);
     assertThat(SparkSessions.withDelta("a.B")).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
     assertThat(SparkSessions.withDelta("a.B," + SparkSessions.DELTA_EXTENSION)).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
+  }
+
+  @Test
+  void rocksDbQueriesCheckpointTheirStateAsChangelogsUnlessTheSessionSaysOtherwise() {
+    StateSettings rocksDb = new StateSettings(StateSettings.Store.ROCKSDB, 4);
+    assertThat(SparkSessions.stateConf(rocksDb, spark.conf()))
+        .containsEntry(SparkSessions.ROCKSDB_CHANGELOG, "true")
+        .containsEntry("spark.sql.shuffle.partitions", "4");
+    assertThat(SparkSessions.stateConf(new StateSettings(StateSettings.Store.HDFS, 2), spark.conf()))
+        .doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
+    SparkSession own = spark.newSession();
+    own.conf().set(SparkSessions.ROCKSDB_CHANGELOG, "false");
+    assertThat(SparkSessions.stateConf(rocksDb, own.conf())).doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
   }
 }
