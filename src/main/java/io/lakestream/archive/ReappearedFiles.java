@@ -4,10 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 
+import io.lakestream.stage.HadoopFiles;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -106,7 +106,7 @@ public final class ReappearedFiles {
   }
 
   private int check(Configuration hadoopConf) {
-    List<FileStatus> landed = new ArrayList<>();
+    List<FileStatus> landed;
     FileSystem fs;
     try {
       Path root = new Path(landingRoot);
@@ -114,7 +114,7 @@ public final class ReappearedFiles {
       if (!fs.exists(root)) {
         return 0;
       }
-      list(fs, root, landed);
+      landed = HadoopFiles.visibleFiles(fs, root);
     } catch (IOException e) {
       LOG.warn("Could not list {} to look for reappeared files: {}", landingRoot, e.toString());
       return 0;
@@ -169,25 +169,6 @@ public final class ReappearedFiles {
   static String renamed(String name, long modifiedMillis) {
     int dot = name.lastIndexOf('.');
     return dot <= 0 ? name + "~" + modifiedMillis : name.substring(0, dot) + "~" + modifiedMillis + name.substring(dot);
-  }
-
-  /**
-   * Plain listing, recursively, skipping hidden files. {@code listStatus} rather than {@code listFiles}: the
-   * latter asks for block locations and permissions, which on a local disk without Hadoop's native library
-   * starts an {@code ls} process per file.
-   */
-  private static void list(FileSystem fs, Path folder, List<FileStatus> into) throws IOException {
-    for (FileStatus status : fs.listStatus(folder)) {
-      String name = status.getPath().getName();
-      if (name.startsWith(".") || name.startsWith("_")) {
-        continue;
-      }
-      if (status.isDirectory()) {
-        list(fs, status.getPath(), into);
-      } else {
-        into.add(status);
-      }
-    }
   }
 
   private Map<String, Ingested> archived() {

@@ -7,7 +7,6 @@ import io.lakestream.sink.Concurrently;
 import io.lakestream.sink.DeltaTables;
 import io.lakestream.sink.Tables;
 import io.lakestream.stage.HadoopFiles;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -157,28 +156,13 @@ public final class Maintenance {
     FileSystem fs = new HadoopFiles(spark).fileSystemOf(location);
     long[] total = {0, 0};
     try {
-      addDataFiles(fs, location, total);
+      for (FileStatus file : HadoopFiles.visibleFiles(fs, location)) {
+        total[0]++;
+        total[1] += file.getLen();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + location, e);
     }
     return total;
   }
-
-  private static void addDataFiles(FileSystem fs, Path folder, long[] total) throws IOException {
-    FileStatus[] entries;
-    try {
-      entries = fs.listStatus(folder, path -> !path.getName().startsWith("_") && !path.getName().startsWith("."));
-    } catch (FileNotFoundException e) {
-      return;
-    }
-    for (FileStatus entry : entries) {
-      if (entry.isDirectory()) {
-        addDataFiles(fs, entry.getPath(), total);
-      } else {
-        total[0]++;
-        total[1] += entry.getLen();
-      }
-    }
-  }
-
 }

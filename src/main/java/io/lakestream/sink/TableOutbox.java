@@ -201,7 +201,7 @@ public final class TableOutbox {
     void submit(SparkSession spark, Runnable flush) {
       executor.execute(
           () -> {
-            spark.sparkContext().setLocalProperty("spark.scheduler.pool", POOL);
+            spark.sparkContext().setLocalProperty(StreamStarter.SCHEDULER_POOL, POOL);
             flush.run();
           });
     }

@@ -1,8 +1,12 @@
 package io.lakestream.stage;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -54,6 +58,35 @@ public final class HadoopFiles {
     if (!fs.rename(aside, file)) {
       fs.delete(aside, false);
       throw new IOException("rename of " + aside + " to " + file + " returned false");
+    }
+  }
+
+  /**
+   * Every file under {@code folder}, recursively, but hidden ones: names starting with {@code _} or {@code .} (as
+   * Spark's file sources and Delta skip them: the Delta log, Hadoop's {@code .crc} sidecars, writers' temporary
+   * files) are neither listed nor entered. A folder that vanishes while listed is skipped; a missing {@code folder}
+   * gives an empty list. {@code listStatus} rather than {@code listFiles}: the latter asks for block locations and
+   * permissions, which on a local disk without Hadoop's native library starts an {@code ls} process per file.
+   */
+  public static List<FileStatus> visibleFiles(FileSystem fs, Path folder) throws IOException {
+    List<FileStatus> files = new ArrayList<>();
+    addVisibleFiles(fs, folder, files);
+    return files;
+  }
+
+  private static void addVisibleFiles(FileSystem fs, Path folder, List<FileStatus> into) throws IOException {
+    FileStatus[] entries;
+    try {
+      entries = fs.listStatus(folder, path -> !path.getName().startsWith("_") && !path.getName().startsWith("."));
+    } catch (FileNotFoundException e) {
+      return;
+    }
+    for (FileStatus entry : entries) {
+      if (entry.isDirectory()) {
+        addVisibleFiles(fs, entry.getPath(), into);
+      } else {
+        into.add(entry);
+      }
     }
   }
 }
