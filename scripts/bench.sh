@@ -58,7 +58,9 @@ mkdir -p "$work"
 ensure_built
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 classpath="target/classes:$(cat target/local.classpath)"
-java_cmd=(java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties ${LAKESTREAM_JAVA_OPTS:-})
+# Every scenario, the baselines too, runs with the same JVM options (scripts/lib.sh: java_opts).
+# shellcheck disable=SC2086 # java_opts is a list of JVM options
+java_cmd=(java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts)
 
 input="$work/input-$events-$files"
 if [ ! -d "$input" ]; then

@@ -142,6 +142,9 @@ public final class ChildJvm {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + property("lakestream.sparkJvmOptions"));
     command.add("-Xmx1g");
+    // Short runs: C1 only, as scripts/lib.sh starts the app (with the code cache C2 would have had).
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:ReservedCodeCacheSize=240m");
     command.add("-Duser.timezone=Asia/Kolkata");
     command.add("-Dlog4j2.configurationFile=" + Path.of(property("lakestream.projectDir"), "conf", "log4j2.properties"));
     command.add("-cp");
