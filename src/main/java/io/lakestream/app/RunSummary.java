@@ -9,11 +9,11 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakestream.app.SummaryCache.Figures;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.SinkKind;
-import io.lakestream.sink.BronzeTable;
-import io.lakestream.app.SummaryCache.Figures;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.BronzeTable;
+import io.lakestream.table.Tables;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.DeltaTables;
+import io.lakestream.table.DeltaTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +140,7 @@ final class SummaryCache {
       new java.util.TreeMap<>(entry.totals()).forEach(totals::put);
     });
     try {
-      io.lakestream.stage.HadoopFiles.replaceAtomically(
+      io.lakestream.fs.HadoopFiles.replaceAtomically(
           file.getFileSystem(hadoopConf), file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not save the summary's totals to {}; the next run reads every table: {}", file, e.toString());

@@ -1,7 +1,7 @@
 package io.lakestream.archive;
 
-import io.lakestream.sink.TableOutbox;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.TableOutbox;
+import io.lakestream.table.Tables;
 import java.sql.Timestamp;
 import java.util.List;
 import org.apache.spark.sql.Row;

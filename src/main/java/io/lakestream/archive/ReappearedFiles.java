@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 
-import io.lakestream.stage.HadoopFiles;
+import io.lakestream.fs.HadoopFiles;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;

@@ -1,14 +1,11 @@
 package io.lakestream.config;
 
 import io.lakestream.config.AggregationSettings.OutputModeChoice;
-import io.lakestream.trigger.TriggerMatrix;
-import io.lakestream.trigger.TriggerMatrix.Feature;
-import io.lakestream.trigger.TriggerSpec;
-import java.util.EnumSet;
-import java.util.Set;
+import io.lakestream.config.TriggerMatrix.Feature;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.types.BooleanType;
@@ -24,9 +22,9 @@ import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The whole, validated configuration of one run. Immutable; built once at start-up by {@link #from}, which

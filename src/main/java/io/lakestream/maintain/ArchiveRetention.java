@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.lakestream.archive.Archiver;
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.DeltaTables;
-import io.lakestream.sink.Tables;
-import io.lakestream.stage.HadoopFiles;
+import io.lakestream.fs.HadoopFiles;
+import io.lakestream.table.DeltaTables;
+import io.lakestream.table.Tables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -6,9 +6,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.lakestream.sink.BronzeTable;
 import io.lakestream.stage.EventParser;
 import io.lakestream.stage.QualityRules;
+import io.lakestream.table.BronzeTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.lakestream.observe;
 
-import io.lakestream.sink.Tables;
+import io.lakestream.table.Tables;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;

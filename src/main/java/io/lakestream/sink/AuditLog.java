@@ -1,6 +1,8 @@
 package io.lakestream.sink;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.table.TableOutbox;
+import io.lakestream.table.Tables;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;

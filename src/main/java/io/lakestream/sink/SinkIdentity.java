@@ -1,6 +1,6 @@
 package io.lakestream.sink;
 
-import io.lakestream.stage.HadoopFiles;
+import io.lakestream.fs.HadoopFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,7 +2,8 @@ package io.lakestream.sink;
 
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.SinkKind;
-import io.lakestream.stage.HadoopFiles;
+import io.lakestream.fs.HadoopFiles;
+import io.lakestream.table.SchedulerPools;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * console or memory (debugging, tests) it uses a throwaway checkpoint, so such a run always starts fresh.
  */
 public final class StreamStarter {
-
-  static final String SCHEDULER_POOL = "spark.scheduler.pool";
 
   private final SparkSession spark;
   private final LakestreamConfig config;
@@ -50,8 +49,8 @@ public final class StreamStarter {
       // Databricks' default) a small job of one query, such as bronze's bookkeeping append, takes the next free
       // core instead of queueing behind every task of the other queries' jobs, as FIFO makes it. The stream's
       // thread inherits the property from this one when the query starts.
-      String previousPool = spark.sparkContext().getLocalProperty(SCHEDULER_POOL);
-      spark.sparkContext().setLocalProperty(SCHEDULER_POOL, queryName);
+      String previousPool = spark.sparkContext().getLocalProperty(SchedulerPools.PROPERTY);
+      spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, queryName);
       Map<String, Optional<String>> sessionValues = new HashMap<>();
       queryConf.forEach(
           (name, value) -> {
@@ -62,7 +61,7 @@ public final class StreamStarter {
         return startWithSessionConf(queryName, stream, outputMode, deltaWriter);
       } finally {
         sessionValues.forEach((name, value) -> value.ifPresentOrElse(v -> spark.conf().set(name, v), () -> spark.conf().unset(name)));
-        spark.sparkContext().setLocalProperty(SCHEDULER_POOL, previousPool);
+        spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, previousPool);
       }
     }
   }

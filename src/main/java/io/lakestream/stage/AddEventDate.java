@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.Tables;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.IngestSettings;
-import io.lakestream.sink.BronzeTable;
+import io.lakestream.table.BronzeTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -12,11 +12,11 @@ import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakestream.config.Durations;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.QualitySettings;
-import io.lakestream.config.Durations;
-import io.lakestream.sink.BronzeTable;
+import io.lakestream.table.BronzeTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;

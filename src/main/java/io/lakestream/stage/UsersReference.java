@@ -7,13 +7,12 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.delta.tables.DeltaTable;
-import io.lakestream.sink.DeltaTables;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigKeys;
 import io.lakestream.config.EnrichSettings;
-import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
+import io.lakestream.table.DeltaTables;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

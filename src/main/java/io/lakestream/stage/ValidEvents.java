@@ -2,7 +2,7 @@ package io.lakestream.stage;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.lakestream.sink.BronzeTable;
+import io.lakestream.table.BronzeTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

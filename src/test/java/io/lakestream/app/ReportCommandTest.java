@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.DeltaTables;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.DeltaTables;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Files;

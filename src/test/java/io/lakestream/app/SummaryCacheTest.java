@@ -3,8 +3,8 @@ package io.lakestream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.BronzeTable;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.BronzeTable;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;

@@ -3,7 +3,6 @@ package io.lakestream.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lakestream.trigger.TriggerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

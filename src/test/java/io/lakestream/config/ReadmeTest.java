@@ -40,7 +40,7 @@ class ReadmeTest {
 
   @Test
   void theTriggerMatrixIsTheOneTheAppChecks() throws IOException {
-    assertThat(Files.readString(Path.of("README.md"))).contains(io.lakestream.trigger.TriggerMatrix.markdown());
+    assertThat(Files.readString(Path.of("README.md"))).contains(io.lakestream.config.TriggerMatrix.markdown());
   }
 
   @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.BronzeTable;
-import io.lakestream.sink.DeltaTables;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.BronzeTable;
+import io.lakestream.table.DeltaTables;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.ComparableRows;
 import io.lakestream.testing.Events;
 import io.lakestream.testing.SampleData;

@@ -6,10 +6,14 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.split;
 
 import io.lakestream.app.Pipeline;
+import io.lakestream.app.RunSummary;
 import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.FaultPoint;
-import io.lakestream.app.RunSummary;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.contract.NewFields;
+import io.lakestream.table.BronzeTable;
+import io.lakestream.table.TableOutbox;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;

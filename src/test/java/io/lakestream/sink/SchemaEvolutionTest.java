@@ -11,6 +11,8 @@ import io.lakestream.app.QueryFailedException;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigKeys;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.table.BronzeTable;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.Events;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
@@ -219,7 +221,7 @@ class SchemaEvolutionTest {
     Path sample = root.resolve("sample");
     SampleData.land(sample, SampleData.ALL);
     StructType seed = StructType.fromDDL("event_id STRING, user_id STRING, event_type STRING, event_time TIMESTAMP");
-    assertThat(new io.lakestream.stage.EventSchemaInference(spark).infer(sample.toString(), seed).contract().toDDL())
+    assertThat(new io.lakestream.contract.EventSchemaInference(spark).infer(sample.toString(), seed).contract().toDDL())
         .isEqualTo("event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,amount STRING,device STRING,page STRING");
   }
 

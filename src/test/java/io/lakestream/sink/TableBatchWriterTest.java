@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import io.delta.tables.DeltaTable;
 import io.lakestream.app.Pipeline;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.LakestreamConfig;
-import io.lakestream.sink.Tables;
+import io.lakestream.table.Tables;
 import io.lakestream.testing.SampleData;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;

@@ -1,11 +1,10 @@
-package io.lakestream.stage;
+package io.lakestream.table;
 
 import io.lakestream.config.CatalogSettings;
-import io.lakestream.config.SqlText;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
-import io.lakestream.sink.DeltaTables;
-import io.lakestream.sink.TableDefinition;
+import io.lakestream.fs.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -82,7 +81,7 @@ public final class VolumeSetup {
         return null;
       });
     }
-    io.lakestream.sink.Concurrently.all("preparing the tables", steps);
+    io.lakestream.table.Concurrently.all("preparing the tables", steps);
     LOG.info(
         "Volume ready at {}: schema {}, tables {}",
         config.volume().root(),

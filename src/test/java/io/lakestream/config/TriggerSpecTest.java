@@ -1,4 +1,4 @@
-package io.lakestream.trigger;
+package io.lakestream.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

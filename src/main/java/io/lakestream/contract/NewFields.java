@@ -1,4 +1,4 @@
-package io.lakestream.sink;
+package io.lakestream.contract;
 
 import io.lakestream.config.SchemaEvolution;
 import java.io.Serializable;

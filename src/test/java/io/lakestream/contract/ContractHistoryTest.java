@@ -1,4 +1,4 @@
-package io.lakestream.sink;
+package io.lakestream.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

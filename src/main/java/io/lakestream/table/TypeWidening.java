@@ -1,4 +1,4 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;

@@ -1,4 +1,4 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;

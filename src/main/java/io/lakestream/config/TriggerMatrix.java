@@ -1,4 +1,4 @@
-package io.lakestream.trigger;
+package io.lakestream.config;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

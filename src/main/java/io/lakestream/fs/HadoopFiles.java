@@ -1,4 +1,4 @@
-package io.lakestream.stage;
+package io.lakestream.fs;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

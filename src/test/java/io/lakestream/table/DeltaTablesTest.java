@@ -1,4 +1,4 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.lakestream.stage;
+package io.lakestream.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +63,7 @@ public final class EventSchemaInference {
     StructType contract = seed;
     List<String> leftOut = new ArrayList<>();
     for (StructField field : sampled.fields()) {
-      if (!io.lakestream.sink.ContractHistory.isPlainColumnName(field.name())) {
+      if (!io.lakestream.contract.ContractHistory.isPlainColumnName(field.name())) {
         if (!field.name().equals("_corrupt_record")) {
           leftOut.add(field.name());
         }

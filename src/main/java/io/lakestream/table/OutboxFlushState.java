@@ -1,9 +1,9 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestream.stage.HadoopFiles;
+import io.lakestream.fs.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
-package io.lakestream.trigger;
+package io.lakestream.config;
 
-import io.lakestream.config.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.spark.sql.streaming.Trigger;

@@ -1,29 +1,29 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
+import io.delta.tables.DeltaTable;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.LoggerFactory;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.streaming.DataStreamReader;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.hadoop.fs.Path;
-import java.net.URI;
-import org.apache.spark.sql.catalyst.TableIdentifier;
 import scala.Option;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Creates and registers the output Delta tables. In local mode a table is an external Delta folder

@@ -1,8 +1,9 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.lakestream.fs.HadoopFiles;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import io.lakestream.stage.HadoopFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -188,7 +188,6 @@ public final class TableOutbox {
    */
   private static final class BackgroundFlusher {
     static final BackgroundFlusher INSTANCE = new BackgroundFlusher();
-    static final String POOL = "lakestream_bookkeeping";
 
     private final java.util.concurrent.ExecutorService executor =
         java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -201,7 +200,7 @@ public final class TableOutbox {
     void submit(SparkSession spark, Runnable flush) {
       executor.execute(
           () -> {
-            spark.sparkContext().setLocalProperty(StreamStarter.SCHEDULER_POOL, POOL);
+            spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, SchedulerPools.BOOKKEEPING);
             flush.run();
           });
     }

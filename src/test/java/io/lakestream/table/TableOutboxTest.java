@@ -1,8 +1,9 @@
-package io.lakestream.sink;
+package io.lakestream.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.sink.AuditLog;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class TableOutboxTest {
   @BeforeEach
   void freshVolume() {
     config = TestConfigs.local(root);
-    new io.lakestream.stage.VolumeSetup(spark, config, List.of(Tables.audit())).run();
+    new VolumeSetup(spark, config, List.of(Tables.audit())).run();
     table = config.catalog().tableIdentifier(Tables.AUDIT_BATCHES);
     flushState = root.resolve("checkpoints/_lakestream_outbox/audit_batches.json").toString();
     hadoopConf = spark.sessionState().newHadoopConf();
