@@ -1,5 +1,6 @@
 package io.lakestream.app;
 
+import io.lakestream.LakestreamException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,19 @@ public record CommandLine(
   static final String DEFAULT_REPORT = "lakestream-report.html";
 
   /** A command line that cannot be understood; the app prints usage and exits with status 2. */
-  public static final class UsageException extends RuntimeException {
+  public static final class UsageException extends LakestreamException {
     public UsageException(String message) {
       super(message);
+    }
+
+    @Override
+    public int exitStatus() {
+      return BAD_USAGE;
+    }
+
+    @Override
+    public String advice() {
+      return "Run with --help for usage.";
     }
   }
 

@@ -1,5 +1,6 @@
 package io.lakestream.app;
 
+import io.lakestream.LakestreamException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,11 +54,16 @@ final class InstanceLock implements AutoCloseable {
           });
 
   /** Another run holds the lock. */
-  static final class HeldElsewhereException extends RuntimeException {
+  static final class HeldElsewhereException extends LakestreamException {
     private static final long serialVersionUID = 1L;
 
     HeldElsewhereException(String message) {
       super(message);
+    }
+
+    @Override
+    public int exitStatus() {
+      return ALREADY_RUNNING;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.LakestreamException;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigLoader;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LakestreamApp {
 
-  static final int OK = 0;
-  static final int FAILED = 1;
-  static final int BAD_USAGE = 2;
-  static final int ALREADY_RUNNING = 3;
+  static final int OK = LakestreamException.OK;
+  static final int FAILED = LakestreamException.FAILED;
+  static final int BAD_USAGE = LakestreamException.BAD_USAGE;
+  static final int ALREADY_RUNNING = LakestreamException.ALREADY_RUNNING;
 
   private static final Logger LOG = LoggerFactory.getLogger(LakestreamApp.class);
 
@@ -53,21 +54,15 @@ public final class LakestreamApp {
     try {
       run(args, false, out);
       return OK;
-    } catch (CommandLine.UsageException e) {
+    } catch (LakestreamException e) {
+      if (e.logStackTrace()) {
+        LOG.error("Pipeline stopped", e);
+      }
       err.println("lakestream: " + e.getMessage());
-      err.println("Run with --help for usage.");
-      return BAD_USAGE;
-    } catch (ConfigException e) {
-      err.println("lakestream: " + e.getMessage());
-      err.println("Run with --help for every key and what it allows.");
-      return BAD_USAGE;
-    } catch (InstanceLock.HeldElsewhereException e) {
-      err.println("lakestream: " + e.getMessage());
-      return ALREADY_RUNNING;
-    } catch (QueryFailedException e) {
-      LOG.error("Pipeline stopped", e);
-      err.println("lakestream: " + e.getMessage());
-      return FAILED;
+      if (!e.advice().isEmpty()) {
+        err.println(e.advice());
+      }
+      return e.exitStatus();
     } catch (Exception e) {
       LOG.error("Pipeline failed", e);
       err.println("lakestream: pipeline failed: " + e);

@@ -1,10 +1,17 @@
 package io.lakestream.app;
 
+import io.lakestream.LakestreamException;
+
 /** A streaming query of the pipeline failed; the message names the query and the root cause. */
-public final class QueryFailedException extends RuntimeException {
+public final class QueryFailedException extends LakestreamException {
 
   public QueryFailedException(String queryName, Throwable failure) {
     super("query '" + queryName + "' failed: " + rootCause(failure), failure);
+  }
+
+  @Override
+  public int exitStatus() {
+    return FAILED;
   }
 
   private static String rootCause(Throwable failure) {

@@ -1,12 +1,13 @@
 package io.lakestream.config;
 
+import io.lakestream.LakestreamException;
 import java.util.List;
 
 /**
  * Thrown at start-up, before Spark starts any query, when the configuration is not usable. It carries
  * every problem found, each naming the key, the value and what is allowed, so one run reports them all.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends LakestreamException {
 
   private final List<String> problems;
 
@@ -17,6 +18,16 @@ public final class ConfigException extends RuntimeException {
 
   public ConfigException(String problem) {
     this(List.of(problem));
+  }
+
+  @Override
+  public int exitStatus() {
+    return BAD_USAGE;
+  }
+
+  @Override
+  public String advice() {
+    return "Run with --help for every key and what it allows.";
   }
 
   public List<String> problems() {

@@ -18,6 +18,7 @@ import io.lakestream.contract.NewFields;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.table.BronzeTable;
+import io.lakestream.table.IdempotentWrites;
 import io.lakestream.table.TableOutbox;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -448,12 +449,7 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   }
 
   private void write(Dataset<Row> rows, String table, long batchId) {
-    rows.write()
-        .format("delta")
-        .mode("append")
-        .option("txnAppId", txnAppId)
-        .option("txnVersion", batchId)
-        .saveAsTable(table);
+    IdempotentWrites.append(rows, table, txnAppId, batchId);
   }
 
   /** A per-batch value as a reference in the generated code (a zero-argument UDF), not an inlined literal. */

@@ -1,14 +1,15 @@
 package io.lakestream.sink;
 
-import io.lakestream.archive.BatchArchiving;
 import io.delta.tables.DeltaTable;
+import io.lakestream.archive.BatchArchiving;
+import io.lakestream.table.IdempotentWrites;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +36,6 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     MERGE,
     OVERWRITE
   }
-
-  static final String TXN_APP_ID_CONF = "spark.databricks.delta.write.txnAppId";
-  static final String TXN_VERSION_CONF = "spark.databricks.delta.write.txnVersion";
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(TableBatchWriter.class);
@@ -79,35 +77,26 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   private void write(Dataset<Row> rows, long batchId) {
     switch (mode) {
-      case APPEND, OVERWRITE ->
-          rows.write()
-              .format("delta")
-              .mode(mode == Mode.APPEND ? "append" : "overwrite")
-              .option("txnAppId", txnAppId)
-              .option("txnVersion", batchId)
-              .saveAsTable(tableIdentifier);
+      case APPEND -> IdempotentWrites.save(rows, tableIdentifier, SaveMode.Append, txnAppId, batchId);
+      case OVERWRITE -> IdempotentWrites.save(rows, tableIdentifier, SaveMode.Overwrite, txnAppId, batchId);
       case MERGE -> merge(rows, batchId);
     }
   }
 
   private void merge(Dataset<Row> rows, long batchId) {
-    // foreachBatch runs in the query's own clone of the session, so these confs do not leak to other queries.
-    SparkSession session = rows.sparkSession();
-    session.conf().set(TXN_APP_ID_CONF, txnAppId);
-    session.conf().set(TXN_VERSION_CONF, Long.toString(batchId));
-    try {
-      String condition = mergeKeys.stream().map(key -> "t.`" + key + "` = s.`" + key + "`").collect(Collectors.joining(" AND "));
-      DeltaTable.forName(session, tableIdentifier)
-          .as("t")
-          .merge(rows.as("s"), condition)
-          .whenMatched()
-          .updateAll()
-          .whenNotMatched()
-          .insertAll()
-          .execute();
-    } finally {
-      session.conf().unset(TXN_APP_ID_CONF);
-      session.conf().unset(TXN_VERSION_CONF);
-    }
+    String condition = mergeKeys.stream().map(key -> "t.`" + key + "` = s.`" + key + "`").collect(Collectors.joining(" AND "));
+    IdempotentWrites.inSessionTransaction(
+        rows.sparkSession(),
+        txnAppId,
+        batchId,
+        () ->
+            DeltaTable.forName(rows.sparkSession(), tableIdentifier)
+                .as("t")
+                .merge(rows.as("s"), condition)
+                .whenMatched()
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .execute());
   }
 }

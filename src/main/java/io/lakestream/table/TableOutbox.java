@@ -351,13 +351,8 @@ public final class TableOutbox {
   }
 
   private static void append(SparkSession spark, TableOutbox first, List<Row> rows, OutboxFlushState state) {
-    spark.createDataFrame(rows, first.schema)
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("txnAppId", state.appId())
-        .option("txnVersion", state.pending().orElseThrow().version())
-        .saveAsTable(first.tableIdentifier);
+    IdempotentWrites.append(
+        spark.createDataFrame(rows, first.schema), first.tableIdentifier, state.appId(), state.pending().orElseThrow().version());
   }
 
   /** The older way, for a folder without {@code .flushed-up-to}: leaves out the rows whose key the table holds. */

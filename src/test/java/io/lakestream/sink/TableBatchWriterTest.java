@@ -63,7 +63,7 @@ class TableBatchWriterTest {
     // One audit row per batch: the replay replaced batch 1's saved row, and a second flush adds nothing.
     assertThat(spark.table(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES)).count()).isEqualTo(2);
     // The idempotency confs do not stay behind in the session.
-    assertThat(spark.conf().contains(TableBatchWriter.TXN_APP_ID_CONF)).isFalse();
+    assertThat(spark.conf().contains(io.lakestream.table.IdempotentWrites.TXN_APP_ID_CONF)).isFalse();
   }
 
   @Test
