@@ -1,10 +1,10 @@
 package io.lakestream;
 
 /**
- * A failure lakestream explains itself: the message is written for the user (it names the key, query, file or
- * table and what to do), and the exception says with which exit status the app ends. The app prints the message
- * and the advice, without a stack trace for the user's mistakes; any other exception is a failure of the
- * pipeline (exit 1) and is logged whole.
+ * A failure lakestream explains itself: the message is written for the user (it names the key,
+ * query, file or table and what to do), and the exception says with which exit status the app ends.
+ * The app prints the message and the advice, without a stack trace for the user's mistakes; any
+ * other exception is a failure of the pipeline (exit 1) and is logged whole.
  */
 public abstract class LakestreamException extends RuntimeException {
 
@@ -35,7 +35,10 @@ public abstract class LakestreamException extends RuntimeException {
     return "";
   }
 
-  /** Whether the log should keep the stack trace: for failures of the pipeline, not for the user's mistakes. */
+  /**
+   * Whether the log should keep the stack trace: for failures of the pipeline, not for the user's
+   * mistakes.
+   */
   public boolean logStackTrace() {
     return exitStatus() == FAILED;
   }

@@ -17,30 +17,43 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the main code's package graph free of cycles: a package may use another only if that one does not use it
- * back, directly or through others. The graph is read from the sources (every {@code io.lakestream.<package>.<Class>}
- * named in imports or in the code), so the test needs no library and no compiled classes.
+ * Keeps the main code's package graph free of cycles: a package may use another only if that one
+ * does not use it back, directly or through others. The graph is read from the sources (every
+ * {@code io.lakestream.<package>.<Class>} named in imports or in the code), so the test needs no
+ * library and no compiled classes.
  */
 class PackageCyclesTest {
 
   private static final Path MAIN = Path.of("src", "main", "java", "io", "lakestream");
-  private static final Pattern REFERENCE = Pattern.compile("\\bio\\.lakestream\\.((?:[a-z][a-z0-9_]*\\.)*)([A-Z]\\w*)");
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\bio\\.lakestream\\.((?:[a-z][a-z0-9_]*\\.)*)([A-Z]\\w*)");
   private static final String ROOT = "(io.lakestream)";
 
   @Test
   void noPackageDependsOnItselfThroughOthers() throws IOException {
     Map<String, Map<String, Set<String>>> graph = packageGraph();
-    assertThat(graph).as("packages read from " + MAIN).containsKeys("app", "config", "sink", "stage");
+    assertThat(graph)
+        .as("packages read from " + MAIN)
+        .containsKeys("app", "config", "sink", "stage");
 
     List<String> cycles = new ArrayList<>();
     for (String from : graph.keySet()) {
       for (String to : graph.get(from).keySet()) {
         if (from.compareTo(to) < 0 && reaches(graph, to, from)) {
-          cycles.add(from + " -> " + to + " " + graph.get(from).get(to) + " and back through " + path(graph, to, from));
+          cycles.add(
+              from
+                  + " -> "
+                  + to
+                  + " "
+                  + graph.get(from).get(to)
+                  + " and back through "
+                  + path(graph, to, from));
         }
       }
     }
-    assertThat(cycles).as("package cycles (a package that uses another must not be used back by it)").isEmpty();
+    assertThat(cycles)
+        .as("package cycles (a package that uses another must not be used back by it)")
+        .isEmpty();
   }
 
   @Test
@@ -59,8 +72,13 @@ class PackageCyclesTest {
   private static Map<String, Map<String, Set<String>>> packageGraph() throws IOException {
     Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
     try (Stream<Path> files = Files.walk(MAIN)) {
-      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
-        String from = packageName(MAIN.relativize(file.getParent()).toString().replace(file.getFileSystem().getSeparator(), "."));
+      for (Path file :
+          (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+        String from =
+            packageName(
+                MAIN.relativize(file.getParent())
+                    .toString()
+                    .replace(file.getFileSystem().getSeparator(), "."));
         String className = file.getFileName().toString().replace(".java", "");
         graph.computeIfAbsent(from, p -> new TreeMap<>());
         Matcher reference = REFERENCE.matcher(Files.readString(file));
@@ -80,12 +98,17 @@ class PackageCyclesTest {
     return relative.isEmpty() ? ROOT : relative;
   }
 
-  private static void edge(Map<String, Map<String, Set<String>>> graph, String from, String to, String use) {
-    graph.computeIfAbsent(from, p -> new TreeMap<>()).computeIfAbsent(to, p -> new TreeSet<>()).add(use);
+  private static void edge(
+      Map<String, Map<String, Set<String>>> graph, String from, String to, String use) {
+    graph
+        .computeIfAbsent(from, p -> new TreeMap<>())
+        .computeIfAbsent(to, p -> new TreeSet<>())
+        .add(use);
     graph.computeIfAbsent(to, p -> new TreeMap<>());
   }
 
-  private static boolean reaches(Map<String, Map<String, Set<String>>> graph, String from, String to) {
+  private static boolean reaches(
+      Map<String, Map<String, Set<String>>> graph, String from, String to) {
     return !path(graph, from, to).isEmpty();
   }
 

@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parsed command line: {@code [report [--out <file.html>] | maintain] [--config <file>] [--set key=value]...
- * [--help]}. With {@code report}, the app writes the HTML report of the configured volume's tables instead of
- * running; with {@code maintain}, it compacts, vacuums and applies the retention settings once.
+ * The parsed command line: {@code [report [--out <file.html>] | maintain] [--config <file>] [--set
+ * key=value]... [--help]}. With {@code report}, the app writes the HTML report of the configured
+ * volume's tables instead of running; with {@code maintain}, it compacts, vacuums and applies the
+ * retention settings once.
  */
 public record CommandLine(
-    Optional<String> propertiesFile, Map<String, String> settings, boolean help, Optional<String> reportFile, boolean maintain) {
+    Optional<String> propertiesFile,
+    Map<String, String> settings,
+    boolean help,
+    Optional<String> reportFile,
+    boolean maintain) {
 
   static final String DEFAULT_REPORT = "lakestream-report.html";
 
@@ -47,7 +52,8 @@ public record CommandLine(
         case "--help", "-h" -> help = true;
         case "--out" -> {
           if (!report) {
-            throw new UsageException("--out belongs to the report command: lakestream report --out <file.html>");
+            throw new UsageException(
+                "--out belongs to the report command: lakestream report --out <file.html>");
           }
           reportFile = Optional.of(valueAfter(words, i++, word));
         }

@@ -12,6 +12,7 @@ final class DatabricksRuntime {
   private DatabricksRuntime() {}
 
   static boolean detected() {
-    return System.getenv("DATABRICKS_RUNTIME_VERSION") != null || Boolean.getBoolean(SIMULATE_PROPERTY);
+    return System.getenv("DATABRICKS_RUNTIME_VERSION") != null
+        || Boolean.getBoolean(SIMULATE_PROPERTY);
   }
 }

@@ -7,11 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns SIGTERM and Ctrl-C into a clean stop: the hook asks the pipeline to stop its queries, then waits
- * until the main thread has printed the summary and stopped Spark, so the JVM exits only after that.
+ * Turns SIGTERM and Ctrl-C into a clean stop: the hook asks the pipeline to stop its queries, then
+ * waits until the main thread has printed the summary and stopped Spark, so the JVM exits only
+ * after that.
  *
- * <p>The hook is registered with Hadoop's {@link ShutdownHookManager} at a priority above Spark's own
- * hooks (which stop the SparkContext), so the queries stop before Spark does rather than fail under it.
+ * <p>The hook is registered with Hadoop's {@link ShutdownHookManager} at a priority above Spark's
+ * own hooks (which stop the SparkContext), so the queries stop before Spark does rather than fail
+ * under it.
  */
 final class GracefulStop implements AutoCloseable {
 
@@ -39,7 +41,8 @@ final class GracefulStop implements AutoCloseable {
     CountDownLatch mainDone = new CountDownLatch(1);
     Runnable hook =
         () -> {
-          LOG.warn("Shutdown signal: stopping every query (a batch cut short is replayed next run)");
+          LOG.warn(
+              "Shutdown signal: stopping every query (a batch cut short is replayed next run)");
           pipeline.requestStop();
           try {
             if (!mainDone.await(WAIT_SECONDS, TimeUnit.SECONDS)) {

@@ -24,14 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets one run at a time use a checkpoint folder. Spark refuses a second query on the same checkpoint only
- * within one driver; two drivers (two spark-submits, a job and a laptop) would both write.
+ * Lets one run at a time use a checkpoint folder. Spark refuses a second query on the same
+ * checkpoint only within one driver; two drivers (two spark-submits, a job and a laptop) would both
+ * write.
  *
- * <p>The lock is a file {@code <checkpoints>/_lakestream.lock} created only if absent, naming its owner
- * (host, pid, start) and a heartbeat the owner rewrites every {@value #HEARTBEAT_SECONDS} s. A lock is
- * stale, and is taken over, when its owner ran on this host and its process is gone (a crashed or killed
- * run), or when its heartbeat is older than {@link #EXPIRY}. Taking over renames the stale file first, so of
- * two starting runs only one can win. Works through Hadoop's FileSystem on local disk, HDFS and volumes.
+ * <p>The lock is a file {@code <checkpoints>/_lakestream.lock} created only if absent, naming its
+ * owner (host, pid, start) and a heartbeat the owner rewrites every {@value #HEARTBEAT_SECONDS} s.
+ * A lock is stale, and is taken over, when its owner ran on this host and its process is gone (a
+ * crashed or killed run), or when its heartbeat is older than {@link #EXPIRY}. Taking over renames
+ * the stale file first, so of two starting runs only one can win. Works through Hadoop's FileSystem
+ * on local disk, HDFS and volumes.
  */
 final class InstanceLock implements AutoCloseable {
 
@@ -79,8 +81,8 @@ final class InstanceLock implements AutoCloseable {
   /**
    * Takes the lock of {@code checkpointsFolder} and keeps it alive until {@link #close()}.
    *
-   * @param onLost called once, from the heartbeat, if another run took the lock over: the caller must stop
-   *     writing, as two writers of one checkpoint folder is what the lock prevents
+   * @param onLost called once, from the heartbeat, if another run took the lock over: the caller
+   *     must stop writing, as two writers of one checkpoint folder is what the lock prevents
    * @throws HeldElsewhereException if a live run holds it; the message says who and what to do
    */
   static InstanceLock acquire(Configuration hadoopConf, String checkpointsFolder, Runnable onLost) {
@@ -90,7 +92,8 @@ final class InstanceLock implements AutoCloseable {
       fs.mkdirs(file.getParent());
       InstanceLock lock = new InstanceLock(fs, file, onLost);
       lock.take();
-      lock.heartbeat.scheduleWithFixedDelay(lock::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+      lock.heartbeat.scheduleWithFixedDelay(
+          lock::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
       return lock;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot take the run lock " + file, e);
@@ -105,15 +108,28 @@ final class InstanceLock implements AutoCloseable {
       }
       Map<String, String> holder = read();
       if (!holder.containsKey("heartbeat") && fs.exists(file)) {
-        holder.put("heartbeat", Instant.ofEpochMilli(fs.getFileStatus(file).getModificationTime()).toString());
+        holder.put(
+            "heartbeat",
+            Instant.ofEpochMilli(fs.getFileStatus(file).getModificationTime()).toString());
       }
       String staleBecause = staleBecause(holder);
       if (staleBecause == null) {
         throw new HeldElsewhereException(
-            "another lakestream run is using " + file.getParent() + " (host " + holder.get("host") + ", pid "
-                + holder.get("pid") + ", started " + holder.get("started") + ", alive "
-                + secondsSince(holder.get("heartbeat")) + " s ago). Only one run may use a checkpoint folder at a"
-                + " time; stop that run first. If it is dead, its lock " + file + " expires " + EXPIRY.toMinutes()
+            "another lakestream run is using "
+                + file.getParent()
+                + " (host "
+                + holder.get("host")
+                + ", pid "
+                + holder.get("pid")
+                + ", started "
+                + holder.get("started")
+                + ", alive "
+                + secondsSince(holder.get("heartbeat"))
+                + " s ago). Only one run may use a checkpoint folder at a"
+                + " time; stop that run first. If it is dead, its lock "
+                + file
+                + " expires "
+                + EXPIRY.toMinutes()
                 + " min after its last heartbeat, or delete that file.");
       }
       LOG.warn("Taking over the run lock {}: {}", file, staleBecause);
@@ -122,7 +138,8 @@ final class InstanceLock implements AutoCloseable {
         fs.delete(aside, false);
       }
     }
-    throw new HeldElsewhereException("could not take the run lock " + file + ": other runs keep taking it");
+    throw new HeldElsewhereException(
+        "could not take the run lock " + file + ": other runs keep taking it");
   }
 
   private boolean tryCreate() throws IOException {
@@ -140,8 +157,17 @@ final class InstanceLock implements AutoCloseable {
   }
 
   private String content() {
-    return "owner=" + owner + "\nhost=" + hostName() + "\npid=" + ProcessHandle.current().pid() + "\nstarted=" + startedAt
-        + "\nheartbeat=" + Instant.now() + "\n";
+    return "owner="
+        + owner
+        + "\nhost="
+        + hostName()
+        + "\npid="
+        + ProcessHandle.current().pid()
+        + "\nstarted="
+        + startedAt
+        + "\nheartbeat="
+        + Instant.now()
+        + "\n";
   }
 
   private Map<String, String> read() {
@@ -154,7 +180,8 @@ final class InstanceLock implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      // Vanished or half-written: treated as stale below only if it stays unreadable past the expiry.
+      // Vanished or half-written: treated as stale below only if it stays unreadable past the
+      // expiry.
       LOG.debug("Cannot read {}", file, e);
     }
     return fields;
@@ -205,7 +232,10 @@ final class InstanceLock implements AutoCloseable {
         lost.set(true);
         LOG.error(
             "The run lock {} is no longer ours: run {} on {} (pid {}) took it over; stopping this run's queries",
-            file, holder.get("owner"), holder.get("host"), holder.get("pid"));
+            file,
+            holder.get("owner"),
+            holder.get("host"),
+            holder.get("pid"));
         heartbeat.shutdown();
         onLost.run();
         return;
@@ -223,7 +253,8 @@ final class InstanceLock implements AutoCloseable {
   public void close() {
     heartbeat.shutdown();
     try {
-      // A beat in progress would write the file again after it is removed, leaving a lock that names a live
+      // A beat in progress would write the file again after it is removed, leaving a lock that
+      // names a live
       // process (this one) for the next run of this JVM to trip over: let it finish first.
       if (!heartbeat.awaitTermination(30, TimeUnit.SECONDS)) {
         heartbeat.shutdownNow();

@@ -21,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one entry point, for spark-submit, a Databricks JAR task and local runs. It only wires: parse the
- * command line, load the configuration, get the SparkSession, run the {@link Pipeline}, report.
+ * The one entry point, for spark-submit, a Databricks JAR task and local runs. It only wires: parse
+ * the command line, load the configuration, get the SparkSession, run the {@link Pipeline}, report.
  *
- * <p>Exit status: 0 done, 1 the pipeline failed, 2 bad command line or configuration, 3 another run holds
- * the checkpoint folder; a run stopped by SIGTERM or Ctrl-C ends with the signal's status (143, 130) after
- * stopping its queries. On Databricks it never calls {@code System.exit} nor stops the shared session;
- * failures are rethrown so the run fails, and the job's own cancel stops the queries.
+ * <p>Exit status: 0 done, 1 the pipeline failed, 2 bad command line or configuration, 3 another run
+ * holds the checkpoint folder; a run stopped by SIGTERM or Ctrl-C ends with the signal's status
+ * (143, 130) after stopping its queries. On Databricks it never calls {@code System.exit} nor stops
+ * the shared session; failures are rethrown so the run fails, and the job's own cancel stops the
+ * queries.
  */
 public final class LakestreamApp {
 
@@ -71,46 +72,62 @@ public final class LakestreamApp {
   }
 
   /**
-   * Writes the HTML report. It only reads: no folder, table or lock is created, so a mistyped volume.root is
-   * refused (exit 2) rather than answered with an empty lake and an empty report.
+   * Writes the HTML report. It only reads: no folder, table or lock is created, so a mistyped
+   * volume.root is refused (exit 2) rather than answered with an empty lake and an empty report.
    *
    * @return the tables not found, whose charts are empty
    */
-  static List<String> writeReport(SparkSession spark, LakestreamConfig config, Path file) throws IOException {
+  static List<String> writeReport(SparkSession spark, LakestreamConfig config, Path file)
+      throws IOException {
     DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
     ObjectNode data = ReportData.read(spark, tables::readIfExists);
     List<String> missing = new ArrayList<>();
     data.withArray("missingTables").forEach(name -> missing.add(name.asText()));
     if (missing.size() == ReportData.TABLES.size()) {
       throw new ConfigException(
-          "volume.root = '" + config.volume().root() + "' holds none of the tables the report reads (" + String.join(", ", missing)
-                  + " in " + (config.catalog().mode() == CatalogSettings.Mode.LOCAL ? config.volume().tables() : config.catalog().schemaIdentifier())
-                  + "). Allowed: the volume root of a lakestream run.");
+          "volume.root = '"
+              + config.volume().root()
+              + "' holds none of the tables the report reads ("
+              + String.join(", ", missing)
+              + " in "
+              + (config.catalog().mode() == CatalogSettings.Mode.LOCAL
+                  ? config.volume().tables()
+                  : config.catalog().schemaIdentifier())
+              + "). Allowed: the volume root of a lakestream run.");
     }
-    Files.writeString(file, HtmlReport.render(data, "lakestream report: " + config.volume().root()));
+    Files.writeString(
+        file, HtmlReport.render(data, "lakestream report: " + config.volume().root()));
     return missing;
   }
 
   /**
-   * Compacts and vacuums every table once, under the run lock: OPTIMIZE must not meet a run's MERGE or overwrite.
-   * Creates nothing: a volume without tables is refused (exit 2), as the report does.
+   * Compacts and vacuums every table once, under the run lock: OPTIMIZE must not meet a run's MERGE
+   * or overwrite. Creates nothing: a volume without tables is refused (exit 2), as the report does.
    */
-  static io.lakestream.maintain.MaintenanceReport maintain(SparkSession spark, LakestreamConfig config) {
-    io.lakestream.maintain.Maintenance maintenance = new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC());
+  static io.lakestream.maintain.MaintenanceReport maintain(
+      SparkSession spark, LakestreamConfig config) {
+    io.lakestream.maintain.Maintenance maintenance =
+        new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC());
     if (maintenance.existingTables().isEmpty()) {
       throw new ConfigException(
-          "volume.root = '" + config.volume().root() + "' holds none of lakestream's tables (in "
-              + (config.catalog().mode() == CatalogSettings.Mode.LOCAL ? config.volume().tables() : config.catalog().schemaIdentifier())
+          "volume.root = '"
+              + config.volume().root()
+              + "' holds none of lakestream's tables (in "
+              + (config.catalog().mode() == CatalogSettings.Mode.LOCAL
+                  ? config.volume().tables()
+                  : config.catalog().schemaIdentifier())
               + "). Allowed: the volume root of a lakestream run.");
     }
-    try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints(), () -> {})) {
+    try (InstanceLock lock =
+        InstanceLock.acquire(
+            spark.sessionState().newHadoopConf(), config.volume().checkpoints(), () -> {})) {
       return maintenance.passBetweenRuns();
     }
   }
 
   /**
-   * Parses, configures and runs. Configuration is validated before the session exists, then once more
-   * with the live session's conf (Databricks cluster settings), before any query starts.
+   * Parses, configures and runs. Configuration is validated before the session exists, then once
+   * more with the live session's conf (Databricks cluster settings), before any query starts.
    */
   static void run(String[] args, boolean onDatabricks, PrintStream out) throws Exception {
     CommandLine commandLine = CommandLine.parse(args);
@@ -119,12 +136,15 @@ public final class LakestreamApp {
       return;
     }
     LakestreamConfig config =
-        ConfigLoader.load(commandLine.propertiesFile(), SparkSessions.launcherConf(), commandLine.settings());
+        ConfigLoader.load(
+            commandLine.propertiesFile(), SparkSessions.launcherConf(), commandLine.settings());
     SparkSession spark = SparkSessions.getOrCreate(config, onDatabricks);
     try {
       config =
           ConfigLoader.load(
-              commandLine.propertiesFile(), SparkSessions.sessionConf(spark), commandLine.settings());
+              commandLine.propertiesFile(),
+              SparkSessions.sessionConf(spark),
+              commandLine.settings());
       LOG.info(
           "Volume {}, catalog {} schema {}, trigger {}",
           config.volume().root(),
@@ -135,7 +155,9 @@ public final class LakestreamApp {
         Path file = Path.of(commandLine.reportFile().get()).toAbsolutePath();
         List<String> missing = writeReport(spark, config, file);
         if (!missing.isEmpty()) {
-          out.println("lakestream: tables not found, their charts are empty: " + String.join(", ", missing));
+          out.println(
+              "lakestream: tables not found, their charts are empty: "
+                  + String.join(", ", missing));
         }
         out.println("lakestream: report written to " + file);
         return;
@@ -145,8 +167,13 @@ public final class LakestreamApp {
         return;
       }
       // A run we launched shows live progress; on Databricks the job UI does that.
-      Pipeline pipeline = new Pipeline(spark, config, onDatabricks ? List.of() : List.of(ConsoleProgress.onStandardOutput()));
-      try (GracefulStop stop = onDatabricks ? GracefulStop.none() : GracefulStop.install(pipeline)) {
+      Pipeline pipeline =
+          new Pipeline(
+              spark,
+              config,
+              onDatabricks ? List.of() : List.of(ConsoleProgress.onStandardOutput()));
+      try (GracefulStop stop =
+          onDatabricks ? GracefulStop.none() : GracefulStop.install(pipeline)) {
         out.print(pipeline.run().summary().render());
         if (pipeline.stopRequested()) {
           out.println(

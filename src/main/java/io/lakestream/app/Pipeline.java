@@ -8,8 +8,8 @@ import io.lakestream.config.AggregationSettings.OutputModeChoice;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.Expectation;
-import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.SchemaEvolution;
 import io.lakestream.config.TriggerSpec;
 import io.lakestream.contract.ContractHistory;
@@ -74,9 +74,9 @@ import org.slf4j.LoggerFactory;
  *         --gold_event_counts / gold_event_type_totals / gold_user_sessions--> gold tables
  * </pre>
  *
- * With a draining trigger (availableNow) the layers run in order, each until drained, and {@link #run}
- * returns; otherwise all queries run side by side until one stops or fails. Every query has its own
- * checkpoint and its name in the Spark UI.
+ * With a draining trigger (availableNow) the layers run in order, each until drained, and {@link
+ * #run} returns; otherwise all queries run side by side until one stops or fails. Every query has
+ * its own checkpoint and its name in the Spark UI.
  */
 public final class Pipeline {
 
@@ -87,7 +87,11 @@ public final class Pipeline {
   public static final String SESSIONS_QUERY = Tables.GOLD_USER_SESSIONS;
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-  /** Each restart follows new fields; a bound keeps a stream of ever new names from restarting for ever. */
+
+  /**
+   * Each restart follows new fields; a bound keeps a stream of ever new names from restarting for
+   * ever.
+   */
   private static final int MAX_CONTRACT_RESTARTS = 50;
 
   private final SparkSession spark;
@@ -104,12 +108,19 @@ public final class Pipeline {
     this(spark, config, List.of());
   }
 
-  /** @param extraProgressSinks where else per-batch progress goes, e.g. the terminal of a local run */
-  public Pipeline(SparkSession spark, LakestreamConfig config, List<ProgressSink> extraProgressSinks) {
+  /**
+   * @param extraProgressSinks where else per-batch progress goes, e.g. the terminal of a local run
+   */
+  public Pipeline(
+      SparkSession spark, LakestreamConfig config, List<ProgressSink> extraProgressSinks) {
     this(spark, config, extraProgressSinks, new RunningQueries(spark));
   }
 
-  private Pipeline(SparkSession spark, LakestreamConfig config, List<ProgressSink> extraProgressSinks, RunningQueries queries) {
+  private Pipeline(
+      SparkSession spark,
+      LakestreamConfig config,
+      List<ProgressSink> extraProgressSinks,
+      RunningQueries queries) {
     this.extraProgressSinks = List.copyOf(extraProgressSinks);
     this.spark = spark;
     this.config = config;
@@ -118,14 +129,17 @@ public final class Pipeline {
     this.queries = queries;
   }
 
-  /** Where add_new_columns records the fields it added to the event contract (beside bronze's checkpoint). */
+  /**
+   * Where add_new_columns records the fields it added to the event contract (beside bronze's
+   * checkpoint).
+   */
   private ContractHistory contractHistory() {
     return new ContractHistory(config.volume().checkpointFor(BRONZE_QUERY));
   }
 
   /**
-   * The event contract: ingest.schema (or, with ingest.schema=infer, the contract inferred once and stored) and the
-   * fields add_new_columns recorded (in any mode, once recorded).
+   * The event contract: ingest.schema (or, with ingest.schema=infer, the contract inferred once and
+   * stored) and the fields add_new_columns recorded (in any mode, once recorded).
    */
   private org.apache.spark.sql.types.StructType recordedContract() {
     org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
@@ -136,33 +150,50 @@ public final class Pipeline {
     return ContractHistory.widen(base, contractHistory().added(hadoopConf));
   }
 
-  /** ingest.schema=infer on a volume without a stored contract: infers it from landing and stores it. */
+  /**
+   * ingest.schema=infer on a volume without a stored contract: infers it from landing and stores
+   * it.
+   */
   private org.apache.spark.sql.types.StructType inferContract() {
     EventSchemaInference.Inferred inferred =
-        new EventSchemaInference(spark).infer(config.volume().landing(), config.ingest().eventSchema());
-    contractHistory().storeInferred(spark.sessionState().newHadoopConf(), inferred.contract(), inferred.files(), inferred.bytes());
+        new EventSchemaInference(spark)
+            .infer(config.volume().landing(), config.ingest().eventSchema());
+    contractHistory()
+        .storeInferred(
+            spark.sessionState().newHadoopConf(),
+            inferred.contract(),
+            inferred.files(),
+            inferred.bytes());
     LOG.info(
         "ingest.schema=infer: inferred the event contract from {} files ({} bytes) in {}: {}; stored in {}/0.json, which"
             + " every later run reads instead of inferring",
-        inferred.files().size(), inferred.bytes(), config.volume().landing(), inferred.contract().toDDL(), contractHistory().location());
+        inferred.files().size(),
+        inferred.bytes(),
+        config.volume().landing(),
+        inferred.contract().toDDL(),
+        contractHistory().location());
     return inferred.contract();
   }
 
-  /** Whether fields were recorded that this pipeline's contract lacks: its queries must restart with them. */
+  /**
+   * Whether fields were recorded that this pipeline's contract lacks: its queries must restart with
+   * them.
+   */
   private boolean contractGrew() {
     return !recordedContract().equals(config.ingest().eventSchema());
   }
 
   /**
-   * This pipeline, or one over the recorded contract (sharing the stop requests, progress sinks and the
-   * reappeared-files report of this run).
+   * This pipeline, or one over the recorded contract (sharing the stop requests, progress sinks and
+   * the reappeared-files report of this run).
    */
   private Pipeline withRecordedContract() {
     org.apache.spark.sql.types.StructType contract = recordedContract();
     if (contract.equals(config.ingest().eventSchema())) {
       return this;
     }
-    Pipeline wider = new Pipeline(spark, config.withEventSchema(contract), extraProgressSinks, queries);
+    Pipeline wider =
+        new Pipeline(spark, config.withEventSchema(contract), extraProgressSinks, queries);
     wider.reappeared = reappeared;
     wider.enrichmentColumns = enrichmentColumns;
     return wider;
@@ -175,7 +206,8 @@ public final class Pipeline {
       return NewFields.of(mode);
     }
     java.util.Set<String> taken = new java.util.HashSet<>();
-    for (TableDefinition table : List.of(BronzeTable.definition(config.ingest().eventSchema()), silverTable())) {
+    for (TableDefinition table :
+        List.of(BronzeTable.definition(config.ingest().eventSchema()), silverTable())) {
       for (String column : table.schema().fieldNames()) {
         taken.add(column.toLowerCase(Locale.ROOT));
       }
@@ -183,7 +215,10 @@ public final class Pipeline {
     return new NewFields(mode, contractHistory(), taken);
   }
 
-  /** The tables of the layers this run feeds (pipeline.stop_after): a bronze-only run prepares no silver or gold. */
+  /**
+   * The tables of the layers this run feeds (pipeline.stop_after): a bronze-only run prepares no
+   * silver or gold.
+   */
   public List<TableDefinition> tables() {
     return List.of(
             BronzeTable.definition(config.ingest().eventSchema()),
@@ -200,20 +235,24 @@ public final class Pipeline {
         .toList();
   }
 
-  /** Whether a run with this configuration writes the table: silver and gold tables only up to stop_after. */
+  /**
+   * Whether a run with this configuration writes the table: silver and gold tables only up to
+   * stop_after.
+   */
   static boolean feeds(LakestreamConfig config, String table) {
     Layer layer =
         switch (table) {
           case Tables.SILVER_EVENTS -> Layer.SILVER;
-          case Tables.GOLD_EVENT_COUNTS, Tables.GOLD_EVENT_TYPE_TOTALS, Tables.GOLD_USER_SESSIONS -> Layer.GOLD;
+          case Tables.GOLD_EVENT_COUNTS, Tables.GOLD_EVENT_TYPE_TOTALS, Tables.GOLD_USER_SESSIONS ->
+              Layer.GOLD;
           default -> Layer.BRONZE;
         };
     return layer.compareTo(config.stopAfter()) <= 0;
   }
 
   /**
-   * Prepares the volume and tables, checks the expectations against the schema and the users reference table
-   * (when enrichment is on); safe to repeat.
+   * Prepares the volume and tables, checks the expectations against the schema and the users
+   * reference table (when enrichment is on); safe to repeat.
    *
    * @throws ConfigException if an expectation or the reference table does not fit
    */
@@ -230,7 +269,10 @@ public final class Pipeline {
     return Tables.silver(config.ingest().eventSchema(), enrichmentColumns());
   }
 
-  /** The columns enrichment adds to silver, with their types in the reference table; read once, at set-up. */
+  /**
+   * The columns enrichment adds to silver, with their types in the reference table; read once, at
+   * set-up.
+   */
   private synchronized org.apache.spark.sql.types.StructType enrichmentColumns() {
     if (enrichmentColumns == null) {
       enrichmentColumns =
@@ -247,21 +289,39 @@ public final class Pipeline {
     return new UsersReference(spark, config.enrich(), config.catalog(), config.volume());
   }
 
-  /** Resolves every expectation against the event schema now, so a typo fails before any query starts. */
+  /**
+   * Resolves every expectation against the event schema now, so a typo fails before any query
+   * starts.
+   */
   private void checkExpectations() {
     Dataset<Row> empty = spark.createDataFrame(List.of(), config.ingest().eventSchema());
     List<String> problems = new ArrayList<>();
     for (Expectation rule : config.quality().expectations()) {
       String setting =
-          "quality.expect." + rule.name() + " = '" + rule.action().name().toLowerCase(Locale.ROOT) + ": " + rule.predicate() + "'";
+          "quality.expect."
+              + rule.name()
+              + " = '"
+              + rule.action().name().toLowerCase(Locale.ROOT)
+              + ": "
+              + rule.predicate()
+              + "'";
       try {
-        DataType type = empty.select(functions.expr(rule.predicate())).schema().fields()[0].dataType();
+        DataType type =
+            empty.select(functions.expr(rule.predicate())).schema().fields()[0].dataType();
         if (!(type instanceof BooleanType)) {
-          // Spark would cast a number or a string to a boolean without a word; a rule must be a condition.
-          problems.add(setting + " is not allowed: the predicate is " + type.sql() + ", not BOOLEAN. Allowed: a SQL condition, e.g. amount >= 0");
+          // Spark would cast a number or a string to a boolean without a word; a rule must be a
+          // condition.
+          problems.add(
+              setting
+                  + " is not allowed: the predicate is "
+                  + type.sql()
+                  + ", not BOOLEAN. Allowed: a SQL condition, e.g. amount >= 0");
         }
       } catch (Exception e) { // AnalysisException
-        problems.add(setting + " cannot be evaluated on ingest.schema: " + e.getMessage().strip().lines().findFirst().orElse(""));
+        problems.add(
+            setting
+                + " cannot be evaluated on ingest.schema: "
+                + e.getMessage().strip().lines().findFirst().orElse(""));
       }
     }
     if (!problems.isEmpty()) {
@@ -276,17 +336,24 @@ public final class Pipeline {
    */
   public PipelineRun run() throws TimeoutException {
     Instant startedAt = Instant.now();
-    // Two runs writing one checkpoint folder is what the lock prevents: if another run took it over, stop.
-    try (InstanceLock lock = InstanceLock.acquire(spark.sessionState().newHadoopConf(), config.volume().checkpoints(), queries::requestStop)) {
+    // Two runs writing one checkpoint folder is what the lock prevents: if another run took it
+    // over, stop.
+    try (InstanceLock lock =
+        InstanceLock.acquire(
+            spark.sessionState().newHadoopConf(),
+            config.volume().checkpoints(),
+            queries::requestStop)) {
       reappeared = null; // each run reports every file it finds back
       keepAutoCompactionForLongRuns();
       Pipeline current = withRecordedContract();
       current.setUp();
       current.flushOutboxes();
-      // Before bronze starts: a file back under an ingested name is reported (or renamed to be read again)
+      // Before bronze starts: a file back under an ingested name is reported (or renamed to be read
+      // again)
       // even if no batch runs.
       if (archivesFiles()) {
-        if (!DeltaTables.plannedABatch(spark.sessionState().newHadoopConf(), config.volume().checkpointFor(BRONZE_QUERY))) {
+        if (!DeltaTables.plannedABatch(
+            spark.sessionState().newHadoopConf(), config.volume().checkpointFor(BRONZE_QUERY))) {
           current.reappearedFiles().nothingIngestedYet();
         }
         current.reappearedFiles().checkNow(spark.sessionState().newHadoopConf());
@@ -294,14 +361,21 @@ public final class Pipeline {
       PipelineRun run;
       try (io.lakestream.maintain.MaintenanceSchedule maintenance = maintenanceSchedule()) {
         run = current.runLocked(startedAt);
-        // add_new_columns recorded fields: the tables gain them and the queries start again over the wider contract.
-        for (int restart = 1; current.contractGrew() && !queries.stopRequested() && !lock.lost(); restart++) {
+        // add_new_columns recorded fields: the tables gain them and the queries start again over
+        // the wider contract.
+        for (int restart = 1;
+            current.contractGrew() && !queries.stopRequested() && !lock.lost();
+            restart++) {
           if (restart > MAX_CONTRACT_RESTARTS) {
             throw new IllegalStateException(
-                "the event contract grew " + MAX_CONTRACT_RESTARTS + " times in one run; run again to go on");
+                "the event contract grew "
+                    + MAX_CONTRACT_RESTARTS
+                    + " times in one run; run again to go on");
           }
           current = current.withRecordedContract();
-          LOG.info("Restarting the queries with the wider event contract: {}", current.config.ingest().eventSchema().toDDL());
+          LOG.info(
+              "Restarting the queries with the wider event contract: {}",
+              current.config.ingest().eventSchema().toDDL());
           current.setUp();
           run = current.runLocked(startedAt);
         }
@@ -318,25 +392,31 @@ public final class Pipeline {
       if (lock.lost()) {
         // The run now holding the lock appends what this one saved for the bookkeeping tables.
         throw new InstanceLock.HeldElsewhereException(
-            "another run took over the run lock of " + config.volume().checkpoints() + " while this run was writing; this"
+            "another run took over the run lock of "
+                + config.volume().checkpoints()
+                + " while this run was writing; this"
                 + " run stopped its queries (a batch cut short is replayed by the run holding the lock)");
       }
       long flushStarted = System.nanoTime();
       current.flushOutboxes();
-      LOG.info("Queries done; audit_batches and archive_log complete after {} ms", (System.nanoTime() - flushStarted) / 1_000_000);
+      LOG.info(
+          "Queries done; audit_batches and archive_log complete after {} ms",
+          (System.nanoTime() - flushStarted) / 1_000_000);
       return run;
     }
   }
 
   /**
-   * Delta's auto compaction (maintain.auto_compact) compacts every table on its first write in each JVM, then once
-   * it holds 50 small files: right for a long run, but a draining run would rewrite what it has just written. So a
-   * draining run switches it off in its session (the session setting wins over the table property), unless the
-   * user set it; its tables are compacted by the maintain command or a long run.
+   * Delta's auto compaction (maintain.auto_compact) compacts every table on its first write in each
+   * JVM, then once it holds 50 small files: right for a long run, but a draining run would rewrite
+   * what it has just written. So a draining run switches it off in its session (the session setting
+   * wins over the table property), unless the user set it; its tables are compacted by the maintain
+   * command or a long run.
    */
   private void keepAutoCompactionForLongRuns() {
     String key = "spark.databricks.delta.autoCompact.enabled";
-    boolean userSet = config.sparkSettings().containsKey(key) || SparkSessions.launcherConf().containsKey(key);
+    boolean userSet =
+        config.sparkSettings().containsKey(key) || SparkSessions.launcherConf().containsKey(key);
     if (config.trigger() instanceof TriggerSpec.AvailableNow && !userSet) {
       spark.conf().set(key, "false");
     }
@@ -344,16 +424,19 @@ public final class Pipeline {
 
   /** Background maintenance for a long run with maintain.interval; none for a draining run. */
   private io.lakestream.maintain.MaintenanceSchedule maintenanceSchedule() {
-    if (!(config.trigger() instanceof TriggerSpec.ProcessingTime) || config.maintenance().interval().isEmpty()) {
+    if (!(config.trigger() instanceof TriggerSpec.ProcessingTime)
+        || config.maintenance().interval().isEmpty()) {
       return io.lakestream.maintain.MaintenanceSchedule.none();
     }
     return io.lakestream.maintain.MaintenanceSchedule.every(
-        config.maintenance().interval().get(), new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC()));
+        config.maintenance().interval().get(),
+        new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC()));
   }
 
   /**
-   * Stops every running query and starts no more; {@link #run} then returns normally. A batch cut short is
-   * replayed from the checkpoint by the next run. Safe to call from any thread, e.g. a shutdown hook.
+   * Stops every running query and starts no more; {@link #run} then returns normally. A batch cut
+   * short is replayed from the checkpoint by the next run. Safe to call from any thread, e.g. a
+   * shutdown hook.
    */
   public void requestStop() {
     queries.requestStop();
@@ -364,12 +447,15 @@ public final class Pipeline {
   }
 
   private PipelineRun runLocked(Instant startedAt) throws TimeoutException {
-    if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow && availableNow.requestedAsOnce()) {
-      LOG.warn("trigger=once is deprecated by Spark; running as availableNow, which drains in rate-limited batches");
+    if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow
+        && availableNow.requestedAsOnce()) {
+      LOG.warn(
+          "trigger=once is deprecated by Spark; running as availableNow, which drains in rate-limited batches");
     }
     List<ProgressSink> sinks = new ArrayList<>(List.of(new ProgressLog()));
     sinks.addAll(extraProgressSinks);
-    ProgressTable progressTable = new ProgressTable(spark, tables.identifier(Tables.PIPELINE_PROGRESS));
+    ProgressTable progressTable =
+        new ProgressTable(spark, tables.identifier(Tables.PIPELINE_PROGRESS));
     PipelineRun run;
     try (progressTable) {
       sinks.add(progressTable);
@@ -385,11 +471,17 @@ public final class Pipeline {
     return run.withProgressRowsNotWritten(progressTable.rowsNotWritten());
   }
 
-  /** Listener events arrive asynchronously: wait until the last batch of each query has been reported. */
+  /**
+   * Listener events arrive asynchronously: wait until the last batch of each query has been
+   * reported.
+   */
   private void awaitProgressOf(List<StreamingQuery> queries) {
     try {
-      if (!progress.awaitEnded(queries.stream().map(StreamingQuery::id).collect(Collectors.toSet()), Duration.ofSeconds(30))) {
-        LOG.warn("Not every query's last progress arrived within 30 s; pipeline_progress may miss its last batches");
+      if (!progress.awaitEnded(
+          queries.stream().map(StreamingQuery::id).collect(Collectors.toSet()),
+          Duration.ofSeconds(30))) {
+        LOG.warn(
+            "Not every query's last progress arrived within 30 s; pipeline_progress may miss its last batches");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -401,7 +493,8 @@ public final class Pipeline {
     Layer last = config.stopAfter();
     if (config.trigger().stopsWhenDrained()) {
       finished.addAll(queries.awaitAll(List.of(startBronze())));
-      // When bronze added fields to the contract, silver and gold start after the restart, over the wider tables.
+      // When bronze added fields to the contract, silver and gold start after the restart, over the
+      // wider tables.
       boolean restarting = contractGrew();
       if (!restarting && last != Layer.BRONZE && !queries.stopRequested()) {
         finished.addAll(queries.awaitAll(List.of(startSilver())));
@@ -423,7 +516,13 @@ public final class Pipeline {
         finished.addAll(queries.awaitAny(all));
       }
     }
-    return new PipelineRun(spark, config, startedAt, finished, reappeared == null ? 0 : reappeared.reportedThisRun(), 0);
+    return new PipelineRun(
+        spark,
+        config,
+        startedAt,
+        finished,
+        reappeared == null ? 0 : reappeared.reportedThisRun(),
+        0);
   }
 
   /** A repeating task stopped when the run ends. */
@@ -433,11 +532,12 @@ public final class Pipeline {
   }
 
   /**
-   * With a processingTime trigger, bronze runs a batch only when files arrive; a file back under an ingested
-   * name is not one Spark reads, so it is looked for at every trigger interval too.
+   * With a processingTime trigger, bronze runs a batch only when files arrive; a file back under an
+   * ingested name is not one Spark reads, so it is looked for at every trigger interval too.
    */
   private IdleChecks checkReappearedFilesEveryTrigger() {
-    if (!archivesFiles() || !(config.trigger() instanceof TriggerSpec.ProcessingTime processingTime)) {
+    if (!archivesFiles()
+        || !(config.trigger() instanceof TriggerSpec.ProcessingTime processingTime)) {
       return () -> {};
     }
     ScheduledExecutorService timer =
@@ -457,35 +557,45 @@ public final class Pipeline {
             LOG.warn("Could not look for files back in the landing folder: {}", e.toString());
           }
         },
-        every, every, TimeUnit.MILLISECONDS);
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     return timer::shutdownNow;
   }
 
   StreamingQuery startBronze() throws TimeoutException {
     Dataset<Row> parsed =
-        new JsonIngest(config.volume().landing(), config.ingest(), config.archiveMode(), config.volume().archive()).read(spark);
+        new JsonIngest(
+                config.volume().landing(),
+                config.ingest(),
+                config.archiveMode(),
+                config.volume().archive())
+            .read(spark);
     // Classified on the stream (not in the batch writer) so the per-reason counts can be observed.
     Dataset<Row> classified =
-        config.quality().enabled() ? new QualityRules(config.quality(), config.ingest().eventSchema()).classify(parsed) : parsed;
+        config.quality().enabled()
+            ? new QualityRules(config.quality(), config.ingest().eventSchema()).classify(parsed)
+            : parsed;
     Dataset<Row> observed = BronzeMetrics.observe(classified);
     BatchArchiving archiving = reported(archiving());
-    return queries.track(starter.start(
-        BRONZE_QUERY,
-        observed,
-        OutputMode.Append(),
-        txnAppId ->
-            new BronzeBatchWriter(
-                BRONZE_QUERY,
-                config.quality(),
-                config.ingest().eventSchema(),
-                tables.identifier(BronzeTable.NAME),
-                quarantineOutbox(),
-                txnAppId,
-                audit(BRONZE_QUERY),
-                archiving,
-                config.haltAt(),
-                newFields()),
-        Map.of()));
+    return queries.track(
+        starter.start(
+            BRONZE_QUERY,
+            observed,
+            OutputMode.Append(),
+            txnAppId ->
+                new BronzeBatchWriter(
+                    BRONZE_QUERY,
+                    config.quality(),
+                    config.ingest().eventSchema(),
+                    tables.identifier(BronzeTable.NAME),
+                    quarantineOutbox(),
+                    txnAppId,
+                    audit(BRONZE_QUERY),
+                    archiving,
+                    config.haltAt(),
+                    newFields()),
+            Map.of()));
   }
 
   /** Tells the progress listener what the archiving of each batch did. */
@@ -499,16 +609,25 @@ public final class Pipeline {
     };
   }
 
-  /** Moving and deleting are ours; off leaves files, and spark leaves them to the file source's cleanSource. */
+  /**
+   * Moving and deleting are ours; off leaves files, and spark leaves them to the file source's
+   * cleanSource.
+   */
   private boolean archivesFiles() {
     return config.archiveMode() == ArchiveMode.MOVE || config.archiveMode() == ArchiveMode.DELETE;
   }
 
-  /** One per pipeline, shared by the start-up, batch and idle checks, so each file is reported once. */
+  /**
+   * One per pipeline, shared by the start-up, batch and idle checks, so each file is reported once.
+   */
   private synchronized ReappearedFiles reappearedFiles() {
     if (reappeared == null) {
       reappeared =
-          new ReappearedFiles(spark, config.volume().landing(), tables.identifier(Tables.ARCHIVE_LOG), config.ingest().allowOverwrites());
+          new ReappearedFiles(
+              spark,
+              config.volume().landing(),
+              tables.identifier(Tables.ARCHIVE_LOG),
+              config.ingest().allowOverwrites());
     }
     return reappeared;
   }
@@ -529,13 +648,21 @@ public final class Pipeline {
   }
 
   StreamingQuery startSilver() throws TimeoutException {
-    Dataset<Row> bronze = tables.readStream(BronzeTable.NAME, config.volume().checkpointFor(SILVER_QUERY));
-    Dataset<Row> cleaned = new AddEventDate().apply(new NormalizeIdentifiers().apply(new ValidEvents(config.ingest().eventSchema()).apply(bronze)));
+    Dataset<Row> bronze =
+        tables.readStream(BronzeTable.NAME, config.volume().checkpointFor(SILVER_QUERY));
+    Dataset<Row> cleaned =
+        new AddEventDate()
+            .apply(
+                new NormalizeIdentifiers()
+                    .apply(new ValidEvents(config.ingest().eventSchema()).apply(bronze)));
     Dataset<Row> deduplicated = new Deduplicate(config.aggregation().dedupHorizon()).apply(cleaned);
-    // After deduplication: its state holds only the events' own columns, and fewer rows meet the join.
-    Dataset<Row> enriched = enriches() ? new EnrichWithUsers(usersReference()).apply(deduplicated) : deduplicated;
+    // After deduplication: its state holds only the events' own columns, and fewer rows meet the
+    // join.
+    Dataset<Row> enriched =
+        enriches() ? new EnrichWithUsers(usersReference()).apply(deduplicated) : deduplicated;
     Dataset<Row> silver = enriched.select(columnsOf(silverTable()));
-    return startTableQuery(SILVER_QUERY, silver, OutputMode.Append(), TableBatchWriter.Mode.APPEND, List.of());
+    return startTableQuery(
+        SILVER_QUERY, silver, OutputMode.Append(), TableBatchWriter.Mode.APPEND, List.of());
   }
 
   List<StreamingQuery> startGold() throws TimeoutException {
@@ -546,13 +673,17 @@ public final class Pipeline {
             EVENT_COUNTS_QUERY,
             new EventCounts(config.aggregation()).apply(silverStream(EVENT_COUNTS_QUERY)),
             countsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Append(),
-            countsMode == OutputModeChoice.UPDATE ? TableBatchWriter.Mode.MERGE : TableBatchWriter.Mode.APPEND,
+            countsMode == OutputModeChoice.UPDATE
+                ? TableBatchWriter.Mode.MERGE
+                : TableBatchWriter.Mode.APPEND,
             Tables.EVENT_COUNTS_KEY),
         startTableQuery(
             TYPE_TOTALS_QUERY,
             new EventTypeTotals().apply(silverStream(TYPE_TOTALS_QUERY)),
             totalsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Complete(),
-            totalsMode == OutputModeChoice.UPDATE ? TableBatchWriter.Mode.MERGE : TableBatchWriter.Mode.OVERWRITE,
+            totalsMode == OutputModeChoice.UPDATE
+                ? TableBatchWriter.Mode.MERGE
+                : TableBatchWriter.Mode.OVERWRITE,
             Tables.EVENT_TYPE_TOTALS_KEY),
         startTableQuery(
             SESSIONS_QUERY,
@@ -567,7 +698,11 @@ public final class Pipeline {
   }
 
   private StreamingQuery startTableQuery(
-      String queryName, Dataset<Row> stream, OutputMode outputMode, TableBatchWriter.Mode writeMode, List<String> mergeKeys)
+      String queryName,
+      Dataset<Row> stream,
+      OutputMode outputMode,
+      TableBatchWriter.Mode writeMode,
+      List<String> mergeKeys)
       throws TimeoutException {
     StreamingQuery query =
         starter.start(
@@ -575,7 +710,13 @@ public final class Pipeline {
             stream,
             outputMode,
             txnAppId ->
-                new TableBatchWriter(queryName, tables.identifier(queryName), writeMode, mergeKeys, txnAppId, audit(queryName)),
+                new TableBatchWriter(
+                    queryName,
+                    tables.identifier(queryName),
+                    writeMode,
+                    mergeKeys,
+                    txnAppId,
+                    audit(queryName)),
             // Every query after bronze keeps state (deduplication, windows, sessions).
             SparkSessions.stateConf(config.state(), spark.conf()));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
@@ -584,12 +725,17 @@ public final class Pipeline {
 
   private AuditLog audit(String queryName) {
     return new AuditLog(
-        tables.identifier(Tables.AUDIT_BATCHES), outboxFolder(queryName, Tables.AUDIT_BATCHES), flushState(Tables.AUDIT_BATCHES));
+        tables.identifier(Tables.AUDIT_BATCHES),
+        outboxFolder(queryName, Tables.AUDIT_BATCHES),
+        flushState(Tables.AUDIT_BATCHES));
   }
 
   private ArchiveLog archiveLog() {
     return new ArchiveLog(
-        spark, tables.identifier(Tables.ARCHIVE_LOG), outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG), flushState(Tables.ARCHIVE_LOG));
+        spark,
+        tables.identifier(Tables.ARCHIVE_LOG),
+        outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG),
+        flushState(Tables.ARCHIVE_LOG));
   }
 
   /** Where a query's rows for a bookkeeping table wait for their bulk append (see TableOutbox). */
@@ -597,21 +743,29 @@ public final class Pipeline {
     return config.volume().checkpointFor(queryName) + "/lakestream-outbox/" + table;
   }
 
-  /** The table's outbox flush state (its Delta txnAppId and the flush under way), shared by every query. */
+  /**
+   * The table's outbox flush state (its Delta txnAppId and the flush under way), shared by every
+   * query.
+   */
   private String flushState(String table) {
     return config.volume().checkpoints() + "/_lakestream_outbox/" + table + ".json";
   }
 
   private TableOutbox quarantineOutbox() {
     return new TableOutbox(
-        outboxFolder(BRONZE_QUERY, Tables.QUARANTINE_EVENTS), tables.identifier(Tables.QUARANTINE_EVENTS), Tables.quarantine().schema(),
-        Tables.QUARANTINE_KEY, flushState(Tables.QUARANTINE_EVENTS));
+        outboxFolder(BRONZE_QUERY, Tables.QUARANTINE_EVENTS),
+        tables.identifier(Tables.QUARANTINE_EVENTS),
+        Tables.quarantine().schema(),
+        Tables.QUARANTINE_KEY,
+        flushState(Tables.QUARANTINE_EVENTS));
   }
 
   /** Every query's saved bookkeeping rows, including those a crashed run left. */
   private List<TableOutbox> outboxes() {
     List<TableOutbox> outboxes = new ArrayList<>();
-    for (String query : List.of(BRONZE_QUERY, SILVER_QUERY, EVENT_COUNTS_QUERY, TYPE_TOTALS_QUERY, SESSIONS_QUERY)) {
+    for (String query :
+        List.of(
+            BRONZE_QUERY, SILVER_QUERY, EVENT_COUNTS_QUERY, TYPE_TOTALS_QUERY, SESSIONS_QUERY)) {
       outboxes.add(audit(query).outbox());
     }
     outboxes.add(archiveLog().outbox());
@@ -619,9 +773,14 @@ public final class Pipeline {
     return outboxes;
   }
 
-  /** Appends what every query saved for audit_batches and archive_log; at the start and end of a run. */
+  /**
+   * Appends what every query saved for audit_batches and archive_log; at the start and end of a
+   * run.
+   */
   void flushOutboxes() {
-    TableOutbox.awaitBackgroundFlushes(); // a due flush under way finishes first; this one appends what is left
+    TableOutbox
+        .awaitBackgroundFlushes(); // a due flush under way finishes first; this one appends what is
+    // left
     TableOutbox.flushAll(spark, outboxes());
   }
 

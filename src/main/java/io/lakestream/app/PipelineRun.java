@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * A finished run: its queries, start time and the files found back under an ingested name (at start-up too,
- * when no batch ran). The summary is computed on request: it reads the tables.
+ * A finished run: its queries, start time and the files found back under an ingested name (at
+ * start-up too, when no batch ran). The summary is computed on request: it reads the tables.
  */
 public record PipelineRun(
     SparkSession spark,
@@ -23,7 +23,8 @@ public record PipelineRun(
   }
 
   public RunSummary summary() {
-    return RunSummary.collect(spark, config, startedAt, queries, filesReappeared, progressRowsNotWritten);
+    return RunSummary.collect(
+        spark, config, startedAt, queries, filesReappeared, progressRowsNotWritten);
   }
 
   PipelineRun withProgressRowsNotWritten(long rows) {

@@ -36,10 +36,10 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
- * What a run did and what the tables hold afterwards: rows per table (this run, from {@code audit_batches};
- * in total), quarantined rows per reason, files processed and archived, and the rows each stateful query dropped as
- * older than its watermark (from the queries' progress). Totals of tables that did not change since the last
- * summary come from {@link SummaryCache}.
+ * What a run did and what the tables hold afterwards: rows per table (this run, from {@code
+ * audit_batches}; in total), quarantined rows per reason, files processed and archived, and the
+ * rows each stateful query dropped as older than its watermark (from the queries' progress). Totals
+ * of tables that did not change since the last summary come from {@link SummaryCache}.
  */
 public record RunSummary(
     Duration elapsed,
@@ -52,36 +52,54 @@ public record RunSummary(
     Map<String, Long> lateRowsDropped,
     long progressRowsNotWritten) {
 
-  /** What happened to landing files: archived (moved or deleted) this run and in all, failing moves, reappeared. */
-  public record FileActivity(long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
+  /**
+   * What happened to landing files: archived (moved or deleted) this run and in all, failing moves,
+   * reappeared.
+   */
+  public record FileActivity(
+      long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
 
   public static final List<String> TABLES = Tables.EVENT_TABLES;
 
   /** Keys of the figures read from bronze_events and audit_batches. */
   private static final String ROWS = "rows";
+
   private static final String FILES = "files";
   private static final String ARCHIVED = "files_archived";
   private static final String FAILING = "archive_failures";
 
   /**
-   * @param filesReappeared files found back under an ingested name this run, whether or not a batch ran
+   * @param filesReappeared files found back under an ingested name this run, whether or not a batch
+   *     ran
    */
   static RunSummary collect(
-      SparkSession spark, LakestreamConfig config, Instant startedAt, List<StreamingQuery> queries, long filesReappeared, long progressRowsNotWritten) {
+      SparkSession spark,
+      LakestreamConfig config,
+      Instant startedAt,
+      List<StreamingQuery> queries,
+      long filesReappeared,
+      long progressRowsNotWritten) {
     Timestamp since = Timestamp.from(startedAt);
     SummaryCache cache = SummaryCache.load(spark, config);
-    // The reads below are independent: run them side by side, each waits mostly on its own Delta snapshot.
+    // The reads below are independent: run them side by side, each waits mostly on its own Delta
+    // snapshot.
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      Future<Figures> audit = pool.submit(() -> cache.figures(Tables.AUDIT_BATCHES, table -> auditFigures(table, since)));
-      Future<Figures> archived = pool.submit(() -> cache.figures(Tables.ARCHIVE_LOG, RunSummary::rowCount));
-      Future<Figures> bronze = pool.submit(() -> cache.figures(BronzeTable.NAME, table -> bronzeFigures(table, since)));
+      Future<Figures> audit =
+          pool.submit(
+              () -> cache.figures(Tables.AUDIT_BATCHES, table -> auditFigures(table, since)));
+      Future<Figures> archived =
+          pool.submit(() -> cache.figures(Tables.ARCHIVE_LOG, RunSummary::rowCount));
+      Future<Figures> bronze =
+          pool.submit(() -> cache.figures(BronzeTable.NAME, table -> bronzeFigures(table, since)));
       Future<Figures> reasons =
           pool.submit(() -> cache.figures(Tables.QUARANTINE_EVENTS, RunSummary::quarantineFigures));
       Map<String, Future<Figures>> downstream = new LinkedHashMap<>();
       for (String table : TABLES) {
-        if (config.sinkOf(table) == SinkKind.DELTA && Pipeline.feeds(config, table)
-            && !table.equals(BronzeTable.NAME) && !table.equals(Tables.QUARANTINE_EVENTS)) {
+        if (config.sinkOf(table) == SinkKind.DELTA
+            && Pipeline.feeds(config, table)
+            && !table.equals(BronzeTable.NAME)
+            && !table.equals(Tables.QUARANTINE_EVENTS)) {
           downstream.put(table, pool.submit(() -> cache.figures(table, RunSummary::rowCount)));
         }
       }
@@ -102,16 +120,29 @@ public record RunSummary(
       Map<String, Long> thisRun = new LinkedHashMap<>(auditFigures.thisRun());
       long archivedThisRun = Optional.ofNullable(thisRun.remove(ARCHIVED)).orElse(0L);
       FileActivity archiving =
-          new FileActivity(archivedThisRun, archived.get().total(ROWS), auditFigures.total(FAILING), filesReappeared);
+          new FileActivity(
+              archivedThisRun,
+              archived.get().total(ROWS),
+              auditFigures.total(FAILING),
+              filesReappeared);
       cache.save();
       return new RunSummary(
-          Duration.between(startedAt, Instant.now()), thisRun, totals, byReason, bronzeFigures.total(FILES),
-          bronzeFigures.thisRun().getOrDefault(FILES, 0L), archiving, lateRowsDropped(queries), progressRowsNotWritten);
+          Duration.between(startedAt, Instant.now()),
+          thisRun,
+          totals,
+          byReason,
+          bronzeFigures.total(FILES),
+          bronzeFigures.thisRun().getOrDefault(FILES, 0L),
+          archiving,
+          lateRowsDropped(queries),
+          progressRowsNotWritten);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -122,16 +153,17 @@ public record RunSummary(
   }
 
   /**
-   * One pass over audit_batches: this run's rows per query (bronze's quarantined rows and archived files too),
-   * and bronze's latest archive_failures (every bronze batch retries all failed moves, so the latest count is
-   * what is still failing).
+   * One pass over audit_batches: this run's rows per query (bronze's quarantined rows and archived
+   * files too), and bronze's latest archive_failures (every bronze batch retries all failed moves,
+   * so the latest count is what is still failing).
    */
   private static Figures auditFigures(Dataset<Row> audit, Timestamp since) {
     Column thisRunOnly = col("started_at").geq(lit(since));
     Map<String, Long> thisRun = new LinkedHashMap<>();
     long failing = 0;
     for (Row row :
-        audit.groupBy("query")
+        audit
+            .groupBy("query")
             .agg(
                 sum(when(thisRunOnly, col("rows_written"))),
                 sum(when(thisRunOnly, col("rows_quarantined"))),
@@ -161,16 +193,24 @@ public record RunSummary(
         bronze
             .agg(
                 count_distinct(col(BronzeTable.SOURCE_FILE)),
-                count_distinct(when(col(BronzeTable.INGESTED_AT).geq(lit(since)), col(BronzeTable.SOURCE_FILE))),
+                count_distinct(
+                    when(
+                        col(BronzeTable.INGESTED_AT).geq(lit(since)),
+                        col(BronzeTable.SOURCE_FILE))),
                 count(lit(1)))
             .first();
-    return new Figures(Map.of(ROWS, files.getLong(2), FILES, files.getLong(0)), Map.of(FILES, files.getLong(1)));
+    return new Figures(
+        Map.of(ROWS, files.getLong(2), FILES, files.getLong(0)), Map.of(FILES, files.getLong(1)));
   }
 
   /** Quarantined rows per reason. */
   private static Figures quarantineFigures(Dataset<Row> quarantine) {
     Map<String, Long> byReason = new TreeMap<>();
-    quarantine.groupBy("reason").count().collectAsList().forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
+    quarantine
+        .groupBy("reason")
+        .count()
+        .collectAsList()
+        .forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
     return new Figures(byReason, Map.of());
   }
 
@@ -197,7 +237,9 @@ public record RunSummary(
   public String render() {
     String format = "  %-24s %10s %10s%n";
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "lakestream run finished in %.1f s%n", elapsed.toMillis() / 1000.0));
+    text.append(
+        String.format(
+            Locale.ROOT, "lakestream run finished in %.1f s%n", elapsed.toMillis() / 1000.0));
     text.append(String.format(Locale.ROOT, format, "table", "this run", "total"));
     for (String table : TABLES) {
       text.append(
@@ -209,26 +251,50 @@ public record RunSummary(
               rowsTotal.containsKey(table) ? String.valueOf(rowsTotal.get(table)) : "-"));
     }
     text.append(String.format(Locale.ROOT, format, "files processed", filesThisRun, files));
-    text.append(String.format(Locale.ROOT, format, "files archived", archiving.archivedThisRun(), archiving.archived()));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            format,
+            "files archived",
+            archiving.archivedThisRun(),
+            archiving.archived()));
     if (archiving.failing() > 0) {
-      text.append("  files that could not be archived yet (retried with the next batch): " + archiving.failing() + "\n");
+      text.append(
+          "  files that could not be archived yet (retried with the next batch): "
+              + archiving.failing()
+              + "\n");
     }
     if (archiving.reappearedThisRun() > 0) {
       text.append(
           "  files back in the landing folder under an already ingested name (see the log; read again only when"
-              + " changed and ingest.allow_overwrites=true): " + archiving.reappearedThisRun() + "\n");
+              + " changed and ingest.allow_overwrites=true): "
+              + archiving.reappearedThisRun()
+              + "\n");
     }
     if (!quarantinedByReason.isEmpty()) {
       text.append("  quarantined by reason: ");
-      text.append(String.join(", ", quarantinedByReason.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      text.append(
+          String.join(
+              ", ",
+              quarantinedByReason.entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue())
+                  .toList()));
       text.append('\n');
     }
     if (progressRowsNotWritten > 0) {
-      text.append("  pipeline_progress rows that could not be appended (those batches are only in the log): " + progressRowsNotWritten + "\n");
+      text.append(
+          "  pipeline_progress rows that could not be appended (those batches are only in the log): "
+              + progressRowsNotWritten
+              + "\n");
     }
     if (!lateRowsDropped.isEmpty()) {
       text.append("  late rows dropped by the watermark this run: ");
-      text.append(String.join(", ", lateRowsDropped.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      text.append(
+          String.join(
+              ", ",
+              lateRowsDropped.entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue())
+                  .toList()));
       text.append('\n');
     }
     return text.toString();

@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queries one run has started: waiting for them (in order, or until any ends), stopping them all when
- * one fails, and a stop request from another thread (a shutdown hook) that stops them and any started later.
+ * The queries one run has started: waiting for them (in order, or until any ends), stopping them
+ * all when one fails, and a stop request from another thread (a shutdown hook) that stops them and
+ * any started later.
  */
 final class RunningQueries {
 
@@ -25,7 +26,10 @@ final class RunningQueries {
     this.spark = spark;
   }
 
-  /** Remembers a started query so {@link #requestStop} can reach it; stops it at once if a stop came first. */
+  /**
+   * Remembers a started query so {@link #requestStop} can reach it; stops it at once if a stop came
+   * first.
+   */
   StreamingQuery track(StreamingQuery query) {
     synchronized (started) {
       started.add(query);
@@ -42,7 +46,9 @@ final class RunningQueries {
     synchronized (started) {
       running = List.copyOf(started);
     }
-    LOG.info("Stop requested: stopping {} running queries", running.stream().filter(StreamingQuery::isActive).count());
+    LOG.info(
+        "Stop requested: stopping {} running queries",
+        running.stream().filter(StreamingQuery::isActive).count());
     stopAll(running);
   }
 
@@ -77,7 +83,13 @@ final class RunningQueries {
       }
       return queries;
     } catch (StreamingQueryException e) {
-      throw new QueryFailedException(queries.stream().filter(q -> q.exception().isDefined()).map(StreamingQuery::name).findFirst().orElse("unknown"), e);
+      throw new QueryFailedException(
+          queries.stream()
+              .filter(q -> q.exception().isDefined())
+              .map(StreamingQuery::name)
+              .findFirst()
+              .orElse("unknown"),
+          e);
     } finally {
       stopAll(queries);
     }

@@ -17,8 +17,9 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   /**
-   * {@code SparkSession.builder().getOrCreate()}: reuses the session spark-submit or Databricks created, or
-   * starts one. {@code master} from the configuration applies only when nothing set {@code spark.master}.
+   * {@code SparkSession.builder().getOrCreate()}: reuses the session spark-submit or Databricks
+   * created, or starts one. {@code master} from the configuration applies only when nothing set
+   * {@code spark.master}.
    */
   public static SparkSession getOrCreate(LakestreamConfig config, boolean onDatabricks) {
     SparkConf launcherConf = new SparkConf(true);
@@ -27,43 +28,55 @@ public final class SparkSessions {
       config.master().ifPresent(builder::master);
     }
     if (!onDatabricks) {
-      // Databricks ships Delta wired in; elsewhere the extension and catalog are static confs set here.
-      builder.config("spark.sql.extensions", withDelta(launcherConf.get("spark.sql.extensions", "")));
+      // Databricks ships Delta wired in; elsewhere the extension and catalog are static confs set
+      // here.
+      builder.config(
+          "spark.sql.extensions", withDelta(launcherConf.get("spark.sql.extensions", "")));
       if (!launcherConf.contains("spark.sql.catalog.spark_catalog")) {
         builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
       }
     }
     builder.config("spark.sql.session.timeZone", "UTC");
-    // spark.* entries of the properties file; spark-submit --conf and cluster settings win over them.
-    config.sparkSettings().forEach(
-        (name, value) -> {
-          if (!launcherConf.contains(name)) {
-            builder.config(name, value);
-          }
-        });
+    // spark.* entries of the properties file; spark-submit --conf and cluster settings win over
+    // them.
+    config
+        .sparkSettings()
+        .forEach(
+            (name, value) -> {
+              if (!launcherConf.contains(name)) {
+                builder.config(name, value);
+              }
+            });
     SparkSession spark = builder.getOrCreate();
-    config.sparkSettings().forEach(
-        (name, value) -> {
-          if (!launcherConf.contains(name) && spark.conf().isModifiable(name)) {
-            spark.conf().set(name, value);
-          }
-        });
+    config
+        .sparkSettings()
+        .forEach(
+            (name, value) -> {
+              if (!launcherConf.contains(name) && spark.conf().isModifiable(name)) {
+                spark.conf().set(name, value);
+              }
+            });
     applyPipelineSettings(spark);
     return spark;
   }
 
-  /** A small local session that reads Delta tables in UTC, for the bench reports run after the app. */
+  /**
+   * A small local session that reads Delta tables in UTC, for the bench reports run after the app.
+   */
   public static SparkSession forReading(String appName) {
-    return SparkSession.builder().master("local[1]").appName(appName)
+    return SparkSession.builder()
+        .master("local[1]")
+        .appName(appName)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.extensions", DELTA_EXTENSION)
         .config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
-        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
   }
 
   /**
-   * Session settings the pipeline's correctness depends on; set at run time, so they also apply to a
-   * session spark-submit or Databricks created.
+   * Session settings the pipeline's correctness depends on; set at run time, so they also apply to
+   * a session spark-submit or Databricks created.
    */
   public static void applyPipelineSettings(SparkSession spark) {
     // Event time is UTC end to end, whatever the machine's zone.
@@ -73,15 +86,18 @@ public final class SparkSessions {
   }
 
   /**
-   * State store and shuffle partitions of the stateful queries only: a query copies the session's conf when it
-   * starts, so these are set just around those starts (see StreamStarter) and the session keeps the launcher's
-   * or cluster's own values. Both are fixed in a query's checkpoint when it is created.
+   * State store and shuffle partitions of the stateful queries only: a query copies the session's
+   * conf when it starts, so these are set just around those starts (see StreamStarter) and the
+   * session keeps the launcher's or cluster's own values. Both are fixed in a query's checkpoint
+   * when it is created.
    *
-   * <p>With RocksDB, changelog checkpointing too, unless the session sets it: each batch then writes the state's
-   * changes instead of a snapshot of every partition's store (Databricks recommends it for every stateful query
-   * and turns it on by default since runtime 17.3; an existing checkpoint can switch either way).
+   * <p>With RocksDB, changelog checkpointing too, unless the session sets it: each batch then
+   * writes the state's changes instead of a snapshot of every partition's store (Databricks
+   * recommends it for every stateful query and turns it on by default since runtime 17.3; an
+   * existing checkpoint can switch either way).
    */
-  public static Map<String, String> stateConf(StateSettings state, org.apache.spark.sql.RuntimeConfig session) {
+  public static Map<String, String> stateConf(
+      StateSettings state, org.apache.spark.sql.RuntimeConfig session) {
     Map<String, String> conf = new HashMap<>();
     conf.put("spark.sql.streaming.stateStore.providerClass", state.store().providerClass());
     conf.put("spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
@@ -91,7 +107,8 @@ public final class SparkSessions {
     return conf;
   }
 
-  static final String ROCKSDB_CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
+  static final String ROCKSDB_CHANGELOG =
+      "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
 
   /** Spark conf entries visible to the driver before any session exists (spark-submit --conf). */
   public static Map<String, String> launcherConf() {

@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * The run summary's totals per table, remembered with the Delta version they were read at, in
  * {@code <volume.checkpoints>/_lakestream_summary.json}.
  *
- * <p>Why: the first read of a Delta table in a JVM rebuilds its snapshot with a Spark job, a second or two per
- * table; a run that finds nothing new spent most of its time there. A table whose latest version is the one
- * remembered holds exactly the rows it held then, so its totals are reused and nothing of it was written this
- * run. Every other table is read at its latest version (pinned with {@code versionAsOf}, so a total is never
- * filed under a version it was not read at) and remembered. The version comes from the names in the table's
- * {@code _delta_log} folder: a listing, no Spark job. Any change, a user's {@code DELETE} included, makes a new
- * version, so the totals stay exact. Only local catalog mode knows each table's folder; in unity mode every
- * table is read on every run. The file is a cache: missing or unreadable, it is rebuilt.
+ * <p>Why: the first read of a Delta table in a JVM rebuilds its snapshot with a Spark job, a second
+ * or two per table; a run that finds nothing new spent most of its time there. A table whose latest
+ * version is the one remembered holds exactly the rows it held then, so its totals are reused and
+ * nothing of it was written this run. Every other table is read at its latest version (pinned with
+ * {@code versionAsOf}, so a total is never filed under a version it was not read at) and
+ * remembered. The version comes from the names in the table's {@code _delta_log} folder: a listing,
+ * no Spark job. Any change, a user's {@code DELETE} included, makes a new version, so the totals
+ * stay exact. Only local catalog mode knows each table's folder; in unity mode every table is read
+ * on every run. The file is a cache: missing or unreadable, it is rebuilt.
  */
 final class SummaryCache {
 
@@ -49,7 +50,10 @@ final class SummaryCache {
   private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
   private static final int FORMAT = 1;
 
-  /** What the summary reads from one table: totals (cached) and what this run added (zero when cached). */
+  /**
+   * What the summary reads from one table: totals (cached) and what this run added (zero when
+   * cached).
+   */
   record Figures(Map<String, Long> totals, Map<String, Long> thisRun) {
     Figures {
       totals = Map.copyOf(totals);
@@ -61,8 +65,10 @@ final class SummaryCache {
     }
   }
 
-  /** A table's totals and the commit they were read at: its version, and its file's time and length (a table
-   * deleted and made again could reach the same version with other rows). */
+  /**
+   * A table's totals and the commit they were read at: its version, and its file's time and length
+   * (a table deleted and made again could reach the same version with other rows).
+   */
   private record Entry(Commit commit, Map<String, Long> totals) {}
 
   private record Commit(long version, long modified, long length) {}
@@ -95,8 +101,8 @@ final class SummaryCache {
   }
 
   /**
-   * The figures of {@code table}: remembered ones if its version has not moved, else {@code read} applied to the
-   * table at its latest version.
+   * The figures of {@code table}: remembered ones if its version has not moved, else {@code read}
+   * applied to the table at its latest version.
    */
   Figures figures(String table, Function<Dataset<Row>, Figures> read) {
     if (!byFolder) {
@@ -113,7 +119,12 @@ final class SummaryCache {
       return new Figures(known.totals(), Map.of());
     }
     Figures figures =
-        read.apply(spark.read().format("delta").option("versionAsOf", latest.get().version()).load(folder));
+        read.apply(
+            spark
+                .read()
+                .format("delta")
+                .option("versionAsOf", latest.get().version())
+                .load(folder));
     entries.put(table, new Entry(latest.get(), figures.totals()));
     return figures;
   }
@@ -131,19 +142,26 @@ final class SummaryCache {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     ObjectNode byTable = root.putObject("tables");
-    new java.util.TreeMap<>(entries).forEach((table, entry) -> {
-      ObjectNode node = byTable.putObject(table);
-      node.put("version", entry.commit().version());
-      node.put("commit_modified", entry.commit().modified());
-      node.put("commit_length", entry.commit().length());
-      ObjectNode totals = node.putObject("totals");
-      new java.util.TreeMap<>(entry.totals()).forEach(totals::put);
-    });
+    new java.util.TreeMap<>(entries)
+        .forEach(
+            (table, entry) -> {
+              ObjectNode node = byTable.putObject(table);
+              node.put("version", entry.commit().version());
+              node.put("commit_modified", entry.commit().modified());
+              node.put("commit_length", entry.commit().length());
+              ObjectNode totals = node.putObject("totals");
+              new java.util.TreeMap<>(entry.totals()).forEach(totals::put);
+            });
     try {
       io.lakestream.fs.HadoopFiles.replaceAtomically(
-          file.getFileSystem(hadoopConf), file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+          file.getFileSystem(hadoopConf),
+          file,
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not save the summary's totals to {}; the next run reads every table: {}", file, e.toString());
+      LOG.warn(
+          "Could not save the summary's totals to {}; the next run reads every table: {}",
+          file,
+          e.toString());
     }
   }
 
@@ -161,14 +179,23 @@ final class SummaryCache {
         LOG.info("Ignoring {}: not a format this version writes; every table is read once", file);
         return;
       }
-      root.path("tables").fields().forEachRemaining(table -> {
-        JsonNode node = table.getValue();
-        Commit commit =
-            new Commit(node.path("version").asLong(-1), node.path("commit_modified").asLong(-1), node.path("commit_length").asLong(-1));
-        Map<String, Long> totals = new LinkedHashMap<>();
-        node.path("totals").fields().forEachRemaining(total -> totals.put(total.getKey(), total.getValue().asLong()));
-        entries.put(table.getKey(), new Entry(commit, totals));
-      });
+      root.path("tables")
+          .fields()
+          .forEachRemaining(
+              table -> {
+                JsonNode node = table.getValue();
+                Commit commit =
+                    new Commit(
+                        node.path("version").asLong(-1),
+                        node.path("commit_modified").asLong(-1),
+                        node.path("commit_length").asLong(-1));
+                Map<String, Long> totals = new LinkedHashMap<>();
+                node.path("totals")
+                    .fields()
+                    .forEachRemaining(
+                        total -> totals.put(total.getKey(), total.getValue().asLong()));
+                entries.put(table.getKey(), new Entry(commit, totals));
+              });
     } catch (IOException | RuntimeException e) {
       LOG.info("Ignoring {} ({}); every table is read once", file, e.toString());
       entries.clear();
@@ -183,8 +210,11 @@ final class SummaryCache {
       Commit latest = null;
       for (FileStatus status : fs.listStatus(log)) {
         Matcher name = COMMIT.matcher(status.getPath().getName());
-        if (name.matches() && (latest == null || Long.parseLong(name.group(1)) > latest.version())) {
-          latest = new Commit(Long.parseLong(name.group(1)), status.getModificationTime(), status.getLen());
+        if (name.matches()
+            && (latest == null || Long.parseLong(name.group(1)) > latest.version())) {
+          latest =
+              new Commit(
+                  Long.parseLong(name.group(1)), status.getModificationTime(), status.getLen());
         }
       }
       return Optional.ofNullable(latest);

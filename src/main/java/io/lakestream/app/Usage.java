@@ -38,10 +38,15 @@ final class Usage {
       text.append("\n      allowed: ").append(key.allowed());
       text.append("\n      ").append(key.description()).append('\n');
     }
-    text.append("  ").append(ConfigKeys.EXPECTATION_PREFIX).append("<name>\n")
-        .append("      allowed: <warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0\n")
-        .append("      A data-quality expectation: warn keeps and counts, drop quarantines, fail stops the query.\n")
-        .append("\nSpark settings (spark.* other than spark.lakestream.*) may also sit in the properties file.\n");
+    text.append("  ")
+        .append(ConfigKeys.EXPECTATION_PREFIX)
+        .append("<name>\n")
+        .append(
+            "      allowed: <warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0\n")
+        .append(
+            "      A data-quality expectation: warn keeps and counts, drop quarantines, fail stops the query.\n")
+        .append(
+            "\nSpark settings (spark.* other than spark.lakestream.*) may also sit in the properties file.\n");
     return text.toString();
   }
 }

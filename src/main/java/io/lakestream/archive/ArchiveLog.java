@@ -9,10 +9,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Records finished moves for {@code archive_log}, so "where did file X go, and when" is one query. The records
- * of an archiving pass are saved with the batch and appended in bulk by a {@link TableOutbox}; a record
- * already in the table (same source, destination and action) is not appended again: after a crash the same
- * move is recognised and reported once more, and must land once.
+ * Records finished moves for {@code archive_log}, so "where did file X go, and when" is one query.
+ * The records of an archiving pass are saved with the batch and appended in bulk by a {@link
+ * TableOutbox}; a record already in the table (same source, destination and action) is not appended
+ * again: after a crash the same move is recognised and reported once more, and must land once.
  */
 public final class ArchiveLog {
 
@@ -25,9 +25,12 @@ public final class ArchiveLog {
    * @param outboxFolder where the records wait, beside the bronze query's checkpoint
    * @param flushState the table's outbox flush state file (see TableOutbox)
    */
-  public ArchiveLog(SparkSession spark, String tableIdentifier, String outboxFolder, String flushState) {
+  public ArchiveLog(
+      SparkSession spark, String tableIdentifier, String outboxFolder, String flushState) {
     this.spark = spark;
-    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.archiveLog().schema(), KEY, flushState);
+    this.outbox =
+        new TableOutbox(
+            outboxFolder, tableIdentifier, Tables.archiveLog().schema(), KEY, flushState);
   }
 
   public TableOutbox outbox() {
@@ -45,7 +48,9 @@ public final class ArchiveLog {
                 record ->
                     RowFactory.create(
                         record.entry().source().toUri().toString(),
-                        record.entry().destination() == null ? null : record.entry().destination().toUri().toString(),
+                        record.entry().destination() == null
+                            ? null
+                            : record.entry().destination().toUri().toString(),
                         record.entry().sizeBytes() < 0 ? null : record.entry().sizeBytes(),
                         record.action(),
                         record.entry().batchId(),

@@ -16,14 +16,17 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The moves one batch still owes, saved before the first of them so that a crash at any point can be
- * finished later: a first JSON line with what the batch committed, then one per file with its source,
- * chosen destination (none when deleting), size and the batch that ingested it. The file is replaced
- * atomically (write aside, then rename).
+ * The moves one batch still owes, saved before the first of them so that a crash at any point can
+ * be finished later: a first JSON line with what the batch committed, then one per file with its
+ * source, chosen destination (none when deleting), size and the batch that ingested it. The file is
+ * replaced atomically (write aside, then rename).
  */
 public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> entries) {
 
-  /** One file to archive. {@code destination} is null in delete mode; {@code sizeBytes} is -1 if unknown. */
+  /**
+   * One file to archive. {@code destination} is null in delete mode; {@code sizeBytes} is -1 if
+   * unknown.
+   */
   public record Entry(long batchId, Path source, Path destination, long sizeBytes) {
     Entry withDestination(Path newDestination) {
       return new Entry(batchId, source, newDestination, sizeBytes);
@@ -43,7 +46,8 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
   static ArchivePlan read(FileSystem fs, Path file, long batchId) throws IOException {
     List<Entry> entries = new ArrayList<>();
     CommittedRows committed;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
       committed = committedRows(JSON.readTree(in.readLine()));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (!line.isBlank()) {
@@ -69,7 +73,10 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
   }
 
   static CommittedRows committedRows(JsonNode node) {
-    return new CommittedRows(node.path("rows").asLong(), node.path("quarantined").asLong(), node.path("warned").asLong());
+    return new CommittedRows(
+        node.path("rows").asLong(),
+        node.path("quarantined").asLong(),
+        node.path("warned").asLong());
   }
 
   void write(FileSystem fs, Path file) throws IOException {
@@ -80,7 +87,9 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
         ObjectNode node = JSON.createObjectNode();
         node.put("batchId", entry.batchId());
         node.put("source", entry.source().toUri().toString());
-        node.put("destination", entry.destination() == null ? null : entry.destination().toUri().toString());
+        node.put(
+            "destination",
+            entry.destination() == null ? null : entry.destination().toUri().toString());
         node.put("sizeBytes", entry.sizeBytes());
         out.write((JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
       }

@@ -26,20 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves (or deletes) the files of a micro-batch once the batch's rows are committed, so that no file
- * leaves the landing folder before its data is durable, and no committed file stays behind.
+ * Moves (or deletes) the files of a micro-batch once the batch's rows are committed, so that no
+ * file leaves the landing folder before its data is durable, and no committed file stays behind.
  *
- * <p>Per batch: the files come from the file source's own log ({@link SourceFileLog}); their destinations
- * are saved as an {@link ArchivePlan} in the query's checkpoint before anything moves; then every pending
- * plan (this batch's and any earlier one whose moves failed) is carried out, each move recorded in
- * {@code archive_log}, and finished plans are removed. A crash anywhere is finished by the replay of the
- * same batch: a file already at its destination counts as moved, the log skips rows it already holds.
+ * <p>Per batch: the files come from the file source's own log ({@link SourceFileLog}); their
+ * destinations are saved as an {@link ArchivePlan} in the query's checkpoint before anything moves;
+ * then every pending plan (this batch's and any earlier one whose moves failed) is carried out,
+ * each move recorded in {@code archive_log}, and finished plans are removed. A crash anywhere is
+ * finished by the replay of the same batch: a file already at its destination counts as moved, the
+ * log skips rows it already holds.
  */
 public final class Archiver {
 
   /**
-   * What the archiving of one batch did; {@code records} are the moves of this pass (empty when read back
-   * from a done marker).
+   * What the archiving of one batch did; {@code records} are the moves of this pass (empty when
+   * read back from a done marker).
    */
   public record Outcome(int archived, int failed, CommittedRows committed, List<Record> records) {
     void write(FileSystem fs, Path file) throws IOException {
@@ -53,8 +54,13 @@ public final class Archiver {
 
     static Outcome read(FileSystem fs, Path file) throws IOException {
       try (java.io.InputStream in = fs.open(file)) {
-        com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
-        return new Outcome(node.path("archived").asInt(), node.path("failed").asInt(), ArchivePlan.committedRows(node), List.of());
+        com.fasterxml.jackson.databind.JsonNode node =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        return new Outcome(
+            node.path("archived").asInt(),
+            node.path("failed").asInt(),
+            ArchivePlan.committedRows(node),
+            List.of());
       }
     }
   }
@@ -67,12 +73,18 @@ public final class Archiver {
   public static final String VANISHED = "vanished";
 
   static final String STATE_FOLDER = "lakestream-archive";
-  // At most 18 digits: a batch id is a long, and a longer run of digits is not a file the archiver wrote.
+  // At most 18 digits: a batch id is a long, and a longer run of digits is not a file the archiver
+  // wrote.
   private static final Pattern PLAN = Pattern.compile("(\\d{1,18})\\.plan");
   private static final Pattern PLAN_ASIDE = Pattern.compile("\\.(\\d{1,18})\\.plan\\.tmp");
   private static final Pattern DONE = Pattern.compile("(\\d{1,18})\\.done");
-  /** Names of stray files already reported, so each is logged once per JVM rather than once per batch. */
+
+  /**
+   * Names of stray files already reported, so each is logged once per JVM rather than once per
+   * batch.
+   */
   private static final Set<String> REPORTED_STRAYS = ConcurrentHashMap.newKeySet();
+
   private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
   private final ArchiveMode mode;
@@ -83,7 +95,12 @@ public final class Archiver {
   private final ArchiveLog archiveLog;
 
   public Archiver(
-      ArchiveMode mode, String landingRoot, String archiveRoot, String queryCheckpoint, FaultPoint haltAt, ArchiveLog archiveLog) {
+      ArchiveMode mode,
+      String landingRoot,
+      String archiveRoot,
+      String queryCheckpoint,
+      FaultPoint haltAt,
+      ArchiveLog archiveLog) {
     if (mode != ArchiveMode.MOVE && mode != ArchiveMode.DELETE) {
       throw new IllegalArgumentException("Archiver handles move and delete, not " + mode);
     }
@@ -96,22 +113,32 @@ public final class Archiver {
   }
 
   /**
-   * Archives batch {@code batchId}'s files and retries earlier failed moves; call after the batch is
-   * committed. The outcome's {@code committed} is what the batch's first attempt committed, which a replay
-   * that finds some files already moved cannot count again.
+   * Archives batch {@code batchId}'s files and retries earlier failed moves; call after the batch
+   * is committed. The outcome's {@code committed} is what the batch's first attempt committed,
+   * which a replay that finds some files already moved cannot count again.
    */
   public Outcome archive(Configuration hadoopConf, long batchId, CommittedRows committed) {
     try {
       return archiveOrThrow(hadoopConf, batchId, committed);
     } catch (IOException e) {
-      throw new IllegalStateException("Archiving of batch " + batchId + " failed; it is retried when the batch is replayed", e);
+      throw new IllegalStateException(
+          "Archiving of batch " + batchId + " failed; it is retried when the batch is replayed", e);
     }
   }
 
-  /** The file systems one archiving pass works on: landing, archive, and the checkpoint holding the plans. */
-  private record Places(Configuration conf, FileSystem landingFs, FileSystem archiveFs, FileSystem stateFs, Path stateFolder) {}
+  /**
+   * The file systems one archiving pass works on: landing, archive, and the checkpoint holding the
+   * plans.
+   */
+  private record Places(
+      Configuration conf,
+      FileSystem landingFs,
+      FileSystem archiveFs,
+      FileSystem stateFs,
+      Path stateFolder) {}
 
-  private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed) throws IOException {
+  private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed)
+      throws IOException {
     long startedNanos = System.nanoTime();
     Path stateFolder = new Path(queryCheckpoint, STATE_FOLDER);
     FileSystem stateFs = stateFolder.getFileSystem(hadoopConf);
@@ -151,15 +178,21 @@ public final class Archiver {
         } catch (IOException | RuntimeException e) {
           failed++;
           remaining.add(entries.get(i));
-          LOG.warn("Could not archive {} (batch {}): {}; retried with the next batch", entry.source(), entry.batchId(), e.toString());
+          LOG.warn(
+              "Could not archive {} (batch {}): {}; retried with the next batch",
+              entry.source(),
+              entry.batchId(),
+              e.toString());
         }
       }
       pending.put(plan.batchId(), plan.withEntries(remaining));
     }
     archiveLog.append(batchId, done);
-    // The marker before the plans go: a replay that found neither would plan again from the source log and
+    // The marker before the plans go: a replay that found neither would plan again from the source
+    // log and
     // take the already moved files for vanished ones.
-    Outcome outcome = new Outcome(done.size(), failed, pending.get(batchId).committed(), List.copyOf(done));
+    Outcome outcome =
+        new Outcome(done.size(), failed, pending.get(batchId).committed(), List.copyOf(done));
     outcome.write(stateFs, doneMarker);
     for (ArchivePlan plan : pending.values()) {
       Path file = planFile(stateFolder, plan.batchId());
@@ -173,26 +206,39 @@ public final class Archiver {
     if (!done.isEmpty() || failed > 0) {
       LOG.info(
           "Batch {}: {} files archived ({}), {} failed and pending, in {} ms",
-          batchId, done.size(), mode.name().toLowerCase(Locale.ROOT), failed, (System.nanoTime() - startedNanos) / 1_000_000);
+          batchId,
+          done.size(),
+          mode.name().toLowerCase(Locale.ROOT),
+          failed,
+          (System.nanoTime() - startedNanos) / 1_000_000);
     }
     return outcome;
   }
 
-  private static boolean hasMoreWork(TreeMap<Long, ArchivePlan> pending, ArchivePlan plan, int index) {
+  private static boolean hasMoreWork(
+      TreeMap<Long, ArchivePlan> pending, ArchivePlan plan, int index) {
     return index + 1 < plan.entries().size() || pending.higherKey(plan.batchId()) != null;
   }
 
-  /** Chooses each file's destination, avoiding existing files and destinations other plans reserved. */
+  /**
+   * Chooses each file's destination, avoiding existing files and destinations other plans reserved.
+   */
   private ArchivePlan plan(
       long batchId,
       CommittedRows committed,
-      List<Path> files, FileSystem landingFs, FileSystem archiveFs, TreeMap<Long, ArchivePlan> pending)
+      List<Path> files,
+      FileSystem landingFs,
+      FileSystem archiveFs,
+      TreeMap<Long, ArchivePlan> pending)
       throws IOException {
     Set<Path> reserved = new HashSet<>();
-    pending.values().forEach(plan -> plan.entries().forEach(entry -> reserved.add(entry.destination())));
+    pending
+        .values()
+        .forEach(plan -> plan.entries().forEach(entry -> reserved.add(entry.destination())));
     ArchivePaths paths =
         new ArchivePaths(
-            ArchivePaths.canonical(landingFs.makeQualified(landingRoot)), ArchivePaths.canonical(archiveFs.makeQualified(archiveRoot)));
+            ArchivePaths.canonical(landingFs.makeQualified(landingRoot)),
+            ArchivePaths.canonical(archiveFs.makeQualified(archiveRoot)));
     List<ArchivePlan.Entry> entries = new ArrayList<>();
     for (Path file : files) {
       long size;
@@ -229,10 +275,13 @@ public final class Archiver {
   }
 
   /**
-   * Moves or deletes {@code entries[index]} of {@code plan}, or recognises that an earlier attempt already
-   * did. A destination chosen anew (after a collision) is saved into {@code entries} and the plan file first.
+   * Moves or deletes {@code entries[index]} of {@code plan}, or recognises that an earlier attempt
+   * already did. A destination chosen anew (after a collision) is saved into {@code entries} and
+   * the plan file first.
    */
-  private Record carryOut(Places places, ArchivePlan plan, List<ArchivePlan.Entry> entries, int index) throws IOException {
+  private Record carryOut(
+      Places places, ArchivePlan plan, List<ArchivePlan.Entry> entries, int index)
+      throws IOException {
     ArchivePlan.Entry entry = entries.get(index);
     FileSystem landingFs = places.landingFs();
     FileSystem archiveFs = places.archiveFs();
@@ -248,16 +297,22 @@ public final class Archiver {
       if (archiveFs.exists(entry.destination())) {
         return new Record(entry, MOVED, now); // moved by an attempt that crashed before logging it
       }
-      LOG.warn("{} (batch {}) left the landing folder before it was archived; recorded as vanished", entry.source(), entry.batchId());
+      LOG.warn(
+          "{} (batch {}) left the landing folder before it was archived; recorded as vanished",
+          entry.source(),
+          entry.batchId());
       return new Record(entry.withDestination(null), VANISHED, now);
     }
     if (archiveFs.exists(entry.destination())) {
-      // Something took the planned name since the plan was saved: choose again and save before moving.
+      // Something took the planned name since the plan was saved: choose again and save before
+      // moving.
       Set<Path> reserved = new HashSet<>();
       entries.forEach(other -> reserved.add(other.destination()));
-      ArchivePlan.Entry renamed = entry.withDestination(freeDestination(entry.destination(), archiveFs, reserved));
+      ArchivePlan.Entry renamed =
+          entry.withDestination(freeDestination(entry.destination(), archiveFs, reserved));
       entries.set(index, renamed);
-      plan.withEntries(entries).write(places.stateFs(), planFile(places.stateFolder(), plan.batchId()));
+      plan.withEntries(entries)
+          .write(places.stateFs(), planFile(places.stateFolder(), plan.batchId()));
       entry = renamed;
     }
     archiveFs.mkdirs(entry.destination().getParent());
@@ -266,8 +321,11 @@ public final class Archiver {
         throw new IOException("rename to " + entry.destination() + " returned false");
       }
     } else {
-      // Across file systems: copy beside the destination, rename into place, then delete the source.
-      Path aside = new Path(entry.destination().getParent(), "." + entry.destination().getName() + ".copying");
+      // Across file systems: copy beside the destination, rename into place, then delete the
+      // source.
+      Path aside =
+          new Path(
+              entry.destination().getParent(), "." + entry.destination().getName() + ".copying");
       if (!FileUtil.copy(landingFs, entry.source(), archiveFs, aside, false, true, places.conf())
           || !archiveFs.rename(aside, entry.destination())
           || !landingFs.delete(entry.source(), false)) {
@@ -285,12 +343,14 @@ public final class Archiver {
     return new Path(stateFolder, batchId + ".plan");
   }
 
-  private static TreeMap<Long, ArchivePlan> pendingPlans(FileSystem fs, Path stateFolder) throws IOException {
+  private static TreeMap<Long, ArchivePlan> pendingPlans(FileSystem fs, Path stateFolder)
+      throws IOException {
     TreeMap<Long, ArchivePlan> plans = new TreeMap<>();
     for (FileStatus status : fs.listStatus(stateFolder)) {
       Matcher aside = PLAN_ASIDE.matcher(status.getPath().getName());
       if (aside.matches() && !fs.exists(planFile(stateFolder, Long.parseLong(aside.group(1))))) {
-        // A crash between removing a plan and renaming its new version into place: the new version is whole.
+        // A crash between removing a plan and renaming its new version into place: the new version
+        // is whole.
         fs.rename(status.getPath(), planFile(stateFolder, Long.parseLong(aside.group(1))));
       }
     }
@@ -306,7 +366,8 @@ public final class Archiver {
     return plans;
   }
 
-  private static void removeOlderMarkers(FileSystem fs, Path stateFolder, long batchId) throws IOException {
+  private static void removeOlderMarkers(FileSystem fs, Path stateFolder, long batchId)
+      throws IOException {
     for (FileStatus status : fs.listStatus(stateFolder)) {
       Matcher done = DONE.matcher(status.getPath().getName());
       if (done.matches() && Long.parseLong(done.group(1)) < batchId) {
@@ -315,11 +376,16 @@ public final class Archiver {
     }
   }
 
-  /** A file the archiver did not write (e.g. copied in by hand) is left alone and named in the log once. */
+  /**
+   * A file the archiver did not write (e.g. copied in by hand) is left alone and named in the log
+   * once.
+   */
   private static void reportIfStray(Path file) {
     String name = file.getName();
     boolean ours =
-        PLAN_ASIDE.matcher(name).matches() || DONE.matcher(name).matches() || (name.startsWith(".") && name.endsWith(".crc"));
+        PLAN_ASIDE.matcher(name).matches()
+            || DONE.matcher(name).matches()
+            || (name.startsWith(".") && name.endsWith(".crc"));
     if (!ours && REPORTED_STRAYS.add(file.toString())) {
       LOG.warn("Ignoring {} in the archive state folder: the archiver did not write it", file);
     }

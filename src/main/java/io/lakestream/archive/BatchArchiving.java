@@ -3,14 +3,17 @@ package io.lakestream.archive;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What the bronze writer does with a batch's files once its rows are committed: archive them (move or
- * delete, {@link Archiver}) and look for files that came back under an ingested name, or nothing when
- * {@code archive.mode} is off or left to Spark.
+ * What the bronze writer does with a batch's files once its rows are committed: archive them (move
+ * or delete, {@link Archiver}) and look for files that came back under an ingested name, or nothing
+ * when {@code archive.mode} is off or left to Spark.
  */
 @FunctionalInterface
 public interface BatchArchiving {
 
-  /** Files of the batch archived, moves still failing (retried with the next batch), reappeared files. */
+  /**
+   * Files of the batch archived, moves still failing (retried with the next batch), reappeared
+   * files.
+   */
   record FileCounts(long archived, long failed, long reappeared) {
     public static final FileCounts NONE = new FileCounts(0, 0, 0);
   }
@@ -28,7 +31,10 @@ public interface BatchArchiving {
       org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
       Archiver.Outcome outcome = archiver.archive(hadoopConf, batchId, committed);
       reappeared.remember(outcome.records());
-      return new Result(outcome.committed(), new FileCounts(outcome.archived(), outcome.failed(), reappeared.checkAfterBatch(hadoopConf)));
+      return new Result(
+          outcome.committed(),
+          new FileCounts(
+              outcome.archived(), outcome.failed(), reappeared.checkAfterBatch(hadoopConf)));
     };
   }
 }

@@ -23,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds files in the landing folder whose path was already ingested and archived. Spark's file source
- * remembers every path it has read and silently skips a file that comes back under the same name; this
- * makes that visible: each such file is logged once per run and counted in {@code files_reappeared}. With
- * {@code ingest.allow_overwrites}, a file that changed (another size than the archived one, or modified after
- * it was archived) is renamed in place to a name Spark has not seen, so the next batch ingests it whole.
+ * Finds files in the landing folder whose path was already ingested and archived. Spark's file
+ * source remembers every path it has read and silently skips a file that comes back under the same
+ * name; this makes that visible: each such file is logged once per run and counted in {@code
+ * files_reappeared}. With {@code ingest.allow_overwrites}, a file that changed (another size than
+ * the archived one, or modified after it was archived) is renamed in place to a name Spark has not
+ * seen, so the next batch ingests it whole.
  *
- * <p>The pipeline checks at start-up, after every bronze batch and, with a processingTime trigger, at every
- * trigger interval, so a file is reported even when nothing else arrives. {@code archive_log} is read once
- * per run; the moves of this run are added as they happen, so a check is a listing of the landing folder
- * and lookups in memory, never a Spark job.
+ * <p>The pipeline checks at start-up, after every bronze batch and, with a processingTime trigger,
+ * at every trigger interval, so a file is reported even when nothing else arrives. {@code
+ * archive_log} is read once per run; the moves of this run are added as they happen, so a check is
+ * a listing of the landing folder and lookups in memory, never a Spark job.
  */
 public final class ReappearedFiles {
 
@@ -51,10 +52,12 @@ public final class ReappearedFiles {
   private final boolean allowOverwrites;
   private final Set<String> reported = new HashSet<>();
   private Map<String, Ingested> archived;
+
   /** Files reported by checks outside a batch, not yet counted in a batch's audit row. */
   private int uncounted;
 
-  public ReappearedFiles(SparkSession spark, String landingRoot, String archiveLogTable, boolean allowOverwrites) {
+  public ReappearedFiles(
+      SparkSession spark, String landingRoot, String archiveLogTable, boolean allowOverwrites) {
     this.spark = spark;
     this.landingRoot = landingRoot;
     this.archiveLogTable = archiveLogTable;
@@ -62,8 +65,9 @@ public final class ReappearedFiles {
   }
 
   /**
-   * Starts from "nothing ingested" instead of reading {@code archive_log} (a Spark job, seconds in a cold JVM): for
-   * a bronze checkpoint that never planned a batch, whose file source has seen no name, so no name can come back.
+   * Starts from "nothing ingested" instead of reading {@code archive_log} (a Spark job, seconds in
+   * a cold JVM): for a bronze checkpoint that never planned a batch, whose file source has seen no
+   * name, so no name can come back.
    */
   public synchronized void nothingIngestedYet() {
     if (archived == null) {
@@ -71,28 +75,34 @@ public final class ReappearedFiles {
     }
   }
 
-  /** Adds moves and deletes of this run, already appended to {@code archive_log} or waiting in its outbox. */
+  /**
+   * Adds moves and deletes of this run, already appended to {@code archive_log} or waiting in its
+   * outbox.
+   */
   public synchronized void remember(List<Archiver.Record> records) {
     // Loaded first if need be: this run's rows may still wait in archive_log's outbox.
     Map<String, Ingested> known = archived();
     for (Archiver.Record record : records) {
       if (!record.action().equals(Archiver.VANISHED)) {
-        known.merge(record.entry().source().toUri().toString(), new Ingested(record.at(), record.entry().sizeBytes()), Ingested::later);
+        known.merge(
+            record.entry().source().toUri().toString(),
+            new Ingested(record.at(), record.entry().sizeBytes()),
+            Ingested::later);
       }
     }
   }
 
   /**
-   * A check outside a batch (start-up, an idle trigger): logs what is back, and keeps the count for the next
-   * batch's audit row.
+   * A check outside a batch (start-up, an idle trigger): logs what is back, and keeps the count for
+   * the next batch's audit row.
    */
   public synchronized void checkNow(Configuration hadoopConf) {
     uncounted += check(hadoopConf);
   }
 
   /**
-   * The check after a bronze batch: logs what is back and returns the number of files to count in its audit
-   * row (those found now plus those found by checks since the last batch).
+   * The check after a bronze batch: logs what is back and returns the number of files to count in
+   * its audit row (those found now plus those found by checks since the last batch).
    */
   public synchronized int checkAfterBatch(Configuration hadoopConf) {
     int count = check(hadoopConf) + uncounted;
@@ -131,7 +141,9 @@ public final class ReappearedFiles {
         continue;
       }
       fresh++;
-      boolean changed = file.getLen() != before.size() || file.getModificationTime() > before.archivedAt().toEpochMilli();
+      boolean changed =
+          file.getLen() != before.size()
+              || file.getModificationTime() > before.archivedAt().toEpochMilli();
       if (allowOverwrites && changed) {
         reingest(fs, file, before);
       } else {
@@ -150,16 +162,27 @@ public final class ReappearedFiles {
 
   /** Renames a changed file to a name Spark has not read, so the next batch ingests it whole. */
   private static void reingest(FileSystem fs, FileStatus file, Ingested before) {
-    Path target = new Path(file.getPath().getParent(), renamed(file.getPath().getName(), file.getModificationTime()));
+    Path target =
+        new Path(
+            file.getPath().getParent(),
+            renamed(file.getPath().getName(), file.getModificationTime()));
     try {
       if (fs.exists(target) || !fs.rename(file.getPath(), target)) {
-        LOG.warn("{} is back with new content but could not be renamed to {} to ingest it again; rename it by hand", file.getPath(), target);
+        LOG.warn(
+            "{} is back with new content but could not be renamed to {} to ingest it again; rename it by hand",
+            file.getPath(),
+            target);
         return;
       }
       LOG.info(
           "{} is back with new content ({} bytes, modified {}; the file archived at {} had {} bytes): ingesting it again"
               + " as {} (ingest.allow_overwrites)",
-          file.getPath(), file.getLen(), Instant.ofEpochMilli(file.getModificationTime()), before.archivedAt(), before.size(), target);
+          file.getPath(),
+          file.getLen(),
+          Instant.ofEpochMilli(file.getModificationTime()),
+          before.archivedAt(),
+          before.size(),
+          target);
     } catch (IOException e) {
       LOG.warn("Could not rename {} to ingest it again: {}", file.getPath(), e.toString());
     }
@@ -168,19 +191,25 @@ public final class ReappearedFiles {
   /** {@code events.json} modified at 1700000000000 becomes {@code events~1700000000000.json}. */
   static String renamed(String name, long modifiedMillis) {
     int dot = name.lastIndexOf('.');
-    return dot <= 0 ? name + "~" + modifiedMillis : name.substring(0, dot) + "~" + modifiedMillis + name.substring(dot);
+    return dot <= 0
+        ? name + "~" + modifiedMillis
+        : name.substring(0, dot) + "~" + modifiedMillis + name.substring(dot);
   }
 
   private Map<String, Ingested> archived() {
     if (archived == null) {
       Map<String, Ingested> sources = new HashMap<>();
       for (Row row :
-          spark.table(archiveLogTable)
+          spark
+              .table(archiveLogTable)
               .where(col("action").isin(Archiver.MOVED, Archiver.DELETED))
               .groupBy("source")
               .agg(max("archived_at"), max_by(col("size_bytes"), col("archived_at")))
               .collectAsList()) {
-        sources.put(row.getString(0), new Ingested(((Timestamp) row.get(1)).toInstant(), row.isNullAt(2) ? -1 : row.getLong(2)));
+        sources.put(
+            row.getString(0),
+            new Ingested(
+                ((Timestamp) row.get(1)).toInstant(), row.isNullAt(2) ? -1 : row.getLong(2)));
       }
       archived = sources;
     }

@@ -14,12 +14,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The files of one micro-batch, as the file source recorded them in its checkpoint
- * ({@code <checkpoint>/sources/0/<batchId>}, or {@code <batchId>.compact} every tenth batch: a line
- * {@code v1}, then one JSON object per file with {@code path}, {@code timestamp} and {@code batchId}).
+ * The files of one micro-batch, as the file source recorded them in its checkpoint ({@code
+ * <checkpoint>/sources/0/<batchId>}, or {@code <batchId>.compact} every tenth batch: a line {@code
+ * v1}, then one JSON object per file with {@code path}, {@code timestamp} and {@code batchId}).
  *
- * <p>The batch's rows cannot tell: an empty file has no rows but is still part of the batch, and by the
- * time a batch is replayed some of its files may already be archived.
+ * <p>The batch's rows cannot tell: an empty file has no rows but is still part of the batch, and by
+ * the time a batch is replayed some of its files may already be archived.
  */
 public final class SourceFileLog {
 
@@ -40,7 +40,8 @@ public final class SourceFileLog {
     try {
       Path file = fs.exists(plain) ? plain : compact;
       List<Path> files = new ArrayList<>();
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
         String version = in.readLine();
         if (version == null || !version.equals("v1")) {
           throw new IOException("unsupported file source log version " + version + " in " + file);
@@ -57,8 +58,8 @@ public final class SourceFileLog {
       }
       return files;
     } catch (IOException | URISyntaxException e) {
-      throw new IllegalStateException("Cannot read the files of batch " + batchId + " from " + logFolder, e);
+      throw new IllegalStateException(
+          "Cannot read the files of batch " + batchId + " from " + logFolder, e);
     }
   }
-
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Event-time settings of the stateful queries: the watermark, the gold windows and sessions, and the
- * output mode of each gold aggregation.
+ * Event-time settings of the stateful queries: the watermark, the gold windows and sessions, and
+ * the output mode of each gold aggregation.
  */
 public record AggregationSettings(
     Duration watermarkDelay,

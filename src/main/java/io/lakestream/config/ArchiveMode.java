@@ -8,6 +8,9 @@ public enum ArchiveMode {
   DELETE,
   /** Leave it where it is. */
   OFF,
-  /** Spark's own cleanSource=archive: best effort, moved only when a later batch runs, no archive_log. */
+  /**
+   * Spark's own cleanSource=archive: best effort, moved only when a later batch runs, no
+   * archive_log.
+   */
   SPARK
 }

@@ -5,17 +5,24 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads and writes sizes: parses such as {@code 512k}, {@code 128m}, {@code 1g}, {@code 64MB} (binary units) or plain bytes. */
+/**
+ * Reads and writes sizes: parses such as {@code 512k}, {@code 128m}, {@code 1g}, {@code 64MB}
+ * (binary units) or plain bytes.
+ */
 public final class ByteSizes {
 
-  public static final String ALLOWED = "a whole number of bytes, optionally with k, m, g or t (e.g. 128m)";
+  public static final String ALLOWED =
+      "a whole number of bytes, optionally with k, m, g or t (e.g. 128m)";
 
   private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
-  private static final Map<String, Integer> SHIFT = Map.of("", 0, "k", 10, "m", 20, "g", 30, "t", 40);
+  private static final Map<String, Integer> SHIFT =
+      Map.of("", 0, "k", 10, "m", 20, "g", 30, "t", 40);
 
   private ByteSizes() {}
 
-  /** @throws IllegalArgumentException if the text is not a size */
+  /**
+   * @throws IllegalArgumentException if the text is not a size
+   */
   public static long parse(String text) {
     Matcher matcher = FORMAT.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {

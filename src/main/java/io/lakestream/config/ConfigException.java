@@ -4,8 +4,9 @@ import io.lakestream.LakestreamException;
 import java.util.List;
 
 /**
- * Thrown at start-up, before Spark starts any query, when the configuration is not usable. It carries
- * every problem found, each naming the key, the value and what is allowed, so one run reports them all.
+ * Thrown at start-up, before Spark starts any query, when the configuration is not usable. It
+ * carries every problem found, each naming the key, the value and what is allowed, so one run
+ * reports them all.
  */
 public final class ConfigException extends LakestreamException {
 

@@ -9,19 +9,28 @@ import java.util.stream.Collectors;
 /** Every configuration key lakestream understands, declared once with its default and rule. */
 public final class ConfigKeys {
 
-  /** Spark conf entries with this prefix set lakestream keys: {@code --conf spark.lakestream.trigger=...}. */
+  /**
+   * Spark conf entries with this prefix set lakestream keys: {@code --conf
+   * spark.lakestream.trigger=...}.
+   */
   public static final String SPARK_CONF_PREFIX = "spark.lakestream.";
 
-  /** Not a key: the Spark conf entry that names the properties file when no {@code --config} is given. */
+  /**
+   * Not a key: the Spark conf entry that names the properties file when no {@code --config} is
+   * given.
+   */
   public static final String SPARK_CONF_PROPERTIES_FILE = SPARK_CONF_PREFIX + "config";
 
-  /** The contract of sample-data's events and the generator's, as conf/local.properties states it. */
+  /**
+   * The contract of sample-data's events and the generator's, as conf/local.properties states it.
+   */
   public static final String SAMPLE_EVENT_SCHEMA =
       "event_id STRING, user_id STRING, event_type STRING, event_time TIMESTAMP, page STRING, device STRING,"
           + " amount DOUBLE";
 
   public static final ConfigKey APP_NAME =
-      ConfigKey.withDefault("app.name", "lakestream", "a non-empty name", "Spark application name.");
+      ConfigKey.withDefault(
+          "app.name", "lakestream", "a non-empty name", "Spark application name.");
 
   public static final ConfigKey MASTER =
       ConfigKey.optional(
@@ -39,7 +48,9 @@ public final class ConfigKeys {
 
   public static final ConfigKey LANDING_DIR =
       ConfigKey.optional(
-          "volume.landing", "a directory path or URI", "Where JSON files arrive. Default <volume.root>/landing.");
+          "volume.landing",
+          "a directory path or URI",
+          "Where JSON files arrive. Default <volume.root>/landing.");
 
   public static final ConfigKey ARCHIVE_DIR =
       ConfigKey.optional(
@@ -69,15 +80,22 @@ public final class ConfigKeys {
 
   public static final ConfigKey CATALOG_NAME =
       ConfigKey.optional(
-          "catalog.name", "a catalog identifier", "Unity Catalog catalog. Required when catalog.mode=unity.");
+          "catalog.name",
+          "a catalog identifier",
+          "Unity Catalog catalog. Required when catalog.mode=unity.");
 
   public static final ConfigKey CATALOG_SCHEMA =
       ConfigKey.withDefault(
-          "catalog.schema", "streaming_workspace", "an identifier", "Schema (database) holding the tables.");
+          "catalog.schema",
+          "streaming_workspace",
+          "an identifier",
+          "Schema (database) holding the tables.");
 
   public static final ConfigKey CATALOG_VOLUME =
       ConfigKey.optional(
-          "catalog.volume", "an identifier", "Unity Catalog volume name. Required when catalog.mode=unity.");
+          "catalog.volume",
+          "an identifier",
+          "Unity Catalog volume name. Required when catalog.mode=unity.");
 
   public static final ConfigKey INGEST_SCHEMA =
       ConfigKey.withDefault(
@@ -195,7 +213,8 @@ public final class ConfigKeys {
               + " is dropped as a duplicate; an event older than it is dropped as late and counted.");
 
   public static final ConfigKey WINDOW_SIZE =
-      ConfigKey.withDefault("windows.size", "5min", Durations.ALLOWED, "Length of the gold_event_counts windows.");
+      ConfigKey.withDefault(
+          "windows.size", "5min", Durations.ALLOWED, "Length of the gold_event_counts windows.");
 
   public static final ConfigKey WINDOW_SLIDE =
       ConfigKey.optional(
@@ -205,7 +224,10 @@ public final class ConfigKeys {
 
   public static final ConfigKey SESSION_GAP =
       ConfigKey.withDefault(
-          "sessions.gap", "30min", Durations.ALLOWED, "Inactivity that closes a user's session in gold_user_sessions.");
+          "sessions.gap",
+          "30min",
+          Durations.ALLOWED,
+          "Inactivity that closes a user's session in gold_user_sessions.");
 
   public static final ConfigKey EVENT_COUNTS_OUTPUT_MODE =
       ConfigKey.withDefault(
@@ -353,7 +375,10 @@ public final class ConfigKeys {
           "off | after_commit | before_move | between_moves | after_contract_recorded",
           "Crash tests only: halt the JVM at this point of a bronze batch. Never set it in a real run.");
 
-  /** Expectations are a family of keys: {@code quality.expect.<name> = <warn|drop|fail>: <SQL predicate>}. */
+  /**
+   * Expectations are a family of keys: {@code quality.expect.<name> = <warn|drop|fail>: <SQL
+   * predicate>}.
+   */
   public static final String EXPECTATION_PREFIX = "quality.expect.";
 
   private static ConfigKey sink(String query) {
@@ -361,8 +386,12 @@ public final class ConfigKeys {
         "sink." + query,
         "delta",
         "delta | console | memory",
-        "Where query " + query + " writes: its Delta table, the console (debugging) or an in-memory table named"
-            + " " + query + " (tests, interactive queries).");
+        "Where query "
+            + query
+            + " writes: its Delta table, the console (debugging) or an in-memory table named"
+            + " "
+            + query
+            + " (tests, interactive queries).");
   }
 
   public static final List<ConfigKey> ALL =

@@ -19,15 +19,20 @@ public final class ConfigLoader {
   /**
    * Loads and validates the configuration.
    *
-   * @param propertiesFile the {@code --config} file; if absent, {@code spark.lakestream.config} in the
-   *     Spark conf may name one; with neither, only defaults, Spark conf and {@code --set} apply
+   * @param propertiesFile the {@code --config} file; if absent, {@code spark.lakestream.config} in
+   *     the Spark conf may name one; with neither, only defaults, Spark conf and {@code --set}
+   *     apply
    * @param sparkConf the Spark conf entries visible to the driver
    * @param commandLine the {@code --set key=value} pairs
    * @throws ConfigException listing every problem
    */
   public static LakestreamConfig load(
-      Optional<String> propertiesFile, Map<String, String> sparkConf, Map<String, String> commandLine) {
-    Optional<String> file = propertiesFile.or(() -> Optional.ofNullable(sparkConf.get(ConfigKeys.SPARK_CONF_PROPERTIES_FILE)));
+      Optional<String> propertiesFile,
+      Map<String, String> sparkConf,
+      Map<String, String> commandLine) {
+    Optional<String> file =
+        propertiesFile.or(
+            () -> Optional.ofNullable(sparkConf.get(ConfigKeys.SPARK_CONF_PROPERTIES_FILE)));
     Map<String, String> fromFile = file.map(ConfigLoader::readProperties).orElse(Map.of());
     return LakestreamConfig.from(RawConfig.resolve(fromFile, sparkConf, commandLine));
   }
@@ -42,7 +47,9 @@ public final class ConfigLoader {
       throw new ConfigException("properties file '" + file + "' cannot be read: " + e.getMessage());
     }
     Map<String, String> entries = new HashMap<>();
-    properties.stringPropertyNames().forEach(name -> entries.put(name, properties.getProperty(name)));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> entries.put(name, properties.getProperty(name)));
     return entries;
   }
 }

@@ -8,8 +8,9 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
- * Typed access to a {@link RawConfig} that records every problem instead of stopping at the first, so the
- * user sees all bad keys in one {@link ConfigException}. A getter that hits a problem returns empty.
+ * Typed access to a {@link RawConfig} that records every problem instead of stopping at the first,
+ * so the user sees all bad keys in one {@link ConfigException}. A getter that hits a problem
+ * returns empty.
  */
 final class ConfigReader {
 
@@ -20,7 +21,11 @@ final class ConfigReader {
     this.raw = raw;
     problems.addAll(raw.problems());
     for (ConfigKey key : raw.emptiedDefaults()) {
-      invalid(key.name(), raw.explicit(key).orElseThrow(), "empty (remove the key to use its default, " + key.defaultValue().orElseThrow() + ")", key.allowed());
+      invalid(
+          key.name(),
+          raw.explicit(key).orElseThrow(),
+          "empty (remove the key to use its default, " + key.defaultValue().orElseThrow() + ")",
+          key.allowed());
     }
   }
 
@@ -37,14 +42,27 @@ final class ConfigReader {
     Optional<String> value = optional(key);
     if (value.isEmpty()) {
       problem(
-          "missing required key '" + key.name() + "'" + when + ": " + key.description() + " Allowed: "
-              + key.allowed() + ". Set it in the properties file, with --set " + key.name()
-              + "=..., or with --conf " + key.sparkConfName() + "=....");
+          "missing required key '"
+              + key.name()
+              + "'"
+              + when
+              + ": "
+              + key.description()
+              + " Allowed: "
+              + key.allowed()
+              + ". Set it in the properties file, with --set "
+              + key.name()
+              + "=..., or with --conf "
+              + key.sparkConfName()
+              + "=....");
     }
     return value;
   }
 
-  /** Parses a key with {@code parser}; an {@link IllegalArgumentException} becomes a problem naming the key. */
+  /**
+   * Parses a key with {@code parser}; an {@link IllegalArgumentException} becomes a problem naming
+   * the key.
+   */
   <T> Optional<T> parsed(ConfigKey key, Function<String, T> parser) {
     Optional<RawConfig.Value> value = raw.get(key);
     if (value.isEmpty()) {
@@ -119,7 +137,9 @@ final class ConfigReader {
         });
   }
 
-  /** Records that a key's value is not allowed, naming the key, the value, its source and the rule. */
+  /**
+   * Records that a key's value is not allowed, naming the key, the value, its source and the rule.
+   */
   void invalid(ConfigKey key, String why) {
     RawConfig.Value value = raw.get(key).orElse(new RawConfig.Value("", ConfigSource.DEFAULT));
     invalid(key.name(), value, why, key.allowed());
@@ -127,8 +147,16 @@ final class ConfigReader {
 
   void invalid(String name, RawConfig.Value value, String why, String allowed) {
     problem(
-        name + " = '" + value.text() + "' (from " + value.source().label() + ") is not allowed: " + why
-            + ". Allowed: " + allowed + ".");
+        name
+            + " = '"
+            + value.text()
+            + "' (from "
+            + value.source().label()
+            + ") is not allowed: "
+            + why
+            + ". Allowed: "
+            + allowed
+            + ".");
   }
 
   void problem(String message) {

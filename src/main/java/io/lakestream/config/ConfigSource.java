@@ -1,9 +1,9 @@
 package io.lakestream.config;
 
 /**
- * Where a configuration value came from, highest precedence first. Precedence is implemented in {@link
- * RawConfig#resolve}: command line {@code --set} > Spark conf {@code spark.lakestream.<key>} > properties
- * file > built-in default.
+ * Where a configuration value came from, highest precedence first. Precedence is implemented in
+ * {@link RawConfig#resolve}: command line {@code --set} > Spark conf {@code spark.lakestream.<key>}
+ * > properties file > built-in default.
  */
 public enum ConfigSource {
   COMMAND_LINE("--set"),

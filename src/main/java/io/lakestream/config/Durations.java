@@ -6,10 +6,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations written as a whole number and a unit, e.g. {@code 500ms}, {@code 10s}, {@code 30 min}. */
+/**
+ * Parses durations written as a whole number and a unit, e.g. {@code 500ms}, {@code 10s}, {@code 30
+ * min}.
+ */
 public final class Durations {
 
-  public static final String ALLOWED = "a whole number with a unit ms, s, m/min, h or d (e.g. 10s, 30min)";
+  public static final String ALLOWED =
+      "a whole number with a unit ms, s, m/min, h or d (e.g. 10s, 30min)";
 
   private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*([a-z]+)");
   private static final Map<String, Duration> UNITS =
@@ -33,8 +37,8 @@ public final class Durations {
   private Durations() {}
 
   /**
-   * @throws IllegalArgumentException if the text is not a number followed by a known unit; the message does not
-   *     repeat {@link #ALLOWED}, which the caller's "Allowed:" already says
+   * @throws IllegalArgumentException if the text is not a number followed by a known unit; the
+   *     message does not repeat {@link #ALLOWED}, which the caller's "Allowed:" already says
    */
   public static Duration parse(String text) {
     Matcher matcher = FORMAT.matcher(text.trim().toLowerCase(Locale.ROOT));
@@ -51,9 +55,14 @@ public final class Durations {
 
   private static final long[] UNIT_MILLIS = {86_400_000, 3_600_000, 60_000, 1000, 1};
   private static final String[] SHORT_NAMES = {"d", "h", "min", "s", "ms"};
-  private static final String[] SPARK_NAMES = {" days", " hours", " minutes", " seconds", " milliseconds"};
+  private static final String[] SPARK_NAMES = {
+    " days", " hours", " minutes", " seconds", " milliseconds"
+  };
 
-  /** The same duration in Spark's interval syntax (watermark delays, window sizes), e.g. "30 minutes". */
+  /**
+   * The same duration in Spark's interval syntax (watermark delays, window sizes), e.g. "30
+   * minutes".
+   */
   public static String sparkInterval(Duration duration) {
     return inLargestExactUnit(duration, SPARK_NAMES);
   }
@@ -70,6 +79,7 @@ public final class Durations {
         return millis / UNIT_MILLIS[i] + unitNames[i];
       }
     }
-    throw new IllegalStateException("unreachable: every whole number of milliseconds is exact in ms");
+    throw new IllegalStateException(
+        "unreachable: every whole number of milliseconds is exact in ms");
   }
 }

@@ -8,9 +8,11 @@ import java.util.Optional;
  *
  * @param usersTable a table name (in catalog.schema unless qualified) or a Delta folder path or URI
  * @param columns the reference columns added to silver_events, in this order
- * @param seed a JSON-lines file the set-up loads into {@code usersTable} when that table does not exist yet
+ * @param seed a JSON-lines file the set-up loads into {@code usersTable} when that table does not
+ *     exist yet
  */
-public record EnrichSettings(boolean enabled, String usersTable, List<String> columns, Optional<String> seed) {
+public record EnrichSettings(
+    boolean enabled, String usersTable, List<String> columns, Optional<String> seed) {
 
   /** The reference table's key, matched against the event's normalized user_id. */
   public static final String KEY = "user_id";

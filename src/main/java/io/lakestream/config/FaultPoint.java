@@ -5,19 +5,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A named point in a micro-batch where the crash tests stop the JVM dead ({@code fault.halt_at}). Off in
- * every real run; the tests use it to prove that a crash at the worst moment loses and duplicates nothing.
+ * A named point in a micro-batch where the crash tests stop the JVM dead ({@code fault.halt_at}).
+ * Off in every real run; the tests use it to prove that a crash at the worst moment loses and
+ * duplicates nothing.
  */
 public enum FaultPoint {
   /** Never halt. */
   OFF,
-  /** After the batch's rows are committed to bronze_events and quarantine_events, before any archiving. */
+  /**
+   * After the batch's rows are committed to bronze_events and quarantine_events, before any
+   * archiving.
+   */
   AFTER_COMMIT,
   /** After the batch's archive plan is saved, before its first file is moved. */
   BEFORE_MOVE,
   /** After the first file of a batch with several files is moved. */
   BETWEEN_MOVES,
-  /** After add_new_columns recorded a batch's new fields, before the tables gain them (at the restart). */
+  /**
+   * After add_new_columns recorded a batch's new fields, before the tables gain them (at the
+   * restart).
+   */
   AFTER_CONTRACT_RECORDED;
 
   /** Exit status of a JVM halted by a fault point, so a test can tell it from any real failure. */
@@ -28,7 +35,9 @@ public enum FaultPoint {
   /** Halts the JVM, without shutdown hooks, if {@code point} is this configured fault point. */
   public void haltIfAt(FaultPoint point) {
     if (this != OFF && this == point) {
-      LOG.error("fault.halt_at={}: halting the JVM now (crash test)", point.name().toLowerCase(Locale.ROOT));
+      LOG.error(
+          "fault.halt_at={}: halting the JVM now (crash test)",
+          point.name().toLowerCase(Locale.ROOT));
       Runtime.getRuntime().halt(HALT_STATUS);
     }
   }

@@ -27,8 +27,9 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * The whole, validated configuration of one run. Immutable; built once at start-up by {@link #from}, which
- * throws a {@link ConfigException} listing every problem before Spark starts any query.
+ * The whole, validated configuration of one run. Immutable; built once at start-up by {@link
+ * #from}, which throws a {@link ConfigException} listing every problem before Spark starts any
+ * query.
  */
 public record LakestreamConfig(
     String appName,
@@ -48,15 +49,38 @@ public record LakestreamConfig(
     FaultPoint haltAt,
     Map<String, String> sparkSettings) {
 
-  /** The same configuration with another event contract (ingest.schema widened by fields the data added). */
+  /**
+   * The same configuration with another event contract (ingest.schema widened by fields the data
+   * added).
+   */
   public LakestreamConfig withEventSchema(org.apache.spark.sql.types.StructType eventSchema) {
     IngestSettings i = ingest;
     return new LakestreamConfig(
-        appName, master, volume, catalog,
+        appName,
+        master,
+        volume,
+        catalog,
         new IngestSettings(
-            eventSchema, i.maxFilesPerTrigger(), i.maxBytesPerTrigger(), i.maxRecordBytes(), i.rescueUnknownFields(),
-            i.allowOverwrites(), i.schemaEvolution(), i.inferSchema(), i.schemaHints()),
-        trigger, quality, aggregation, enrich, sinks, state, stopAfter, archiveMode, maintenance, haltAt, sparkSettings);
+            eventSchema,
+            i.maxFilesPerTrigger(),
+            i.maxBytesPerTrigger(),
+            i.maxRecordBytes(),
+            i.rescueUnknownFields(),
+            i.allowOverwrites(),
+            i.schemaEvolution(),
+            i.inferSchema(),
+            i.schemaHints()),
+        trigger,
+        quality,
+        aggregation,
+        enrich,
+        sinks,
+        state,
+        stopAfter,
+        archiveMode,
+        maintenance,
+        haltAt,
+        sparkSettings);
   }
 
   /** The medallion layers, in the order a draining run feeds them. */
@@ -104,33 +128,51 @@ public record LakestreamConfig(
     EnrichSettings enrich = readEnrich(reader, ingest.eventSchema());
     Map<String, SinkKind> sinks = new LinkedHashMap<>();
     for (ConfigKey key :
-        List.of(ConfigKeys.SILVER_SINK, ConfigKeys.EVENT_COUNTS_SINK, ConfigKeys.TYPE_TOTALS_SINK, ConfigKeys.SESSIONS_SINK)) {
-      reader.choice(key, SinkKind.class).ifPresent(kind -> sinks.put(key.name().substring("sink.".length()), kind));
+        List.of(
+            ConfigKeys.SILVER_SINK,
+            ConfigKeys.EVENT_COUNTS_SINK,
+            ConfigKeys.TYPE_TOTALS_SINK,
+            ConfigKeys.SESSIONS_SINK)) {
+      reader
+          .choice(key, SinkKind.class)
+          .ifPresent(kind -> sinks.put(key.name().substring("sink.".length()), kind));
     }
     StateSettings state =
         new StateSettings(
-            reader.choice(ConfigKeys.STATE_STORE, StateSettings.Store.class).orElse(StateSettings.Store.ROCKSDB),
+            reader
+                .choice(ConfigKeys.STATE_STORE, StateSettings.Store.class)
+                .orElse(StateSettings.Store.ROCKSDB),
             reader.positiveInt(ConfigKeys.STATE_PARTITIONS).orElse(4));
 
     Layer stopAfter = reader.choice(ConfigKeys.STOP_AFTER, Layer.class).orElse(Layer.GOLD);
-    SinkKind silverSink = sinks.getOrDefault(ConfigKeys.SILVER_SINK.name().substring("sink.".length()), SinkKind.DELTA);
+    SinkKind silverSink =
+        sinks.getOrDefault(
+            ConfigKeys.SILVER_SINK.name().substring("sink.".length()), SinkKind.DELTA);
     if (stopAfter == Layer.GOLD && silverSink != SinkKind.DELTA) {
-      // The gold queries stream from the silver Delta table; it would stay empty and gold would write nothing.
+      // The gold queries stream from the silver Delta table; it would stay empty and gold would
+      // write nothing.
       reader.invalid(
           ConfigKeys.SILVER_SINK,
-          "the gold queries read silver_events from its Delta table, which a " + silverSink.name().toLowerCase(Locale.ROOT)
+          "the gold queries read silver_events from its Delta table, which a "
+              + silverSink.name().toLowerCase(Locale.ROOT)
               + " sink leaves empty; with it, set pipeline.stop_after=silver");
     }
     trigger.ifPresent(spec -> checkTriggerMatrix(reader, spec, stopAfter, sinks, aggregation));
-    ArchiveMode archiveMode = reader.choice(ConfigKeys.ARCHIVE_MODE, ArchiveMode.class).orElse(ArchiveMode.MOVE);
-    if (ingest.allowOverwrites() && archiveMode != ArchiveMode.MOVE && archiveMode != ArchiveMode.DELETE) {
+    ArchiveMode archiveMode =
+        reader.choice(ConfigKeys.ARCHIVE_MODE, ArchiveMode.class).orElse(ArchiveMode.MOVE);
+    if (ingest.allowOverwrites()
+        && archiveMode != ArchiveMode.MOVE
+        && archiveMode != ArchiveMode.DELETE) {
       // Only moves and deletes are logged in archive_log, which is how a file is known to be back.
       reader.invalid(
           ConfigKeys.ALLOW_OVERWRITES,
-          "archive.mode=" + archiveMode.name().toLowerCase(Locale.ROOT) + " records no ingested file to compare with; use archive.mode move or delete");
+          "archive.mode="
+              + archiveMode.name().toLowerCase(Locale.ROOT)
+              + " records no ingested file to compare with; use archive.mode move or delete");
     }
     MaintenanceSettings maintenance = readMaintenance(reader, archiveMode);
-    FaultPoint haltAt = reader.choice(ConfigKeys.FAULT_HALT_AT, FaultPoint.class).orElse(FaultPoint.OFF);
+    FaultPoint haltAt =
+        reader.choice(ConfigKeys.FAULT_HALT_AT, FaultPoint.class).orElse(FaultPoint.OFF);
 
     reader.throwIfProblems();
     return new LakestreamConfig(
@@ -155,14 +197,19 @@ public record LakestreamConfig(
   private static MaintenanceSettings readMaintenance(ConfigReader reader, ArchiveMode archiveMode) {
     Duration logRetention = reader.duration(ConfigKeys.LOG_RETENTION).orElse(Duration.ofDays(30));
     if (logRetention.compareTo(Duration.ofDays(1)) < 0) {
-      // Delta cleans log files only at a checkpoint; shorter than a day mostly loses the history a restart needs.
+      // Delta cleans log files only at a checkpoint; shorter than a day mostly loses the history a
+      // restart needs.
       reader.invalid(ConfigKeys.LOG_RETENTION, "shorter than 1d");
     }
     Duration fileRetention = reader.duration(ConfigKeys.FILE_RETENTION).orElse(Duration.ofDays(7));
-    Duration transactionRetention = reader.duration(ConfigKeys.TRANSACTION_RETENTION).orElse(Duration.ofDays(30));
+    Duration transactionRetention =
+        reader.duration(ConfigKeys.TRANSACTION_RETENTION).orElse(Duration.ofDays(30));
     if (transactionRetention.compareTo(logRetention) < 0) {
-      // A run restarted within the log's retention replays its last batch under its id: the id must still be known.
-      reader.invalid(ConfigKeys.TRANSACTION_RETENTION, "shorter than maintain.log_retention (" + Durations.format(logRetention) + ")");
+      // A run restarted within the log's retention replays its last batch under its id: the id must
+      // still be known.
+      reader.invalid(
+          ConfigKeys.TRANSACTION_RETENTION,
+          "shorter than maintain.log_retention (" + Durations.format(logRetention) + ")");
     }
     Optional<Duration> interval = optionalDuration(reader, ConfigKeys.MAINTAIN_INTERVAL);
     if (interval.isPresent() && interval.get().compareTo(Duration.ofMinutes(1)) < 0) {
@@ -170,7 +217,8 @@ public record LakestreamConfig(
     }
     Optional<Duration> archiveRetention = optionalDuration(reader, ConfigKeys.ARCHIVE_RETENTION);
     if (archiveRetention.isPresent() && archiveMode != ArchiveMode.MOVE) {
-      reader.invalid(ConfigKeys.ARCHIVE_RETENTION, "there is no archive to clean unless archive.mode=move");
+      reader.invalid(
+          ConfigKeys.ARCHIVE_RETENTION, "there is no archive to clean unless archive.mode=move");
     }
     return new MaintenanceSettings(
         reader.bool(ConfigKeys.AUTO_COMPACT).orElse(true),
@@ -190,37 +238,63 @@ public record LakestreamConfig(
     return reader.duration(key);
   }
 
-  /** Refuses a trigger that cannot run a feature this configuration uses, naming each such feature. */
+  /**
+   * Refuses a trigger that cannot run a feature this configuration uses, naming each such feature.
+   */
   private static void checkTriggerMatrix(
-      ConfigReader reader, TriggerSpec trigger, Layer stopAfter, Map<String, SinkKind> sinks, AggregationSettings aggregation) {
-    Set<Feature> used = EnumSet.of(Feature.FILE_SOURCE, Feature.MAP_LIKE, Feature.APPEND, Feature.FOREACH_BATCH);
+      ConfigReader reader,
+      TriggerSpec trigger,
+      Layer stopAfter,
+      Map<String, SinkKind> sinks,
+      AggregationSettings aggregation) {
+    Set<Feature> used =
+        EnumSet.of(Feature.FILE_SOURCE, Feature.MAP_LIKE, Feature.APPEND, Feature.FOREACH_BATCH);
     if (stopAfter != Layer.BRONZE) {
       used.addAll(List.of(Feature.DELTA_SOURCE, Feature.DEDUPLICATION));
     }
     if (stopAfter == Layer.GOLD) {
       used.addAll(List.of(Feature.AGGREGATION, Feature.STATEFUL_GROUPS));
-      used.add(aggregation.eventCountsMode() == OutputModeChoice.UPDATE ? Feature.UPDATE : Feature.APPEND);
-      used.add(aggregation.typeTotalsMode() == OutputModeChoice.UPDATE ? Feature.UPDATE : Feature.COMPLETE);
+      used.add(
+          aggregation.eventCountsMode() == OutputModeChoice.UPDATE
+              ? Feature.UPDATE
+              : Feature.APPEND);
+      used.add(
+          aggregation.typeTotalsMode() == OutputModeChoice.UPDATE
+              ? Feature.UPDATE
+              : Feature.COMPLETE);
     }
-    sinks.values().forEach(kind -> used.add(switch (kind) {
-      case DELTA -> Feature.FOREACH_BATCH;
-      case CONSOLE -> Feature.CONSOLE;
-      case MEMORY -> Feature.MEMORY;
-    }));
+    sinks
+        .values()
+        .forEach(
+            kind ->
+                used.add(
+                    switch (kind) {
+                      case DELTA -> Feature.FOREACH_BATCH;
+                      case CONSOLE -> Feature.CONSOLE;
+                      case MEMORY -> Feature.MEMORY;
+                    }));
     List<String> problems = TriggerMatrix.unsupported(trigger.kind(), used);
     if (!problems.isEmpty()) {
       reader.invalid(
           ConfigKeys.TRIGGER,
-          trigger + " cannot run this pipeline: " + String.join("; ", problems)
+          trigger
+              + " cannot run this pipeline: "
+              + String.join("; ", problems)
               + ". Use availableNow, or processingTime:<interval> for low latency");
     }
   }
 
-  private static QualitySettings readQuality(ConfigReader reader, RawConfig raw, StructType eventSchema) {
+  private static QualitySettings readQuality(
+      ConfigReader reader, RawConfig raw, StructType eventSchema) {
     List<String> required =
         reader
             .optional(ConfigKeys.REQUIRED_FIELDS)
-            .map(text -> Arrays.stream(text.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList())
+            .map(
+                text ->
+                    Arrays.stream(text.split(","))
+                        .map(String::trim)
+                        .filter(name -> !name.isEmpty())
+                        .toList())
             .orElse(List.of());
     if (eventSchema != null) {
       List<String> columns = List.of(eventSchema.fieldNames());
@@ -230,12 +304,17 @@ public record LakestreamConfig(
       if (!unknown.isEmpty()) {
         reader.invalid(ConfigKeys.REQUIRED_FIELDS, "not columns of ingest.schema: " + unknown);
       } else if (!missing.isEmpty()) {
-        reader.invalid(ConfigKeys.REQUIRED_FIELDS, "the pipeline keys and times events by " + missing);
+        reader.invalid(
+            ConfigKeys.REQUIRED_FIELDS, "the pipeline keys and times events by " + missing);
       }
       PIPELINE_FIELDS.stream()
           .filter(name -> !columns.contains(name))
-          .forEach(name -> reader.invalid(ConfigKeys.INGEST_SCHEMA, "the pipeline needs a column '" + name + "'"));
-      if (columns.contains(EVENT_TIME) && !(eventSchema.apply(EVENT_TIME).dataType() instanceof TimestampType)) {
+          .forEach(
+              name ->
+                  reader.invalid(
+                      ConfigKeys.INGEST_SCHEMA, "the pipeline needs a column '" + name + "'"));
+      if (columns.contains(EVENT_TIME)
+          && !(eventSchema.apply(EVENT_TIME).dataType() instanceof TimestampType)) {
         reader.invalid(ConfigKeys.INGEST_SCHEMA, "event_time must be a TIMESTAMP");
       }
     }
@@ -246,25 +325,38 @@ public record LakestreamConfig(
         .forEach(
             (name, value) -> {
               String key = ConfigKeys.EXPECTATION_PREFIX + name;
-              String allowed = "<warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0";
+              String allowed =
+                  "<warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0";
               int colon = value.text().indexOf(':');
               Optional<Expectation.Action> action =
                   colon < 0
                       ? Optional.empty()
                       : Arrays.stream(Expectation.Action.values())
-                          .filter(a -> a.name().equalsIgnoreCase(value.text().substring(0, colon).trim()))
+                          .filter(
+                              a ->
+                                  a.name()
+                                      .equalsIgnoreCase(value.text().substring(0, colon).trim()))
                           .findFirst();
               if (!IDENTIFIER.matcher(name).matches()) {
-                reader.invalid(key, value, "the rule name must be an identifier (letters, digits and _)", allowed);
+                reader.invalid(
+                    key,
+                    value,
+                    "the rule name must be an identifier (letters, digits and _)",
+                    allowed);
               } else if (action.isEmpty()) {
-                reader.invalid(key, value, "it does not start with an action warn, drop or fail", allowed);
+                reader.invalid(
+                    key, value, "it does not start with an action warn, drop or fail", allowed);
               } else {
                 String predicate = value.text().substring(colon + 1).trim();
                 try {
                   CatalystSqlParser$.MODULE$.parseExpression(predicate);
                   expectations.add(new Expectation(name, action.get(), predicate));
                 } catch (Exception e) { // ParseException is checked in Scala's eyes only
-                  reader.invalid(key, value, "the predicate is not valid SQL (" + firstLine(e.getMessage()) + ")", allowed);
+                  reader.invalid(
+                      key,
+                      value,
+                      "the predicate is not valid SQL (" + firstLine(e.getMessage()) + ")",
+                      allowed);
                 }
               }
             });
@@ -278,18 +370,24 @@ public record LakestreamConfig(
     Duration size = positive(reader, ConfigKeys.WINDOW_SIZE).orElse(Duration.ofMinutes(5));
     Optional<Duration> slide = positive(reader, ConfigKeys.WINDOW_SLIDE);
     if (slide.isPresent() && slide.get().compareTo(size) > 0) {
-      reader.invalid(ConfigKeys.WINDOW_SLIDE, "a slide longer than windows.size (" + Durations.format(size) + ") would skip events");
+      reader.invalid(
+          ConfigKeys.WINDOW_SLIDE,
+          "a slide longer than windows.size (" + Durations.format(size) + ") would skip events");
     }
     Duration gap = positive(reader, ConfigKeys.SESSION_GAP).orElse(Duration.ofMinutes(30));
     OutputModeChoice counts =
-        reader.choice(ConfigKeys.EVENT_COUNTS_OUTPUT_MODE, OutputModeChoice.class).orElse(OutputModeChoice.APPEND);
+        reader
+            .choice(ConfigKeys.EVENT_COUNTS_OUTPUT_MODE, OutputModeChoice.class)
+            .orElse(OutputModeChoice.APPEND);
     if (counts == OutputModeChoice.COMPLETE) {
       reader.invalid(
           ConfigKeys.EVENT_COUNTS_OUTPUT_MODE,
           "complete mode keeps every window in state forever and rewrites them all each batch");
     }
     OutputModeChoice totals =
-        reader.choice(ConfigKeys.TYPE_TOTALS_OUTPUT_MODE, OutputModeChoice.class).orElse(OutputModeChoice.COMPLETE);
+        reader
+            .choice(ConfigKeys.TYPE_TOTALS_OUTPUT_MODE, OutputModeChoice.class)
+            .orElse(OutputModeChoice.COMPLETE);
     if (totals == OutputModeChoice.APPEND) {
       reader.invalid(
           ConfigKeys.TYPE_TOTALS_OUTPUT_MODE,
@@ -299,12 +397,15 @@ public record LakestreamConfig(
     return new AggregationSettings(delay, horizon, size, slide, gap, counts, totals);
   }
 
-  private static EnrichSettings readEnrich(ConfigReader reader, org.apache.spark.sql.types.StructType eventSchema) {
+  private static EnrichSettings readEnrich(
+      ConfigReader reader, org.apache.spark.sql.types.StructType eventSchema) {
     boolean enabled = reader.bool(ConfigKeys.ENRICH_ENABLED).orElse(false);
-    String table = reader.optional(ConfigKeys.ENRICH_USERS_TABLE).orElse(EnrichSettings.DEFAULT_TABLE);
+    String table =
+        reader.optional(ConfigKeys.ENRICH_USERS_TABLE).orElse(EnrichSettings.DEFAULT_TABLE);
     Optional<String> seed = reader.optional(ConfigKeys.ENRICH_USERS_SEED);
     if (!enabled) {
-      // Off: silver gets no such columns, so a default list that meets an event column is no conflict.
+      // Off: silver gets no such columns, so a default list that meets an event column is no
+      // conflict.
       return new EnrichSettings(false, table, List.of(), seed);
     }
     List<String> columns =
@@ -316,14 +417,18 @@ public record LakestreamConfig(
                   for (String part : text.split(",", -1)) {
                     String name = part.trim();
                     if (!IDENTIFIER.matcher(name).matches()) {
-                      throw new IllegalArgumentException("'" + name + "' is not a column name (letters, digits and _)");
+                      throw new IllegalArgumentException(
+                          "'" + name + "' is not a column name (letters, digits and _)");
                     }
                     if (names.contains(name)) {
                       throw new IllegalArgumentException(name + " is listed twice");
                     }
-                    if (name.equals(EnrichSettings.KEY) || (eventSchema != null && eventSchema.getFieldIndex(name).isDefined())
-                        || name.startsWith(RESERVED_PREFIX) || name.equals("event_date")) {
-                      throw new IllegalArgumentException(name + " is already a silver_events column");
+                    if (name.equals(EnrichSettings.KEY)
+                        || (eventSchema != null && eventSchema.getFieldIndex(name).isDefined())
+                        || name.startsWith(RESERVED_PREFIX)
+                        || name.equals("event_date")) {
+                      throw new IllegalArgumentException(
+                          name + " is already a silver_events column");
                     }
                     names.add(name);
                   }
@@ -366,7 +471,8 @@ public record LakestreamConfig(
       catalogName = catalogName.or(() -> reader.required(ConfigKeys.CATALOG_NAME, when));
       volumeName = volumeName.or(() -> reader.required(ConfigKeys.CATALOG_VOLUME, when));
     } else {
-      // The session catalog has no catalog level and no volumes; a set value would be silently ignored.
+      // The session catalog has no catalog level and no volumes; a set value would be silently
+      // ignored.
       if (catalogName.isPresent()) {
         reader.invalid(ConfigKeys.CATALOG_NAME, "only used when catalog.mode=unity");
       }
@@ -396,7 +502,12 @@ public record LakestreamConfig(
       if (catalog.catalog().isPresent() && catalog.volume().isPresent()) {
         root =
             Optional.of(
-                "/Volumes/" + catalog.catalog().get() + "/" + catalog.schema() + "/" + catalog.volume().get());
+                "/Volumes/"
+                    + catalog.catalog().get()
+                    + "/"
+                    + catalog.schema()
+                    + "/"
+                    + catalog.volume().get());
       }
     } else if (root.isEmpty()) {
       root = reader.required(ConfigKeys.VOLUME_ROOT, " when catalog.mode=local");
@@ -421,18 +532,25 @@ public record LakestreamConfig(
     VolumeLayout layout =
         new VolumeLayout(base, resolved.get(0), resolved.get(1), resolved.get(2), resolved.get(3));
 
-    // Spark's file source lists the landing folder recursively: anything written below it is read back.
+    // Spark's file source lists the landing folder recursively: anything written below it is read
+    // back.
     List<ConfigKey> keys = List.copyOf(folders.keySet());
     for (int i = 1; i < keys.size(); i++) {
       if (VolumeLayout.isInside(resolved.get(i), layout.landing())) {
         reader.invalid(
             keys.get(i),
-            "'" + resolved.get(i) + "' is inside volume.landing '" + layout.landing()
+            "'"
+                + resolved.get(i)
+                + "' is inside volume.landing '"
+                + layout.landing()
                 + "', so the pipeline would ingest its own output");
       } else if (VolumeLayout.isInside(layout.landing(), resolved.get(i))) {
         reader.invalid(
             keys.get(i),
-            "'" + resolved.get(i) + "' contains volume.landing '" + layout.landing()
+            "'"
+                + resolved.get(i)
+                + "' contains volume.landing '"
+                + layout.landing()
                 + "'; the two folders must be separate");
       }
     }
@@ -440,10 +558,17 @@ public record LakestreamConfig(
   }
 
   private static IngestSettings readIngest(ConfigReader reader) {
-    boolean infer = reader.optional(ConfigKeys.INGEST_SCHEMA).map(text -> text.strip().equalsIgnoreCase("infer")).orElse(false);
-    Optional<StructType> hints = reader.parsed(ConfigKeys.SCHEMA_HINTS, LakestreamConfig::parseEventSchema);
+    boolean infer =
+        reader
+            .optional(ConfigKeys.INGEST_SCHEMA)
+            .map(text -> text.strip().equalsIgnoreCase("infer"))
+            .orElse(false);
+    Optional<StructType> hints =
+        reader.parsed(ConfigKeys.SCHEMA_HINTS, LakestreamConfig::parseEventSchema);
     if (hints.isPresent() && !infer) {
-      reader.invalid(ConfigKeys.SCHEMA_HINTS, "hints apply to an inferred schema; set ingest.schema=infer, or put the types in ingest.schema");
+      reader.invalid(
+          ConfigKeys.SCHEMA_HINTS,
+          "hints apply to an inferred schema; set ingest.schema=infer, or put the types in ingest.schema");
     }
     Optional<StructType> schema;
     if (infer) {
@@ -464,27 +589,39 @@ public record LakestreamConfig(
       reader.invalid(
           ConfigKeys.MAX_BYTES_PER_TRIGGER,
           "Spark's file source cannot limit by files and bytes at once; remove "
-              + ConfigKeys.MAX_FILES_PER_TRIGGER.name() + " or this key");
+              + ConfigKeys.MAX_FILES_PER_TRIGGER.name()
+              + " or this key");
     }
     boolean allowOverwrites = reader.bool(ConfigKeys.ALLOW_OVERWRITES).orElse(false);
     SchemaEvolution evolution =
-        reader.choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class)
+        reader
+            .choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class)
             .filter(mode -> !infer || reader.isExplicit(ConfigKeys.SCHEMA_EVOLUTION))
             .orElse(infer ? SchemaEvolution.ADD_NEW_COLUMNS : SchemaEvolution.RESCUE);
-    if ((evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS || evolution == SchemaEvolution.ADD_NEW_COLUMNS) && !rescue) {
+    if ((evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS
+            || evolution == SchemaEvolution.ADD_NEW_COLUMNS)
+        && !rescue) {
       reader.invalid(
           ConfigKeys.SCHEMA_EVOLUTION,
-          evolution.name().toLowerCase(java.util.Locale.ROOT) + " finds new fields among the rescued ones, which"
+          evolution.name().toLowerCase(java.util.Locale.ROOT)
+              + " finds new fields among the rescued ones, which"
               + " ingest.rescue_unknown_fields=false turns off; remove that setting");
     }
     return new IngestSettings(
-        schema.orElse(null), maxFiles, maxBytes, maxRecordBytes.orElse(1L << 20), rescue && evolution != SchemaEvolution.NONE,
-        allowOverwrites, evolution, infer, hints.orElse(new StructType()));
+        schema.orElse(null),
+        maxFiles,
+        maxBytes,
+        maxRecordBytes.orElse(1L << 20),
+        rescue && evolution != SchemaEvolution.NONE,
+        allowOverwrites,
+        evolution,
+        infer,
+        hints.orElse(new StructType()));
   }
 
   /**
-   * What an inferred contract holds before any file is read: the fields the pipeline keys and times events by, with
-   * the types it needs, then the hints (a hint may not retype a pipeline field).
+   * What an inferred contract holds before any file is read: the fields the pipeline keys and times
+   * events by, with the types it needs, then the hints (a hint may not retype a pipeline field).
    */
   private static StructType inferenceSeed(StructType hints) {
     StructType seed =
@@ -497,7 +634,10 @@ public record LakestreamConfig(
       if (PIPELINE_FIELDS.contains(hint.name())) {
         if (!hint.dataType().equals(seed.apply(hint.name()).dataType())) {
           throw new IllegalArgumentException(
-              hint.name() + " must be " + seed.apply(hint.name()).dataType().sql() + ", the pipeline's type");
+              hint.name()
+                  + " must be "
+                  + seed.apply(hint.name()).dataType().sql()
+                  + ", the pipeline's type");
         }
         continue;
       }
@@ -511,7 +651,8 @@ public record LakestreamConfig(
     try {
       schema = StructType.fromDDL(ddl);
     } catch (Exception e) { // Spark's ParseException is a checked exception thrown from Scala
-      throw new IllegalArgumentException("not a valid DDL column list (" + firstLine(e.getMessage()) + ")");
+      throw new IllegalArgumentException(
+          "not a valid DDL column list (" + firstLine(e.getMessage()) + ")");
     }
     if (schema.fields().length == 0) {
       throw new IllegalArgumentException("the schema has no columns");
@@ -519,11 +660,19 @@ public record LakestreamConfig(
     for (StructField field : schema.fields()) {
       if (field.name().startsWith(RESERVED_PREFIX)) {
         throw new IllegalArgumentException(
-            "column '" + field.name() + "' starts with '" + RESERVED_PREFIX + "', which is reserved for lakestream's own columns");
+            "column '"
+                + field.name()
+                + "' starts with '"
+                + RESERVED_PREFIX
+                + "', which is reserved for lakestream's own columns");
       }
       if (!isAtomic(field.dataType())) {
         throw new IllegalArgumentException(
-            "column '" + field.name() + "' has type " + field.dataType().sql() + "; only atomic types are supported"
+            "column '"
+                + field.name()
+                + "' has type "
+                + field.dataType().sql()
+                + "; only atomic types are supported"
                 + " (STRING, numbers, BOOLEAN, DATE, TIMESTAMP, DECIMAL)");
       }
     }

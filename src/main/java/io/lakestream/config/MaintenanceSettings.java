@@ -7,16 +7,19 @@ import java.util.Optional;
 /**
  * Table maintenance and retention (maintain.*, archive.retention).
  *
- * @param autoCompact Delta auto compaction on every table: after a commit leaves enough small files, the writer
- *     compacts them in the same thread, so no other writer ever conflicts with it
+ * @param autoCompact Delta auto compaction on every table: after a commit leaves enough small
+ *     files, the writer compacts them in the same thread, so no other writer ever conflicts with it
  * @param logRetention how long a table's Delta log keeps history (delta.logRetentionDuration)
- * @param fileRetention how long files a commit removed stay for time travel and slow readers before VACUUM deletes
- *     them (delta.deletedFileRetentionDuration)
- * @param transactionRetention how long an idempotent writer's id stays in the Delta log after its last write
- *     (delta.setTransactionRetentionDuration)
- * @param progressRetention pipeline_progress and audit_batches rows older than this are deleted by maintenance
- * @param archiveRetention archived files older than this are deleted by maintenance; empty keeps them
- * @param interval how often a long (processingTime) run maintains its tables in the background; empty: never
+ * @param fileRetention how long files a commit removed stay for time travel and slow readers before
+ *     VACUUM deletes them (delta.deletedFileRetentionDuration)
+ * @param transactionRetention how long an idempotent writer's id stays in the Delta log after its
+ *     last write (delta.setTransactionRetentionDuration)
+ * @param progressRetention pipeline_progress and audit_batches rows older than this are deleted by
+ *     maintenance
+ * @param archiveRetention archived files older than this are deleted by maintenance; empty keeps
+ *     them
+ * @param interval how often a long (processingTime) run maintains its tables in the background;
+ *     empty: never
  */
 public record MaintenanceSettings(
     boolean autoCompact,

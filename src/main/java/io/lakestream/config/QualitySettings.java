@@ -5,7 +5,10 @@ import java.util.List;
 
 /** The checks that decide whether a record becomes a silver event or a quarantined one. */
 public record QualitySettings(
-    boolean enabled, List<String> requiredFields, Duration maxFutureSkew, List<Expectation> expectations) {
+    boolean enabled,
+    List<String> requiredFields,
+    Duration maxFutureSkew,
+    List<Expectation> expectations) {
 
   public QualitySettings {
     requiredFields = List.copyOf(requiredFields);

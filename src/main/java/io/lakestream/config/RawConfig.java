@@ -10,8 +10,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The untyped values of every key after precedence is applied, each remembering its source, plus the
- * problems found while merging (unknown keys). {@link LakestreamConfig#from} turns it into typed settings.
+ * The untyped values of every key after precedence is applied, each remembering its source, plus
+ * the problems found while merging (unknown keys). {@link LakestreamConfig#from} turns it into
+ * typed settings.
  */
 public final class RawConfig {
 
@@ -22,7 +23,8 @@ public final class RawConfig {
   private final Map<String, String> sparkSettings;
   private final List<String> problems;
 
-  private RawConfig(Map<String, Value> values, Map<String, String> sparkSettings, List<String> problems) {
+  private RawConfig(
+      Map<String, Value> values, Map<String, String> sparkSettings, List<String> problems) {
     this.values = Map.copyOf(values);
     this.sparkSettings = Map.copyOf(sparkSettings);
     this.problems = List.copyOf(problems);
@@ -32,14 +34,18 @@ public final class RawConfig {
    * Merges the sources. Precedence, highest first: command line {@code --set key=value}, Spark conf
    * {@code spark.lakestream.<key>}, the properties file, the key's default.
    *
-   * @param sparkConf full Spark conf entries; only those starting with {@code spark.lakestream.} are read
+   * @param sparkConf full Spark conf entries; only those starting with {@code spark.lakestream.}
+   *     are read
    */
   public static RawConfig resolve(
-      Map<String, String> propertiesFile, Map<String, String> sparkConf, Map<String, String> commandLine) {
+      Map<String, String> propertiesFile,
+      Map<String, String> sparkConf,
+      Map<String, String> commandLine) {
     Map<String, Value> values = new HashMap<>();
     List<String> problems = new ArrayList<>();
     for (ConfigKey key : ConfigKeys.ALL) {
-      key.defaultValue().ifPresent(text -> values.put(key.name(), new Value(text, ConfigSource.DEFAULT)));
+      key.defaultValue()
+          .ifPresent(text -> values.put(key.name(), new Value(text, ConfigSource.DEFAULT)));
     }
     // Spark settings may sit in the properties file too, e.g. spark.sql.shuffle.partitions=4.
     Map<String, String> sparkSettings = new HashMap<>();
@@ -68,7 +74,10 @@ public final class RawConfig {
   }
 
   private static void putAll(
-      Map<String, Value> values, List<String> problems, Map<String, String> entries, ConfigSource source) {
+      Map<String, Value> values,
+      List<String> problems,
+      Map<String, String> entries,
+      ConfigSource source) {
     entries.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(
@@ -87,11 +96,19 @@ public final class RawConfig {
 
   /** Keys earlier versions read, with what replaced them. */
   private static final Map<String, String> REMOVED_KEYS =
-      Map.of("volume.quarantine", "quarantined records go to the quarantine_events table; no folder is needed");
+      Map.of(
+          "volume.quarantine",
+          "quarantined records go to the quarantine_events table; no folder is needed");
 
   private static String unknownKey(String name, ConfigSource source) {
     if (REMOVED_KEYS.containsKey(name)) {
-      return "key '" + name + "' (from " + source.label() + ") was removed: " + REMOVED_KEYS.get(name) + ". Delete it.";
+      return "key '"
+          + name
+          + "' (from "
+          + source.label()
+          + ") was removed: "
+          + REMOVED_KEYS.get(name)
+          + ". Delete it.";
     }
     String closest =
         ConfigKeys.ALL.stream()
@@ -99,9 +116,17 @@ public final class RawConfig {
             .min(Comparator.comparingInt(known -> editDistance(known, name)))
             .orElseThrow();
     String hint = editDistance(closest, name) <= 3 ? " Did you mean '" + closest + "'?" : "";
-    return "unknown key '" + name + "' (from " + source.label() + ")." + hint + " Allowed keys: "
-        + String.join(", ", ConfigKeys.ALL.stream().map(ConfigKey::name).toList()) + ", and "
-        + ConfigKeys.EXPECTATION_PREFIX + "<name>.";
+    return "unknown key '"
+        + name
+        + "' (from "
+        + source.label()
+        + ")."
+        + hint
+        + " Allowed keys: "
+        + String.join(", ", ConfigKeys.ALL.stream().map(ConfigKey::name).toList())
+        + ", and "
+        + ConfigKeys.EXPECTATION_PREFIX
+        + "<name>.";
   }
 
   private static int editDistance(String a, String b) {
@@ -130,8 +155,8 @@ public final class RawConfig {
   }
 
   /**
-   * Keys that have a default but were set to an empty text by some source: an empty value does not mean
-   * "use the default", it is refused at start-up like any other bad value.
+   * Keys that have a default but were set to an empty text by some source: an empty value does not
+   * mean "use the default", it is refused at start-up like any other bad value.
    */
   public List<ConfigKey> emptiedDefaults() {
     return ConfigKeys.ALL.stream()

@@ -1,6 +1,9 @@
 package io.lakestream.config;
 
-/** The one place SQL text is quoted, so every statement lakestream builds escapes names and strings alike. */
+/**
+ * The one place SQL text is quoted, so every statement lakestream builds escapes names and strings
+ * alike.
+ */
 public final class SqlText {
 
   private SqlText() {}
@@ -10,7 +13,10 @@ public final class SqlText {
     return "`" + name.replace("`", "``") + "`";
   }
 
-  /** A single-quoted string literal; backslashes and quotes escaped, as Spark's parser unescapes them. */
+  /**
+   * A single-quoted string literal; backslashes and quotes escaped, as Spark's parser unescapes
+   * them.
+   */
   public static String literal(String text) {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which trigger works with which source, operation, output mode and sink, as Spark 4 documents it. The
- * app checks the features a configured run uses against this table at start-up, and the README prints
- * the same table ({@link #markdown()}; a test keeps the two equal).
+ * Which trigger works with which source, operation, output mode and sink, as Spark 4 documents it.
+ * The app checks the features a configured run uses against this table at start-up, and the README
+ * prints the same table ({@link #markdown()}; a test keeps the two equal).
  */
 public final class TriggerMatrix {
 
@@ -26,21 +26,46 @@ public final class TriggerMatrix {
     }
   }
 
-  private static final Set<Kind> MICRO_BATCH = EnumSet.of(Kind.AVAILABLE_NOW, Kind.PROCESSING_TIME, Kind.ONCE);
+  private static final Set<Kind> MICRO_BATCH =
+      EnumSet.of(Kind.AVAILABLE_NOW, Kind.PROCESSING_TIME, Kind.ONCE);
   private static final Set<Kind> ALL = EnumSet.allOf(Kind.class);
 
   /** A feature a query can use, with the triggers that support it. */
   public enum Feature {
-    FILE_SOURCE("source", "files (bronze_events reads the landing folder)", MICRO_BATCH, "continuous reads only Kafka and rate sources"),
-    DELTA_SOURCE("source", "Delta table (silver and gold read the layer below)", MICRO_BATCH, "continuous reads only Kafka and rate sources"),
+    FILE_SOURCE(
+        "source",
+        "files (bronze_events reads the landing folder)",
+        MICRO_BATCH,
+        "continuous reads only Kafka and rate sources"),
+    DELTA_SOURCE(
+        "source",
+        "Delta table (silver and gold read the layer below)",
+        MICRO_BATCH,
+        "continuous reads only Kafka and rate sources"),
     MAP_LIKE("operation", "select, where, parse (stateless)", ALL, ""),
-    DEDUPLICATION("operation", "dropDuplicatesWithinWatermark (silver_events)", MICRO_BATCH, "continuous allows map-like operations only"),
-    AGGREGATION("operation", "windowed and global aggregation (gold_event_counts, gold_event_type_totals)", MICRO_BATCH, "continuous allows map-like operations only"),
-    STATEFUL_GROUPS("operation", "flatMapGroupsWithState (gold_user_sessions)", MICRO_BATCH, "continuous allows map-like operations only"),
+    DEDUPLICATION(
+        "operation",
+        "dropDuplicatesWithinWatermark (silver_events)",
+        MICRO_BATCH,
+        "continuous allows map-like operations only"),
+    AGGREGATION(
+        "operation",
+        "windowed and global aggregation (gold_event_counts, gold_event_type_totals)",
+        MICRO_BATCH,
+        "continuous allows map-like operations only"),
+    STATEFUL_GROUPS(
+        "operation",
+        "flatMapGroupsWithState (gold_user_sessions)",
+        MICRO_BATCH,
+        "continuous allows map-like operations only"),
     APPEND("output mode", "append", ALL, ""),
     UPDATE("output mode", "update", MICRO_BATCH, "continuous supports append only"),
     COMPLETE("output mode", "complete", MICRO_BATCH, "continuous supports append only"),
-    FOREACH_BATCH("sink", "Delta through foreachBatch (every table)", MICRO_BATCH, "continuous writes only to Kafka, memory and console"),
+    FOREACH_BATCH(
+        "sink",
+        "Delta through foreachBatch (every table)",
+        MICRO_BATCH,
+        "continuous writes only to Kafka, memory and console"),
     CONSOLE("sink", "console", ALL, ""),
     MEMORY("sink", "memory", ALL, "");
 
@@ -59,7 +84,10 @@ public final class TriggerMatrix {
 
   private TriggerMatrix() {}
 
-  /** One line per used feature the trigger cannot run, saying why; empty if the trigger can run them all. */
+  /**
+   * One line per used feature the trigger cannot run, saying why; empty if the trigger can run them
+   * all.
+   */
   public static List<String> unsupported(Kind trigger, Set<Feature> used) {
     List<String> problems = new ArrayList<>();
     for (Feature feature : used) {

@@ -8,13 +8,16 @@ import org.apache.spark.sql.streaming.Trigger;
  * The trigger every query of a run uses, parsed from the {@code trigger} key.
  *
  * <ul>
- *   <li>{@code availableNow}: drain what is in the landing folder in rate-limited micro-batches, then stop.
+ *   <li>{@code availableNow}: drain what is in the landing folder in rate-limited micro-batches,
+ *       then stop.
  *   <li>{@code processingTime:<interval>}: a micro-batch every interval until the app is stopped.
- *   <li>{@code once}: accepted for the tutorial's sake; Spark deprecated it, so it runs as availableNow.
+ *   <li>{@code once}: accepted for the tutorial's sake; Spark deprecated it, so it runs as
+ *       availableNow.
  * </ul>
  *
- * {@code continuous:<interval>} parses, so that the start-up check can say exactly why it cannot run this
- * pipeline ({@link TriggerMatrix}): Spark's continuous processing reads only Kafka and rate sources.
+ * {@code continuous:<interval>} parses, so that the start-up check can say exactly why it cannot
+ * run this pipeline ({@link TriggerMatrix}): Spark's continuous processing reads only Kafka and
+ * rate sources.
  */
 public sealed interface TriggerSpec {
 
@@ -27,7 +30,10 @@ public sealed interface TriggerSpec {
   /** The column of {@link TriggerMatrix} this trigger is checked against. */
   TriggerMatrix.Kind kind();
 
-  /** Drain everything available, then stop. {@code requestedAsOnce} remembers that the user wrote "once". */
+  /**
+   * Drain everything available, then stop. {@code requestedAsOnce} remembers that the user wrote
+   * "once".
+   */
   record AvailableNow(boolean requestedAsOnce) implements TriggerSpec {
     @Override
     public Trigger toSparkTrigger() {
@@ -73,7 +79,10 @@ public sealed interface TriggerSpec {
     }
   }
 
-  /** Spark's continuous processing; never runs here, since it cannot read files (see {@link TriggerMatrix}). */
+  /**
+   * Spark's continuous processing; never runs here, since it cannot read files (see {@link
+   * TriggerMatrix}).
+   */
   record Continuous(Duration checkpointInterval) implements TriggerSpec {
     @Override
     public Trigger toSparkTrigger() {
@@ -123,12 +132,15 @@ public sealed interface TriggerSpec {
     throw new IllegalArgumentException("unknown trigger");
   }
 
-  /** The trigger key's "Allowed:" says only "<interval>", so an interval's own rule is said here. */
+  /**
+   * The trigger key's "Allowed:" says only "<interval>", so an interval's own rule is said here.
+   */
   private static Duration interval(String text) {
     try {
       return Durations.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage() + " (an interval is " + Durations.ALLOWED + ")");
+      throw new IllegalArgumentException(
+          e.getMessage() + " (an interval is " + Durations.ALLOWED + ")");
     }
   }
 }

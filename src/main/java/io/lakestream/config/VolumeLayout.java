@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The volume's folders, as absolute paths or URIs. Relative local paths are resolved against the working
- * directory once, at start-up, so every checkpoint keeps pointing at the same place.
+ * The volume's folders, as absolute paths or URIs. Relative local paths are resolved against the
+ * working directory once, at start-up, so every checkpoint keeps pointing at the same place.
  */
 public record VolumeLayout(
     String root, String landing, String archive, String checkpoints, String tables) {
@@ -27,7 +27,10 @@ public record VolumeLayout(
     return new Path(new Path(parent), name).toString();
   }
 
-  /** Makes a configured path absolute: URIs and absolute paths stay, relative local paths are resolved. */
+  /**
+   * Makes a configured path absolute: URIs and absolute paths stay, relative local paths are
+   * resolved.
+   */
   static String normalize(String path) {
     if (HAS_SCHEME.matcher(path).matches()) {
       return new Path(path).toString();

@@ -27,14 +27,15 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The fields {@code ingest.schema_evolution=add_new_columns} added to the event contract, kept beside the bronze
- * checkpoint in {@code <checkpoint>/lakestream-schema/}: one readable JSON file per change ({@code 1.json},
- * {@code 2.json}, ...), each holding every field added so far (name, type, the batch and file that first carried
- * it) and the whole contract as DDL. The latest file is the contract's current extension; every run reads it at
- * start-up. It lives and dies with the checkpoint, as the batches it describes do.
+ * The fields {@code ingest.schema_evolution=add_new_columns} added to the event contract, kept
+ * beside the bronze checkpoint in {@code <checkpoint>/lakestream-schema/}: one readable JSON file
+ * per change ({@code 1.json}, {@code 2.json}, ...), each holding every field added so far (name,
+ * type, the batch and file that first carried it) and the whole contract as DDL. The latest file is
+ * the contract's current extension; every run reads it at start-up. It lives and dies with the
+ * checkpoint, as the batches it describes do.
  *
- * <p>With {@code ingest.schema=infer}, {@code 0.json} holds the contract inferred from the first files, which every
- * later run reads instead of inferring again; the added fields widen it.
+ * <p>With {@code ingest.schema=infer}, {@code 0.json} holds the contract inferred from the first
+ * files, which every later run reads instead of inferring again; the added fields widen it.
  */
 public final class ContractHistory implements java.io.Serializable {
 
@@ -50,7 +51,11 @@ public final class ContractHistory implements java.io.Serializable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VERSION_FILE = Pattern.compile("(\\d+)\\.json");
-  /** A name Delta takes as a column without column mapping, and not one of lakestream's own (they start with _). */
+
+  /**
+   * A name Delta takes as a column without column mapping, and not one of lakestream's own (they
+   * start with _).
+   */
   private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,127}");
 
   private final Path folder;
@@ -68,7 +73,8 @@ public final class ContractHistory implements java.io.Serializable {
     try {
       FileSystem fs = folder.getFileSystem(hadoopConf);
       try (InputStream in = fs.open(new Path(folder, "0.json"))) {
-        return java.util.Optional.of(StructType.fromDDL(JSON.readTree(in).get("contract").asText()));
+        return java.util.Optional.of(
+            StructType.fromDDL(JSON.readTree(in).get("contract").asText()));
       } catch (FileNotFoundException e) {
         return java.util.Optional.empty();
       }
@@ -78,7 +84,8 @@ public final class ContractHistory implements java.io.Serializable {
   }
 
   /** Stores the inferred contract ({@code 0.json}), with what it was inferred from. */
-  public void storeInferred(Configuration hadoopConf, StructType contract, List<String> files, long bytes) {
+  public void storeInferred(
+      Configuration hadoopConf, StructType contract, List<String> files, long bytes) {
     try {
       FileSystem fs = folder.getFileSystem(hadoopConf);
       ObjectNode root = JSON.createObjectNode();
@@ -89,7 +96,10 @@ public final class ContractHistory implements java.io.Serializable {
       ArrayNode sampled = root.putArray("files");
       files.forEach(sampled::add);
       fs.mkdirs(folder);
-      HadoopFiles.replaceAtomically(fs, new Path(folder, "0.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+      HadoopFiles.replaceAtomically(
+          fs,
+          new Path(folder, "0.json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot store the inferred event contract in " + folder, e);
     }
@@ -111,12 +121,15 @@ public final class ContractHistory implements java.io.Serializable {
       for (JsonNode field : root.get("added")) {
         fields.add(
             new AddedField(
-                field.get("name").asText(), DataType.fromDDL(field.get("type").asText()), field.get("batch").asLong(),
+                field.get("name").asText(),
+                DataType.fromDDL(field.get("type").asText()),
+                field.get("batch").asLong(),
                 field.get("first_file").asText()));
       }
       return fields;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the event contract's added fields in " + folder, e);
+      throw new UncheckedIOException(
+          "Cannot read the event contract's added fields in " + folder, e);
     }
   }
 
@@ -133,10 +146,11 @@ public final class ContractHistory implements java.io.Serializable {
   }
 
   /**
-   * Saves the next version with {@code newFields} added; fields already recorded are left out (a replayed batch
-   * finds the same ones). Returns the fields this call added.
+   * Saves the next version with {@code newFields} added; fields already recorded are left out (a
+   * replayed batch finds the same ones). Returns the fields this call added.
    */
-  public List<AddedField> record(Configuration hadoopConf, StructType contract, List<AddedField> newFields) {
+  public List<AddedField> record(
+      Configuration hadoopConf, StructType contract, List<AddedField> newFields) {
     try {
       FileSystem fs = folder.getFileSystem(hadoopConf);
       List<AddedField> all = new ArrayList<>(added(hadoopConf));
@@ -164,10 +178,14 @@ public final class ContractHistory implements java.io.Serializable {
       }
       root.put("contract", widen(contract, all).toDDL());
       fs.mkdirs(folder);
-      HadoopFiles.replaceAtomically(fs, new Path(folder, version + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+      HadoopFiles.replaceAtomically(
+          fs,
+          new Path(folder, version + ".json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
       return fresh;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot record the event contract's new fields in " + folder, e);
+      throw new UncheckedIOException(
+          "Cannot record the event contract's new fields in " + folder, e);
     }
   }
 
@@ -190,18 +208,20 @@ public final class ContractHistory implements java.io.Serializable {
   public record Findings(List<AddedField> fields, Map<String, String> leftRescued) {}
 
   /**
-   * The new fields in a batch's rescued data ({@code _rescued_data}, {@code _source_file} rows), with a type
-   * inferred conservatively from their values: a string is STRING, whole numbers BIGINT, numbers with a fraction
-   * or exponent DOUBLE (whole numbers with them too), true/false BOOLEAN, anything else (objects, arrays, a mix)
-   * STRING holding the JSON text. A field seen only as null is not added yet (its type is unknown): it stays
-   * rescued until a value arrives. A name that is not a plain column name, or is taken (case-insensitive) by a
-   * column of the tables, stays rescued too.
+   * The new fields in a batch's rescued data ({@code _rescued_data}, {@code _source_file} rows),
+   * with a type inferred conservatively from their values: a string is STRING, whole numbers
+   * BIGINT, numbers with a fraction or exponent DOUBLE (whole numbers with them too), true/false
+   * BOOLEAN, anything else (objects, arrays, a mix) STRING holding the JSON text. A field seen only
+   * as null is not added yet (its type is unknown): it stays rescued until a value arrives. A name
+   * that is not a plain column name, or is taken (case-insensitive) by a column of the tables,
+   * stays rescued too.
    *
-   * @param contract the contract the batch is read with now: a field it holds was rescued by a replayed batch's
-   *     first attempt, under the older contract, and is passed over in silence
+   * @param contract the contract the batch is read with now: a field it holds was rescued by a
+   *     replayed batch's first attempt, under the older contract, and is passed over in silence
    * @param taken lower-case names of every column of bronze_events and silver_events
    */
-  public static Findings infer(List<Row> rescued, StructType contract, Set<String> taken, long batchId) {
+  public static Findings infer(
+      List<Row> rescued, StructType contract, Set<String> taken, long batchId) {
     Set<String> inContract = Set.of(contract.fieldNames());
     Map<String, String> kinds = new LinkedHashMap<>();
     Map<String, String> firstFile = new LinkedHashMap<>();
@@ -211,7 +231,8 @@ public final class ContractHistory implements java.io.Serializable {
       try {
         object = JSON.readTree(row.getString(0));
       } catch (IOException e) {
-        continue; // lakestream writes _rescued_data; a line it could not parse is quarantined, not rescued
+        continue; // lakestream writes _rescued_data; a line it could not parse is quarantined, not
+        // rescued
       }
       for (var it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
@@ -220,7 +241,8 @@ public final class ContractHistory implements java.io.Serializable {
           continue;
         }
         if (!isPlainColumnName(name)) {
-          leftRescued.putIfAbsent(name, "not a plain column name (letters, digits and _, starting with a letter)");
+          leftRescued.putIfAbsent(
+              name, "not a plain column name (letters, digits and _, starting with a letter)");
           continue;
         }
         if (taken.contains(name.toLowerCase(Locale.ROOT))) {
@@ -236,7 +258,9 @@ public final class ContractHistory implements java.io.Serializable {
       }
     }
     List<AddedField> fields = new ArrayList<>();
-    kinds.forEach((name, kind) -> fields.add(new AddedField(name, typeOf(kind), batchId, firstFile.get(name))));
+    kinds.forEach(
+        (name, kind) ->
+            fields.add(new AddedField(name, typeOf(kind), batchId, firstFile.get(name))));
     return new Findings(fields, leftRescued);
   }
 
@@ -275,7 +299,10 @@ public final class ContractHistory implements java.io.Serializable {
     };
   }
 
-  /** A name lakestream makes a column of: letters, digits and _, starting with a letter (no column mapping needed). */
+  /**
+   * A name lakestream makes a column of: letters, digits and _, starting with a letter (no column
+   * mapping needed).
+   */
   public static boolean isPlainColumnName(String name) {
     return COLUMN_NAME.matcher(name).matches();
   }
@@ -287,5 +314,4 @@ public final class ContractHistory implements java.io.Serializable {
     }
     return names;
   }
-
 }

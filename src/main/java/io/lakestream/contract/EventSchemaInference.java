@@ -24,12 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ingest.schema=infer}: the event contract from a bounded sample of the landing folder, the oldest files
- * first (at most {@link #MAX_FILES} files or {@link #MAX_BYTES}), as Auto Loader samples. Spark's JSON reader infers
- * the types; the contract keeps the atomic ones it supports (whole numbers BIGINT, other numbers DOUBLE, BOOLEAN,
- * STRING) and takes objects and arrays as STRING holding their JSON text. The pipeline's fields and the hints come
- * first with their fixed types (the seed); a name that is not a plain column name is left out (its values are
- * rescued). Run once per volume: the result is stored and read back by every later run.
+ * {@code ingest.schema=infer}: the event contract from a bounded sample of the landing folder, the
+ * oldest files first (at most {@link #MAX_FILES} files or {@link #MAX_BYTES}), as Auto Loader
+ * samples. Spark's JSON reader infers the types; the contract keeps the atomic ones it supports
+ * (whole numbers BIGINT, other numbers DOUBLE, BOOLEAN, STRING) and takes objects and arrays as
+ * STRING holding their JSON text. The pipeline's fields and the hints come first with their fixed
+ * types (the seed); a name that is not a plain column name is left out (its values are rescued).
+ * Run once per volume: the result is stored and read back by every later run.
  */
 public final class EventSchemaInference {
 
@@ -47,7 +48,9 @@ public final class EventSchemaInference {
     this.spark = spark;
   }
 
-  /** @param seed the fields whose types are fixed: the pipeline's, then the hints */
+  /**
+   * @param seed the fields whose types are fixed: the pipeline's, then the hints
+   */
   public Inferred infer(String landing, StructType seed) {
     List<LocatedFileStatus> sample = sample(new Path(landing));
     if (sample.isEmpty()) {
@@ -74,20 +77,27 @@ public final class EventSchemaInference {
       }
     }
     if (!leftOut.isEmpty()) {
-      LOG.warn("ingest.schema=infer: fields {} are not plain column names and stay in _rescued_data", leftOut);
+      LOG.warn(
+          "ingest.schema=infer: fields {} are not plain column names and stay in _rescued_data",
+          leftOut);
     }
     return new Inferred(contract, paths, bytes);
   }
 
   private static org.apache.spark.sql.types.DataType supported(StructField field) {
     var type = field.dataType();
-    if (type instanceof LongType || type instanceof DoubleType || type instanceof BooleanType || type instanceof StringType) {
+    if (type instanceof LongType
+        || type instanceof DoubleType
+        || type instanceof BooleanType
+        || type instanceof StringType) {
       return type;
     }
     return DataTypes.StringType; // objects, arrays, a field only ever null
   }
 
-  /** The oldest files under landing (not hidden), within the bounds; at least one if there is any. */
+  /**
+   * The oldest files under landing (not hidden), within the bounds; at least one if there is any.
+   */
   private List<LocatedFileStatus> sample(Path landing) {
     List<LocatedFileStatus> files = new ArrayList<>();
     try {
@@ -105,7 +115,9 @@ public final class EventSchemaInference {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + landing + " to infer the event schema", e);
     }
-    files.sort(Comparator.comparingLong(LocatedFileStatus::getModificationTime).thenComparing(file -> file.getPath().toString()));
+    files.sort(
+        Comparator.comparingLong(LocatedFileStatus::getModificationTime)
+            .thenComparing(file -> file.getPath().toString()));
     List<LocatedFileStatus> sample = new ArrayList<>();
     long bytes = 0;
     for (LocatedFileStatus file : files) {
@@ -121,7 +133,9 @@ public final class EventSchemaInference {
   /** A name starting with . or _ anywhere below landing, as Spark's file source skips it. */
   private static boolean hidden(Path landing, Path file) {
     String root = landing.toUri().getPath();
-    for (Path path = file; path != null && !path.toUri().getPath().equals(root); path = path.getParent()) {
+    for (Path path = file;
+        path != null && !path.toUri().getPath().equals(root);
+        path = path.getParent()) {
       if (path.getName().startsWith(".") || path.getName().startsWith("_")) {
         return true;
       }

@@ -5,12 +5,14 @@ import java.io.Serializable;
 import java.util.Set;
 
 /**
- * What the bronze writer does with fields outside the contract ({@code ingest.schema_evolution}); for
- * {@code add_new_columns}, where it records them and which names are taken by the tables' columns.
+ * What the bronze writer does with fields outside the contract ({@code ingest.schema_evolution});
+ * for {@code add_new_columns}, where it records them and which names are taken by the tables'
+ * columns.
  *
  * @param takenNames lower-case names of every column of bronze_events and silver_events
  */
-public record NewFields(SchemaEvolution mode, ContractHistory history, Set<String> takenNames) implements Serializable {
+public record NewFields(SchemaEvolution mode, ContractHistory history, Set<String> takenNames)
+    implements Serializable {
 
   public NewFields {
     takenNames = Set.copyOf(takenNames);

@@ -12,8 +12,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * File system access through Hadoop's {@link FileSystem}, so the same code works on local disk, HDFS,
- * S3/ABFS and Unity Catalog volumes, with the session's Hadoop settings ({@code spark.hadoop.*}).
+ * File system access through Hadoop's {@link FileSystem}, so the same code works on local disk,
+ * HDFS, S3/ABFS and Unity Catalog volumes, with the session's Hadoop settings ({@code
+ * spark.hadoop.*}).
  */
 public final class HadoopFiles {
 
@@ -44,13 +45,17 @@ public final class HadoopFiles {
   }
 
   /**
-   * Replaces {@code file} with {@code content}: written aside under a hidden name, then renamed into place, so a
-   * reader (or a run after a crash) finds the old content or the new, never a part. The old file is removed just
-   * before the rename (Hadoop's rename does not overwrite); a crash in between leaves no file, which every state
-   * file written this way reads as "nothing saved yet".
+   * Replaces {@code file} with {@code content}: written aside under a hidden name, then renamed
+   * into place, so a reader (or a run after a crash) finds the old content or the new, never a
+   * part. The old file is removed just before the rename (Hadoop's rename does not overwrite); a
+   * crash in between leaves no file, which every state file written this way reads as "nothing
+   * saved yet".
    */
-  public static void replaceAtomically(FileSystem fs, Path file, byte[] content) throws IOException {
-    Path aside = new Path(file.getParent(), "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
+  public static void replaceAtomically(FileSystem fs, Path file, byte[] content)
+      throws IOException {
+    Path aside =
+        new Path(
+            file.getParent(), "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try (java.io.OutputStream out = fs.create(aside, true)) {
       out.write(content);
     }
@@ -62,11 +67,12 @@ public final class HadoopFiles {
   }
 
   /**
-   * Every file under {@code folder}, recursively, but hidden ones: names starting with {@code _} or {@code .} (as
-   * Spark's file sources and Delta skip them: the Delta log, Hadoop's {@code .crc} sidecars, writers' temporary
-   * files) are neither listed nor entered. A folder that vanishes while listed is skipped; a missing {@code folder}
-   * gives an empty list. {@code listStatus} rather than {@code listFiles}: the latter asks for block locations and
-   * permissions, which on a local disk without Hadoop's native library starts an {@code ls} process per file.
+   * Every file under {@code folder}, recursively, but hidden ones: names starting with {@code _} or
+   * {@code .} (as Spark's file sources and Delta skip them: the Delta log, Hadoop's {@code .crc}
+   * sidecars, writers' temporary files) are neither listed nor entered. A folder that vanishes
+   * while listed is skipped; a missing {@code folder} gives an empty list. {@code listStatus}
+   * rather than {@code listFiles}: the latter asks for block locations and permissions, which on a
+   * local disk without Hadoop's native library starts an {@code ls} process per file.
    */
   public static List<FileStatus> visibleFiles(FileSystem fs, Path folder) throws IOException {
     List<FileStatus> files = new ArrayList<>();
@@ -74,10 +80,13 @@ public final class HadoopFiles {
     return files;
   }
 
-  private static void addVisibleFiles(FileSystem fs, Path folder, List<FileStatus> into) throws IOException {
+  private static void addVisibleFiles(FileSystem fs, Path folder, List<FileStatus> into)
+      throws IOException {
     FileStatus[] entries;
     try {
-      entries = fs.listStatus(folder, path -> !path.getName().startsWith("_") && !path.getName().startsWith("."));
+      entries =
+          fs.listStatus(
+              folder, path -> !path.getName().startsWith("_") && !path.getName().startsWith("."));
     } catch (FileNotFoundException e) {
       return;
     }

@@ -26,14 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes archived files whose move is older than archive.retention, as Auto Loader's
- * {@code cleanSource.retentionDuration} does: the file left landing at once, and leaves the archive after the
- * period. Which files and when they were moved comes from archive_log (a file's own modification time says when
- * it was written, not when it was archived); the log's rows stay, so a file landing again under the same name is
- * still recognised.
+ * Deletes archived files whose move is older than archive.retention, as Auto Loader's {@code
+ * cleanSource.retentionDuration} does: the file left landing at once, and leaves the archive after
+ * the period. Which files and when they were moved comes from archive_log (a file's own
+ * modification time says when it was written, not when it was archived); the log's rows stay, so a
+ * file landing again under the same name is still recognised.
  *
- * <p>A pass reads only the moves since the last pass's cutoff (less a day, for rows the bookkeeping flush appended
- * late), kept in {@code <checkpoints>/_lakestream_maintain/archive-retention}.
+ * <p>A pass reads only the moves since the last pass's cutoff (less a day, for rows the bookkeeping
+ * flush appended late), kept in {@code <checkpoints>/_lakestream_maintain/archive-retention}.
  */
 final class ArchiveRetention {
 
@@ -50,7 +50,8 @@ final class ArchiveRetention {
   ArchiveRetention(SparkSession spark, LakestreamConfig config, DeltaTables tables) {
     this.spark = spark;
     this.tables = tables;
-    this.mark = new Path(new Path(config.volume().checkpoints(), STATE_FOLDER), "archive-retention");
+    this.mark =
+        new Path(new Path(config.volume().checkpoints(), STATE_FOLDER), "archive-retention");
   }
 
   Deleted deleteArchivedBefore(Instant cutoff) {
@@ -62,11 +63,15 @@ final class ArchiveRetention {
     FileSystem stateFs = files.fileSystemOf(mark);
     Dataset<Row> moves =
         log.get()
-            .where(col("action").equalTo(Archiver.MOVED).and(col("archived_at").lt(lit(Timestamp.from(cutoff)))))
+            .where(
+                col("action")
+                    .equalTo(Archiver.MOVED)
+                    .and(col("archived_at").lt(lit(Timestamp.from(cutoff)))))
             .select("destination", "size_bytes");
     Optional<Instant> since = readMark(stateFs);
     if (since.isPresent()) {
-      moves = moves.where(col("archived_at").geq(lit(Timestamp.from(since.get().minus(LATE_ROWS)))));
+      moves =
+          moves.where(col("archived_at").geq(lit(Timestamp.from(since.get().minus(LATE_ROWS)))));
     }
     long deleted = 0;
     long bytes = 0;
@@ -79,19 +84,26 @@ final class ArchiveRetention {
           bytes += row.isNullAt(1) ? 0 : row.getLong(1);
         }
       }
-      HadoopFiles.replaceAtomically(stateFs, mark, Long.toString(cutoff.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+      HadoopFiles.replaceAtomically(
+          stateFs, mark, Long.toString(cutoff.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete archived files older than " + cutoff, e);
     }
     if (deleted > 0) {
-      LOG.info("Deleted {} archived files ({} bytes) moved before {} (archive.retention)", deleted, bytes, cutoff);
+      LOG.info(
+          "Deleted {} archived files ({} bytes) moved before {} (archive.retention)",
+          deleted,
+          bytes,
+          cutoff);
     }
     return new Deleted(deleted, bytes);
   }
 
   private Optional<Instant> readMark(FileSystem fs) {
     try (InputStream in = fs.open(mark)) {
-      return Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip())));
+      return Optional.of(
+          Instant.ofEpochMilli(
+              Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip())));
     } catch (java.io.FileNotFoundException e) {
       return Optional.empty();
     } catch (IOException | NumberFormatException e) {

@@ -23,24 +23,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One maintenance pass over lakestream's tables: old bookkeeping rows deleted (maintain.progress_retention),
- * optionally an {@code OPTIMIZE} (compaction), then {@code VACUUM} with each table's own file retention
- * (maintain.file_retention), and archived files past archive.retention deleted.
+ * One maintenance pass over lakestream's tables: old bookkeeping rows deleted
+ * (maintain.progress_retention), optionally an {@code OPTIMIZE} (compaction), then {@code VACUUM}
+ * with each table's own file retention (maintain.file_retention), and archived files past
+ * archive.retention deleted.
  *
- * <p>The pass never changes what a table holds for a query: {@code OPTIMIZE} rewrites files without changing rows
- * (its commit is marked as no data change, which streaming readers skip) and {@code VACUUM} deletes only files no
- * version within the retention refers to. {@code OPTIMIZE} runs only when no run is writing (the maintain command
- * holds the run lock): it conflicts with a concurrent MERGE or overwrite of the gold tables, which auto compaction,
- * running inside the writer, never does.
+ * <p>The pass never changes what a table holds for a query: {@code OPTIMIZE} rewrites files without
+ * changing rows (its commit is marked as no data change, which streaming readers skip) and {@code
+ * VACUUM} deletes only files no version within the retention refers to. {@code OPTIMIZE} runs only
+ * when no run is writing (the maintain command holds the run lock): it conflicts with a concurrent
+ * MERGE or overwrite of the gold tables, which auto compaction, running inside the writer, never
+ * does.
  */
 public final class Maintenance {
 
   /** Every table lakestream writes; a pass skips those that do not exist. */
   public static final List<String> TABLES =
-      java.util.stream.Stream.concat(Tables.EVENT_TABLES.stream(), Tables.BOOKKEEPING_TABLES.stream()).toList();
+      java.util.stream.Stream.concat(
+              Tables.EVENT_TABLES.stream(), Tables.BOOKKEEPING_TABLES.stream())
+          .toList();
 
   /** The tables maintain.progress_retention expires, with the column that dates a row. */
-  private static final Map<String, String> EXPIRING = Map.of(Tables.PIPELINE_PROGRESS, "timestamp", Tables.AUDIT_BATCHES, "started_at");
+  private static final Map<String, String> EXPIRING =
+      Map.of(Tables.PIPELINE_PROGRESS, "timestamp", Tables.AUDIT_BATCHES, "started_at");
 
   private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
 
@@ -62,8 +67,8 @@ public final class Maintenance {
   }
 
   /**
-   * The pass of the maintain command, while no run writes: every table side by side (each waits mostly on its own
-   * log and folder), with {@code OPTIMIZE}; then the archive folder.
+   * The pass of the maintain command, while no run writes: every table side by side (each waits
+   * mostly on its own log and folder), with {@code OPTIMIZE}; then the archive folder.
    */
   public MaintenanceReport passBetweenRuns() {
     Instant now = clock.instant();
@@ -75,9 +80,10 @@ public final class Maintenance {
   }
 
   /**
-   * The pass of a long run (maintain.interval): one table at a time, so the queries keep most of the cores, and
-   * without {@code OPTIMIZE}, which could conflict with a gold table's MERGE or overwrite. A table that fails
-   * (a writer's commit racing the listing, say) is logged and left to the next pass; the others go on.
+   * The pass of a long run (maintain.interval): one table at a time, so the queries keep most of
+   * the cores, and without {@code OPTIMIZE}, which could conflict with a gold table's MERGE or
+   * overwrite. A table that fails (a writer's commit racing the listing, say) is logged and left to
+   * the next pass; the others go on.
    */
   public MaintenanceReport passDuringRun() {
     Instant now = clock.instant();
@@ -94,7 +100,8 @@ public final class Maintenance {
 
   private ArchiveRetention.Deleted archive(Instant now) {
     return config.maintenance().archiveRetention().isPresent()
-        ? new ArchiveRetention(spark, config, tables).deleteArchivedBefore(now.minus(config.maintenance().archiveRetention().get()))
+        ? new ArchiveRetention(spark, config, tables)
+            .deleteArchivedBefore(now.minus(config.maintenance().archiveRetention().get()))
         : new ArchiveRetention.Deleted(0, 0);
   }
 
@@ -108,7 +115,15 @@ public final class Maintenance {
     if (EXPIRING.containsKey(table) && config.maintenance().progressRetention().isPresent()) {
       long cutoff = now.minus(config.maintenance().progressRetention().get()).toEpochMilli();
       List<Row> result =
-          spark.sql("DELETE FROM " + target + " WHERE " + SqlText.identifier(EXPIRING.get(table)) + " < timestamp_millis(" + cutoff + ")")
+          spark
+              .sql(
+                  "DELETE FROM "
+                      + target
+                      + " WHERE "
+                      + SqlText.identifier(EXPIRING.get(table))
+                      + " < timestamp_millis("
+                      + cutoff
+                      + ")")
               .collectAsList();
       expired = result.isEmpty() ? 0 : result.get(0).getLong(0);
     }
@@ -131,12 +146,21 @@ public final class Maintenance {
             compact);
     LOG.info(
         "Maintained {} in {} ms: active files {} -> {}, data files in its folder {} -> {}, {} bytes removed, {} rows expired",
-        table, (System.nanoTime() - started) / 1_000_000, report.activeFilesBefore(), report.activeFilesAfter(),
-        report.dataFilesBefore(), report.dataFilesAfter(), report.bytesRemoved(), Math.max(0, expired));
+        table,
+        (System.nanoTime() - started) / 1_000_000,
+        report.activeFilesBefore(),
+        report.activeFilesAfter(),
+        report.dataFilesBefore(),
+        report.dataFilesAfter(),
+        report.bytesRemoved(),
+        Math.max(0, expired));
     return report;
   }
 
-  /** The table in SQL: by path in local mode (a new session's catalog does not know it yet), by name otherwise. */
+  /**
+   * The table in SQL: by path in local mode (a new session's catalog does not know it yet), by name
+   * otherwise.
+   */
   private String target(String table) {
     return config.catalog().mode() == CatalogSettings.Mode.LOCAL
         ? "delta." + SqlText.identifier(config.volume().tableFolder(table))
@@ -148,9 +172,10 @@ public final class Maintenance {
   }
 
   /**
-   * The data files under a table's folder and their bytes: every file but the Delta log and hidden ones (names
-   * starting with {@code _} or {@code .}, as Delta skips them; Hadoop's {@code .crc} sidecars among them). Hidden
-   * folders are not entered, and an entry that vanishes while listed (a writer's temporary file) is skipped.
+   * The data files under a table's folder and their bytes: every file but the Delta log and hidden
+   * ones (names starting with {@code _} or {@code .}, as Delta skips them; Hadoop's {@code .crc}
+   * sidecars among them). Hidden folders are not entered, and an entry that vanishes while listed
+   * (a writer's temporary file) is skipped.
    */
   private long[] dataFiles(Path location) {
     FileSystem fs = new HadoopFiles(spark).fileSystemOf(location);

@@ -4,8 +4,12 @@ import io.lakestream.config.ByteSizes;
 import java.util.List;
 import java.util.Locale;
 
-/** What a maintenance pass did, table by table, and to the archive folder; printed by the maintain command. */
-public record MaintenanceReport(List<TableReport> tables, long archivedFilesDeleted, long archivedBytesDeleted) {
+/**
+ * What a maintenance pass did, table by table, and to the archive folder; printed by the maintain
+ * command.
+ */
+public record MaintenanceReport(
+    List<TableReport> tables, long archivedFilesDeleted, long archivedBytesDeleted) {
 
   public MaintenanceReport {
     tables = List.copyOf(tables);
@@ -17,7 +21,15 @@ public record MaintenanceReport(List<TableReport> tables, long archivedFilesDele
 
   public String render() {
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "%-24s %17s %21s %21s %13s%n", "table", "active files", "files in folder", "data in folder", "rows expired"));
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "%-24s %17s %21s %21s %13s%n",
+            "table",
+            "active files",
+            "files in folder",
+            "data in folder",
+            "rows expired"));
     for (TableReport table : tables) {
       text.append(
           String.format(
@@ -34,8 +46,10 @@ public record MaintenanceReport(List<TableReport> tables, long archivedFilesDele
     }
     text.append(
         String.format(
-            Locale.ROOT, "archive: %d files older than archive.retention deleted (%s)%n", archivedFilesDeleted, ByteSizes.format(archivedBytesDeleted)));
+            Locale.ROOT,
+            "archive: %d files older than archive.retention deleted (%s)%n",
+            archivedFilesDeleted,
+            ByteSizes.format(archivedBytesDeleted)));
     return text.toString();
   }
-
 }

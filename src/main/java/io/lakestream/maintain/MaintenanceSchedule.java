@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintenance inside a long run (maintain.interval): a background thread runs a pass without compaction every
- * interval, off the batch path. A failed pass is logged and the next one tries again: maintenance never stops
- * the pipeline. Closing waits for a pass under way, so the run ends with no Spark job of its own still running.
+ * Maintenance inside a long run (maintain.interval): a background thread runs a pass without
+ * compaction every interval, off the batch path. A failed pass is logged and the next one tries
+ * again: maintenance never stops the pipeline. Closing waits for a pass under way, so the run ends
+ * with no Spark job of its own still running.
  */
 public final class MaintenanceSchedule implements AutoCloseable {
 
@@ -36,8 +37,11 @@ public final class MaintenanceSchedule implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    executor.scheduleWithFixedDelay(() -> pass(maintenance), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("Maintaining the tables every {} s in the background (maintain.interval)", interval.toSeconds());
+    executor.scheduleWithFixedDelay(
+        () -> pass(maintenance), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info(
+        "Maintaining the tables every {} s in the background (maintain.interval)",
+        interval.toSeconds());
     return new MaintenanceSchedule(executor);
   }
 
@@ -45,9 +49,15 @@ public final class MaintenanceSchedule implements AutoCloseable {
     long started = System.nanoTime();
     try {
       MaintenanceReport report = maintenance.passDuringRun();
-      LOG.info("Maintenance pass done in {} ms:\n{}", (System.nanoTime() - started) / 1_000_000, report.render());
+      LOG.info(
+          "Maintenance pass done in {} ms:\n{}",
+          (System.nanoTime() - started) / 1_000_000,
+          report.render());
     } catch (RuntimeException e) { // the next pass tries again; the queries go on
-      LOG.warn("Maintenance pass failed after {} ms; the next pass tries again", (System.nanoTime() - started) / 1_000_000, e);
+      LOG.warn(
+          "Maintenance pass failed after {} ms; the next pass tries again",
+          (System.nanoTime() - started) / 1_000_000,
+          e);
     }
   }
 
@@ -59,7 +69,8 @@ public final class MaintenanceSchedule implements AutoCloseable {
     executor.shutdown();
     try {
       if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("A maintenance pass still runs after {} s; interrupting it", CLOSE_WAIT.toSeconds());
+        LOG.warn(
+            "A maintenance pass still runs after {} s; interrupting it", CLOSE_WAIT.toSeconds());
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {

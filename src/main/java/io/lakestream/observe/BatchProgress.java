@@ -10,10 +10,10 @@ import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
- * One micro-batch of one query, as lakestream reports it: Spark's progress figures plus the metrics Spark
- * lacks (quarantined and rescued rows from {@link BronzeMetrics}, archived files from the bronze writer, silver
- * events whose user the reference table does not hold from {@link EnrichWithUsers}).
- * Durations and state figures are null when the batch did not have them.
+ * One micro-batch of one query, as lakestream reports it: Spark's progress figures plus the metrics
+ * Spark lacks (quarantined and rescued rows from {@link BronzeMetrics}, archived files from the
+ * bronze writer, silver events whose user the reference table does not hold from {@link
+ * EnrichWithUsers}). Durations and state figures are null when the batch did not have them.
  */
 public record BatchProgress(
     String query,
@@ -40,12 +40,16 @@ public record BatchProgress(
     Long unmatchedEnrichment,
     String progressJson) {
 
-  /** A progress event that reports a batch that ran (idle heartbeats repeat the next batch id and ran nothing). */
+  /**
+   * A progress event that reports a batch that ran (idle heartbeats repeat the next batch id and
+   * ran nothing).
+   */
   public static boolean ranABatch(StreamingQueryProgress progress) {
     return progress.durationMs().containsKey("addBatch");
   }
 
-  public static BatchProgress from(StreamingQueryProgress progress, Optional<BatchArchiving.FileCounts> files) {
+  public static BatchProgress from(
+      StreamingQueryProgress progress, Optional<BatchArchiving.FileCounts> files) {
     Map<String, Long> durations = progress.durationMs();
     Long stateRows = null;
     Long stateMemory = null;

@@ -18,9 +18,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Metrics Spark's progress lacks, gathered with {@code Dataset.observe} on the classified bronze stream, so
- * they arrive in each batch's progress ({@code observedMetrics["bronze_quality"]}) at no extra pass over
- * the data: records, records per quarantine reason, records with rescued fields.
+ * Metrics Spark's progress lacks, gathered with {@code Dataset.observe} on the classified bronze
+ * stream, so they arrive in each batch's progress ({@code observedMetrics["bronze_quality"]}) at no
+ * extra pass over the data: records, records per quarantine reason, records with rescued fields.
  */
 public final class BronzeMetrics {
 
@@ -40,9 +40,15 @@ public final class BronzeMetrics {
 
   public static Dataset<Row> observe(Dataset<Row> classified) {
     List<Column> metrics = new ArrayList<>();
-    metrics.add(sum(when(col(BronzeTable.RESCUED_DATA).isNotNull(), 1).otherwise(0)).cast("long").as("rescued"));
+    metrics.add(
+        sum(when(col(BronzeTable.RESCUED_DATA).isNotNull(), 1).otherwise(0))
+            .cast("long")
+            .as("rescued"));
     for (String reason : REASONS) {
-      metrics.add(sum(when(col(BronzeTable.QUARANTINE_REASON).equalTo(reason), 1).otherwise(0)).cast("long").as(reason));
+      metrics.add(
+          sum(when(col(BronzeTable.QUARANTINE_REASON).equalTo(reason), 1).otherwise(0))
+              .cast("long")
+              .as(reason));
     }
     return classified.observe(NAME, count(lit(1)).as("records"), metrics.toArray(Column[]::new));
   }

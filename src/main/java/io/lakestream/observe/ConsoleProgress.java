@@ -8,14 +8,16 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * What a local run shows while it works: queries running, batches done, rows in per query. On a terminal
- * one status line is redrawn in place at every change. Elsewhere (a pipe, a CI log, spark-submit on a cluster)
- * a line per change would flood the log, which the per-batch log lines already tell, so a plain status line
- * is printed at most once a minute, as a heartbeat of long runs. The run's summary table follows when it ends.
+ * What a local run shows while it works: queries running, batches done, rows in per query. On a
+ * terminal one status line is redrawn in place at every change. Elsewhere (a pipe, a CI log,
+ * spark-submit on a cluster) a line per change would flood the log, which the per-batch log lines
+ * already tell, so a plain status line is printed at most once a minute, as a heartbeat of long
+ * runs. The run's summary table follows when it ends.
  */
 public final class ConsoleProgress implements ProgressSink {
 
   private static final String REDRAW = "\r\u001b[2K";
+
   /** How often a status line is printed when standard output is not a terminal. */
   public static final Duration OFF_TERMINAL_EVERY = Duration.ofMinutes(1);
 
@@ -69,8 +71,12 @@ public final class ConsoleProgress implements ProgressSink {
   }
 
   synchronized String status() {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "lakestream: %d queries running, %d batches", running, batches));
-    rowsByQuery.forEach((query, rows) -> line.append(String.format(Locale.ROOT, ", %s %d", query, rows)));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "lakestream: %d queries running, %d batches", running, batches));
+    rowsByQuery.forEach(
+        (query, rows) -> line.append(String.format(Locale.ROOT, ", %s %d", query, rows)));
     return line.append(" rows in").toString();
   }
 

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns Spark's query events into {@link BatchProgress} for each {@link ProgressSink}. Spark delivers
- * listener events asynchronously, so a run waits with {@link #awaitEnded} until every query's end has
- * been seen before it reads the figures; a sink that throws is logged and never stops the pipeline.
+ * Turns Spark's query events into {@link BatchProgress} for each {@link ProgressSink}. Spark
+ * delivers listener events asynchronously, so a run waits with {@link #awaitEnded} until every
+ * query's end has been seen before it reads the figures; a sink that throws is logged and never
+ * stops the pipeline.
  */
 public final class ProgressListener extends StreamingQueryListener {
 
@@ -48,7 +49,8 @@ public final class ProgressListener extends StreamingQueryListener {
       return;
     }
     Optional<BatchArchiving.FileCounts> files =
-        Optional.ofNullable(filesByBatch.remove(event.progress().name() + "#" + event.progress().batchId()));
+        Optional.ofNullable(
+            filesByBatch.remove(event.progress().name() + "#" + event.progress().batchId()));
     BatchProgress progress = BatchProgress.from(event.progress(), files);
     each(sink -> sink.batchDone(progress));
   }
@@ -59,7 +61,9 @@ public final class ProgressListener extends StreamingQueryListener {
   @Override
   public void onQueryTerminated(QueryTerminatedEvent event) {
     String name = names.getOrDefault(event.id(), String.valueOf(event.id()));
-    each(sink -> sink.queryEnded(name, event.exception().isDefined() ? event.exception().get() : null));
+    each(
+        sink ->
+            sink.queryEnded(name, event.exception().isDefined() ? event.exception().get() : null));
     synchronized (ended) {
       ended.add(event.id());
       ended.notifyAll();

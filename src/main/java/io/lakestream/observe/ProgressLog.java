@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One concise log line per batch per query, and a line when a query starts and ends. Rows older than the
- * watermark make the line a WARN: late data is never dropped silently.
+ * One concise log line per batch per query, and a line when a query starts and ends. Rows older
+ * than the watermark make the line a WARN: late data is never dropped silently.
  */
 public final class ProgressLog implements ProgressSink {
 
@@ -38,19 +38,44 @@ public final class ProgressLog implements ProgressSink {
     }
   }
 
-  /** E.g. {@code bronze_events #3: 150 rows in (52.1/s in, 61.0/s done) in 2460 ms [addBatch 2100, ...], quarantined 5}. */
+  /**
+   * E.g. {@code bronze_events #3: 150 rows in (52.1/s in, 61.0/s done) in 2460 ms [addBatch 2100,
+   * ...], quarantined 5}.
+   */
   static String line(BatchProgress p) {
     List<String> parts = new ArrayList<>();
-    parts.add(String.format(Locale.ROOT, "%s #%d: %d rows in (%s/s in, %s/s done) in %s ms [addBatch %s, getBatch %s, latestOffset %s, planning %s, walCommit %s, commit %s]",
-        p.query(), p.batchId(), p.rowsIn(), rate(p.inputRowsPerSecond()), rate(p.processedRowsPerSecond()), value(p.durationMs()),
-        value(p.addBatchMs()), value(p.getBatchMs()), value(p.latestOffsetMs()), value(p.queryPlanningMs()),
-        value(p.walCommitMs()), value(p.commitOffsetsMs())));
+    parts.add(
+        String.format(
+            Locale.ROOT,
+            "%s #%d: %d rows in (%s/s in, %s/s done) in %s ms [addBatch %s, getBatch %s, latestOffset %s, planning %s, walCommit %s, commit %s]",
+            p.query(),
+            p.batchId(),
+            p.rowsIn(),
+            rate(p.inputRowsPerSecond()),
+            rate(p.processedRowsPerSecond()),
+            value(p.durationMs()),
+            value(p.addBatchMs()),
+            value(p.getBatchMs()),
+            value(p.latestOffsetMs()),
+            value(p.queryPlanningMs()),
+            value(p.walCommitMs()),
+            value(p.commitOffsetsMs())));
     if (p.stateRows() != null) {
-      parts.add(String.format(Locale.ROOT, "state %d rows / %.1f MB", p.stateRows(), p.stateMemoryBytes() / 1048576.0));
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "state %d rows / %.1f MB",
+              p.stateRows(),
+              p.stateMemoryBytes() / 1048576.0));
       parts.add("late dropped " + p.lateRowsDropped());
     }
     if (p.rowsQuarantined() != null) {
-      parts.add("quarantined " + p.rowsQuarantined() + (p.rowsQuarantined() > 0 ? " " + p.quarantinedByReason() : "") + ", rescued " + p.rowsRescued());
+      parts.add(
+          "quarantined "
+              + p.rowsQuarantined()
+              + (p.rowsQuarantined() > 0 ? " " + p.quarantinedByReason() : "")
+              + ", rescued "
+              + p.rowsRescued());
     }
     if (p.filesArchived() != null) {
       parts.add("files archived " + p.filesArchived());

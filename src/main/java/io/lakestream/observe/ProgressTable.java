@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends each batch's progress to {@code pipeline_progress} from a thread of its own, never from a
- * query's batch: the listener only queues, a writer appends what has queued every few seconds. A failed
- * write is logged, and the number of failures once more at the end; it never fails the pipeline, and its rows are dropped
- * from the table only (the log still has every line).
+ * query's batch: the listener only queues, a writer appends what has queued every few seconds. A
+ * failed write is logged, and the number of failures once more at the end; it never fails the
+ * pipeline, and its rows are dropped from the table only (the log still has every line).
  */
 public final class ProgressTable implements ProgressSink, AutoCloseable {
 
@@ -35,7 +35,30 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
   private static final BatchProgress END =
-      new BatchProgress("", "", -1, java.time.Instant.EPOCH, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, "");
+      new BatchProgress(
+          "",
+          "",
+          -1,
+          java.time.Instant.EPOCH,
+          0,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          "");
 
   public ProgressTable(SparkSession spark, String tableIdentifier) {
     this.spark = spark;
@@ -70,12 +93,18 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
     }
   }
 
-  /** Progress rows (one per query batch) that failed to append in this run; they are only in the log. */
+  /**
+   * Progress rows (one per query batch) that failed to append in this run; they are only in the
+   * log.
+   */
   public long rowsNotWritten() {
     return rowsNotWritten.get();
   }
 
-  /** Writes what is still queued, then stops the writer. Call after the listener has seen every query end. */
+  /**
+   * Writes what is still queued, then stops the writer. Call after the listener has seen every
+   * query end.
+   */
   @Override
   public void close() {
     queue.add(END);
@@ -85,7 +114,10 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (failedWrites.get() > 0) {
-      LOG.warn("{} appends to {} failed in this run; those batches are only in the log", failedWrites.get(), tableIdentifier);
+      LOG.warn(
+          "{} appends to {} failed in this run; those batches are only in the log",
+          failedWrites.get(),
+          tableIdentifier);
     }
   }
 
@@ -94,7 +126,9 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
       return;
     }
     try {
-      spark.createDataFrame(batch.stream().map(ProgressTable::row).toList(), Tables.pipelineProgress().schema())
+      spark
+          .createDataFrame(
+              batch.stream().map(ProgressTable::row).toList(), Tables.pipelineProgress().schema())
           .write()
           .format("delta")
           .mode("append")
@@ -102,18 +136,40 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
     } catch (Exception e) { // any failure here must stay here
       failedWrites.incrementAndGet();
       rowsNotWritten.addAndGet(batch.size());
-      LOG.warn("Could not append {} rows to {} (the pipeline goes on; the log has every batch): {}",
-          batch.size(), tableIdentifier, e.toString().lines().findFirst().orElse(""));
+      LOG.warn(
+          "Could not append {} rows to {} (the pipeline goes on; the log has every batch): {}",
+          batch.size(),
+          tableIdentifier,
+          e.toString().lines().findFirst().orElse(""));
     }
   }
 
   static Row row(BatchProgress p) {
     return RowFactory.create(
-        p.query(), p.runId(), p.batchId(), Timestamp.from(p.timestamp()), p.rowsIn(), p.inputRowsPerSecond(),
-        p.processedRowsPerSecond(), p.durationMs(), p.addBatchMs(), p.getBatchMs(), p.latestOffsetMs(),
-        p.queryPlanningMs(), p.walCommitMs(), p.commitOffsetsMs(), p.stateRows(), p.stateMemoryBytes(),
-        p.lateRowsDropped(), p.rowsQuarantined(),
-        p.quarantinedByReason() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(p.quarantinedByReason()),
-        p.rowsRescued(), p.filesArchived(), p.unmatchedEnrichment(), p.progressJson());
+        p.query(),
+        p.runId(),
+        p.batchId(),
+        Timestamp.from(p.timestamp()),
+        p.rowsIn(),
+        p.inputRowsPerSecond(),
+        p.processedRowsPerSecond(),
+        p.durationMs(),
+        p.addBatchMs(),
+        p.getBatchMs(),
+        p.latestOffsetMs(),
+        p.queryPlanningMs(),
+        p.walCommitMs(),
+        p.commitOffsetsMs(),
+        p.stateRows(),
+        p.stateMemoryBytes(),
+        p.lateRowsDropped(),
+        p.rowsQuarantined(),
+        p.quarantinedByReason() == null
+            ? null
+            : scala.jdk.javaapi.CollectionConverters.asScala(p.quarantinedByReason()),
+        p.rowsRescued(),
+        p.filesArchived(),
+        p.unmatchedEnrichment(),
+        p.progressJson());
   }
 }

@@ -9,9 +9,10 @@ import java.time.Instant;
 import java.util.Properties;
 
 /**
- * One self-contained HTML page: the figures as JSON in {@code <script id="report-data">}, Chart.js (from its
- * WebJar, inlined) and a small script that draws five charts from the JSON. Nothing is fetched when the page
- * is opened. Chart.js rather than hand-drawn SVG: axes, legends, stacking and scaling are its job.
+ * One self-contained HTML page: the figures as JSON in {@code <script id="report-data">}, Chart.js
+ * (from its WebJar, inlined) and a small script that draws five charts from the JSON. Nothing is
+ * fetched when the page is opened. Chart.js rather than hand-drawn SVG: axes, legends, stacking and
+ * scaling are its job.
  */
 public final class HtmlReport {
 
@@ -100,24 +101,35 @@ public final class HtmlReport {
         </body>
         </html>
         """
-        .formatted(escape(title), Instant.now().toString().substring(0, 19).replace('T', ' '), DATA_ELEMENT_ID, json, chartJs());
+        .formatted(
+            escape(title),
+            Instant.now().toString().substring(0, 19).replace('T', ' '),
+            DATA_ELEMENT_ID,
+            json,
+            chartJs());
   }
 
   /** Chart.js's UMD build from the org.webjars:chartjs jar on the classpath. */
   static String chartJs() {
     ClassLoader loader = HtmlReport.class.getClassLoader();
-    try (InputStream pom = loader.getResourceAsStream("META-INF/maven/org.webjars/chartjs/pom.properties")) {
+    try (InputStream pom =
+        loader.getResourceAsStream("META-INF/maven/org.webjars/chartjs/pom.properties")) {
       if (pom == null) {
-        throw new IllegalStateException("Chart.js (org.webjars:chartjs) is not on the classpath; run the report with the local classpath");
+        throw new IllegalStateException(
+            "Chart.js (org.webjars:chartjs) is not on the classpath; run the report with the local classpath");
       }
       Properties properties = new Properties();
       properties.load(pom);
-      String path = "META-INF/resources/webjars/chartjs/" + properties.getProperty("version") + "/dist/chart.umd.js";
+      String path =
+          "META-INF/resources/webjars/chartjs/"
+              + properties.getProperty("version")
+              + "/dist/chart.umd.js";
       try (InputStream script = loader.getResourceAsStream(path)) {
         if (script == null) {
           throw new IllegalStateException("Chart.js is not at " + path);
         }
-        return new String(script.readAllBytes(), StandardCharsets.UTF_8).replace("</script", "<\\/script");
+        return new String(script.readAllBytes(), StandardCharsets.UTF_8)
+            .replace("</script", "<\\/script");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -20,9 +20,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The figures the report draws, read from the tables into one JSON document: per query and batch the
- * throughput, duration and state size ({@code pipeline_progress}), rows per query ({@code audit_batches}),
- * events per window and type ({@code gold_event_counts}), quarantined records per reason.
+ * The figures the report draws, read from the tables into one JSON document: per query and batch
+ * the throughput, duration and state size ({@code pipeline_progress}), rows per query ({@code
+ * audit_batches}), events per window and type ({@code gold_event_counts}), quarantined records per
+ * reason.
  */
 public final class ReportData {
 
@@ -32,13 +33,18 @@ public final class ReportData {
 
   /** The tables the report reads. */
   public static final List<String> TABLES =
-      List.of(Tables.PIPELINE_PROGRESS, Tables.AUDIT_BATCHES, Tables.GOLD_EVENT_COUNTS, Tables.QUARANTINE_EVENTS);
+      List.of(
+          Tables.PIPELINE_PROGRESS,
+          Tables.AUDIT_BATCHES,
+          Tables.GOLD_EVENT_COUNTS,
+          Tables.QUARANTINE_EVENTS);
 
   /**
-   * @param tables reads a table by name, empty if it does not exist; a missing table's charts stay empty and
-   *     its name is listed under {@code missingTables}
+   * @param tables reads a table by name, empty if it does not exist; a missing table's charts stay
+   *     empty and its name is listed under {@code missingTables}
    */
-  public static ObjectNode read(SparkSession spark, Function<String, Optional<Dataset<Row>>> tables) {
+  public static ObjectNode read(
+      SparkSession spark, Function<String, Optional<Dataset<Row>>> tables) {
     ObjectNode data = JSON.createObjectNode();
     ArrayNode missing = data.putArray("missingTables");
     Map<String, Dataset<Row>> read = new HashMap<>();
@@ -50,26 +56,48 @@ public final class ReportData {
         missing.add(name);
       }
     }
-    // A missing table reads as an empty one of the same columns, so every chart below has one code path.
+    // A missing table reads as an empty one of the same columns, so every chart below has one code
+    // path.
     Function<String, Dataset<Row>> table =
-        name -> read.computeIfAbsent(name, absent -> spark.createDataFrame(List.of(), schemaOf(absent)));
+        name ->
+            read.computeIfAbsent(
+                name, absent -> spark.createDataFrame(List.of(), schemaOf(absent)));
     List<Row> progress =
-        table.apply(Tables.PIPELINE_PROGRESS)
+        table
+            .apply(Tables.PIPELINE_PROGRESS)
             .orderBy("query", "timestamp", "batch_id")
-            .select("query", "batch_id", "processed_rows_per_second", "duration_ms", "state_rows", "state_memory_bytes", "rows_in")
+            .select(
+                "query",
+                "batch_id",
+                "processed_rows_per_second",
+                "duration_ms",
+                "state_rows",
+                "state_memory_bytes",
+                "rows_in")
             .collectAsList();
     data.set("throughput", series(progress, 2));
     data.set("duration", series(progress, 3));
     data.set("stateRows", series(progress, 4));
 
     ObjectNode rowsByQuery = data.putObject("rowsByQuery");
-    for (Row row : table.apply(Tables.AUDIT_BATCHES).groupBy("query").agg(sum("rows_written"), count("batch_id")).orderBy("query").collectAsList()) {
-      rowsByQuery.putObject(row.getString(0)).put("rows", row.getLong(1)).put("batches", row.getLong(2));
+    for (Row row :
+        table
+            .apply(Tables.AUDIT_BATCHES)
+            .groupBy("query")
+            .agg(sum("rows_written"), count("batch_id"))
+            .orderBy("query")
+            .collectAsList()) {
+      rowsByQuery
+          .putObject(row.getString(0))
+          .put("rows", row.getLong(1))
+          .put("batches", row.getLong(2));
     }
 
     List<Row> windows =
-        table.apply(Tables.GOLD_EVENT_COUNTS)
-            .groupBy(date_format(col("window_start"), "MM-dd HH:mm").as("window"), col("event_type"))
+        table
+            .apply(Tables.GOLD_EVENT_COUNTS)
+            .groupBy(
+                date_format(col("window_start"), "MM-dd HH:mm").as("window"), col("event_type"))
             .agg(sum("event_count"))
             .orderBy("window", "event_type")
             .collectAsList();
@@ -90,7 +118,13 @@ public final class ReportData {
     }
 
     ObjectNode reasons = data.putObject("quarantineReasons");
-    for (Row row : table.apply(Tables.QUARANTINE_EVENTS).groupBy("reason").count().orderBy("reason").collectAsList()) {
+    for (Row row :
+        table
+            .apply(Tables.QUARANTINE_EVENTS)
+            .groupBy("reason")
+            .count()
+            .orderBy("reason")
+            .collectAsList()) {
       reasons.put(row.getString(0), row.getLong(1));
     }
     return data;
@@ -106,14 +140,20 @@ public final class ReportData {
     };
   }
 
-  /** {query: [{x: batch id, y: value}, ...]} for one progress column, skipping batches without a value. */
+  /**
+   * {query: [{x: batch id, y: value}, ...]} for one progress column, skipping batches without a
+   * value.
+   */
   private static ObjectNode series(List<Row> progress, int column) {
     ObjectNode byQuery = JSON.createObjectNode();
     for (Row row : progress) {
       if (row.isNullAt(column)) {
         continue;
       }
-      ArrayNode points = byQuery.has(row.getString(0)) ? (ArrayNode) byQuery.get(row.getString(0)) : byQuery.putArray(row.getString(0));
+      ArrayNode points =
+          byQuery.has(row.getString(0))
+              ? (ArrayNode) byQuery.get(row.getString(0))
+              : byQuery.putArray(row.getString(0));
       ObjectNode point = points.addObject().put("x", row.getLong(1));
       Object value = row.get(column);
       if (value instanceof Double d) {

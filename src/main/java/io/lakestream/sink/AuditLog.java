@@ -11,9 +11,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One row per micro-batch for {@code audit_batches}, saved durably with the batch and appended in bulk by a
- * {@link TableOutbox}: a replayed batch replaces its saved row, and a row the table holds already (same query
- * and batch id) is never appended again.
+ * One row per micro-batch for {@code audit_batches}, saved durably with the batch and appended in
+ * bulk by a {@link TableOutbox}: a replayed batch replaces its saved row, and a row the table holds
+ * already (same query and batch id) is never appended again.
  */
 public final class AuditLog {
 
@@ -34,10 +34,12 @@ public final class AuditLog {
 
   /**
    * @param outboxFolder where the writing query's rows wait, beside its checkpoint
-   * @param flushState the table's outbox flush state file, the same for every query (see TableOutbox)
+   * @param flushState the table's outbox flush state file, the same for every query (see
+   *     TableOutbox)
    */
   public AuditLog(String tableIdentifier, String outboxFolder, String flushState) {
-    this.outbox = new TableOutbox(outboxFolder, tableIdentifier, Tables.audit().schema(), KEY, flushState);
+    this.outbox =
+        new TableOutbox(outboxFolder, tableIdentifier, Tables.audit().schema(), KEY, flushState);
   }
 
   public TableOutbox outbox() {

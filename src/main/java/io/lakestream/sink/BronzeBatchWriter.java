@@ -46,31 +46,38 @@ import org.slf4j.LoggerFactory;
 import scala.concurrent.Await;
 
 /**
- * One ingested micro-batch feeds three tables: every record to {@code bronze_events}, rejected ones to
- * {@code quarantine_events} and one row to {@code audit_batches}; once the first two are committed, the
- * batch's files are archived ({@link BatchArchiving}).
+ * One ingested micro-batch feeds three tables: every record to {@code bronze_events}, rejected ones
+ * to {@code quarantine_events} and one row to {@code audit_batches}; once the first two are
+ * committed, the batch's files are archived ({@link BatchArchiving}).
  *
- * <p>The batch arrives classified by {@link QualityRules}. Its JSON is read and parsed once, by the bronze
- * write; nothing is cached. The counts per reason and the rejected rows ({@link RejectedRows}, bounded) are
- * observed during that write ({@link Observation}); the rejected rows wait in the quarantine outbox
- * ({@link TableOutbox}). A replay that Delta skips observes nothing: it reads back what its first attempt
- * committed ({@code _batch_id}, which bronze keeps statistics on), as does a batch with more rejected rows than
- * the bound. Only a {@code fail} expectation needs a look at the batch before anything is written, and only then
- * is the batch read twice.
+ * <p>The batch arrives classified by {@link QualityRules}. Its JSON is read and parsed once, by the
+ * bronze write; nothing is cached. The counts per reason and the rejected rows ({@link
+ * RejectedRows}, bounded) are observed during that write ({@link Observation}); the rejected rows
+ * wait in the quarantine outbox ({@link TableOutbox}). A replay that Delta skips observes nothing:
+ * it reads back what its first attempt committed ({@code _batch_id}, which bronze keeps statistics
+ * on), as does a batch with more rejected rows than the bound. Only a {@code fail} expectation
+ * needs a look at the batch before anything is written, and only then is the batch read twice.
  *
- * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a crash (for
- * instance between the bronze and the quarantine commit) only writes what is missing.
+ * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a
+ * crash (for instance between the bronze and the quarantine commit) only writes what is missing.
  */
 public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BronzeBatchWriter.class);
+
   /** Spark hands observed metrics over through its listener bus, normally within milliseconds. */
   private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
-  /** Up to this many rejected records a batch go through the outbox; more are written to Delta at once. */
+
+  /**
+   * Up to this many rejected records a batch go through the outbox; more are written to Delta at
+   * once.
+   */
   static final long QUARANTINE_OUTBOX_LIMIT = 10_000;
+
   /** Rescued records read to find and type the new fields of a batch. */
   private static final int NEW_FIELD_SAMPLE = 1_000;
+
   /** How long a batch waits for the stop that restarts its query with a wider contract. */
   private static final Duration STOP_WAIT = Duration.ofMinutes(2);
 
@@ -84,7 +91,11 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private final BatchArchiving archiving;
   private final FaultPoint haltAt;
   private final NewFields newFields;
-  /** Set once this writer added fields to the contract: the query must restart before its next batch. */
+
+  /**
+   * Set once this writer added fields to the contract: the query must restart before its next
+   * batch.
+   */
   private transient volatile boolean contractGrew;
 
   public BronzeBatchWriter(
@@ -117,12 +128,16 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
-    // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected record.
-    // Batch id and time enter as references, not literals: the code Spark generates for the batch is then
+    // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected
+    // record.
+    // Batch id and time enter as references, not literals: the code Spark generates for the batch
+    // is then
     // the same for every batch and compiled once per run instead of once per batch.
     Dataset<Row> classified =
         batch
-            .withColumn(BronzeTable.INGESTED_AT, constant(Timestamp.from(startedAt), DataTypes.TimestampType))
+            .withColumn(
+                BronzeTable.INGESTED_AT,
+                constant(Timestamp.from(startedAt), DataTypes.TimestampType))
             .withColumn(BronzeTable.BATCH_ID, constant(batchId, DataTypes.LongType));
     StepTimes steps = new StepTimes();
     if (newFields.mode() == SchemaEvolution.FAIL_ON_NEW_COLUMNS) {
@@ -133,16 +148,24 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
     Observation observation = new Observation();
     Column[] aggregates = countAggregates(quality.enabled());
-    Dataset<Row> observed = classified.observe(observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
-    write(observed.select(columns(BronzeTable.definition(eventSchema).schema())), bronzeTable, batchId);
+    Dataset<Row> observed =
+        classified.observe(
+            observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
+    write(
+        observed.select(columns(BronzeTable.definition(eventSchema).schema())),
+        bronzeTable,
+        batchId);
     steps.done("bronze");
-    // What bronze holds of this batch; reading it back, not the batch again, keeps the source read once (Spark
-    // counts every read of the source in the batch's numInputRows) and a replay consistent with its first attempt.
+    // What bronze holds of this batch; reading it back, not the batch again, keeps the source read
+    // once (Spark
+    // counts every read of the source in the batch's numInputRows) and a replay consistent with its
+    // first attempt.
     java.util.function.Supplier<Dataset<Row>> committedRows =
         () -> spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
     BatchCounts counts =
         countsOf(observation, batchId)
-            // A replay Delta skipped wrote nothing to observe: count what the first attempt committed.
+            // A replay Delta skipped wrote nothing to observe: count what the first attempt
+            // committed.
             .orElseGet(() -> countCommitted(committedRows.get()));
     steps.done("count");
     if (newFields.mode() == SchemaEvolution.ADD_NEW_COLUMNS && counts.rescued() > 0) {
@@ -150,14 +173,16 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       steps.done("contract");
     }
     if (counts.quarantined() > 0 && quality.enabled() && counts.rejected() != null) {
-      // Collected while bronze was written: saved with the batch, appended in bulk (see TableOutbox).
+      // Collected while bronze was written: saved with the batch, appended in bulk (see
+      // TableOutbox).
       quarantine.add(spark.sessionState().newHadoopConf(), batchId, counts.rejected());
       quarantine.flushIfDue(spark);
       steps.done("quarantine");
     } else if (counts.quarantined() > 0 && quality.enabled()) {
       Dataset<Row> rejected = quarantineRows(committedRows.get());
       if (counts.quarantined() <= QUARANTINE_OUTBOX_LIMIT) {
-        // Few rows: saved with the batch and appended in bulk, one commit fewer per batch (see TableOutbox).
+        // Few rows: saved with the batch and appended in bulk, one commit fewer per batch (see
+        // TableOutbox).
         quarantine.add(spark.sessionState().newHadoopConf(), batchId, rejected.collectAsList());
         quarantine.flushIfDue(spark);
       } else {
@@ -171,29 +196,59 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
         archiving.afterCommit(
             spark,
             batchId,
-            // Without the quality rules nothing is written to quarantine_events, so nothing counts as quarantined.
-            new CommittedRows(counts.rows(), quality.enabled() ? counts.quarantined() : 0, counts.warned()));
+            // Without the quality rules nothing is written to quarantine_events, so nothing counts
+            // as quarantined.
+            new CommittedRows(
+                counts.rows(), quality.enabled() ? counts.quarantined() : 0, counts.warned()));
     steps.done("archive");
     CommittedRows committed = archived.committed();
     audit.append(
         spark,
         new AuditLog.Entry(
-            queryName, batchId, committed.rows(), committed.rows(), committed.quarantined(), committed.warned(), archived.files(), startedAt));
+            queryName,
+            batchId,
+            committed.rows(),
+            committed.rows(),
+            committed.quarantined(),
+            committed.warned(),
+            archived.files(),
+            startedAt));
     steps.done("audit");
-    counts.violations().forEach(
-        (rule, violations) -> {
-          if (violations > 0) {
-            LOG.warn("Query {} batch {}: expectation '{}' not met by {} records (kept)", queryName, batchId, rule, violations);
-          }
-        });
+    counts
+        .violations()
+        .forEach(
+            (rule, violations) -> {
+              if (violations > 0) {
+                LOG.warn(
+                    "Query {} batch {}: expectation '{}' not met by {} records (kept)",
+                    queryName,
+                    batchId,
+                    rule,
+                    violations);
+              }
+            });
     LOG.info(
         "Query {} batch {}: {} records to {}, {} quarantined {} in {} ms ({})",
-        queryName, batchId, counts.rows(), bronzeTable, counts.quarantined(), counts.byReason(), steps.totalMs(), steps);
+        queryName,
+        batchId,
+        counts.rows(),
+        bronzeTable,
+        counts.quarantined(),
+        counts.byReason(),
+        steps.totalMs(),
+        steps);
   }
 
-  /** What one batch held: records, per quarantine reason, and per warn/fail expectation violated. */
+  /**
+   * What one batch held: records, per quarantine reason, and per warn/fail expectation violated.
+   */
   record BatchCounts(
-      long rows, Map<String, Long> byReason, Map<String, Long> violations, long warned, long rescued, List<Row> rejected) {
+      long rows,
+      Map<String, Long> byReason,
+      Map<String, Long> violations,
+      long warned,
+      long rescued,
+      List<Row> rejected) {
     long quarantined() {
       return byReason.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -211,7 +266,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
 
   /**
    * Records per reason, records, warned records, violations per counted expectation, then (if
-   * {@code withRejectedRows}) the rejected rows themselves. {@link #countsIn} reads them back in this order.
+   * {@code withRejectedRows}) the rejected rows themselves. {@link #countsIn} reads them back in
+   * this order.
    */
   private Column[] countAggregates(boolean withRejectedRows) {
     List<Column> aggregates = new ArrayList<>();
@@ -254,7 +310,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             .add("source_file", DataTypes.StringType)
             .add("ingested_at", DataTypes.TimestampType)
             .add("batch_id", DataTypes.LongType);
-    return functions.udaf(new RejectedRows(), Encoders.row(input))
+    return functions
+        .udaf(new RejectedRows(), Encoders.row(input))
         .apply(
             col(BronzeTable.QUARANTINE_REASON),
             col(BronzeTable.QUARANTINE_DETAIL),
@@ -265,16 +322,27 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             col(BronzeTable.BATCH_ID));
   }
 
-  /** The counts observed while bronze was written, or empty when the write did not run (a skipped replay). */
+  /**
+   * The counts observed while bronze was written, or empty when the write did not run (a skipped
+   * replay).
+   */
   private java.util.Optional<BatchCounts> countsOf(Observation observation, long batchId) {
     Row observed;
     try {
-      observed = Await.result(observation.future(), scala.concurrent.duration.Duration.create(OBSERVATION_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+      observed =
+          Await.result(
+              observation.future(),
+              scala.concurrent.duration.Duration.create(
+                  OBSERVATION_WAIT.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while counting batch " + batchId, e);
     } catch (java.util.concurrent.TimeoutException e) {
-      LOG.warn("Query {} batch {}: no counts from the write within {}; counting what bronze committed", queryName, batchId, OBSERVATION_WAIT);
+      LOG.warn(
+          "Query {} batch {}: no counts from the write within {}; counting what bronze committed",
+          queryName,
+          batchId,
+          OBSERVATION_WAIT);
       return java.util.Optional.empty();
     }
     if (observed.length() == 0) {
@@ -283,10 +351,15 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     return java.util.Optional.of(countsIn(observed, quality.enabled()));
   }
 
-  /** What bronze committed of a batch Delta skipped on replay: the same aggregates over the rows read back. */
+  /**
+   * What bronze committed of a batch Delta skipped on replay: the same aggregates over the rows
+   * read back.
+   */
   private BatchCounts countCommitted(Dataset<Row> committed) {
     Column[] aggregates = countAggregates(false);
-    return countsIn(committed.agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length)).first(), false);
+    return countsIn(
+        committed.agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length)).first(),
+        false);
   }
 
   /** Reads the values of {@link #countAggregates} back. */
@@ -307,11 +380,15 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     for (Expectation rule : counted) {
       violations.put(rule.name(), observed.getLong(i++));
     }
-    List<Row> rejected = withRejectedRows ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
+    List<Row> rejected =
+        withRejectedRows ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
     return new BatchCounts(rows, byReason, violations, warned, rescued, rejected);
   }
 
-  /** Stops the query before anything of the batch is written when a {@code fail} expectation is broken. */
+  /**
+   * Stops the query before anything of the batch is written when a {@code fail} expectation is
+   * broken.
+   */
   private void failOnViolations(Dataset<Row> classified, long batchId) {
     List<Expectation> rules = quality.expectations(Expectation.Action.FAIL);
     if (rules.isEmpty()) {
@@ -320,7 +397,10 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     // One pass counts every fail rule; a second read, for an example, only when one is broken.
     Column[] counts =
         rules.stream()
-            .map(rule -> sum(when(col(QualityRules.VIOLATES_PREFIX + rule.name()), 1).otherwise(0)).cast("long"))
+            .map(
+                rule ->
+                    sum(when(col(QualityRules.VIOLATES_PREFIX + rule.name()), 1).otherwise(0))
+                        .cast("long"))
             .toArray(Column[]::new);
     Row violated = classified.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).first();
     for (int i = 0; i < rules.size(); i++) {
@@ -328,20 +408,35 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       long violations = violated.isNullAt(i) ? 0 : violated.getLong(i);
       if (violations > 0) {
         Row example =
-            classified.where(col(QualityRules.VIOLATES_PREFIX + rule.name())).select(BronzeTable.RAW_RECORD, BronzeTable.SOURCE_FILE).first();
+            classified
+                .where(col(QualityRules.VIOLATES_PREFIX + rule.name()))
+                .select(BronzeTable.RAW_RECORD, BronzeTable.SOURCE_FILE)
+                .first();
         throw new ExpectationFailedException(
-            "Expectation '" + rule.name() + "' (fail: " + rule.predicate() + ") is not met by " + violations
-                + " records of batch " + batchId + ", e.g. " + example.getString(0) + " in " + example.getString(1)
-                + ". Nothing of this batch was written; fix the data or the rule (quality.expect." + rule.name()
+            "Expectation '"
+                + rule.name()
+                + "' (fail: "
+                + rule.predicate()
+                + ") is not met by "
+                + violations
+                + " records of batch "
+                + batchId
+                + ", e.g. "
+                + example.getString(0)
+                + " in "
+                + example.getString(1)
+                + ". Nothing of this batch was written; fix the data or the rule (quality.expect."
+                + rule.name()
                 + "), then restart.");
       }
     }
   }
 
   /**
-   * ingest.schema_evolution=add_new_columns: the fields of this batch's rescued data that the contract lacks are
-   * recorded (with a type inferred from their values) once the batch is in bronze; the batch keeps them rescued.
-   * Read back from bronze, and only when the batch rescued something, so the source is read once.
+   * ingest.schema_evolution=add_new_columns: the fields of this batch's rescued data that the
+   * contract lacks are recorded (with a type inferred from their values) once the batch is in
+   * bronze; the batch keeps them rescued. Read back from bronze, and only when the batch rescued
+   * something, so the source is read once.
    */
   private void addNewFields(SparkSession spark, long batchId, Dataset<Row> committed) {
     List<Row> rescued =
@@ -350,16 +445,33 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
             .select(col(BronzeTable.RESCUED_DATA), col(BronzeTable.SOURCE_FILE))
             .limit(NEW_FIELD_SAMPLE)
             .collectAsList();
-    ContractHistory.Findings findings = ContractHistory.infer(rescued, eventSchema, newFields.takenNames(), batchId);
-    findings.leftRescued().forEach(
-        (name, why) -> LOG.warn("Query {} batch {}: field '{}' stays in {}: {}", queryName, batchId, name, BronzeTable.RESCUED_DATA, why));
+    ContractHistory.Findings findings =
+        ContractHistory.infer(rescued, eventSchema, newFields.takenNames(), batchId);
+    findings
+        .leftRescued()
+        .forEach(
+            (name, why) ->
+                LOG.warn(
+                    "Query {} batch {}: field '{}' stays in {}: {}",
+                    queryName,
+                    batchId,
+                    name,
+                    BronzeTable.RESCUED_DATA,
+                    why));
     List<ContractHistory.AddedField> added =
-        newFields.history().record(spark.sessionState().newHadoopConf(), eventSchema, findings.fields());
+        newFields
+            .history()
+            .record(spark.sessionState().newHadoopConf(), eventSchema, findings.fields());
     for (ContractHistory.AddedField field : added) {
       LOG.info(
           "ingest.schema_evolution=add_new_columns: field '{}' added to the event contract as {} (first in {}, batch {} of {});"
               + " this batch keeps its values in {}; the queries restart with the new column before the next batch",
-          field.name(), field.type().sql(), field.firstFile(), batchId, queryName, BronzeTable.RESCUED_DATA);
+          field.name(),
+          field.type().sql(),
+          field.firstFile(),
+          batchId,
+          queryName,
+          BronzeTable.RESCUED_DATA);
     }
     if (!added.isEmpty()) {
       haltAt.haltIfAt(FaultPoint.AFTER_CONTRACT_RECORDED);
@@ -368,54 +480,75 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   }
 
   /**
-   * The contract grew in an earlier batch of this query: stops the query (from another thread, as Spark
-   * requires) before this batch writes anything, so the run restarts it with the new columns; the batch's
-   * offsets are logged, and the restarted query reads the same files again, typed.
+   * The contract grew in an earlier batch of this query: stops the query (from another thread, as
+   * Spark requires) before this batch writes anything, so the run restarts it with the new columns;
+   * the batch's offsets are logged, and the restarted query reads the same files again, typed.
    */
   private void stopForTheWiderContract(SparkSession spark, long batchId) {
-    LOG.info("Query {} stops before batch {} to restart with the wider event contract", queryName, batchId);
-    // The batch's session is the query's clone, whose query manager is empty: the query is the owner session's.
-    SparkSession owner = SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get() : spark;
+    LOG.info(
+        "Query {} stops before batch {} to restart with the wider event contract",
+        queryName,
+        batchId);
+    // The batch's session is the query's clone, whose query manager is empty: the query is the
+    // owner session's.
+    SparkSession owner =
+        SparkSession.getDefaultSession().isDefined()
+            ? SparkSession.getDefaultSession().get()
+            : spark;
     boolean found = false;
     for (org.apache.spark.sql.streaming.StreamingQuery query : owner.streams().active()) {
       if (queryName.equals(query.name())) {
         found = true;
-        Thread stopper = new Thread(() -> {
-          try {
-            query.stop();
-          } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("Query {} did not stop in time", queryName, e);
-          }
-        }, "lakestream-contract-restart");
+        Thread stopper =
+            new Thread(
+                () -> {
+                  try {
+                    query.stop();
+                  } catch (java.util.concurrent.TimeoutException e) {
+                    LOG.warn("Query {} did not stop in time", queryName, e);
+                  }
+                },
+                "lakestream-contract-restart");
         stopper.setDaemon(true);
         stopper.start();
       }
     }
     if (!found) {
       throw new IllegalStateException(
-          "Query " + queryName + " must restart to read the wider event contract but is not among the default session's"
+          "Query "
+              + queryName
+              + " must restart to read the wider event contract but is not among the default session's"
               + " queries; run again: the next run starts over the new contract");
     }
     try {
       // stop() interrupts this thread; Spark then ends the query as stopped, not failed.
       Thread.sleep(STOP_WAIT.toMillis());
     } catch (InterruptedException e) {
-      throw new java.io.UncheckedIOException(new java.io.InterruptedIOException("stopped to restart with the wider event contract"));
+      throw new java.io.UncheckedIOException(
+          new java.io.InterruptedIOException("stopped to restart with the wider event contract"));
     }
     throw new IllegalStateException(
-        "Query " + queryName + " did not stop within " + STOP_WAIT + " to restart with the wider event contract; run again");
+        "Query "
+            + queryName
+            + " did not stop within "
+            + STOP_WAIT
+            + " to restart with the wider event contract; run again");
   }
 
   /**
-   * ingest.schema_evolution=fail_on_new_columns: a look at the batch's rescued fields before anything is written
-   * (the batch is read twice in this mode). The batch is not committed, so after ingest.schema gains the fields a
-   * restart reads it again, typed.
+   * ingest.schema_evolution=fail_on_new_columns: a look at the batch's rescued fields before
+   * anything is written (the batch is read twice in this mode). The batch is not committed, so
+   * after ingest.schema gains the fields a restart reads it again, typed.
    */
   private void failOnNewFields(Dataset<Row> classified, long batchId) {
     List<Row> fields =
         classified
             .where(col(BronzeTable.RESCUED_DATA).isNotNull())
-            .select(functions.explode(functions.json_object_keys(col(BronzeTable.RESCUED_DATA))).as("field"), col(BronzeTable.SOURCE_FILE))
+            .select(
+                functions
+                    .explode(functions.json_object_keys(col(BronzeTable.RESCUED_DATA)))
+                    .as("field"),
+                col(BronzeTable.SOURCE_FILE))
             .groupBy("field")
             .agg(functions.min(BronzeTable.SOURCE_FILE), count(lit(1)))
             .orderBy("field")
@@ -426,11 +559,24 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
     List<String> named = new ArrayList<>();
     for (Row field : fields) {
-      named.add("'" + field.getString(0) + "' (" + field.getLong(2) + " records, first in " + field.getString(1) + ")");
+      named.add(
+          "'"
+              + field.getString(0)
+              + "' ("
+              + field.getLong(2)
+              + " records, first in "
+              + field.getString(1)
+              + ")");
     }
     throw new UnknownFieldsException(
-        "ingest.schema_evolution=fail_on_new_columns: batch " + batchId + " of " + queryName + " holds fields that are not"
-            + " in ingest.schema: " + String.join(", ", named) + (fields.size() == 10 ? " and maybe more" : "")
+        "ingest.schema_evolution=fail_on_new_columns: batch "
+            + batchId
+            + " of "
+            + queryName
+            + " holds fields that are not"
+            + " in ingest.schema: "
+            + String.join(", ", named)
+            + (fields.size() == 10 ? " and maybe more" : "")
             + ". Nothing of this batch was written; add them to ingest.schema (or set ingest.schema_evolution=rescue),"
             + " then run again: the batch is read again with the new columns.");
   }
@@ -452,7 +598,10 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     IdempotentWrites.append(rows, table, txnAppId, batchId);
   }
 
-  /** A per-batch value as a reference in the generated code (a zero-argument UDF), not an inlined literal. */
+  /**
+   * A per-batch value as a reference in the generated code (a zero-argument UDF), not an inlined
+   * literal.
+   */
   private static Column constant(Object value, DataType type) {
     return udf((UDF0<Object>) () -> value, type).asNondeterministic().apply();
   }

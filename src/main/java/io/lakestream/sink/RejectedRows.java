@@ -17,13 +17,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Aggregator;
 
 /**
- * Collects a batch's rejected rows (the {@code quarantine_events} columns) while bronze is written, as one more
- * observed metric, so they need not be read back from the table. Bounded: past {@link #MAX_ROWS} rows or
- * {@link #MAX_BYTES} of raw text the result says "overflow" and the caller reads them back instead; the
- * driver never holds more than that.
+ * Collects a batch's rejected rows (the {@code quarantine_events} columns) while bronze is written,
+ * as one more observed metric, so they need not be read back from the table. Bounded: past {@link
+ * #MAX_ROWS} rows or {@link #MAX_BYTES} of raw text the result says "overflow" and the caller reads
+ * them back instead; the driver never holds more than that.
  *
- * <p>Input: reason, detail, event_id, raw_record, source_file, ingested_at, batch_id (rows whose reason is null
- * are ignored). Output: a JSON object {@code {"overflow":false,"rows":[[...], ...]}}.
+ * <p>Input: reason, detail, event_id, raw_record, source_file, ingested_at, batch_id (rows whose
+ * reason is null are ignored). Output: a JSON object {@code {"overflow":false,"rows":[[...],
+ * ...]}}.
  */
 public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, String> {
 
@@ -127,8 +128,14 @@ public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, Str
       for (JsonNode values : node.path("rows")) {
         rows.add(
             RowFactory.create(
-                text(values.get(0)), text(values.get(1)), text(values.get(2)), text(values.get(3)), text(values.get(4)),
-                values.get(5).isNull() ? null : Timestamp.from(Instant.parse(values.get(5).asText())),
+                text(values.get(0)),
+                text(values.get(1)),
+                text(values.get(2)),
+                text(values.get(3)),
+                text(values.get(4)),
+                values.get(5).isNull()
+                    ? null
+                    : Timestamp.from(Instant.parse(values.get(5).asText())),
                 values.get(6).isNull() ? null : values.get(6).asLong()));
       }
       return Optional.of(rows);

@@ -14,9 +14,10 @@ import org.apache.hadoop.fs.Path;
 /**
  * The Delta {@code txnAppId} of one foreachBatch sink, kept inside the query's checkpoint folder.
  *
- * <p>Delta skips a write whose ({@code txnAppId}, {@code txnVersion}) it has already committed, which makes
- * a replayed micro-batch a no-op. The id must live exactly as long as the checkpoint: a fixed id would make
- * a query restarted from a deleted checkpoint (batch ids from 0 again) silently skip all its writes.
+ * <p>Delta skips a write whose ({@code txnAppId}, {@code txnVersion}) it has already committed,
+ * which makes a replayed micro-batch a no-op. The id must live exactly as long as the checkpoint: a
+ * fixed id would make a query restarted from a deleted checkpoint (batch ids from 0 again) silently
+ * skip all its writes.
  */
 public final class SinkIdentity {
 

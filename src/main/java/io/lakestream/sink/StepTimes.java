@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Wall time of the steps of one batch write, for its log line: where a batch's time goes, at a glance. */
+/**
+ * Wall time of the steps of one batch write, for its log line: where a batch's time goes, at a
+ * glance.
+ */
 final class StepTimes {
 
   private final long startedNanos = System.nanoTime();
@@ -23,6 +26,8 @@ final class StepTimes {
 
   @Override
   public String toString() {
-    return millis.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    return millis.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 }

@@ -18,9 +18,10 @@ import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * Starts a named streaming query with the configured trigger and sink. To Delta, the query writes through
- * a foreachBatch writer and keeps its checkpoint in {@code <volume.checkpoints>/<query name>}; to the
- * console or memory (debugging, tests) it uses a throwaway checkpoint, so such a run always starts fresh.
+ * Starts a named streaming query with the configured trigger and sink. To Delta, the query writes
+ * through a foreachBatch writer and keeps its checkpoint in {@code <volume.checkpoints>/<query
+ * name>}; to the console or memory (debugging, tests) it uses a throwaway checkpoint, so such a run
+ * always starts fresh.
  */
 public final class StreamStarter {
 
@@ -34,8 +35,8 @@ public final class StreamStarter {
 
   /**
    * @param deltaWriter makes the foreachBatch writer from the query's Delta {@code txnAppId}
-   * @param queryConf session settings for this query only (Spark copies the session's conf into a query when
-   *     it starts); the session's own values are put back right after
+   * @param queryConf session settings for this query only (Spark copies the session's conf into a
+   *     query when it starts); the session's own values are put back right after
    */
   public StreamingQuery start(
       String queryName,
@@ -45,9 +46,12 @@ public final class StreamStarter {
       Map<String, String> queryConf)
       throws TimeoutException {
     synchronized (spark) {
-      // Each query's jobs in a scheduler pool of its own: under spark.scheduler.mode=FAIR (conf/local.properties,
-      // Databricks' default) a small job of one query, such as bronze's bookkeeping append, takes the next free
-      // core instead of queueing behind every task of the other queries' jobs, as FIFO makes it. The stream's
+      // Each query's jobs in a scheduler pool of its own: under spark.scheduler.mode=FAIR
+      // (conf/local.properties,
+      // Databricks' default) a small job of one query, such as bronze's bookkeeping append, takes
+      // the next free
+      // core instead of queueing behind every task of the other queries' jobs, as FIFO makes it.
+      // The stream's
       // thread inherits the property from this one when the query starts.
       String previousPool = spark.sparkContext().getLocalProperty(SchedulerPools.PROPERTY);
       spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, queryName);
@@ -60,7 +64,10 @@ public final class StreamStarter {
       try {
         return startWithSessionConf(queryName, stream, outputMode, deltaWriter);
       } finally {
-        sessionValues.forEach((name, value) -> value.ifPresentOrElse(v -> spark.conf().set(name, v), () -> spark.conf().unset(name)));
+        sessionValues.forEach(
+            (name, value) ->
+                value.ifPresentOrElse(
+                    v -> spark.conf().set(name, v), () -> spark.conf().unset(name)));
         spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, previousPool);
       }
     }
@@ -73,14 +80,20 @@ public final class StreamStarter {
       Function<String, VoidFunction2<Dataset<Row>, Long>> deltaWriter)
       throws TimeoutException {
     DataStreamWriter<Row> writer =
-        stream.writeStream().queryName(queryName).outputMode(outputMode).trigger(config.trigger().toSparkTrigger());
+        stream
+            .writeStream()
+            .queryName(queryName)
+            .outputMode(outputMode)
+            .trigger(config.trigger().toSparkTrigger());
     SinkKind sink = config.sinkOf(queryName);
     switch (sink) {
       case DELTA -> {
         String checkpoint = config.volume().checkpointFor(queryName);
         HadoopFiles files = new HadoopFiles(spark);
         files.mkdirs(checkpoint);
-        writer.option("checkpointLocation", checkpoint).foreachBatch(deltaWriter.apply(SinkIdentity.loadOrCreate(files, checkpoint)));
+        writer
+            .option("checkpointLocation", checkpoint)
+            .foreachBatch(deltaWriter.apply(SinkIdentity.loadOrCreate(files, checkpoint)));
       }
       case CONSOLE -> writer.format("console").option("truncate", "false").option("numRows", "100");
       case MEMORY -> writer.format("memory");

@@ -15,18 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one micro-batch of a query's output to its Delta table and one row to {@code audit_batches}.
+ * Writes one micro-batch of a query's output to its Delta table and one row to {@code
+ * audit_batches}.
  *
  * <ul>
  *   <li>{@link Mode#APPEND}: new rows (append output mode);
- *   <li>{@link Mode#MERGE}: upsert on the table's key (update output mode: rows are a window's or key's
- *       current values, so the upsert sets them, never adds to them);
+ *   <li>{@link Mode#MERGE}: upsert on the table's key (update output mode: rows are a window's or
+ *       key's current values, so the upsert sets them, never adds to them);
  *   <li>{@link Mode#OVERWRITE}: replace the table (complete output mode).
  * </ul>
  *
- * Every write carries Delta's {@code txnAppId}/{@code txnVersion} (as write options, or as session confs
- * for MERGE), so a batch replayed after a crash is skipped instead of applied twice. The batch is persisted
- * while it is counted and written, so it is computed once.
+ * Every write carries Delta's {@code txnAppId}/{@code txnVersion} (as write options, or as session
+ * confs for MERGE), so a batch replayed after a crash is skipped instead of applied twice. The
+ * batch is persisted while it is counted and written, so it is computed once.
  */
 public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -48,7 +49,12 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   private final AuditLog audit;
 
   public TableBatchWriter(
-      String queryName, String tableIdentifier, Mode mode, List<String> mergeKeys, String txnAppId, AuditLog audit) {
+      String queryName,
+      String tableIdentifier,
+      Mode mode,
+      List<String> mergeKeys,
+      String txnAppId,
+      AuditLog audit) {
     this.queryName = queryName;
     this.tableIdentifier = tableIdentifier;
     this.mode = mode;
@@ -63,13 +69,23 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     Dataset<Row> rows = batch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = rows.count();
-      // A stateful query's no-data batch (run only to move the watermark) that emitted nothing leaves no trace.
+      // A stateful query's no-data batch (run only to move the watermark) that emitted nothing
+      // leaves no trace.
       if (count == 0 && mode != Mode.OVERWRITE) {
         return;
       }
       write(rows, batchId);
-      audit.append(batch.sparkSession(), new AuditLog.Entry(queryName, batchId, count, count, 0, 0, BatchArchiving.FileCounts.NONE, startedAt));
-      LOG.info("Query {} batch {}: {} rows to {} ({})", queryName, batchId, count, tableIdentifier, mode);
+      audit.append(
+          batch.sparkSession(),
+          new AuditLog.Entry(
+              queryName, batchId, count, count, 0, 0, BatchArchiving.FileCounts.NONE, startedAt));
+      LOG.info(
+          "Query {} batch {}: {} rows to {} ({})",
+          queryName,
+          batchId,
+          count,
+          tableIdentifier,
+          mode);
     } finally {
       rows.unpersist();
     }
@@ -77,14 +93,19 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   private void write(Dataset<Row> rows, long batchId) {
     switch (mode) {
-      case APPEND -> IdempotentWrites.save(rows, tableIdentifier, SaveMode.Append, txnAppId, batchId);
-      case OVERWRITE -> IdempotentWrites.save(rows, tableIdentifier, SaveMode.Overwrite, txnAppId, batchId);
+      case APPEND ->
+          IdempotentWrites.save(rows, tableIdentifier, SaveMode.Append, txnAppId, batchId);
+      case OVERWRITE ->
+          IdempotentWrites.save(rows, tableIdentifier, SaveMode.Overwrite, txnAppId, batchId);
       case MERGE -> merge(rows, batchId);
     }
   }
 
   private void merge(Dataset<Row> rows, long batchId) {
-    String condition = mergeKeys.stream().map(key -> "t.`" + key + "` = s.`" + key + "`").collect(Collectors.joining(" AND "));
+    String condition =
+        mergeKeys.stream()
+            .map(key -> "t.`" + key + "` = s.`" + key + "`")
+            .collect(Collectors.joining(" AND "));
     IdempotentWrites.inSessionTransaction(
         rows.sparkSession(),
         txnAppId,

@@ -11,11 +11,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Adds the users reference table's columns to each event: a LEFT join on the normalized {@code user_id} with
- * the table's latest committed version, read again by every micro-batch (a stream-static join plans its static
- * side anew each batch). An event whose user the table does not hold is kept with nulls, and counted: the batch's
- * {@code observedMetrics["silver_enrichment"].unmatched}. Spark broadcasts the table when it is below
- * {@code spark.sql.autoBroadcastJoinThreshold} (10 MB by default), so a small table costs no shuffle.
+ * Adds the users reference table's columns to each event: a LEFT join on the normalized {@code
+ * user_id} with the table's latest committed version, read again by every micro-batch (a
+ * stream-static join plans its static side anew each batch). An event whose user the table does not
+ * hold is kept with nulls, and counted: the batch's {@code
+ * observedMetrics["silver_enrichment"].unmatched}. Spark broadcasts the table when it is below
+ * {@code spark.sql.autoBroadcastJoinThreshold} (10 MB by default), so a small table costs no
+ * shuffle.
  */
 public final class EnrichWithUsers {
 
@@ -31,12 +33,17 @@ public final class EnrichWithUsers {
   public Dataset<Row> apply(Dataset<Row> events) {
     Dataset<Row> users = reference.latest();
     Dataset<Row> joined =
-        events.join(users, events.col(LakestreamConfig.USER_ID).equalTo(users.col(UsersReference.JOIN_KEY)), "left_outer");
+        events.join(
+            users,
+            events.col(LakestreamConfig.USER_ID).equalTo(users.col(UsersReference.JOIN_KEY)),
+            "left_outer");
     return joined
         .observe(
             METRICS,
             count(lit(1)).as("events"),
-            sum(when(col(UsersReference.MATCHED).isNull(), 1).otherwise(0)).cast("long").as(UNMATCHED))
+            sum(when(col(UsersReference.MATCHED).isNull(), 1).otherwise(0))
+                .cast("long")
+                .as(UNMATCHED))
         .drop(UsersReference.JOIN_KEY, UsersReference.MATCHED);
   }
 }

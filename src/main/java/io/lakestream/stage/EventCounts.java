@@ -15,10 +15,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Events per event-time window and type: count, distinct users and amount, with a watermark so that a
- * window's state is dropped once the watermark passes its end (and, in append mode, the window is written
- * then, once and final). Events older than the watermark are not counted; Spark reports them as
- * {@code numRowsDroppedByWatermark}.
+ * Events per event-time window and type: count, distinct users and amount, with a watermark so that
+ * a window's state is dropped once the watermark passes its end (and, in append mode, the window is
+ * written then, once and final). Events older than the watermark are not counted; Spark reports
+ * them as {@code numRowsDroppedByWatermark}.
  */
 public final class EventCounts {
 
@@ -32,9 +32,13 @@ public final class EventCounts {
     Column eventTime = col(LakestreamConfig.EVENT_TIME);
     String size = Durations.sparkInterval(settings.windowSize());
     Column window =
-        settings.windowSlide().map(slide -> window(eventTime, size, Durations.sparkInterval(slide))).orElse(window(eventTime, size));
+        settings
+            .windowSlide()
+            .map(slide -> window(eventTime, size, Durations.sparkInterval(slide)))
+            .orElse(window(eventTime, size));
     return silver
-        .withWatermark(LakestreamConfig.EVENT_TIME, Durations.sparkInterval(settings.watermarkDelay()))
+        .withWatermark(
+            LakestreamConfig.EVENT_TIME, Durations.sparkInterval(settings.watermarkDelay()))
         .groupBy(window.as("window"), col(LakestreamConfig.EVENT_TYPE))
         .agg(
             count(lit(1)).as("event_count"),

@@ -29,21 +29,22 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Turns raw JSON lines into typed event columns with one JSON parse per line, and says what went wrong
- * with each line that cannot become a typed event, without dropping it.
+ * Turns raw JSON lines into typed event columns with one JSON parse per line, and says what went
+ * wrong with each line that cannot become a typed event, without dropping it.
  *
- * <p>Each line is read once by {@link JsonLineParser} (Jackson's streaming parser, in a UDF): the text of
- * each contract field, the fields outside the contract as a JSON object ({@code _rescued_data}, as
- * Databricks Auto Loader does), or why the line is not one JSON object. Contract fields are then typed with
- * Spark's {@code try_cast}. The expression Spark generates stays small, so it compiles quickly for every
- * micro-batch. Outcomes, in {@code _quarantine_reason}:
+ * <p>Each line is read once by {@link JsonLineParser} (Jackson's streaming parser, in a UDF): the
+ * text of each contract field, the fields outside the contract as a JSON object ({@code
+ * _rescued_data}, as Databricks Auto Loader does), or why the line is not one JSON object. Contract
+ * fields are then typed with Spark's {@code try_cast}. The expression Spark generates stays small,
+ * so it compiles quickly for every micro-batch. Outcomes, in {@code _quarantine_reason}:
  *
  * <ul>
  *   <li>{@code record_too_large}: the line is longer than the limit; it is not parsed at all;
- *   <li>{@code malformed_json}: the line is not one JSON object (truncated, not JSON, or followed by more text);
+ *   <li>{@code malformed_json}: the line is not one JSON object (truncated, not JSON, or followed
+ *       by more text);
  *   <li>{@code type_mismatch}: a contract field is present but does not convert to its type (e.g.
- *       {@code "amount":"abc"}, or a non-finite number however spelt); {@code _quarantine_detail} names every
- *       such field.
+ *       {@code "amount":"abc"}, or a non-finite number however spelt); {@code _quarantine_detail}
+ *       names every such field.
  * </ul>
  *
  * Blank lines hold no record and are skipped.
@@ -68,16 +69,20 @@ public final class EventParser {
   }
 
   /**
-   * @param lines rows with the raw line in {@code _raw_record}; every other column is passed through
-   * @return the event columns, {@code _rescued_data}, {@code _quarantine_reason}, {@code _quarantine_detail},
-   *     then the input's columns
+   * @param lines rows with the raw line in {@code _raw_record}; every other column is passed
+   *     through
+   * @return the event columns, {@code _rescued_data}, {@code _quarantine_reason}, {@code
+   *     _quarantine_detail}, then the input's columns
    */
   public Dataset<Row> parse(Dataset<Row> lines) {
     Column raw = col(BronzeTable.RAW_RECORD);
     Column tooLarge = octet_length(raw).gt(maxRecordBytes);
-    // Its own projection: Spark keeps a UDF referenced many times in a separate step, so it runs once a line.
+    // Its own projection: Spark keeps a UDF referenced many times in a separate step, so it runs
+    // once a line.
     Dataset<Row> withParsed =
-        lines.where(trim(raw).notEqual("")).withColumn(PARSED, when(not(tooLarge), parseLine().apply(raw)));
+        lines
+            .where(trim(raw).notEqual(""))
+            .withColumn(PARSED, when(not(tooLarge), parseLine().apply(raw)));
     Column parsed = col(PARSED);
 
     List<Column> output = new ArrayList<>();
@@ -86,7 +91,8 @@ public final class EventParser {
       Column text = parsed.getField(field.name());
       Column typed = text.try_cast(field.dataType());
       if (field.dataType() instanceof DoubleType || field.dataType() instanceof FloatType) {
-        // "NaN" and "Infinity" cast to doubles, but no event carries them; one would poison every sum.
+        // "NaN" and "Infinity" cast to doubles, but no event carries them; one would poison every
+        // sum.
         typed = when(not(isnan(typed).or(abs(typed).equalTo(Double.POSITIVE_INFINITY))), typed);
       }
       output.add(typed.as(field.name()));
@@ -105,7 +111,12 @@ public final class EventParser {
             .when(mismatchDetail.isNotNull(), lit(TYPE_MISMATCH))
             .as(BronzeTable.QUARANTINE_REASON));
     output.add(
-        when(tooLarge, concat(lit("record of "), octet_length(raw), lit(" bytes exceeds the limit of " + maxRecordBytes)))
+        when(
+                tooLarge,
+                concat(
+                    lit("record of "),
+                    octet_length(raw),
+                    lit(" bytes exceeds the limit of " + maxRecordBytes)))
             .when(parseError.isNotNull(), parseError)
             .otherwise(mismatchDetail)
             .as(BronzeTable.QUARANTINE_DETAIL));
@@ -120,12 +131,20 @@ public final class EventParser {
     for (String name : eventSchema.fieldNames()) {
       parsedType = parsedType.add(name, DataTypes.StringType);
     }
-    parsedType = parsedType.add(BronzeTable.RESCUED_DATA, DataTypes.StringType).add(PARSE_ERROR, DataTypes.StringType);
-    return udf(new ParseLine(new JsonLineParser(List.of(eventSchema.fieldNames()), rescueUnknownFields)), parsedType)
+    parsedType =
+        parsedType
+            .add(BronzeTable.RESCUED_DATA, DataTypes.StringType)
+            .add(PARSE_ERROR, DataTypes.StringType);
+    return udf(
+            new ParseLine(
+                new JsonLineParser(List.of(eventSchema.fieldNames()), rescueUnknownFields)),
+            parsedType)
         .withName("parse_json_line");
   }
 
-  /** The UDF: one line in, a struct of the field texts, the rescued fields and the parse error out. */
+  /**
+   * The UDF: one line in, a struct of the field texts, the rescued fields and the parse error out.
+   */
   private record ParseLine(JsonLineParser parser) implements UDF1<String, Row> {
     @Override
     public Row call(String line) {

@@ -8,7 +8,9 @@ import io.lakestream.config.LakestreamConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Running totals per event type over all time: no watermark, so only complete or update mode apply. */
+/**
+ * Running totals per event type over all time: no watermark, so only complete or update mode apply.
+ */
 public final class EventTypeTotals {
 
   public Dataset<Row> apply(Dataset<Row> silver) {

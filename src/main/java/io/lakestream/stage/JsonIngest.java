@@ -11,10 +11,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 
 /**
- * The streaming read of the landing folder: JSON-lines files, rate-limited per micro-batch, each line kept
- * whole with the file it came from, then parsed once by {@link EventParser} with the explicit event schema
- * (no inference). Reading lines rather than letting the JSON reader drop what it cannot type is what lets
- * every bad line keep its raw text and every unknown field be rescued.
+ * The streaming read of the landing folder: JSON-lines files, rate-limited per micro-batch, each
+ * line kept whole with the file it came from, then parsed once by {@link EventParser} with the
+ * explicit event schema (no inference). Reading lines rather than letting the JSON reader drop what
+ * it cannot type is what lets every bad line keep its raw text and every unknown field be rescued.
  */
 public final class JsonIngest {
 
@@ -23,14 +23,21 @@ public final class JsonIngest {
   private final ArchiveMode archiveMode;
   private final String archiveFolder;
 
-  public JsonIngest(String landingFolder, IngestSettings settings, ArchiveMode archiveMode, String archiveFolder) {
+  public JsonIngest(
+      String landingFolder,
+      IngestSettings settings,
+      ArchiveMode archiveMode,
+      String archiveFolder) {
     this.landingFolder = landingFolder;
     this.settings = settings;
     this.archiveMode = archiveMode;
     this.archiveFolder = archiveFolder;
   }
 
-  /** Event columns, parse diagnostics, {@code _raw_record} and {@code _source_file}, as a streaming Dataset. */
+  /**
+   * Event columns, parse diagnostics, {@code _raw_record} and {@code _source_file}, as a streaming
+   * Dataset.
+   */
   public Dataset<Row> read(SparkSession spark) {
     DataStreamReader reader =
         spark
@@ -38,7 +45,8 @@ public final class JsonIngest {
             .format("text")
             // Sub-folders are read as plain folders, not as partition columns.
             .option("recursiveFileLookup", "true")
-            // A file is archived only after its batch is committed, so a replayed batch that misses a file
+            // A file is archived only after its batch is committed, so a replayed batch that misses
+            // a file
             // was already written: Delta skips the replay's writes, and the read must not fail.
             .option("ignoreMissingFiles", "true");
     if (archiveMode == ArchiveMode.SPARK) {
@@ -49,7 +57,11 @@ public final class JsonIngest {
     Dataset<Row> lines =
         reader
             .load(landingFolder)
-            .select(col("value").as(BronzeTable.RAW_RECORD), col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
-    return new EventParser(settings.eventSchema(), settings.maxRecordBytes(), settings.rescueUnknownFields()).parse(lines);
+            .select(
+                col("value").as(BronzeTable.RAW_RECORD),
+                col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
+    return new EventParser(
+            settings.eventSchema(), settings.maxRecordBytes(), settings.rescueUnknownFields())
+        .parse(lines);
   }
 }

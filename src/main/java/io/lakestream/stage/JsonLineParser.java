@@ -13,24 +13,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads one JSON line with Jackson's streaming parser, in one pass and without building a tree: the text of
- * each contract field, the fields outside the contract as a JSON object, or why the line is not one JSON
- * object. Typing the texts is left to Spark's casts, so a field converts exactly as Spark converts it.
+ * Reads one JSON line with Jackson's streaming parser, in one pass and without building a tree: the
+ * text of each contract field, the fields outside the contract as a JSON object, or why the line is
+ * not one JSON object. Typing the texts is left to Spark's casts, so a field converts exactly as
+ * Spark converts it.
  *
  * <ul>
- *   <li>a contract field's text is a string's content, a number as written, {@code true}/{@code false}, or
- *       the JSON text of an object or array; JSON {@code null} and an absent field give null;
- *   <li>rescued fields keep their JSON form: numbers, booleans, null, objects and arrays as sent, strings as
- *       JSON strings, so {@code from_json}/{@code get_json_object} on {@code _rescued_data} give back what the
- *       producer sent (Databricks Auto Loader's convention);
+ *   <li>a contract field's text is a string's content, a number as written, {@code true}/{@code
+ *       false}, or the JSON text of an object or array; JSON {@code null} and an absent field give
+ *       null;
+ *   <li>rescued fields keep their JSON form: numbers, booleans, null, objects and arrays as sent,
+ *       strings as JSON strings, so {@code from_json}/{@code get_json_object} on {@code
+ *       _rescued_data} give back what the producer sent (Databricks Auto Loader's convention);
  *   <li>a key repeated within the line: the first value counts;
- *   <li>anything but whitespace after the object (a second object, stray text) makes the line malformed, so
- *       no part of a line is ever dropped silently;
- *   <li>{@code NaN} and {@code Infinity} tokens are read as numbers, so they reach the type check (and are
- *       refused there) instead of failing the whole line.
+ *   <li>anything but whitespace after the object (a second object, stray text) makes the line
+ *       malformed, so no part of a line is ever dropped silently;
+ *   <li>{@code NaN} and {@code Infinity} tokens are read as numbers, so they reach the type check
+ *       (and are refused there) instead of failing the whole line.
  * </ul>
  *
- * <p>Plain Java, no Spark: the stage wraps it in a UDF ({@link EventParser}); one instance per task.
+ * <p>Plain Java, no Spark: the stage wraps it in a UDF ({@link EventParser}); one instance per
+ * task.
  */
 public final class JsonLineParser implements Serializable {
 
@@ -39,7 +42,10 @@ public final class JsonLineParser implements Serializable {
   public static final String NOT_AN_OBJECT = "not a JSON object";
   public static final String TEXT_AFTER_OBJECT = "text after the JSON object";
 
-  /** What a line holds: one text per contract field (in contract order), rescued fields, or the error. */
+  /**
+   * What a line holds: one text per contract field (in contract order), rescued fields, or the
+   * error.
+   */
   public record Parsed(String[] fieldTexts, String rescued, String error) {}
 
   private final String[] contractFields;
@@ -83,7 +89,11 @@ public final class JsonLineParser implements Serializable {
             if (rescued.length() > 1) {
               rescued.append(',');
             }
-            rescued.append('"').append(JsonStringEncoder.getInstance().quoteAsString(name)).append("\":").append(json);
+            rescued
+                .append('"')
+                .append(JsonStringEncoder.getInstance().quoteAsString(name))
+                .append("\":")
+                .append(json);
           }
         } else {
           parser.skipChildren();
@@ -110,22 +120,26 @@ public final class JsonLineParser implements Serializable {
     }
   }
 
-  private static String contractText(JsonParser parser, JsonToken value, String line) throws IOException {
+  private static String contractText(JsonParser parser, JsonToken value, String line)
+      throws IOException {
     return switch (value) {
       case VALUE_NULL -> null;
-      case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> parser.getText();
+      case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+          parser.getText();
       default -> structureText(parser, line);
     };
   }
 
   /** The value's JSON text: as sent for numbers and structures, re-quoted for strings. */
-  private static String jsonText(JsonParser parser, JsonToken value, String line) throws IOException {
+  private static String jsonText(JsonParser parser, JsonToken value, String line)
+      throws IOException {
     return switch (value) {
       case VALUE_NULL -> "null";
       case VALUE_TRUE -> "true";
       case VALUE_FALSE -> "false";
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getText();
-      case VALUE_STRING -> '"' + new String(JsonStringEncoder.getInstance().quoteAsString(parser.getText())) + '"';
+      case VALUE_STRING ->
+          '"' + new String(JsonStringEncoder.getInstance().quoteAsString(parser.getText())) + '"';
       default -> structureText(parser, line);
     };
   }

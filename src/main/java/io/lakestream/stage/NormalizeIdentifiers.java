@@ -15,9 +15,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Trims identifiers and lower-cases the categorical ones, so {@code " U007"} and {@code "u007"} are one user
- * and {@code "Click"} and {@code "click"} one event type. {@code event_id} and {@code page} are trimmed
- * only: their case may carry meaning.
+ * Trims identifiers and lower-cases the categorical ones, so {@code " U007"} and {@code "u007"} are
+ * one user and {@code "Click"} and {@code "click"} one event type. {@code event_id} and {@code
+ * page} are trimmed only: their case may carry meaning.
  */
 public final class NormalizeIdentifiers {
 
@@ -44,7 +44,10 @@ public final class NormalizeIdentifiers {
     return result;
   }
 
-  /** A categorical identifier as silver holds it: trimmed, lower case (a reference table's key is matched so). */
+  /**
+   * A categorical identifier as silver holds it: trimmed, lower case (a reference table's key is
+   * matched so).
+   */
   public static Column category(Column identifier) {
     return lower(trim(identifier));
   }

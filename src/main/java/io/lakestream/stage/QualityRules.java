@@ -26,15 +26,16 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Decides, per parsed record, whether it can become a silver event. The first reason that applies wins,
- * in this order: the parse error from {@link EventParser}; {@code missing_required_field} (null or blank);
- * {@code event_time_too_far_in_future} (more than the allowed skew ahead of the ingestion clock, so one bad
- * clock cannot drag the watermark forward and make every later event "late"); then each {@code drop}
- * expectation, as {@code expectation_failed}. Records that meet all are valid ({@code _quarantine_reason}
- * null).
+ * Decides, per parsed record, whether it can become a silver event. The first reason that applies
+ * wins, in this order: the parse error from {@link EventParser}; {@code missing_required_field}
+ * (null or blank); {@code event_time_too_far_in_future} (more than the allowed skew ahead of the
+ * ingestion clock, so one bad clock cannot drag the watermark forward and make every later event
+ * "late"); then each {@code drop} expectation, as {@code expectation_failed}. Records that meet all
+ * are valid ({@code _quarantine_reason} null).
  *
- * <p>{@code warn} and {@code fail} expectations do not change the reason: for each one a boolean column
- * {@code _violates_<name>} says whether a valid record breaks it, for the writer to count or to stop on.
+ * <p>{@code warn} and {@code fail} expectations do not change the reason: for each one a boolean
+ * column {@code _violates_<name>} says whether a valid record breaks it, for the writer to count or
+ * to stop on.
  */
 public final class QualityRules {
 
@@ -65,45 +66,67 @@ public final class QualityRules {
     Column eventTime = col(LakestreamConfig.EVENT_TIME);
     String skew = Durations.format(settings.maxFutureSkew());
     Column tooFarAhead =
-        eventTime.gt(current_timestamp().plus(expr("INTERVAL " + settings.maxFutureSkew().toMillis() + " MILLISECONDS")));
+        eventTime.gt(
+            current_timestamp()
+                .plus(expr("INTERVAL " + settings.maxFutureSkew().toMillis() + " MILLISECONDS")));
 
     // The checks in order; the first one a record fails gives its reason and detail.
     List<Check> checks = new ArrayList<>();
     Column parseReason = col(BronzeTable.QUARANTINE_REASON);
     checks.add(new Check(parseReason.isNotNull(), parseReason, col(BronzeTable.QUARANTINE_DETAIL)));
-    checks.add(new Check(missingFields.isNotNull(), lit(MISSING_REQUIRED_FIELD), concat(lit("missing "), missingFields)));
+    checks.add(
+        new Check(
+            missingFields.isNotNull(),
+            lit(MISSING_REQUIRED_FIELD),
+            concat(lit("missing "), missingFields)));
     checks.add(
         new Check(
             tooFarAhead,
             lit(TOO_FAR_IN_FUTURE),
-            concat(lit("event_time "), eventTime.cast("string"), lit(" is more than " + skew + " ahead of the ingestion clock"))));
+            concat(
+                lit("event_time "),
+                eventTime.cast("string"),
+                lit(" is more than " + skew + " ahead of the ingestion clock"))));
     for (Expectation rule : settings.expectations(Expectation.Action.DROP)) {
-      checks.add(new Check(violated(rule), lit(EXPECTATION_FAILED), lit(rule.name() + ": " + rule.predicate())));
+      checks.add(
+          new Check(
+              violated(rule), lit(EXPECTATION_FAILED), lit(rule.name() + ": " + rule.predicate())));
     }
     Column newReason = null;
     Column newDetail = null;
     for (Check check : checks) {
-      newReason = newReason == null ? when(check.failed(), check.reason()) : newReason.when(check.failed(), check.reason());
-      newDetail = newDetail == null ? when(check.failed(), check.detail()) : newDetail.when(check.failed(), check.detail());
+      newReason =
+          newReason == null
+              ? when(check.failed(), check.reason())
+              : newReason.when(check.failed(), check.reason());
+      newDetail =
+          newDetail == null
+              ? when(check.failed(), check.detail())
+              : newDetail.when(check.failed(), check.detail());
     }
 
     Dataset<Row> classified =
-        parsed.withColumn(BronzeTable.QUARANTINE_DETAIL, newDetail).withColumn(BronzeTable.QUARANTINE_REASON, newReason);
+        parsed
+            .withColumn(BronzeTable.QUARANTINE_DETAIL, newDetail)
+            .withColumn(BronzeTable.QUARANTINE_REASON, newReason);
     Column valid = col(BronzeTable.QUARANTINE_REASON).isNull();
     for (Expectation rule : settings.expectations()) {
       if (rule.action() != Expectation.Action.DROP) {
-        classified = classified.withColumn(VIOLATES_PREFIX + rule.name(), valid.and(violated(rule)));
+        classified =
+            classified.withColumn(VIOLATES_PREFIX + rule.name(), valid.and(violated(rule)));
       }
     }
     return classified;
   }
 
-  /** One quality check: when {@code failed}, the record is quarantined with this reason and detail. */
+  /**
+   * One quality check: when {@code failed}, the record is quarantined with this reason and detail.
+   */
   private record Check(Column failed, Column reason, Column detail) {}
 
   /**
-   * Whether a record that passed every check breaks {@code rule}, on rows that carry the event columns and
-   * {@code _quarantine_reason} (the classified stream, or {@code bronze_events}).
+   * Whether a record that passed every check breaks {@code rule}, on rows that carry the event
+   * columns and {@code _quarantine_reason} (the classified stream, or {@code bronze_events}).
    */
   public static Column violatedByValidRecord(Expectation rule) {
     return col(BronzeTable.QUARANTINE_REASON).isNull().and(violated(rule));

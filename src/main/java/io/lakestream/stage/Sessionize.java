@@ -16,9 +16,9 @@ import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 
 /**
- * Sessions per user with {@code groupByKey} + {@code flatMapGroupsWithState} and an event-time timeout: a
- * session ends after {@code sessions.gap} of inactivity and is emitted once, when the watermark closes it.
- * See {@link SessionUpdater} for the state machine.
+ * Sessions per user with {@code groupByKey} + {@code flatMapGroupsWithState} and an event-time
+ * timeout: a session ends after {@code sessions.gap} of inactivity and is emitted once, when the
+ * watermark closes it. See {@link SessionUpdater} for the state machine.
  */
 public final class Sessionize {
 
@@ -36,10 +36,13 @@ public final class Sessionize {
                 col(LakestreamConfig.EVENT_TYPE),
                 col(LakestreamConfig.EVENT_TIME),
                 Amounts.of(silver).as(Amounts.AMOUNT))
-            .withWatermark(LakestreamConfig.EVENT_TIME, Durations.sparkInterval(settings.watermarkDelay()));
+            .withWatermark(
+                LakestreamConfig.EVENT_TIME, Durations.sparkInterval(settings.watermarkDelay()));
     Dataset<UserSession> sessions =
         input
-            .groupByKey((MapFunction<Row, String>) row -> row.getAs(LakestreamConfig.USER_ID), Encoders.STRING())
+            .groupByKey(
+                (MapFunction<Row, String>) row -> row.getAs(LakestreamConfig.USER_ID),
+                Encoders.STRING())
             .flatMapGroupsWithState(
                 new SessionUpdater(settings.sessionGap().toMillis()),
                 OutputMode.Append(),

@@ -27,22 +27,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The users reference table that silver events are enriched from ({@code enrich.users.table}): a Delta table
- * with the key {@code user_id}, {@code updated_at}, and the columns to add.
+ * The users reference table that silver events are enriched from ({@code enrich.users.table}): a
+ * Delta table with the key {@code user_id}, {@code updated_at}, and the columns to add.
  *
  * <p>Where it lives: a path or URI is a Delta folder; a qualified name ({@code schema.table},
- * {@code catalog.schema.table}) is a catalog table; a plain name is a table of the pipeline's schema, which in
- * local catalog mode is the folder {@code <volume.tables>/<name>} like every other table. Everything that can be
- * wrong with it (missing, unreadable, no key) is found by {@link #prepare} at start-up, never in a batch.
+ * {@code catalog.schema.table}) is a catalog table; a plain name is a table of the pipeline's
+ * schema, which in local catalog mode is the folder {@code <volume.tables>/<name>} like every other
+ * table. Everything that can be wrong with it (missing, unreadable, no key) is found by {@link
+ * #prepare} at start-up, never in a batch.
  */
 public final class UsersReference {
 
   /** The columns of a table made from {@code enrich.users.seed}. */
   public static final StructType SEED_SCHEMA =
-      StructType.fromDDL("user_id STRING, country STRING, plan STRING, signup_date DATE, updated_at TIMESTAMP");
+      StructType.fromDDL(
+          "user_id STRING, country STRING, plan STRING, signup_date DATE, updated_at TIMESTAMP");
 
   /** Column names the enrichment join uses on the reference side; dropped after the join. */
   static final String JOIN_KEY = "_reference_user_id";
+
   static final String MATCHED = "_reference_matched";
 
   private static final Logger LOG = LoggerFactory.getLogger(UsersReference.class);
@@ -52,7 +55,8 @@ public final class UsersReference {
   private final CatalogSettings catalog;
   private final VolumeLayout volume;
 
-  public UsersReference(SparkSession spark, EnrichSettings settings, CatalogSettings catalog, VolumeLayout volume) {
+  public UsersReference(
+      SparkSession spark, EnrichSettings settings, CatalogSettings catalog, VolumeLayout volume) {
     this.spark = spark;
     this.settings = settings;
     this.catalog = catalog;
@@ -65,18 +69,21 @@ public final class UsersReference {
   }
 
   /**
-   * Creates the table from {@code enrich.users.seed} if it does not exist (and a seed is set), registers it, and
-   * checks its columns.
+   * Creates the table from {@code enrich.users.seed} if it does not exist (and a seed is set),
+   * registers it, and checks its columns.
    *
    * @return the added columns with their types, in {@code enrich.users.columns} order
-   * @throws ConfigException naming {@code enrich.users.table} if the table is missing, unreadable or lacks a column
+   * @throws ConfigException naming {@code enrich.users.table} if the table is missing, unreadable
+   *     or lacks a column
    */
   public StructType prepare() {
     if (!exists()) {
       if (settings.seed().isEmpty()) {
         throw problem(
-            "the table does not exist. Create it (columns user_id, updated_at and " + String.join(", ", settings.columns())
-                + "), point enrich.users.table at yours, set " + ConfigKeys.ENRICH_USERS_SEED.name()
+            "the table does not exist. Create it (columns user_id, updated_at and "
+                + String.join(", ", settings.columns())
+                + "), point enrich.users.table at yours, set "
+                + ConfigKeys.ENRICH_USERS_SEED.name()
                 + " to a JSON-lines file to load it from, or set enrich.enabled=false");
       }
       createFromSeed(settings.seed().get());
@@ -98,9 +105,16 @@ public final class UsersReference {
     }
     if (!missing.isEmpty()) {
       throw problem(
-          "the table has no column " + String.join(", ", missing) + " (needed: " + EnrichSettings.KEY + " is the key, "
-              + EnrichSettings.UPDATED_AT + " picks the row of a key held twice, the others are "
-              + ConfigKeys.ENRICH_USERS_COLUMNS.name() + "); it has " + String.join(", ", names));
+          "the table has no column "
+              + String.join(", ", missing)
+              + " (needed: "
+              + EnrichSettings.KEY
+              + " is the key, "
+              + EnrichSettings.UPDATED_AT
+              + " picks the row of a key held twice, the others are "
+              + ConfigKeys.ENRICH_USERS_COLUMNS.name()
+              + "); it has "
+              + String.join(", ", names));
     }
     StructType added = new StructType();
     for (String name : settings.columns()) {
@@ -111,19 +125,24 @@ public final class UsersReference {
   }
 
   /**
-   * The table as the join reads it, at its latest version when the plan runs (each micro-batch): one row per
-   * normalized key, the one with the latest {@code updated_at} (ties broken on the values, so every batch picks
-   * the same), with the key renamed to {@link #JOIN_KEY} and a {@link #MATCHED} marker.
+   * The table as the join reads it, at its latest version when the plan runs (each micro-batch):
+   * one row per normalized key, the one with the latest {@code updated_at} (ties broken on the
+   * values, so every batch picks the same), with the key renamed to {@link #JOIN_KEY} and a {@link
+   * #MATCHED} marker.
    */
   public Dataset<Row> latest() {
     Column key = NormalizeIdentifiers.category(col(EnrichSettings.KEY).cast("string"));
     List<Column> values = settings.columns().stream().map(name -> col(name)).toList();
     Column order = to_json(struct(values.toArray(Column[]::new)));
-    Dataset<Row> keyed = read().filter(col(EnrichSettings.KEY).isNotNull()).withColumn(JOIN_KEY, key);
+    Dataset<Row> keyed =
+        read().filter(col(EnrichSettings.KEY).isNotNull()).withColumn(JOIN_KEY, key);
     Dataset<Row> ranked =
         keyed.withColumn(
             "_reference_rank",
-            row_number().over(Window.partitionBy(JOIN_KEY).orderBy(col(EnrichSettings.UPDATED_AT).desc_nulls_last(), order.asc())));
+            row_number()
+                .over(
+                    Window.partitionBy(JOIN_KEY)
+                        .orderBy(col(EnrichSettings.UPDATED_AT).desc_nulls_last(), order.asc())));
     List<Column> selected = new ArrayList<>();
     selected.add(col(JOIN_KEY));
     selected.addAll(values);
@@ -138,12 +157,16 @@ public final class UsersReference {
   }
 
   private Dataset<Row> read() {
-    return folder() != null ? spark.read().format("delta").load(folder()) : spark.table(identifier());
+    return folder() != null
+        ? spark.read().format("delta").load(folder())
+        : spark.table(identifier());
   }
 
   private boolean exists() {
     try {
-      return folder() != null ? DeltaTable.isDeltaTable(spark, folder()) : spark.catalog().tableExists(identifier());
+      return folder() != null
+          ? DeltaTable.isDeltaTable(spark, folder())
+          : spark.catalog().tableExists(identifier());
     } catch (RuntimeException e) {
       throw problem("cannot tell whether the table exists: " + firstLine(e));
     }
@@ -157,8 +180,13 @@ public final class UsersReference {
       rows.count(); // FAILFAST only fails when the rows are read: here, at start-up
     } catch (RuntimeException e) {
       throw new ConfigException(
-          ConfigKeys.ENRICH_USERS_SEED.name() + " = '" + seed + "': cannot be read as JSON lines with columns "
-              + SEED_SCHEMA.toDDL() + ": " + firstLine(e));
+          ConfigKeys.ENRICH_USERS_SEED.name()
+              + " = '"
+              + seed
+              + "': cannot be read as JSON lines with columns "
+              + SEED_SCHEMA.toDDL()
+              + ": "
+              + firstLine(e));
     }
     try {
       if (folder() != null) {
@@ -191,9 +219,14 @@ public final class UsersReference {
     return null;
   }
 
-  /** A plain name in local catalog mode: a folder under volume.tables, registered by name like the others. */
+  /**
+   * A plain name in local catalog mode: a folder under volume.tables, registered by name like the
+   * others.
+   */
   private boolean ownFolderTable() {
-    return !settings.usersTableIsPath() && !isQualifiedName() && catalog.mode() == CatalogSettings.Mode.LOCAL;
+    return !settings.usersTableIsPath()
+        && !isQualifiedName()
+        && catalog.mode() == CatalogSettings.Mode.LOCAL;
   }
 
   private boolean isQualifiedName() {
@@ -201,11 +234,20 @@ public final class UsersReference {
   }
 
   private String identifier() {
-    return isQualifiedName() ? settings.usersTable() : catalog.tableIdentifier(settings.usersTable());
+    return isQualifiedName()
+        ? settings.usersTable()
+        : catalog.tableIdentifier(settings.usersTable());
   }
 
   private ConfigException problem(String why) {
-    return new ConfigException(ConfigKeys.ENRICH_USERS_TABLE.name() + " = '" + settings.usersTable() + "' (" + displayName() + "): " + why);
+    return new ConfigException(
+        ConfigKeys.ENRICH_USERS_TABLE.name()
+            + " = '"
+            + settings.usersTable()
+            + "' ("
+            + displayName()
+            + "): "
+            + why);
   }
 
   private static String firstLine(Throwable e) {

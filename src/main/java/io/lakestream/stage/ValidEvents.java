@@ -26,6 +26,8 @@ public final class ValidEvents {
     columns.add(col(BronzeTable.RESCUED_DATA));
     columns.add(col(BronzeTable.SOURCE_FILE));
     columns.add(col(BronzeTable.INGESTED_AT));
-    return bronze.where(col(BronzeTable.QUARANTINE_REASON).isNull()).select(columns.toArray(Column[]::new));
+    return bronze
+        .where(col(BronzeTable.QUARANTINE_REASON).isNull())
+        .select(columns.toArray(Column[]::new));
   }
 }

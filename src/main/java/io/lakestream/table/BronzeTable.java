@@ -6,9 +6,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code bronze_events}: every non-blank line read from the landing folder, typed with the event schema as
- * far as it goes, with its raw text, the fields outside the contract, what (if anything) kept it from
- * parsing, and lineage columns. Nothing read is lost; the silver stage decides what is valid.
+ * {@code bronze_events}: every non-blank line read from the landing folder, typed with the event
+ * schema as far as it goes, with its raw text, the fields outside the contract, what (if anything)
+ * kept it from parsing, and lineage columns. Nothing read is lost; the silver stage decides what is
+ * valid.
  */
 public final class BronzeTable {
 
@@ -36,7 +37,9 @@ public final class BronzeTable {
             .add(INGESTED_AT, DataTypes.TimestampType)
             .add(BATCH_ID, DataTypes.LongType);
     // Statistics only where they are used: each batch reads its own rows back by _batch_id (see
-    // BronzeBatchWriter). Min/max of long text columns such as _raw_record would cost every write and serve nothing.
-    return new TableDefinition(NAME, schema, List.of(), Map.of(STATS_COLUMNS_PROPERTY, BATCH_ID + "," + INGESTED_AT));
+    // BronzeBatchWriter). Min/max of long text columns such as _raw_record would cost every write
+    // and serve nothing.
+    return new TableDefinition(
+        NAME, schema, List.of(), Map.of(STATS_COLUMNS_PROPERTY, BATCH_ID + "," + INGESTED_AT));
   }
 }

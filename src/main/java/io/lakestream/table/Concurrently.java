@@ -8,14 +8,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Runs a few independent Spark-side tasks (table set-up, outbox flushes) side by side and waits for all. */
+/**
+ * Runs a few independent Spark-side tasks (table set-up, outbox flushes) side by side and waits for
+ * all.
+ */
 public final class Concurrently {
 
   private Concurrently() {}
 
   /**
-   * The tasks' results in their order; the first failure is rethrown as it was (a RuntimeException) once it
-   * is reached, and the tasks still running are interrupted.
+   * The tasks' results in their order; the first failure is rethrown as it was (a RuntimeException)
+   * once it is reached, and the tasks still running are interrupted.
    */
   public static <T> List<T> all(String what, List<Callable<T>> tasks) {
     if (tasks.size() == 1) {
@@ -40,7 +43,9 @@ public final class Concurrently {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while " + what, e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
     }

@@ -27,8 +27,8 @@ import scala.Option;
 
 /**
  * Creates and registers the output Delta tables. In local mode a table is an external Delta folder
- * {@code <volume.tables>/<name>}, readable by path by any Delta reader and by name in the session; in unity
- * mode it is a managed table created by name.
+ * {@code <volume.tables>/<name>}, readable by path by any Delta reader and by name in the session;
+ * in unity mode it is a managed table created by name.
  */
 public final class DeltaTables {
 
@@ -43,8 +43,9 @@ public final class DeltaTables {
   }
 
   /**
-   * Reads a table without creating or registering anything (the report): in local mode by its folder, which
-   * a new session's catalog does not know yet; in unity mode by name. Empty if the table does not exist.
+   * Reads a table without creating or registering anything (the report): in local mode by its
+   * folder, which a new session's catalog does not know yet; in unity mode by name. Empty if the
+   * table does not exist.
    */
   public Optional<Dataset<Row>> readIfExists(String tableName) {
     if (!exists(tableName)) {
@@ -56,7 +57,10 @@ public final class DeltaTables {
             : spark.table(identifier(tableName)));
   }
 
-  /** Whether the table exists, without loading it: its folder holds a Delta log (local), or the catalog has it. */
+  /**
+   * Whether the table exists, without loading it: its folder holds a Delta log (local), or the
+   * catalog has it.
+   */
   public boolean exists(String tableName) {
     return catalog.mode() == CatalogSettings.Mode.LOCAL
         ? DeltaTable.isDeltaTable(spark, volume.tableFolder(tableName))
@@ -66,35 +70,45 @@ public final class DeltaTables {
   /**
    * The table as the source of a streaming query whose checkpoint is {@code queryCheckpoint}.
    *
-   * <p>The query reads the table's changes from version 0 rather than from its initial snapshot, when version 0
-   * is still in the log (lakestream's tables are only appended to, so the rows are the same). Why: on every
-   * restart Spark re-plans the last committed batch; while that is batch 0 (for ever, on a query without a
-   * watermark such as gold_event_type_totals, until new data comes) Delta rebuilds, without startingVersion,
-   * the table's whole snapshot with a Spark job and a cache: seconds on every idle run. With it, batch 0 is a
-   * range of log versions, re-planned from the log alone. The option is only given where the checkpoint was
-   * started with it (or is new), so a query started from a snapshot keeps reading as it began.
+   * <p>The query reads the table's changes from version 0 rather than from its initial snapshot,
+   * when version 0 is still in the log (lakestream's tables are only appended to, so the rows are
+   * the same). Why: on every restart Spark re-plans the last committed batch; while that is batch 0
+   * (for ever, on a query without a watermark such as gold_event_type_totals, until new data comes)
+   * Delta rebuilds, without startingVersion, the table's whole snapshot with a Spark job and a
+   * cache: seconds on every idle run. With it, batch 0 is a range of log versions, re-planned from
+   * the log alone. The option is only given where the checkpoint was started with it (or is new),
+   * so a query started from a snapshot keeps reading as it began.
    */
   public Dataset<Row> readStream(String tableName, String queryCheckpoint) {
     DataStreamReader reader = spark.readStream().format("delta");
-    if (startedFromVersionZero(spark.sessionState().newHadoopConf(), queryCheckpoint) && versionZeroInLog(tableName)) {
+    if (startedFromVersionZero(spark.sessionState().newHadoopConf(), queryCheckpoint)
+        && versionZeroInLog(tableName)) {
       reader = reader.option("startingVersion", "0");
     }
     return reader.table(identifier(tableName));
   }
 
-  /** Whether the query of this checkpoint ever planned a batch (wrote an offsets entry); true when unknown. */
-  public static boolean plannedABatch(org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
+  /**
+   * Whether the query of this checkpoint ever planned a batch (wrote an offsets entry); true when
+   * unknown.
+   */
+  public static boolean plannedABatch(
+      org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
     Path offsets = new Path(queryCheckpoint, "offsets");
     try {
       FileSystem fs = offsets.getFileSystem(hadoopConf);
-      return fs.exists(offsets) && fs.listStatus(offsets, path -> path.getName().matches("\\d+")).length > 0;
+      return fs.exists(offsets)
+          && fs.listStatus(offsets, path -> path.getName().matches("\\d+")).length > 0;
     } catch (IOException e) {
       return true;
     }
   }
 
-  /** True for a new checkpoint, or one whose first batch read from a version rather than a snapshot. */
-  static boolean startedFromVersionZero(org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
+  /**
+   * True for a new checkpoint, or one whose first batch read from a version rather than a snapshot.
+   */
+  static boolean startedFromVersionZero(
+      org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
     if (!plannedABatch(hadoopConf, queryCheckpoint)) {
       return true;
     }
@@ -103,10 +117,12 @@ public final class DeltaTables {
       FileSystem fs = offsets.getFileSystem(hadoopConf);
       Path first = new Path(offsets, "0");
       if (!fs.exists(first)) {
-        return false; // batch 0 purged: restarts re-plan a later batch, which has a start offset of its own
+        return false; // batch 0 purged: restarts re-plan a later batch, which has a start offset of
+        // its own
       }
       try (java.io.InputStream in = fs.open(first)) {
-        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("\"isStartingVersion\":false");
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .contains("\"isStartingVersion\":false");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the checkpoint " + queryCheckpoint, e);
@@ -117,7 +133,11 @@ public final class DeltaTables {
     String location =
         catalog.mode() == CatalogSettings.Mode.LOCAL
             ? volume.tableFolder(tableName)
-            : DeltaTable.forName(spark, identifier(tableName)).detail().select("location").first().getString(0);
+            : DeltaTable.forName(spark, identifier(tableName))
+                .detail()
+                .select("location")
+                .first()
+                .getString(0);
     Path firstCommit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", 0));
     try {
       return firstCommit.getFileSystem(spark.sessionState().newHadoopConf()).exists(firstCommit);
@@ -141,7 +161,10 @@ public final class DeltaTables {
             .append(") USING DELTA");
     if (!table.partitionColumns().isEmpty()) {
       sql.append(" PARTITIONED BY (")
-          .append(table.partitionColumns().stream().map(c -> "`" + c + "`").collect(java.util.stream.Collectors.joining(", ")))
+          .append(
+              table.partitionColumns().stream()
+                  .map(c -> "`" + c + "`")
+                  .collect(java.util.stream.Collectors.joining(", ")))
           .append(")");
     }
     if (!table.properties().isEmpty()) {
@@ -154,17 +177,22 @@ public final class DeltaTables {
   }
 
   /**
-   * Registers in the session catalog, by name, the Delta table that lives in {@code folder} (local catalog mode):
-   * the table is taken as its log holds it, with no schema given (one given would have to match exactly). A name
-   * registered already is left as it is.
+   * Registers in the session catalog, by name, the Delta table that lives in {@code folder} (local
+   * catalog mode): the table is taken as its log holds it, with no schema given (one given would
+   * have to match exactly). A name registered already is left as it is.
    */
   public void register(String identifier, String folder) {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + identifier + " USING DELTA LOCATION " + SqlText.literal(folder));
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + identifier
+            + " USING DELTA LOCATION "
+            + SqlText.literal(folder));
   }
 
   /**
-   * Creates the table if missing and, in local mode, checks the registered table lives where the volume
-   * says: writes go by name, so a stale registration elsewhere would send rows to the wrong folder.
+   * Creates the table if missing and, in local mode, checks the registered table lives where the
+   * volume says: writes go by name, so a stale registration elsewhere would send rows to the wrong
+   * folder.
    */
   public void ensure(TableDefinition table) {
     Optional<StructType> existing = existingSchema(table.name());
@@ -183,16 +211,21 @@ public final class DeltaTables {
       Path expected = new Path(volume.tableFolder(table.name()));
       if (!samePath(registered, expected)) {
         throw new IllegalStateException(
-            "Table " + identifier(table.name()) + " is registered at " + registered + " but volume.tables puts it at "
-                + expected + ". Drop the old registration or point volume.tables at it.");
+            "Table "
+                + identifier(table.name())
+                + " is registered at "
+                + registered
+                + " but volume.tables puts it at "
+                + expected
+                + ". Drop the old registration or point volume.tables at it.");
       }
     }
   }
 
   /**
-   * Sets the definition's table properties the existing table lacks or holds with another value (a changed
-   * maintain.* setting, or a table an older lakestream created). At set-up, before any query writes: a property
-   * change conflicts with every concurrent commit.
+   * Sets the definition's table properties the existing table lacks or holds with another value (a
+   * changed maintain.* setting, or a table an older lakestream created). At set-up, before any
+   * query writes: a property change conflicts with every concurrent commit.
    */
   private void applyProperties(TableDefinition table) {
     if (table.properties().isEmpty()) {
@@ -203,24 +236,37 @@ public final class DeltaTables {
       current.put(row.getString(0), row.getString(1));
     }
     Map<String, String> changed = new java.util.TreeMap<>();
-    table.properties().forEach((key, value) -> {
-      if (!value.equals(current.get(key))) {
-        changed.put(key, value);
-      }
-    });
+    table
+        .properties()
+        .forEach(
+            (key, value) -> {
+              if (!value.equals(current.get(key))) {
+                changed.put(key, value);
+              }
+            });
     if (!changed.isEmpty()) {
-      spark.sql("ALTER TABLE " + identifier(table.name()) + " SET TBLPROPERTIES (" + propertyList(changed) + ")");
-      LoggerFactory.getLogger(DeltaTables.class).info("Set {} on {}", changed, identifier(table.name()));
+      spark.sql(
+          "ALTER TABLE "
+              + identifier(table.name())
+              + " SET TBLPROPERTIES ("
+              + propertyList(changed)
+              + ")");
+      LoggerFactory.getLogger(DeltaTables.class)
+          .info("Set {} on {}", changed, identifier(table.name()));
     }
   }
 
   private static String propertyList(Map<String, String> properties) {
-    return new java.util.TreeMap<>(properties).entrySet().stream()
-        .map(p -> SqlText.literal(p.getKey()) + " = " + SqlText.literal(p.getValue()))
-        .collect(java.util.stream.Collectors.joining(", "));
+    return new java.util.TreeMap<>(properties)
+        .entrySet().stream()
+            .map(p -> SqlText.literal(p.getKey()) + " = " + SqlText.literal(p.getValue()))
+            .collect(java.util.stream.Collectors.joining(", "));
   }
 
-  /** The schema of the table if it exists already (in local mode: if its folder holds a Delta table). */
+  /**
+   * The schema of the table if it exists already (in local mode: if its folder holds a Delta
+   * table).
+   */
   private Optional<StructType> existingSchema(String tableName) {
     if (catalog.mode() == CatalogSettings.Mode.LOCAL) {
       String folder = volume.tableFolder(tableName);
@@ -234,9 +280,10 @@ public final class DeltaTables {
   }
 
   /**
-   * Adds the definition's columns the table lacks (a newer lakestream, or enrichment switched on), as nullable
-   * columns: older rows read them as null. Columns the table has and the definition lacks stay, and new rows leave
-   * them null. A column whose type differs is refused here, at start-up, rather than by the first write.
+   * Adds the definition's columns the table lacks (a newer lakestream, or enrichment switched on),
+   * as nullable columns: older rows read them as null. Columns the table has and the definition
+   * lacks stay, and new rows leave them null. A column whose type differs is refused here, at
+   * start-up, rather than by the first write.
    */
   private void addNewColumns(TableDefinition table, StructType existing) {
     Map<String, StructField> byName = new LinkedHashMap<>();
@@ -252,10 +299,18 @@ public final class DeltaTables {
       } else if (TypeWidening.widens(current.dataType(), field.dataType())) {
         widened.add(new StructField(current.name(), field.dataType(), true, field.metadata()));
       } else if (!current.dataType().sql().equals(field.dataType().sql())) {
-        // A changed ingest.schema type (or reference column type): refused before any batch would fail on it.
+        // A changed ingest.schema type (or reference column type): refused before any batch would
+        // fail on it.
         throw new io.lakestream.config.ConfigException(
-            "table " + identifier(table.name()) + " has column " + current.name() + " of type " + current.dataType().sql()
-                + ", but this configuration writes it as " + field.dataType().sql() + " (ingest.schema, or"
+            "table "
+                + identifier(table.name())
+                + " has column "
+                + current.name()
+                + " of type "
+                + current.dataType().sql()
+                + ", but this configuration writes it as "
+                + field.dataType().sql()
+                + " (ingest.schema, or"
                 + " enrich.users.table for an enrichment column). Delta changes a column's type in place only to a wider"
                 + " one (a wider integer, an integer or FLOAT to DOUBLE, a wider DECIMAL, DATE to TIMESTAMP_NTZ): keep the"
                 + " type, give the field a new name, or write to new tables (another volume.tables or catalog.schema).");
@@ -265,8 +320,14 @@ public final class DeltaTables {
       refuseRemovedFields(table, existing);
     }
     if (!added.isEmpty()) {
-      spark.sql("ALTER TABLE " + identifier(table.name()) + " ADD COLUMNS (" + String.join(", ", added) + ")");
-      LoggerFactory.getLogger(DeltaTables.class).info("Added columns to {}: {}", identifier(table.name()), String.join(", ", added));
+      spark.sql(
+          "ALTER TABLE "
+              + identifier(table.name())
+              + " ADD COLUMNS ("
+              + String.join(", ", added)
+              + ")");
+      LoggerFactory.getLogger(DeltaTables.class)
+          .info("Added columns to {}: {}", identifier(table.name()), String.join(", ", added));
     }
     if (!widened.isEmpty()) {
       widenColumns(table, existing, widened);
@@ -274,26 +335,38 @@ public final class DeltaTables {
   }
 
   /**
-   * Changes the columns' types in place through Delta's type widening (no data file is rewritten; older files are
-   * read with the wider type). The feature is switched on for the table first: it upgrades the table's protocol,
-   * so only Delta 3.2+ readers read it afterwards, which is why it is not on for every table from the start.
+   * Changes the columns' types in place through Delta's type widening (no data file is rewritten;
+   * older files are read with the wider type). The feature is switched on for the table first: it
+   * upgrades the table's protocol, so only Delta 3.2+ readers read it afterwards, which is why it
+   * is not on for every table from the start.
    */
   private void widenColumns(TableDefinition table, StructType existing, List<StructField> widened) {
     String identifier = identifier(table.name());
-    spark.sql("ALTER TABLE " + identifier + " SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')");
+    spark.sql(
+        "ALTER TABLE " + identifier + " SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')");
     for (StructField field : widened) {
       String from = existing.apply(existing.fieldIndex(field.name())).dataType().sql();
       spark.sql(
-          "ALTER TABLE " + identifier + " ALTER COLUMN " + SqlText.identifier(field.name()) + " TYPE " + field.dataType().sql());
+          "ALTER TABLE "
+              + identifier
+              + " ALTER COLUMN "
+              + SqlText.identifier(field.name())
+              + " TYPE "
+              + field.dataType().sql());
       LoggerFactory.getLogger(DeltaTables.class)
-          .info("Widened column {}.{} from {} to {}", identifier, field.name(), from, field.dataType().sql());
+          .info(
+              "Widened column {}.{} from {} to {}",
+              identifier,
+              field.name(),
+              from,
+              field.dataType().sql());
     }
   }
 
   /**
-   * bronze_events holds the event fields and lakestream's own columns (named with a leading _): an event field it
-   * holds that the contract lacks was removed from ingest.schema. Refused, as a type change is: Delta would keep
-   * the column, and silver and gold would go on expecting it.
+   * bronze_events holds the event fields and lakestream's own columns (named with a leading _): an
+   * event field it holds that the contract lacks was removed from ingest.schema. Refused, as a type
+   * change is: Delta would keep the column, and silver and gold would go on expecting it.
    */
   private void refuseRemovedFields(TableDefinition table, StructType existing) {
     java.util.Set<String> defined = new java.util.HashSet<>();
@@ -302,13 +375,17 @@ public final class DeltaTables {
     }
     List<String> removed = new ArrayList<>();
     for (StructField field : existing.fields()) {
-      if (!field.name().startsWith("_") && !defined.contains(field.name().toLowerCase(Locale.ROOT))) {
+      if (!field.name().startsWith("_")
+          && !defined.contains(field.name().toLowerCase(Locale.ROOT))) {
         removed.add(field.name() + " " + field.dataType().sql());
       }
     }
     if (!removed.isEmpty()) {
       throw new io.lakestream.config.ConfigException(
-          "ingest.schema lacks field(s) that table " + identifier(table.name()) + " holds: " + String.join(", ", removed)
+          "ingest.schema lacks field(s) that table "
+              + identifier(table.name())
+              + " holds: "
+              + String.join(", ", removed)
               + ". A field cannot be removed from the event contract of existing tables: put it back in ingest.schema (with"
               + " that type; new rows may leave it null), or write to new tables (another volume.tables or catalog.schema).");
     }
@@ -317,12 +394,16 @@ public final class DeltaTables {
   /** The session catalog's entry for the table; reading it does not load the Delta log. */
   private URI registeredLocation(String tableName) {
     try {
-      return spark.sessionState()
+      return spark
+          .sessionState()
           .catalog()
           .getTableMetadata(new TableIdentifier(tableName, Option.apply(catalog.schema())))
           .location();
-    } catch (Exception e) { // NoSuchTableException and NoSuchNamespaceException are checked in Java's eyes
-      throw new IllegalStateException("Table " + identifier(tableName) + " was created but is not in the catalog", e);
+    } catch (
+        Exception
+            e) { // NoSuchTableException and NoSuchNamespaceException are checked in Java's eyes
+      throw new IllegalStateException(
+          "Table " + identifier(tableName) + " was created but is not in the catalog", e);
     }
   }
 

@@ -16,22 +16,27 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * How one table's outboxes append to it, kept in a small JSON file beside the checkpoints: the Delta
- * {@code txnAppId} every flush writes under, the {@code txnVersion} of the last flush, and the flush under way.
+ * How one table's outboxes append to it, kept in a small JSON file beside the checkpoints: the
+ * Delta {@code txnAppId} every flush writes under, the {@code txnVersion} of the last flush, and
+ * the flush under way.
  *
- * <p>Before a flush commits, its version and, per outbox folder, the highest batch id it carries are saved as
- * {@link Pending}; after the commit they are cleared. A crash in between leaves the pending flush here, and the
- * next flush writes exactly those rows again under the same version: Delta skips the write if the first attempt
- * committed, and commits it if not, so the rows land once without reading the table.
+ * <p>Before a flush commits, its version and, per outbox folder, the highest batch id it carries
+ * are saved as {@link Pending}; after the commit they are cleared. A crash in between leaves the
+ * pending flush here, and the next flush writes exactly those rows again under the same version:
+ * Delta skips the write if the first attempt committed, and commits it if not, so the rows land
+ * once without reading the table.
  *
- * <p>The id is drawn at random when the file is created: a volume whose checkpoints were deleted (and with them
- * this file) starts a new id, whose versions no earlier flush used.
+ * <p>The id is drawn at random when the file is created: a volume whose checkpoints were deleted
+ * (and with them this file) starts a new id, whose versions no earlier flush used.
  */
 record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pending> pending) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A flush whose commit may or may not have happened: its version and, per outbox folder, its last batch id. */
+  /**
+   * A flush whose commit may or may not have happened: its version and, per outbox folder, its last
+   * batch id.
+   */
   record Pending(long version, Map<String, Long> upTo) {
     Pending {
       upTo = Map.copyOf(upTo);
@@ -39,10 +44,13 @@ record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pe
   }
 
   static OutboxFlushState fresh(String tableName) {
-    return new OutboxFlushState("lakestream-outbox-" + tableName + "-" + UUID.randomUUID(), 0, Optional.empty());
+    return new OutboxFlushState(
+        "lakestream-outbox-" + tableName + "-" + UUID.randomUUID(), 0, Optional.empty());
   }
 
-  /** The saved state; empty if none was saved (a new volume, or one written by an older lakestream). */
+  /**
+   * The saved state; empty if none was saved (a new volume, or one written by an older lakestream).
+   */
   static Optional<OutboxFlushState> read(FileSystem fs, Path file) throws IOException {
     JsonNode root;
     try (InputStream in = fs.open(file)) {
@@ -60,7 +68,8 @@ record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pe
       }
       pending = Optional.of(new Pending(flush.get("version").asLong(), upTo));
     }
-    return Optional.of(new OutboxFlushState(root.get("app_id").asText(), root.get("version").asLong(), pending));
+    return Optional.of(
+        new OutboxFlushState(root.get("app_id").asText(), root.get("version").asLong(), pending));
   }
 
   /** The next flush, about to commit. */
@@ -70,7 +79,8 @@ record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pe
 
   /** The pending flush committed (or had committed before). */
   OutboxFlushState finished() {
-    return new OutboxFlushState(appId, pending.map(Pending::version).orElse(version), Optional.empty());
+    return new OutboxFlushState(
+        appId, pending.map(Pending::version).orElse(version), Optional.empty());
   }
 
   void save(FileSystem fs, Path file) throws IOException {
@@ -86,6 +96,7 @@ record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pe
       root.putNull("pending");
     }
     fs.mkdirs(file.getParent());
-    HadoopFiles.replaceAtomically(fs, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    HadoopFiles.replaceAtomically(
+        fs, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 }

@@ -1,9 +1,10 @@
 package io.lakestream.table;
 
 /**
- * The FAIR scheduler pools lakestream's Spark jobs run in (under Spark's default FIFO scheduler the pool is
- * ignored): each streaming query runs in a pool named after it, so a small job of one query does not queue behind
- * the tasks of the others, and bookkeeping appends run in a pool of their own.
+ * The FAIR scheduler pools lakestream's Spark jobs run in (under Spark's default FIFO scheduler the
+ * pool is ignored): each streaming query runs in a pool named after it, so a small job of one query
+ * does not queue behind the tasks of the others, and bookkeeping appends run in a pool of their
+ * own.
  */
 public final class SchedulerPools {
 

@@ -5,10 +5,11 @@ import java.util.Map;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * An output table: its name (without schema), columns, partition columns and the Delta table properties it
- * is created with.
+ * An output table: its name (without schema), columns, partition columns and the Delta table
+ * properties it is created with.
  */
-public record TableDefinition(String name, StructType schema, List<String> partitionColumns, Map<String, String> properties) {
+public record TableDefinition(
+    String name, StructType schema, List<String> partitionColumns, Map<String, String> properties) {
 
   public TableDefinition {
     partitionColumns = List.copyOf(partitionColumns);

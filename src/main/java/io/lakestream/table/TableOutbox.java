@@ -39,27 +39,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The few bookkeeping rows a micro-batch produces for a small Delta table ({@code audit_batches},
- * {@code archive_log}, {@code quarantine_events}), kept durably beside the query's checkpoint and appended to the
- * table in one commit now and then, instead of one Delta commit per batch.
+ * {@code archive_log}, {@code quarantine_events}), kept durably beside the query's checkpoint and
+ * appended to the table in one commit now and then, instead of one Delta commit per batch.
  *
- * <p>A batch's rows are saved as one file, {@code <folder>/<batch id>.rows}, written aside and renamed into
- * place (a replay of the batch rewrites it). {@link #flush} appends the saved rows of every outbox of the table
- * in one commit, then removes the files. Nothing is read from the table to make that exactly once:
+ * <p>A batch's rows are saved as one file, {@code <folder>/<batch id>.rows}, written aside and
+ * renamed into place (a replay of the batch rewrites it). {@link #flush} appends the saved rows of
+ * every outbox of the table in one commit, then removes the files. Nothing is read from the table
+ * to make that exactly once:
+ *
  * <ul>
- *   <li>each outbox folder remembers the highest batch id appended ({@code .flushed-up-to}); a file at or below
- *       it is a replayed batch whose rows the table holds, and is removed unwritten;
- *   <li>the commit carries Delta's {@code txnAppId}/{@code txnVersion} from the table's {@link OutboxFlushState},
- *       which records the flush before it commits: a crash between the commit and the bookkeeping is repaired
- *       by writing the same rows under the same version, which Delta skips if it committed them.
+ *   <li>each outbox folder remembers the highest batch id appended ({@code .flushed-up-to}); a file
+ *       at or below it is a replayed batch whose rows the table holds, and is removed unwritten;
+ *   <li>the commit carries Delta's {@code txnAppId}/{@code txnVersion} from the table's {@link
+ *       OutboxFlushState}, which records the flush before it commits: a crash between the commit
+ *       and the bookkeeping is repaired by writing the same rows under the same version, which
+ *       Delta skips if it committed them.
  * </ul>
- * An outbox folder an older lakestream wrote (files, no {@code .flushed-up-to}) is flushed once the old way:
- * rows whose key the table holds are left out.
  *
- * <p>A flush runs when one is {@link #DUE_EVERY} after the last, at the start and at the end of every run, so
- * the table lags a running pipeline by at most that long and is complete whenever no run is active. The due
- * flushes of a running query are made by a background thread, off the batch path: under five queries on two
- * cores one small append waited 4–10 s for its turn, and the batch with it. A background flush that fails is
- * logged and tried again when next due; the rows stay saved, and the end of the run flushes in the foreground.
+ * An outbox folder an older lakestream wrote (files, no {@code .flushed-up-to}) is flushed once the
+ * old way: rows whose key the table holds are left out.
+ *
+ * <p>A flush runs when one is {@link #DUE_EVERY} after the last, at the start and at the end of
+ * every run, so the table lags a running pipeline by at most that long and is complete whenever no
+ * run is active. The due flushes of a running query are made by a background thread, off the batch
+ * path: under five queries on two cores one small append waited 4–10 s for its turn, and the batch
+ * with it. A background flush that fails is logged and tried again when next due; the rows stay
+ * saved, and the end of the run flushes in the foreground.
  */
 public final class TableOutbox {
 
@@ -68,15 +73,20 @@ public final class TableOutbox {
 
   private static final String SUFFIX = ".rows";
   private static final Pattern ROWS_FILE = Pattern.compile("\\d+\\.rows");
+
   /** Per outbox folder: the highest batch id whose rows the table holds. */
   private static final String FLUSHED_UP_TO = ".flushed-up-to";
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(TableOutbox.class);
+
   /**
-   * One flush at a time per table in this JVM: a flush reads the table (to leave out rows it holds) before it
-   * appends, so two queries flushing into audit_batches at once would fail Delta's conflict check.
+   * One flush at a time per table in this JVM: a flush reads the table (to leave out rows it holds)
+   * before it appends, so two queries flushing into audit_batches at once would fail Delta's
+   * conflict check.
    */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Object> TABLE_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> TABLE_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Path folder;
   private final String tableIdentifier;
@@ -85,15 +95,24 @@ public final class TableOutbox {
   private final Path flushState;
   private volatile long lastFlushNanos = System.nanoTime();
   private volatile boolean folderReady;
+
   /** Set while a due flush of this outbox waits for or runs on the background thread. */
-  private final java.util.concurrent.atomic.AtomicBoolean flushQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean flushQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
-   * @param key the columns that identify a row of the table, for an outbox folder an older lakestream wrote: a
-   *     saved row whose key the table holds is not appended again (null equals null)
-   * @param flushState the table's {@link OutboxFlushState} file, the same for every outbox of the table
+   * @param key the columns that identify a row of the table, for an outbox folder an older
+   *     lakestream wrote: a saved row whose key the table holds is not appended again (null equals
+   *     null)
+   * @param flushState the table's {@link OutboxFlushState} file, the same for every outbox of the
+   *     table
    */
-  public TableOutbox(String folder, String tableIdentifier, StructType schema, List<String> key, String flushState) {
+  public TableOutbox(
+      String folder,
+      String tableIdentifier,
+      StructType schema,
+      List<String> key,
+      String flushState) {
     this.folder = new Path(folder);
     this.tableIdentifier = tableIdentifier;
     this.schema = schema;
@@ -105,7 +124,10 @@ public final class TableOutbox {
     return tableIdentifier;
   }
 
-  /** Saves batch {@code batchId}'s rows durably (replacing what an earlier attempt of the batch saved). */
+  /**
+   * Saves batch {@code batchId}'s rows durably (replacing what an earlier attempt of the batch
+   * saved).
+   */
   public void add(Configuration hadoopConf, long batchId, List<Row> rows) {
     if (rows.isEmpty()) {
       return;
@@ -117,15 +139,20 @@ public final class TableOutbox {
       for (Row row : rows) {
         lines.append(JSON.writeValueAsString(encode(row))).append('\n');
       }
-      HadoopFiles.replaceAtomically(fs, new Path(folder, batchId + SUFFIX), lines.toString().getBytes(StandardCharsets.UTF_8));
+      HadoopFiles.replaceAtomically(
+          fs,
+          new Path(folder, batchId + SUFFIX),
+          lines.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot save batch " + batchId + "'s rows for " + tableIdentifier + " in " + folder, e);
+      throw new UncheckedIOException(
+          "Cannot save batch " + batchId + "'s rows for " + tableIdentifier + " in " + folder, e);
     }
   }
 
   /**
-   * A new folder starts with nothing appended ({@code .flushed-up-to} = -1); a folder that exists without that
-   * file was written by an older lakestream and keeps none, so its first flush compares keys with the table.
+   * A new folder starts with nothing appended ({@code .flushed-up-to} = -1); a folder that exists
+   * without that file was written by an older lakestream and keeps none, so its first flush
+   * compares keys with the table.
    */
   private void prepareFolder(FileSystem fs) throws IOException {
     if (folderReady) {
@@ -140,17 +167,24 @@ public final class TableOutbox {
 
   private Optional<Long> flushedUpTo(FileSystem fs) throws IOException {
     try (InputStream in = fs.open(new Path(folder, FLUSHED_UP_TO))) {
-      return Optional.of(Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()));
+      return Optional.of(
+          Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()));
     } catch (FileNotFoundException e) {
       return Optional.empty();
     }
   }
 
   private void writeFlushedUpTo(FileSystem fs, long batchId) throws IOException {
-    HadoopFiles.replaceAtomically(fs, new Path(folder, FLUSHED_UP_TO), Long.toString(batchId).getBytes(StandardCharsets.UTF_8));
+    HadoopFiles.replaceAtomically(
+        fs,
+        new Path(folder, FLUSHED_UP_TO),
+        Long.toString(batchId).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Flushes in the background when {@link #DUE_EVERY} has passed since the last flush; returns at once. */
+  /**
+   * Flushes in the background when {@link #DUE_EVERY} has passed since the last flush; returns at
+   * once.
+   */
   public void flushIfDue(SparkSession spark) {
     if (System.nanoTime() - lastFlushNanos >= DUE_EVERY.toNanos()) {
       flushInBackground(spark);
@@ -169,22 +203,29 @@ public final class TableOutbox {
             flush(spark);
           } catch (RuntimeException e) {
             lastFlushNanos = System.nanoTime();
-            LOG.warn("Background flush to {} failed; its rows stay saved and the next flush appends them", tableIdentifier, e);
+            LOG.warn(
+                "Background flush to {} failed; its rows stay saved and the next flush appends them",
+                tableIdentifier,
+                e);
           } finally {
             flushQueued.set(false);
           }
         });
   }
 
-  /** Waits until every flush queued on the background thread so far is done (before the end-of-run flush). */
+  /**
+   * Waits until every flush queued on the background thread so far is done (before the end-of-run
+   * flush).
+   */
   public static void awaitBackgroundFlushes() {
     BackgroundFlusher.INSTANCE.awaitQueued();
   }
 
   /**
-   * One daemon thread for the due flushes of every outbox, so they queue rather than compete. It does not
-   * inherit the Spark local properties of the batch thread that first needs it (the query's job group, which
-   * stopping the query cancels, and its SQL execution id); its jobs run in a scheduler pool of their own.
+   * One daemon thread for the due flushes of every outbox, so they queue rather than compete. It
+   * does not inherit the Spark local properties of the batch thread that first needs it (the
+   * query's job group, which stopping the query cancels, and its SQL execution id); its jobs run in
+   * a scheduler pool of their own.
    */
   private static final class BackgroundFlusher {
     static final BackgroundFlusher INSTANCE = new BackgroundFlusher();
@@ -200,7 +241,9 @@ public final class TableOutbox {
     void submit(SparkSession spark, Runnable flush) {
       executor.execute(
           () -> {
-            spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, SchedulerPools.BOOKKEEPING);
+            spark
+                .sparkContext()
+                .setLocalProperty(SchedulerPools.PROPERTY, SchedulerPools.BOOKKEEPING);
             flush.run();
           });
     }
@@ -222,16 +265,23 @@ public final class TableOutbox {
   }
 
   /**
-   * Flushes several outboxes (say, every query's for {@code audit_batches}): one commit per table, the tables
-   * side by side.
+   * Flushes several outboxes (say, every query's for {@code audit_batches}): one commit per table,
+   * the tables side by side.
    */
   public static long flushAll(SparkSession spark, List<TableOutbox> outboxes) {
     Map<String, List<TableOutbox>> byTable = new LinkedHashMap<>();
-    outboxes.forEach(outbox -> byTable.computeIfAbsent(outbox.tableIdentifier, table -> new ArrayList<>()).add(outbox));
-    // The tables side by side: each flush is a small job and a commit, mostly waiting on one another's turn.
+    outboxes.forEach(
+        outbox ->
+            byTable
+                .computeIfAbsent(outbox.tableIdentifier, table -> new ArrayList<>())
+                .add(outbox));
+    // The tables side by side: each flush is a small job and a commit, mostly waiting on one
+    // another's turn.
     List<java.util.concurrent.Callable<Long>> flushes = new ArrayList<>();
     byTable.values().forEach(table -> flushes.add(() -> flushLocked(spark, table)));
-    return Concurrently.all("flushing the outboxes", flushes).stream().mapToLong(Long::longValue).sum();
+    return Concurrently.all("flushing the outboxes", flushes).stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   private static long flushLocked(SparkSession spark, List<TableOutbox> table) {
@@ -251,7 +301,11 @@ public final class TableOutbox {
       OutboxFlushState state = OutboxFlushState.read(stateFs, first.flushState).orElse(null);
       if (state != null && state.pending().isPresent()) {
         long rows = commitPending(spark, hadoopConf, first, state);
-        LOG.info("Completed the interrupted flush {} of {} ({} rows)", state.pending().get().version(), first.tableIdentifier, rows);
+        LOG.info(
+            "Completed the interrupted flush {} of {} ({} rows)",
+            state.pending().get().version(),
+            first.tableIdentifier,
+            rows);
         state = state.finished();
       }
       List<Saved> toAppend = new ArrayList<>();
@@ -292,7 +346,11 @@ public final class TableOutbox {
         state.save(stateFs, first.flushState);
         rows = commitPending(spark, hadoopConf, first, state);
       }
-      LOG.debug("Flushed {} saved rows of {} batches to {}", rows, toAppend.size(), first.tableIdentifier);
+      LOG.debug(
+          "Flushed {} saved rows of {} batches to {}",
+          rows,
+          toAppend.size(),
+          first.tableIdentifier);
       return rows;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot flush the saved rows of " + first.tableIdentifier, e);
@@ -300,13 +358,15 @@ public final class TableOutbox {
   }
 
   /**
-   * Commits the recorded pending flush: the rows of each listed folder above its {@code .flushed-up-to} and up to
-   * the recorded batch, under the recorded version, then the marks, the state and the files. For a flush a crash
-   * (or a failed commit) interrupted, the rows are still in their files and Delta skips the write if the first
-   * attempt committed. Returns the rows written (or skipped by Delta).
+   * Commits the recorded pending flush: the rows of each listed folder above its {@code
+   * .flushed-up-to} and up to the recorded batch, under the recorded version, then the marks, the
+   * state and the files. For a flush a crash (or a failed commit) interrupted, the rows are still
+   * in their files and Delta skips the write if the first attempt committed. Returns the rows
+   * written (or skipped by Delta).
    */
   private static long commitPending(
-      SparkSession spark, Configuration hadoopConf, TableOutbox first, OutboxFlushState state) throws IOException {
+      SparkSession spark, Configuration hadoopConf, TableOutbox first, OutboxFlushState state)
+      throws IOException {
     OutboxFlushState.Pending pending = state.pending().orElseThrow();
     List<Saved> files = new ArrayList<>();
     for (Map.Entry<String, Long> folder : pending.upTo().entrySet()) {
@@ -340,35 +400,55 @@ public final class TableOutbox {
     return upTo;
   }
 
-  private static void markFlushed(Map<String, Long> upTo, Configuration hadoopConf) throws IOException {
+  private static void markFlushed(Map<String, Long> upTo, Configuration hadoopConf)
+      throws IOException {
     for (Map.Entry<String, Long> folder : upTo.entrySet()) {
       Path path = new Path(folder.getKey());
       FileSystem fs = path.getFileSystem(hadoopConf);
       if (fs.exists(path)) { // a checkpoint deleted since keeps nothing
-        HadoopFiles.replaceAtomically(fs, new Path(path, FLUSHED_UP_TO), Long.toString(folder.getValue()).getBytes(StandardCharsets.UTF_8));
+        HadoopFiles.replaceAtomically(
+            fs,
+            new Path(path, FLUSHED_UP_TO),
+            Long.toString(folder.getValue()).getBytes(StandardCharsets.UTF_8));
       }
     }
   }
 
-  private static void append(SparkSession spark, TableOutbox first, List<Row> rows, OutboxFlushState state) {
+  private static void append(
+      SparkSession spark, TableOutbox first, List<Row> rows, OutboxFlushState state) {
     IdempotentWrites.append(
-        spark.createDataFrame(rows, first.schema), first.tableIdentifier, state.appId(), state.pending().orElseThrow().version());
+        spark.createDataFrame(rows, first.schema),
+        first.tableIdentifier,
+        state.appId(),
+        state.pending().orElseThrow().version());
   }
 
-  /** The older way, for a folder without {@code .flushed-up-to}: leaves out the rows whose key the table holds. */
-  private static void appendRowsTheTableLacks(SparkSession spark, TableOutbox first, List<Row> rows) {
+  /**
+   * The older way, for a folder without {@code .flushed-up-to}: leaves out the rows whose key the
+   * table holds.
+   */
+  private static void appendRowsTheTableLacks(
+      SparkSession spark, TableOutbox first, List<Row> rows) {
     Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
     Column firstKey = functions.col(first.key.get(0));
     int firstKeyIndex = first.schema.fieldIndex(first.key.get(0));
     Object[] firstKeys = rows.stream().map(row -> row.get(firstKeyIndex)).distinct().toArray();
     Dataset<Row> held =
-        spark.table(first.tableIdentifier).where(firstKey.isin(firstKeys)).select(first.key.stream().map(functions::col).toArray(Column[]::new));
+        spark
+            .table(first.tableIdentifier)
+            .where(firstKey.isin(firstKeys))
+            .select(first.key.stream().map(functions::col).toArray(Column[]::new));
     Column same = null;
     for (String column : first.key) {
       Column equal = saved.col(column).eqNullSafe(held.col(column));
       same = same == null ? equal : same.and(equal);
     }
-    saved.join(held, same, "left_anti").write().format("delta").mode("append").saveAsTable(first.tableIdentifier);
+    saved
+        .join(held, same, "left_anti")
+        .write()
+        .format("delta")
+        .mode("append")
+        .saveAsTable(first.tableIdentifier);
   }
 
   private static String tableName(String identifier) {
@@ -398,7 +478,12 @@ public final class TableOutbox {
       for (FileStatus status : fs.listStatus(folder)) {
         String name = status.getPath().getName();
         if (ROWS_FILE.matcher(name).matches()) {
-          files.add(new Saved(this, fs, status.getPath(), Long.parseLong(name.substring(0, name.length() - SUFFIX.length()))));
+          files.add(
+              new Saved(
+                  this,
+                  fs,
+                  status.getPath(),
+                  Long.parseLong(name.substring(0, name.length() - SUFFIX.length()))));
         } else if (!name.startsWith(".")) {
           LOG.warn("Ignoring {} in {}: lakestream did not write it", name, folder);
         }
@@ -433,7 +518,8 @@ public final class TableOutbox {
   }
 
   private void read(FileSystem fs, Path file, List<Row> into) throws IOException {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.isBlank()) {
           continue;

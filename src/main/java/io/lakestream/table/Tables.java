@@ -10,7 +10,10 @@ import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The output tables besides bronze, with their columns. The README documents each one's key and rows. */
+/**
+ * The output tables besides bronze, with their columns. The README documents each one's key and
+ * rows.
+ */
 public final class Tables {
 
   public static final String SILVER_EVENTS = "silver_events";
@@ -26,10 +29,17 @@ public final class Tables {
 
   /** The tables that hold events or what the pipeline derives from them, layer by layer. */
   public static final List<String> EVENT_TABLES =
-      List.of(BronzeTable.NAME, QUARANTINE_EVENTS, SILVER_EVENTS, GOLD_EVENT_COUNTS, GOLD_EVENT_TYPE_TOTALS, GOLD_USER_SESSIONS);
+      List.of(
+          BronzeTable.NAME,
+          QUARANTINE_EVENTS,
+          SILVER_EVENTS,
+          GOLD_EVENT_COUNTS,
+          GOLD_EVENT_TYPE_TOTALS,
+          GOLD_USER_SESSIONS);
 
   /** The tables lakestream keeps about its own work. */
-  public static final List<String> BOOKKEEPING_TABLES = List.of(AUDIT_BATCHES, ARCHIVE_LOG, PIPELINE_PROGRESS);
+  public static final List<String> BOOKKEEPING_TABLES =
+      List.of(AUDIT_BATCHES, ARCHIVE_LOG, PIPELINE_PROGRESS);
 
   private Tables() {}
 
@@ -52,7 +62,9 @@ public final class Tables {
     return new TableDefinition(SILVER_EVENTS, schema, List.of(EVENT_DATE));
   }
 
-  /** Every record that cannot become a valid event, with why. No key: one row per rejected record. */
+  /**
+   * Every record that cannot become a valid event, with why. No key: one row per rejected record.
+   */
   public static TableDefinition quarantine() {
     StructType schema =
         new StructType()
@@ -67,8 +79,9 @@ public final class Tables {
   }
 
   /**
-   * A batch's rejected rows are appended together, so a batch id in the table means all of that batch's rows
-   * are: the key the outbox compares on (the table itself has none; equal rejected lines are all kept).
+   * A batch's rejected rows are appended together, so a batch id in the table means all of that
+   * batch's rows are: the key the outbox compares on (the table itself has none; equal rejected
+   * lines are all kept).
    */
   public static final List<String> QUARANTINE_KEY = List.of("batch_id");
 
@@ -103,7 +116,10 @@ public final class Tables {
     return new TableDefinition(ARCHIVE_LOG, schema, List.of());
   }
 
-  /** One row per batch that ran, per query, from the queries' progress. Key: (query, run_id, batch_id). */
+  /**
+   * One row per batch that ran, per query, from the queries' progress. Key: (query, run_id,
+   * batch_id).
+   */
   public static TableDefinition pipelineProgress() {
     StructType schema =
         new StructType()
@@ -146,12 +162,16 @@ public final class Tables {
     return new TableDefinition(GOLD_EVENT_COUNTS, schema, List.of());
   }
 
-  public static final List<String> EVENT_COUNTS_KEY = List.of("window_start", "window_end", "event_type");
+  public static final List<String> EVENT_COUNTS_KEY =
+      List.of("window_start", "window_end", "event_type");
 
   /** Running totals per type. Key: event_type. */
   public static TableDefinition eventTypeTotals() {
     StructType schema =
-        new StructType().add("event_type", StringType).add("event_count", LongType).add("total_amount", DoubleType);
+        new StructType()
+            .add("event_type", StringType)
+            .add("event_count", LongType)
+            .add("total_amount", DoubleType);
     return new TableDefinition(GOLD_EVENT_TYPE_TOTALS, schema, List.of());
   }
 

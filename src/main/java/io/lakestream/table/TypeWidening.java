@@ -5,10 +5,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 
 /**
- * The column type changes Delta's type widening applies in place, without rewriting data files ({@code
- * delta.enableTypeWidening}, GA in Delta 4.0): a wider integer, an integer or float to double, a decimal with
- * more integer and fraction digits, an integer to a decimal wide enough for it. Delta's own rule lives in an
- * internal class whose name differs on Databricks, hence this copy of the documented table.
+ * The column type changes Delta's type widening applies in place, without rewriting data files
+ * ({@code delta.enableTypeWidening}, GA in Delta 4.0): a wider integer, an integer or float to
+ * double, a decimal with more integer and fraction digits, an integer to a decimal wide enough for
+ * it. Delta's own rule lives in an internal class whose name differs on Databricks, hence this copy
+ * of the documented table.
  */
 final class TypeWidening {
 
@@ -36,7 +37,8 @@ final class TypeWidening {
       return to.equals(DataTypes.DoubleType);
     }
     if (from instanceof DecimalType narrow && to instanceof DecimalType wide) {
-      return wide.scale() >= narrow.scale() && wide.precision() - wide.scale() >= narrow.precision() - narrow.scale();
+      return wide.scale() >= narrow.scale()
+          && wide.precision() - wide.scale() >= narrow.precision() - narrow.scale();
     }
     if (from.equals(DataTypes.DateType)) {
       return to.equals(DataTypes.TimestampNTZType);

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prepares the volume before any query starts: the schema (and, in unity mode, the volume) in the catalog,
- * the folders (landing, archive, checkpoints, quarantine, tables) and the output tables. Idempotent:
- * every step is "if not exists", so a second run changes nothing.
+ * Prepares the volume before any query starts: the schema (and, in unity mode, the volume) in the
+ * catalog, the folders (landing, archive, checkpoints, quarantine, tables) and the output tables.
+ * Idempotent: every step is "if not exists", so a second run changes nothing.
  */
 public final class VolumeSetup {
 
@@ -40,7 +40,10 @@ public final class VolumeSetup {
     } else {
       // The schema lives in the tables folder, so nothing is written to a stray ./spark-warehouse.
       statements.add(
-          "CREATE SCHEMA IF NOT EXISTS " + catalog.schemaIdentifier() + " LOCATION " + SqlText.literal(config.volume().tables()));
+          "CREATE SCHEMA IF NOT EXISTS "
+              + catalog.schemaIdentifier()
+              + " LOCATION "
+              + SqlText.literal(config.volume().tables()));
     }
     return statements;
   }
@@ -72,14 +75,16 @@ public final class VolumeSetup {
   /** Creates (or registers, or adds new columns to) the given tables. */
   public void ensureTables(List<TableDefinition> tables) {
     DeltaTables deltaTables = new DeltaTables(spark, config.catalog(), config.volume());
-    // Each table's log is read (or its first commit written) on its own: side by side, the waits overlap.
+    // Each table's log is read (or its first commit written) on its own: side by side, the waits
+    // overlap.
     List<java.util.concurrent.Callable<Void>> steps = new ArrayList<>();
     java.util.Map<String, String> maintained = config.maintenance().tableProperties();
     for (TableDefinition table : tables) {
-      steps.add(() -> {
-        deltaTables.ensure(table.withProperties(maintained));
-        return null;
-      });
+      steps.add(
+          () -> {
+            deltaTables.ensure(table.withProperties(maintained));
+            return null;
+          });
     }
     io.lakestream.table.Concurrently.all("preparing the tables", steps);
     LOG.info(

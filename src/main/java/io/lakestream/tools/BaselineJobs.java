@@ -27,19 +27,22 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The jobs a data engineer would write by hand, for {@code scripts/bench.sh} to hold lakestream against, on
- * the same files and with the same Spark settings (the {@code spark.*} lines of the properties file):
+ * The jobs a data engineer would write by hand, for {@code scripts/bench.sh} to hold lakestream
+ * against, on the same files and with the same Spark settings (the {@code spark.*} lines of the
+ * properties file):
  *
  * <ul>
- *   <li>{@code batch-ingest}: {@code spark.read.schema(..).json(..)} + source file + ingest time → one Delta
- *       append (the ceiling for bronze);
- *   <li>{@code batch-pipeline}: the whole pipeline's work as one batch job: valid events deduplicated →
- *       silver, 5-minute window counts, totals per type, 30-minute session windows → three gold tables;
- *   <li>{@code tutorial-stream}: the tutorials' ten lines, {@code readStream.schema(..).json(..)} → Delta,
- *       with {@code maxFilesPerTrigger} and {@code availableNow}.
+ *   <li>{@code batch-ingest}: {@code spark.read.schema(..).json(..)} + source file + ingest time →
+ *       one Delta append (the ceiling for bronze);
+ *   <li>{@code batch-pipeline}: the whole pipeline's work as one batch job: valid events
+ *       deduplicated → silver, 5-minute window counts, totals per type, 30-minute session windows →
+ *       three gold tables;
+ *   <li>{@code tutorial-stream}: the tutorials' ten lines, {@code readStream.schema(..).json(..)} →
+ *       Delta, with {@code maxFilesPerTrigger} and {@code availableNow}.
  * </ul>
  *
- * Usage: {@code BaselineJobs <job> <input folder> <output folder> <properties file> [files per trigger]}.
+ * Usage: {@code BaselineJobs <job> <input folder> <output folder> <properties file> [files per
+ * trigger]}.
  */
 public final class BaselineJobs {
 
@@ -47,7 +50,8 @@ public final class BaselineJobs {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
-      System.err.println("usage: BaselineJobs batch-ingest|batch-pipeline|tutorial-stream <input> <output> <properties> [files-per-trigger]");
+      System.err.println(
+          "usage: BaselineJobs batch-ingest|batch-pipeline|tutorial-stream <input> <output> <properties> [files-per-trigger]");
       System.exit(2);
     }
     String job = args[0];
@@ -59,10 +63,12 @@ public final class BaselineJobs {
     switch (job) {
       case "batch-ingest" -> batchIngest(spark, schema, input, output);
       case "batch-pipeline" -> batchPipeline(spark, schema, input, output);
-      case "tutorial-stream" -> tutorialStream(spark, schema, input, output, args.length > 4 ? args[4] : "1000");
+      case "tutorial-stream" ->
+          tutorialStream(spark, schema, input, output, args.length > 4 ? args[4] : "1000");
       default -> throw new IllegalArgumentException("unknown job " + job);
     }
-    System.out.printf(Locale.ROOT, "%s finished in %.1f s%n", job, (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        Locale.ROOT, "%s finished in %.1f s%n", job, (System.nanoTime() - started) / 1e9);
     spark.stop();
   }
 
@@ -87,41 +93,79 @@ public final class BaselineJobs {
     return builder.getOrCreate();
   }
 
-  private static void batchIngest(SparkSession spark, StructType schema, String input, String output) {
-    spark.read().schema(schema).json(input)
+  private static void batchIngest(
+      SparkSession spark, StructType schema, String input, String output) {
+    spark
+        .read()
+        .schema(schema)
+        .json(input)
         .withColumn("_source_file", col("_metadata.file_path"))
         .withColumn("_ingested_at", current_timestamp())
-        .write().format("delta").mode("append").save(output + "/bronze");
+        .write()
+        .format("delta")
+        .mode("append")
+        .save(output + "/bronze");
   }
 
-  private static void batchPipeline(SparkSession spark, StructType schema, String input, String output) {
+  private static void batchPipeline(
+      SparkSession spark, StructType schema, String input, String output) {
     Dataset<Row> silver =
-        spark.read().schema(schema).json(input)
-            .where(col("event_id").isNotNull().and(col("user_id").isNotNull()).and(col("event_type").isNotNull()).and(col("event_time").isNotNull()))
+        spark
+            .read()
+            .schema(schema)
+            .json(input)
+            .where(
+                col("event_id")
+                    .isNotNull()
+                    .and(col("user_id").isNotNull())
+                    .and(col("event_type").isNotNull())
+                    .and(col("event_time").isNotNull()))
             .dropDuplicates("event_id");
     silver.write().format("delta").mode("append").save(output + "/silver");
     Dataset<Row> events = spark.read().format("delta").load(output + "/silver");
     events
         .groupBy(window(col("event_time"), "5 minutes").as("window"), col("event_type"))
-        .agg(count(lit(1)).as("event_count"), size(collect_set(col("user_id"))).as("distinct_users"), sum("amount").as("total_amount"))
-        .write().format("delta").mode("overwrite").save(output + "/gold_event_counts");
+        .agg(
+            count(lit(1)).as("event_count"),
+            size(collect_set(col("user_id"))).as("distinct_users"),
+            sum("amount").as("total_amount"))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .save(output + "/gold_event_counts");
     events
         .groupBy(col("event_type"))
         .agg(count(lit(1)).as("event_count"), sum("amount").as("total_amount"))
-        .write().format("delta").mode("overwrite").save(output + "/gold_event_type_totals");
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .save(output + "/gold_event_type_totals");
     events
         .groupBy(col("user_id"), session_window(col("event_time"), "30 minutes").as("session"))
-        .agg(min("event_time").as("session_start"), max("event_time").as("session_end"), count(lit(1)).as("event_count"),
-            collect_set(col("event_type")).as("event_types"), sum("amount").as("total_amount"))
+        .agg(
+            min("event_time").as("session_start"),
+            max("event_time").as("session_end"),
+            count(lit(1)).as("event_count"),
+            collect_set(col("event_type")).as("event_types"),
+            sum("amount").as("total_amount"))
         .drop("session")
-        .write().format("delta").mode("overwrite").save(output + "/gold_user_sessions");
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .save(output + "/gold_user_sessions");
   }
 
-  private static void tutorialStream(SparkSession spark, StructType schema, String input, String output, String filesPerTrigger)
+  private static void tutorialStream(
+      SparkSession spark, StructType schema, String input, String output, String filesPerTrigger)
       throws Exception {
     StreamingQuery query =
-        spark.readStream().schema(schema).option("maxFilesPerTrigger", filesPerTrigger).json(input)
-            .writeStream().format("delta")
+        spark
+            .readStream()
+            .schema(schema)
+            .option("maxFilesPerTrigger", filesPerTrigger)
+            .json(input)
+            .writeStream()
+            .format("delta")
             .option("checkpointLocation", output + "/_checkpoint")
             .trigger(Trigger.AvailableNow())
             .start(output + "/bronze");

@@ -14,12 +14,14 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Writes N JSON-lines events into M files, deterministically from a seed, with chosen rates of duplicates
- * (an earlier line repeated exactly), late events (event time 30-120 minutes behind the stream) and
- * malformed records (truncated JSON, not JSON, a wrong type, an unparseable timestamp, a missing
- * user_id). Event time advances through the files, so file k holds later events than file k-1.
+ * Writes N JSON-lines events into M files, deterministically from a seed, with chosen rates of
+ * duplicates (an earlier line repeated exactly), late events (event time 30-120 minutes behind the
+ * stream) and malformed records (truncated JSON, not JSON, a wrong type, an unparseable timestamp,
+ * a missing user_id). Event time advances through the files, so file k holds later events than file
+ * k-1.
  *
- * <p>Used by tests and the benchmark; run {@code scripts/generate-events.sh --help} for the options.
+ * <p>Used by tests and the benchmark; run {@code scripts/generate-events.sh --help} for the
+ * options.
  */
 public final class EventGenerator {
 
@@ -36,7 +38,16 @@ public final class EventGenerator {
       Duration meanGap) {
 
     public static Spec of(int events, int files, long seed) {
-      return new Spec(events, files, seed, 0.0, 0.0, 0.0, Instant.parse("2026-11-01T09:00:00Z"), 50, Duration.ofSeconds(6));
+      return new Spec(
+          events,
+          files,
+          seed,
+          0.0,
+          0.0,
+          0.0,
+          Instant.parse("2026-11-01T09:00:00Z"),
+          50,
+          Duration.ofSeconds(6));
     }
 
     public Spec withRates(double duplicates, double late, double malformed) {
@@ -45,7 +56,14 @@ public final class EventGenerator {
   }
 
   /** How many lines of each kind were written. {@code lines} is their sum. */
-  public record Stats(int lines, int valid, int duplicates, int late, int malformedJson, int badType, int missingUserId) {
+  public record Stats(
+      int lines,
+      int valid,
+      int duplicates,
+      int late,
+      int malformedJson,
+      int badType,
+      int missingUserId) {
 
     /** Lines Spark's JSON reader cannot turn into typed rows: malformed JSON and wrong types. */
     public int unparseable() {
@@ -53,9 +71,13 @@ public final class EventGenerator {
     }
   }
 
-  private static final String[] EVENT_TYPES = {"page_view", "page_view", "page_view", "click", "click", "add_to_cart", "purchase"};
+  private static final String[] EVENT_TYPES = {
+    "page_view", "page_view", "page_view", "click", "click", "add_to_cart", "purchase"
+  };
   private static final String[] DEVICES = {"mobile", "desktop", "tablet"};
-  private static final String[] PAGES = {"/home", "/search", "/products/1", "/products/2", "/products/3", "/cart", "/checkout"};
+  private static final String[] PAGES = {
+    "/home", "/search", "/products/1", "/products/2", "/products/3", "/cart", "/checkout"
+  };
 
   private EventGenerator() {}
 
@@ -72,12 +94,15 @@ public final class EventGenerator {
       int sequence = 0;
       int written = 0;
       for (int file = 0; file < spec.files(); file++) {
-        int linesInFile = spec.events() / spec.files() + (file < spec.events() % spec.files() ? 1 : 0);
+        int linesInFile =
+            spec.events() / spec.files() + (file < spec.events() % spec.files() ? 1 : 0);
         Path target = folder.resolve(String.format(Locale.ROOT, "events-%05d.json", file + 1));
         try (BufferedWriter out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
           for (int i = 0; i < linesInFile; i++, written++) {
             // Whole seconds keep the files readable; the mean gap between events is meanGap.
-            clock = clock.plusSeconds(1 + random.nextInt((int) Math.max(1, 2 * spec.meanGap().toSeconds() - 1)));
+            clock =
+                clock.plusSeconds(
+                    1 + random.nextInt((int) Math.max(1, 2 * spec.meanGap().toSeconds() - 1)));
             double roll = random.nextDouble();
             String line;
             if (roll < spec.duplicateRate() && !recent.isEmpty()) {
@@ -87,7 +112,8 @@ public final class EventGenerator {
               line = malformed(random, ++sequence, clock, spec.users(), counts);
             } else {
               boolean late = roll < spec.duplicateRate() + spec.malformedRate() + spec.lateRate();
-              Instant eventTime = late ? clock.minus(Duration.ofMinutes(30 + random.nextInt(91))) : clock;
+              Instant eventTime =
+                  late ? clock.minus(Duration.ofMinutes(30 + random.nextInt(91))) : clock;
               line = event(random, ++sequence, eventTime, spec.users(), null, null);
               counts[late ? 2 : 0]++;
               recent.add(line);
@@ -106,7 +132,8 @@ public final class EventGenerator {
     }
   }
 
-  private static String malformed(Random random, int sequence, Instant clock, int users, int[] counts) {
+  private static String malformed(
+      Random random, int sequence, Instant clock, int users, int[] counts) {
     switch (random.nextInt(5)) {
       case 0 -> {
         counts[3]++;
@@ -123,16 +150,24 @@ public final class EventGenerator {
       }
       case 3 -> {
         counts[4]++;
-        return event(random, sequence, clock, users, null, "\"event_time\":\"2026-13-45T99:00:00Z\"");
+        return event(
+            random, sequence, clock, users, null, "\"event_time\":\"2026-13-45T99:00:00Z\"");
       }
       default -> {
         counts[5]++;
-        return event(random, sequence, clock, users, null, null).replaceFirst("\"user_id\":\"u\\d+\",", "");
+        return event(random, sequence, clock, users, null, null)
+            .replaceFirst("\"user_id\":\"u\\d+\",", "");
       }
     }
   }
 
-  private static String event(Random random, int sequence, Instant time, int users, String amountOverride, String timeOverride) {
+  private static String event(
+      Random random,
+      int sequence,
+      Instant time,
+      int users,
+      String amountOverride,
+      String timeOverride) {
     String type = EVENT_TYPES[random.nextInt(EVENT_TYPES.length)];
     String amount =
         amountOverride != null
@@ -140,13 +175,26 @@ public final class EventGenerator {
             : type.equals("purchase") || type.equals("add_to_cart")
                 ? String.format(Locale.ROOT, "\"amount\":%.2f", 5 + random.nextInt(49_500) / 100.0)
                 : "\"amount\":null";
-    return "{\"event_id\":\"e" + String.format(Locale.ROOT, "%07d", sequence) + "\""
-        + ",\"user_id\":\"u" + String.format(Locale.ROOT, "%03d", random.nextInt(users)) + "\""
-        + ",\"event_type\":\"" + type + "\""
-        + "," + (timeOverride != null ? timeOverride : "\"event_time\":\"" + time + "\"")
-        + ",\"page\":\"" + PAGES[random.nextInt(PAGES.length)] + "\""
-        + ",\"device\":\"" + DEVICES[random.nextInt(DEVICES.length)] + "\""
-        + "," + amount + "}";
+    return "{\"event_id\":\"e"
+        + String.format(Locale.ROOT, "%07d", sequence)
+        + "\""
+        + ",\"user_id\":\"u"
+        + String.format(Locale.ROOT, "%03d", random.nextInt(users))
+        + "\""
+        + ",\"event_type\":\""
+        + type
+        + "\""
+        + ","
+        + (timeOverride != null ? timeOverride : "\"event_time\":\"" + time + "\"")
+        + ",\"page\":\""
+        + PAGES[random.nextInt(PAGES.length)]
+        + "\""
+        + ",\"device\":\""
+        + DEVICES[random.nextInt(DEVICES.length)]
+        + "\""
+        + ","
+        + amount
+        + "}";
   }
 
   public static void main(String[] args) {
@@ -180,11 +228,21 @@ public final class EventGenerator {
         case "--start" -> start = Instant.parse(value);
         case "--users" -> users = Integer.parseInt(value);
         case "--out" -> out = Path.of(value);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; see --help");
+        default ->
+            throw new IllegalArgumentException("unknown argument " + args[i] + "; see --help");
       }
     }
     Spec spec =
-        new Spec(events, files, seed, duplicateRate, lateRate, malformedRate, start, users, Duration.ofSeconds(6));
+        new Spec(
+            events,
+            files,
+            seed,
+            duplicateRate,
+            lateRate,
+            malformedRate,
+            start,
+            users,
+            Duration.ofSeconds(6));
     Stats stats = generate(spec, out);
     System.out.println("Wrote " + stats + " to " + out.toAbsolutePath());
   }

@@ -19,20 +19,26 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The Databricks Asset Bundle cannot be deployed here, so this checks what can go wrong offline: both files
- * parse, the job's JAR task names the real main class and the jar this build produces, and the job
- * cluster's {@code spark.lakestream.*} conf is a valid configuration equal to conf/databricks.properties.
+ * The Databricks Asset Bundle cannot be deployed here, so this checks what can go wrong offline:
+ * both files parse, the job's JAR task names the real main class and the jar this build produces,
+ * and the job cluster's {@code spark.lakestream.*} conf is a valid configuration equal to
+ * conf/databricks.properties.
  */
 class DatabricksBundleIT {
 
-  private final Path bundle = Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "databricks");
-  private final Path thinJar = Path.of(ChildJvm.property("lakestream.thinJar")).toAbsolutePath().normalize();
+  private final Path bundle =
+      Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "databricks");
+  private final Path thinJar =
+      Path.of(ChildJvm.property("lakestream.thinJar")).toAbsolutePath().normalize();
 
   @SuppressWarnings("unchecked")
   private static <T> T at(Object node, Object... path) {
     Object current = node;
     for (Object step : path) {
-      current = step instanceof Integer index ? ((List<Object>) current).get(index) : ((Map<String, Object>) current).get(step);
+      current =
+          step instanceof Integer index
+              ? ((List<Object>) current).get(index)
+              : ((Map<String, Object>) current).get(step);
     }
     return (T) current;
   }
@@ -59,10 +65,14 @@ class DatabricksBundleIT {
     assertThat(bundle.resolve("resources").resolve(library).normalize()).isEqualTo(thinJar);
     // The class the task names is in the jar it deploys, with the entry point a JAR task calls.
     try (java.util.jar.JarFile jar = new java.util.jar.JarFile(thinJar.toFile())) {
-      assertThat(jar.getEntry(mainClass.replace('.', '/') + ".class")).as("%s in %s", mainClass, thinJar).isNotNull();
+      assertThat(jar.getEntry(mainClass.replace('.', '/') + ".class"))
+          .as("%s in %s", mainClass, thinJar)
+          .isNotNull();
     }
     java.lang.reflect.Method main = Class.forName(mainClass).getMethod("main", String[].class);
-    assertThat(java.lang.reflect.Modifier.isStatic(main.getModifiers())).as("main is static").isTrue();
+    assertThat(java.lang.reflect.Modifier.isStatic(main.getModifiers()))
+        .as("main is static")
+        .isTrue();
     assertThat(main.getReturnType()).isEqualTo(void.class);
   }
 
@@ -71,7 +81,8 @@ class DatabricksBundleIT {
     Map<String, Object> root = yaml(bundle.resolve("databricks.yml"));
     Map<String, Object> job = yaml(bundle.resolve("resources/lakestream.job.yml"));
     Map<String, Object> variables = at(root, "variables");
-    Map<String, Object> sparkConf = at(job, "resources", "jobs", "lakestream", "job_clusters", 0, "new_cluster", "spark_conf");
+    Map<String, Object> sparkConf =
+        at(job, "resources", "jobs", "lakestream", "job_clusters", 0, "new_cluster", "spark_conf");
 
     Map<String, String> resolved = new HashMap<>();
     sparkConf.forEach(
@@ -85,15 +96,19 @@ class DatabricksBundleIT {
         });
 
     Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(bundle.getParent().resolve("databricks.properties"))) {
+    try (Reader reader =
+        Files.newBufferedReader(bundle.getParent().resolve("databricks.properties"))) {
       properties.load(reader);
     }
     Map<String, String> expected = new HashMap<>();
-    properties.stringPropertyNames().forEach(name -> expected.put("spark.lakestream." + name, properties.getProperty(name)));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> expected.put("spark.lakestream." + name, properties.getProperty(name)));
     assertThat(resolved).isEqualTo(expected);
 
     LakestreamConfig config = ConfigLoader.load(Optional.empty(), resolved, Map.of());
     assertThat(config.catalog().mode()).isEqualTo(CatalogSettings.Mode.UNITY);
-    assertThat(config.volume().landing()).isEqualTo("/Volumes/main/streaming_workspace/lakestream/landing");
+    assertThat(config.volume().landing())
+        .isEqualTo("/Volumes/main/streaming_workspace/lakestream/landing");
   }
 }

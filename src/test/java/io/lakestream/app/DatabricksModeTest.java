@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The main class as a Databricks JAR task would run it (detection switched on by a test setting, against a
- * session the test owns): it uses the existing session, leaves it running, and turns failures into
- * exceptions instead of {@code System.exit}.
+ * The main class as a Databricks JAR task would run it (detection switched on by a test setting,
+ * against a session the test owns): it uses the existing session, leaves it running, and turns
+ * failures into exceptions instead of {@code System.exit}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DatabricksModeTest {
@@ -43,7 +43,12 @@ class DatabricksModeTest {
 
     LakestreamApp.main(
         new String[] {
-          "--set", "volume.root=" + root, "--set", "catalog.schema=databricks_mode", "--set", "pipeline.stop_after=bronze"
+          "--set",
+          "volume.root=" + root,
+          "--set",
+          "catalog.schema=databricks_mode",
+          "--set",
+          "pipeline.stop_after=bronze"
         });
 
     assertThat(SparkSession.getActiveSession().get()).isSameAs(spark);
@@ -53,7 +58,12 @@ class DatabricksModeTest {
 
   @Test
   void aFailureIsThrownNotTurnedIntoAnExit() {
-    assertThatThrownBy(() -> LakestreamApp.main(new String[] {"--set", "trigger=continuous:1s", "--set", "volume.root=" + root}))
+    assertThatThrownBy(
+            () ->
+                LakestreamApp.main(
+                    new String[] {
+                      "--set", "trigger=continuous:1s", "--set", "volume.root=" + root
+                    }))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("continuous:1s cannot run this pipeline");
     assertThat(spark.sparkContext().isStopped()).isFalse();

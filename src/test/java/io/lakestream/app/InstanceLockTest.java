@@ -18,12 +18,14 @@ class InstanceLockTest {
   void aLockTakenOverByAnotherRunStopsThisOneOnce() throws Exception {
     AtomicInteger stops = new AtomicInteger();
     Path file = checkpoints.resolve(InstanceLock.FILE_NAME);
-    try (InstanceLock lock = InstanceLock.acquire(new Configuration(), checkpoints.toString(), stops::incrementAndGet)) {
+    try (InstanceLock lock =
+        InstanceLock.acquire(new Configuration(), checkpoints.toString(), stops::incrementAndGet)) {
       lock.beat();
       assertThat(stops).hasValue(0);
       assertThat(lock.lost()).isFalse();
 
-      String otherRun = "owner=someone-else\nhost=elsewhere\npid=1\nstarted=2026-12-01T00:00:00Z\nheartbeat=2099-01-01T00:00:00Z\n";
+      String otherRun =
+          "owner=someone-else\nhost=elsewhere\npid=1\nstarted=2026-12-01T00:00:00Z\nheartbeat=2099-01-01T00:00:00Z\n";
       Files.writeString(file, otherRun);
       lock.beat();
       lock.beat();
@@ -34,7 +36,8 @@ class InstanceLockTest {
     }
     // Closing leaves the other run's lock in place.
     assertThat(Files.readString(file)).startsWith("owner=someone-else");
-    assertThatThrownBy(() -> InstanceLock.acquire(new Configuration(), checkpoints.toString(), () -> {}))
+    assertThatThrownBy(
+            () -> InstanceLock.acquire(new Configuration(), checkpoints.toString(), () -> {}))
         .isInstanceOf(InstanceLock.HeldElsewhereException.class);
   }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two deployable jars. "No Spark, Scala or Hadoop classes" is checked against the real thing: no class
- * in our jars may also exist in the jars an open-source Spark cluster ships (Spark's runtime classpath).
+ * The two deployable jars. "No Spark, Scala or Hadoop classes" is checked against the real thing:
+ * no class in our jars may also exist in the jars an open-source Spark cluster ships (Spark's
+ * runtime classpath).
  */
 class JarContentsIT {
 
@@ -26,11 +27,16 @@ class JarContentsIT {
   @BeforeAll
   static void readSparkClasspath() throws IOException {
     sparkClasses = new HashSet<>();
-    String classpath = Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
+    String classpath =
+        Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
     for (String jar : classpath.split(java.io.File.pathSeparator)) {
       sparkClasses.addAll(classEntries(Path.of(jar)));
     }
-    assertThat(sparkClasses).contains("org/apache/spark/sql/SparkSession.class", "scala/Option.class", "org/apache/hadoop/fs/FileSystem.class");
+    assertThat(sparkClasses)
+        .contains(
+            "org/apache/spark/sql/SparkSession.class",
+            "scala/Option.class",
+            "org/apache/hadoop/fs/FileSystem.class");
   }
 
   private static List<String> classEntries(Path jar) throws IOException {
@@ -52,10 +58,13 @@ class JarContentsIT {
     List<String> classes = classEntries(thin);
 
     assertThat(mainClass(thin)).isEqualTo("io.lakestream.app.LakestreamApp");
-    assertThat(classes).contains("io/lakestream/app/LakestreamApp.class").allMatch(name -> name.startsWith("io/lakestream/"));
+    assertThat(classes)
+        .contains("io/lakestream/app/LakestreamApp.class")
+        .allMatch(name -> name.startsWith("io/lakestream/"));
     try (JarFile file = new JarFile(thin.toFile())) {
       // No logging binding or configuration that would fight the runtime's.
-      assertThat(file.stream().map(ZipEntry::getName)).noneMatch(name -> name.contains("log4j") || name.contains("slf4j"));
+      assertThat(file.stream().map(ZipEntry::getName))
+          .noneMatch(name -> name.contains("log4j") || name.contains("slf4j"));
     }
   }
 
@@ -75,8 +84,10 @@ class JarContentsIT {
         .noneMatch(name -> name.startsWith("scala/") || name.startsWith("org/apache/hadoop/"))
         .noneMatch(sparkClasses::contains);
     try (JarFile file = new JarFile(cluster.toFile())) {
-      ZipEntry services = file.getEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister");
-      String registered = new String(file.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+      ZipEntry services =
+          file.getEntry("META-INF/services/org.apache.spark.sql.sources.DataSourceRegister");
+      String registered =
+          new String(file.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
       assertThat(registered).contains("org.apache.spark.sql.delta.sources.DeltaDataSource");
     }
     assertThat(Files.size(cluster)).isLessThan(40L << 20);

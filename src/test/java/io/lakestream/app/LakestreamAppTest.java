@@ -20,7 +20,9 @@ class LakestreamAppTest {
 
   private int run(String... args) {
     return LakestreamApp.runAndReport(
-        args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -29,7 +31,8 @@ class LakestreamAppTest {
 
     assertThat(out.toString(StandardCharsets.UTF_8))
         .startsWith("Usage: lakestream [--config <file.properties>] [--set key=value]...")
-        .contains("Precedence: --set > Spark conf spark.lakestream.<key> > properties file > default.")
+        .contains(
+            "Precedence: --set > Spark conf spark.lakestream.<key> > properties file > default.")
         .contains("  trigger (default: availableNow)")
         .contains("  volume.root\n")
         .contains("  ingest.max_bytes_per_trigger\n      allowed: a size such as 512k, 128m, 1g")
@@ -48,13 +51,24 @@ class LakestreamAppTest {
   void badConfigurationStopsBeforeSparkOrAnyFolderIsTouched() {
     Path root = dir.resolve("volume");
 
-    int status = run("--set", "volume.root=" + root, "--set", "volume.archive=" + root.resolve("landing/old"), "--set", "trigger=hourly");
+    int status =
+        run(
+            "--set",
+            "volume.root=" + root,
+            "--set",
+            "volume.archive=" + root.resolve("landing/old"),
+            "--set",
+            "trigger=hourly");
 
     assertThat(status).isEqualTo(LakestreamApp.BAD_USAGE);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("lakestream: Invalid lakestream configuration:\n")
-        .contains("  - volume.archive = '" + root.resolve("landing/old") + "' (from --set) is not allowed")
-        .contains("  - trigger = 'hourly' (from --set) is not allowed: unknown trigger. Allowed: availableNow")
+        .contains(
+            "  - volume.archive = '"
+                + root.resolve("landing/old")
+                + "' (from --set) is not allowed")
+        .contains(
+            "  - trigger = 'hourly' (from --set) is not allowed: unknown trigger. Allowed: availableNow")
         .endsWith("Run with --help for every key and what it allows.\n");
     // No volume setup ran and no query started: nothing was created under the root.
     assertThat(Files.exists(root)).isFalse();
@@ -62,7 +76,8 @@ class LakestreamAppTest {
 
   @Test
   void missingPropertiesFileIsAConfigurationError() {
-    assertThat(run("--config", dir.resolve("missing.properties").toString())).isEqualTo(LakestreamApp.BAD_USAGE);
+    assertThat(run("--config", dir.resolve("missing.properties").toString()))
+        .isEqualTo(LakestreamApp.BAD_USAGE);
 
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.properties' does not exist");
   }

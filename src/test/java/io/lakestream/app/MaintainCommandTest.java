@@ -24,7 +24,11 @@ class MaintainCommandTest {
 
     assertThatThrownBy(() -> LakestreamApp.maintain(spark, TestConfigs.local(mistyped)))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("volume.root = '" + mistyped + "' holds none of lakestream's tables (in " + mistyped.resolve("tables"));
+        .hasMessageContaining(
+            "volume.root = '"
+                + mistyped
+                + "' holds none of lakestream's tables (in "
+                + mistyped.resolve("tables"));
     assertThat(mistyped).doesNotExist();
   }
 
@@ -32,6 +36,8 @@ class MaintainCommandTest {
   void theCommandLineNamesTheCommand() {
     assertThat(CommandLine.parse("maintain", "--set", "volume.root=/x").maintain()).isTrue();
     assertThat(CommandLine.parse("--set", "volume.root=/x").maintain()).isFalse();
-    assertThat(Usage.text()).contains("lakestream maintain [--config <file.properties>]").contains("maintain.interval (default: off)");
+    assertThat(Usage.text())
+        .contains("lakestream maintain [--config <file.properties>]")
+        .contains("maintain.interval (default: off)");
   }
 }

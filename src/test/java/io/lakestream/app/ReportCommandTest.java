@@ -29,8 +29,11 @@ class ReportCommandTest {
 
     assertThatThrownBy(() -> LakestreamApp.writeReport(spark, config, dir.resolve("report.html")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("volume.root = '" + mistyped + "' holds none of the tables the report reads")
-        .hasMessageContaining("pipeline_progress, audit_batches, gold_event_counts, quarantine_events in " + mistyped.resolve("tables"));
+        .hasMessageContaining(
+            "volume.root = '" + mistyped + "' holds none of the tables the report reads")
+        .hasMessageContaining(
+            "pipeline_progress, audit_batches, gold_event_counts, quarantine_events in "
+                + mistyped.resolve("tables"));
     assertThat(mistyped).doesNotExist();
     assertThat(dir.resolve("report.html")).doesNotExist();
     assertThat(spark.catalog().databaseExists(config.catalog().schema())).isFalse();
@@ -42,15 +45,22 @@ class ReportCommandTest {
     DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
     spark.sql("CREATE DATABASE IF NOT EXISTS " + config.catalog().schemaIdentifier());
     tables.ensure(Tables.audit());
-    spark.sql("INSERT INTO " + tables.identifier(Tables.AUDIT_BATCHES) + " (query, batch_id, rows_written) VALUES ('bronze_events', 0, 7)");
+    spark.sql(
+        "INSERT INTO "
+            + tables.identifier(Tables.AUDIT_BATCHES)
+            + " (query, batch_id, rows_written) VALUES ('bronze_events', 0, 7)");
 
     Path file = dir.resolve("report.html");
-    assertThat(LakestreamApp.writeReport(spark, config, file)).containsExactly("pipeline_progress", "gold_event_counts", "quarantine_events");
+    assertThat(LakestreamApp.writeReport(spark, config, file))
+        .containsExactly("pipeline_progress", "gold_event_counts", "quarantine_events");
 
-    assertThat(Files.readString(file)).contains("\"rowsByQuery\":{\"bronze_events\":{\"rows\":7,\"batches\":1}}")
-        .contains("\"missingTables\":[\"pipeline_progress\",\"gold_event_counts\",\"quarantine_events\"]");
+    assertThat(Files.readString(file))
+        .contains("\"rowsByQuery\":{\"bronze_events\":{\"rows\":7,\"batches\":1}}")
+        .contains(
+            "\"missingTables\":[\"pipeline_progress\",\"gold_event_counts\",\"quarantine_events\"]");
     try (var entries = Files.list(dir)) {
-      assertThat(entries.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("tables", "report.html");
+      assertThat(entries.map(path -> path.getFileName().toString()))
+          .containsExactlyInAnyOrder("tables", "report.html");
     }
   }
 }

@@ -17,7 +17,11 @@ class SparkSessionsTest {
     // The session comes from SparkSessions.getOrCreate; the test JVM runs in America/Los_Angeles.
     assertThat(ZoneId.systemDefault()).isNotEqualTo(ZoneId.of("UTC"));
     assertThat(spark.conf().get("spark.sql.session.timeZone")).isEqualTo("UTC");
-    assertThat(spark.sql("SELECT unix_timestamp(CAST('2026-11-01 07:15:00' AS TIMESTAMP))").first().getLong(0))
+    assertThat(
+            spark
+                .sql("SELECT unix_timestamp(CAST('2026-11-01 07:15:00' AS TIMESTAMP))")
+                .first()
+                .getLong(0))
         .isEqualTo(1_793_517_300L);
   }
 
@@ -25,7 +29,8 @@ class SparkSessionsTest {
   void theDeltaExtensionIsAddedToExtensionsAlreadySet() {
     assertThat(SparkSessions.withDelta("")).isEqualTo(SparkSessions.DELTA_EXTENSION);
     assertThat(SparkSessions.withDelta("a.B")).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
-    assertThat(SparkSessions.withDelta("a.B," + SparkSessions.DELTA_EXTENSION)).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
+    assertThat(SparkSessions.withDelta("a.B," + SparkSessions.DELTA_EXTENSION))
+        .isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
   }
 
   @Test
@@ -34,10 +39,12 @@ class SparkSessionsTest {
     assertThat(SparkSessions.stateConf(rocksDb, spark.conf()))
         .containsEntry(SparkSessions.ROCKSDB_CHANGELOG, "true")
         .containsEntry("spark.sql.shuffle.partitions", "4");
-    assertThat(SparkSessions.stateConf(new StateSettings(StateSettings.Store.HDFS, 2), spark.conf()))
+    assertThat(
+            SparkSessions.stateConf(new StateSettings(StateSettings.Store.HDFS, 2), spark.conf()))
         .doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
     SparkSession own = spark.newSession();
     own.conf().set(SparkSessions.ROCKSDB_CHANGELOG, "false");
-    assertThat(SparkSessions.stateConf(rocksDb, own.conf())).doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
+    assertThat(SparkSessions.stateConf(rocksDb, own.conf()))
+        .doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
   }
 }

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster jar under {@code SparkSubmit --master local[2]}, on a classpath holding only what an
- * open-source Spark ships (so Delta must come from the jar), configured the way a user would: a properties
- * file plus {@code --conf spark.lakestream.*}. Every table must equal an in-process run's.
+ * open-source Spark ships (so Delta must come from the jar), configured the way a user would: a
+ * properties file plus {@code --conf spark.lakestream.*}. Every table must equal an in-process
+ * run's.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SparkSubmitIT {
-
 
   @TempDir Path dir;
 
@@ -31,7 +31,8 @@ class SparkSubmitIT {
   void submittedJarGivesTheSameTablesAsALocalRun() throws Exception {
     Path submitted = dir.resolve("submitted");
     SampleData.land(submitted.resolve("landing"), SampleData.ALL);
-    String sparkClasspath = Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
+    String sparkClasspath =
+        Files.readString(Path.of(ChildJvm.property("lakestream.sparkHomeClasspath"))).trim();
     Path projectDir = Path.of(ChildJvm.property("lakestream.projectDir"));
 
     ChildJvm.Result result =
@@ -39,15 +40,23 @@ class SparkSubmitIT {
             sparkClasspath,
             "org.apache.spark.deploy.SparkSubmit",
             List.of(
-                "--master", "local[2]",
-                "--class", "io.lakestream.app.LakestreamApp",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.sql.shuffle.partitions=2",
-                "--conf", "spark.lakestream.volume.root=" + submitted,
-                // conf/local.properties names the seed relative to the project folder; this JVM runs elsewhere.
-                "--conf", "spark.lakestream.enrich.users.seed=" + SampleData.USERS,
+                "--master",
+                "local[2]",
+                "--class",
+                "io.lakestream.app.LakestreamApp",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.sql.shuffle.partitions=2",
+                "--conf",
+                "spark.lakestream.volume.root=" + submitted,
+                // conf/local.properties names the seed relative to the project folder; this JVM
+                // runs elsewhere.
+                "--conf",
+                "spark.lakestream.enrich.users.seed=" + SampleData.USERS,
                 ChildJvm.property("lakestream.clusterJar"),
-                "--config", projectDir.resolve("conf/local.properties").toString()),
+                "--config",
+                projectDir.resolve("conf/local.properties").toString()),
             dir,
             Duration.ofMinutes(4));
 

@@ -19,23 +19,31 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A long-running app in a child JVM, as an operator sees it: under processingTime it picks up a file
- * dropped while it runs, a second instance on the same folders is turned away without harming it, SIGTERM
- * stops it cleanly, and a later availableNow run finishes the work with nothing lost or doubled.
+ * A long-running app in a child JVM, as an operator sees it: under processingTime it picks up a
+ * file dropped while it runs, a second instance on the same folders is turned away without harming
+ * it, SIGTERM stops it cleanly, and a later availableNow run finishes the work with nothing lost or
+ * doubled.
  */
-// Generous waits: five queries cold-start at once on a shared 2-core machine; a wait only ends early on success.
+// Generous waits: five queries cold-start at once on a shared 2-core machine; a wait only ends
+// early on success.
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class StartStopIT {
 
   @TempDir Path dir;
 
   @Test
-  void processingTimeRunPicksUpNewFilesRefusesASecondInstanceAndStopsCleanlyOnSigterm() throws Exception {
+  void processingTimeRunPicksUpNewFilesRefusesASecondInstanceAndStopsCleanlyOnSigterm()
+      throws Exception {
     Path root = dir.resolve("volume");
     Path landing = root.resolve("landing");
     SampleData.land(landing, "events-00001.json", "events-00002.json");
 
-    ChildJvm.Running first = ChildJvm.start(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "processingTime:1s"), dir);
+    ChildJvm.Running first =
+        ChildJvm.start(
+            ChildJvm.appClasspath(),
+            LakestreamApp.class.getName(),
+            args(root, "processingTime:1s"),
+            dir);
     try {
       runAsOperator(root, landing, first);
     } finally {
@@ -53,9 +61,16 @@ class StartStopIT {
     first.awaitOutput("Query bronze_events batch 1: 150 records", Duration.ofMinutes(3));
     first.awaitOutput(silverWrite, 2, Duration.ofMinutes(3));
 
-    ChildJvm.Result second = ChildJvm.run(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "availableNow"), dir, Duration.ofMinutes(3));
+    ChildJvm.Result second =
+        ChildJvm.run(
+            ChildJvm.appClasspath(),
+            LakestreamApp.class.getName(),
+            args(root, "availableNow"),
+            dir,
+            Duration.ofMinutes(3));
     assertThat(second.exitCode()).as(second.output()).isEqualTo(LakestreamApp.ALREADY_RUNNING);
-    assertThat(second.output()).contains("lakestream: another lakestream run is using " + root.resolve("checkpoints"));
+    assertThat(second.output())
+        .contains("lakestream: another lakestream run is using " + root.resolve("checkpoints"));
 
     ChildJvm.Result stopped = first.terminate(Duration.ofMinutes(3));
     assertThat(stopped.exitCode()).as(stopped.output()).isEqualTo(143);
@@ -64,13 +79,21 @@ class StartStopIT {
         .contains("lakestream: stopped on request: every query stopped")
         .contains("  bronze_events                   300");
 
-    ChildJvm.Result finish = ChildJvm.run(ChildJvm.appClasspath(), LakestreamApp.class.getName(), args(root, "availableNow"), dir, Duration.ofMinutes(3));
+    ChildJvm.Result finish =
+        ChildJvm.run(
+            ChildJvm.appClasspath(),
+            LakestreamApp.class.getName(),
+            args(root, "availableNow"),
+            dir,
+            Duration.ofMinutes(3));
     assertThat(finish.exitCode()).as(finish.output()).isZero();
     SparkSession spark = TestSpark.session();
     assertThat(table(spark, root, "bronze_events").count()).isEqualTo(300);
     assertThat(table(spark, root, "quarantine_events").count()).isEqualTo(10);
     assertThat(table(spark, root, "silver_events").count()).isEqualTo(270);
-    assertThat(table(spark, root, "gold_event_type_totals").agg(sum("event_count")).first().getLong(0)).isEqualTo(270);
+    assertThat(
+            table(spark, root, "gold_event_type_totals").agg(sum("event_count")).first().getLong(0))
+        .isEqualTo(270);
     Dataset<Row> audit = table(spark, root, "audit_batches");
     assertThat(audit.count()).isEqualTo(audit.select("query", "batch_id").distinct().count());
     assertThat(table(spark, root, "archive_log").count()).isEqualTo(4);
@@ -79,10 +102,13 @@ class StartStopIT {
   private static List<String> args(Path root, String trigger) {
     return new ArrayList<>(
         List.of(
-            "--config", Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "local.properties").toString(),
+            "--config",
+                Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "local.properties")
+                    .toString(),
             "--set", "master=local[2]",
             "--set", "volume.root=" + root,
-            // conf/local.properties names the seed relative to the project folder; this JVM runs elsewhere.
+            // conf/local.properties names the seed relative to the project folder; this JVM runs
+            // elsewhere.
             "--set", "enrich.users.seed=" + io.lakestream.testing.SampleData.USERS,
             "--set", "trigger=" + trigger));
   }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The summary's totals are remembered per table with the commit they were read at, reused while that commit is
- * still the table's latest, and read again as soon as the table changes (a user's DELETE included).
+ * The summary's totals are remembered per table with the commit they were read at, reused while
+ * that commit is still the table's latest, and read again as soon as the table changes (a user's
+ * DELETE included).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SummaryCacheTest {
@@ -43,13 +44,16 @@ class SummaryCacheTest {
 
     RunSummary idle = summaryNow(config);
     assertThat(idle.total(BronzeTable.NAME)).isEqualTo(150);
-    assertThat(idle.total(Tables.QUARANTINE_EVENTS)).isEqualTo(first.total(Tables.QUARANTINE_EVENTS)).isEqualTo(5);
+    assertThat(idle.total(Tables.QUARANTINE_EVENTS))
+        .isEqualTo(first.total(Tables.QUARANTINE_EVENTS))
+        .isEqualTo(5);
     assertThat(idle.files()).isEqualTo(2);
     assertThat(idle.thisRun(BronzeTable.NAME)).isZero();
     assertThat(idle.filesThisRun()).isZero();
     assertThat(idle.archiving().archived()).isEqualTo(2);
 
-    // A remembered total is taken as it is while the table's latest commit is the one it was read at:
+    // A remembered total is taken as it is while the table's latest commit is the one it was read
+    // at:
     // proof that nothing was read, and the reason the entry carries the commit.
     String remembered = Files.readString(file, StandardCharsets.UTF_8);
     assertThat(remembered).contains("\"rows\" : 150");
@@ -57,7 +61,10 @@ class SummaryCacheTest {
     assertThat(summaryNow(config).total(BronzeTable.NAME)).isEqualTo(999);
 
     // e0000001 is in the sample four times (a duplicate test case): 146 rows stay.
-    spark.sql("DELETE FROM " + config.catalog().tableIdentifier(BronzeTable.NAME) + " WHERE event_id = 'e0000001'");
+    spark.sql(
+        "DELETE FROM "
+            + config.catalog().tableIdentifier(BronzeTable.NAME)
+            + " WHERE event_id = 'e0000001'");
     RunSummary afterDelete = summaryNow(config);
     assertThat(afterDelete.total(BronzeTable.NAME)).isEqualTo(146);
     assertThat(afterDelete.thisRun(BronzeTable.NAME)).isZero();
@@ -67,7 +74,10 @@ class SummaryCacheTest {
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("\"rows\" : 146");
   }
 
-  /** Rewrites the file as a user would, without Hadoop's checksum beside it (which would no longer match). */
+  /**
+   * Rewrites the file as a user would, without Hadoop's checksum beside it (which would no longer
+   * match).
+   */
   private static void edit(Path file, String text) throws Exception {
     Files.writeString(file, text, StandardCharsets.UTF_8);
     Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));

@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class ArchivePathsTest {
 
-  private final ArchivePaths paths = new ArchivePaths(new Path("file:/data/landing"), new Path("file:/data/archive"));
+  private final ArchivePaths paths =
+      new ArchivePaths(new Path("file:/data/landing"), new Path("file:/data/archive"));
 
   @Test
   void keepsSubFoldersBelowTheArchiveRoot() {
-    assertThat(paths.destinationOf(new Path("file:/data/landing/a.json"))).isEqualTo(new Path("file:/data/archive/a.json"));
+    assertThat(paths.destinationOf(new Path("file:/data/landing/a.json")))
+        .isEqualTo(new Path("file:/data/archive/a.json"));
     assertThat(paths.destinationOf(new Path("file:/data/landing/2026/11/24/b.json")))
         .isEqualTo(new Path("file:/data/archive/2026/11/24/b.json"));
   }
@@ -24,13 +26,17 @@ class ArchivePathsTest {
 
     Path destination = paths.destinationOf(file);
 
-    assertThat(destination).isEqualTo(new Path("file:/data/archive/my landing/landing/100% done.json"));
-    assertThat(destination.toUri().toString()).isEqualTo("file:/data/archive/my%20landing/landing/100%25%20done.json");
+    assertThat(destination)
+        .isEqualTo(new Path("file:/data/archive/my landing/landing/100% done.json"));
+    assertThat(destination.toUri().toString())
+        .isEqualTo("file:/data/archive/my%20landing/landing/100%25%20done.json");
   }
 
   @Test
   void acceptsTheFileSourcesTripleSlashForm() {
-    assertThat(paths.destinationOf(new Path(java.net.URI.create("file:///data/landing/sub/a%20b.json"))))
+    assertThat(
+            paths.destinationOf(
+                new Path(java.net.URI.create("file:///data/landing/sub/a%20b.json"))))
         .isEqualTo(new Path("file:/data/archive/sub/a b.json"));
   }
 
@@ -47,10 +53,16 @@ class ArchivePathsTest {
     Path wanted = new Path("file:/data/archive/sub/events.json");
     Set<Path> taken = Set.of(wanted, new Path("file:/data/archive/sub/events~1.json"));
 
-    assertThat(ArchivePaths.firstFree(wanted, taken::contains)).isEqualTo(new Path("file:/data/archive/sub/events~2.json"));
-    assertThat(ArchivePaths.firstFree(new Path("file:/data/archive/.hidden"), Set.of(new Path("file:/data/archive/.hidden"))::contains))
+    assertThat(ArchivePaths.firstFree(wanted, taken::contains))
+        .isEqualTo(new Path("file:/data/archive/sub/events~2.json"));
+    assertThat(
+            ArchivePaths.firstFree(
+                new Path("file:/data/archive/.hidden"),
+                Set.of(new Path("file:/data/archive/.hidden"))::contains))
         .isEqualTo(new Path("file:/data/archive/.hidden~1"));
-    assertThat(ArchivePaths.firstFree(new Path("file:/data/archive/logs.tar.gz"), p -> p.getName().equals("logs.tar.gz")))
+    assertThat(
+            ArchivePaths.firstFree(
+                new Path("file:/data/archive/logs.tar.gz"), p -> p.getName().equals("logs.tar.gz")))
         .isEqualTo(new Path("file:/data/archive/logs~1.tar.gz"));
   }
 }

@@ -21,7 +21,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Archiving in-process: where files go, what archive_log and audit_batches say, failed moves, reappearances. */
+/**
+ * Archiving in-process: where files go, what archive_log and audit_batches say, failed moves,
+ * reappearances.
+ */
 class ArchiveTest {
 
   private final SparkSession spark = TestSpark.session();
@@ -37,7 +40,10 @@ class ArchiveTest {
     LakestreamConfig config = config("move");
     Path landing = root.resolve("landing");
     Events.land(landing, "top.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
-    Events.land(landing.resolve("2026/11"), "with space 100%.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
+    Events.land(
+        landing.resolve("2026/11"),
+        "with space 100%.json",
+        List.of(Events.event("e2", "u1", "click", Events.at(1))));
     Events.land(landing, "empty.json", List.of()); // no rows, still part of the batch
     Path collision = Files.createDirectories(root.resolve("archive")).resolve("top.json");
     Files.writeString(collision, "an older file of the same name");
@@ -46,18 +52,28 @@ class ArchiveTest {
 
     assertThat(filesUnder(landing)).isEmpty();
     assertThat(filesUnder(root.resolve("archive")))
-        .containsExactlyInAnyOrder("top.json", "top~1.json", "2026/11/with space 100%.json", "empty.json");
+        .containsExactlyInAnyOrder(
+            "top.json", "top~1.json", "2026/11/with space 100%.json", "empty.json");
     assertThat(Files.readString(collision)).isEqualTo("an older file of the same name");
     List<Row> log = table(config, "archive_log").orderBy("source").collectAsList();
     assertThat(log).hasSize(3);
     assertThat(log).allSatisfy(row -> assertThat(row.<String>getAs("action")).isEqualTo("moved"));
-    assertThat(log.get(0).<String>getAs("source")).endsWith("/landing/2026/11/with%20space%20100%25.json");
-    assertThat(log.get(0).<String>getAs("destination")).endsWith("/archive/2026/11/with%20space%20100%25.json");
+    assertThat(log.get(0).<String>getAs("source"))
+        .endsWith("/landing/2026/11/with%20space%20100%25.json");
+    assertThat(log.get(0).<String>getAs("destination"))
+        .endsWith("/archive/2026/11/with%20space%20100%25.json");
     assertThat(log.get(2).<String>getAs("destination")).endsWith("/archive/top~1.json");
-    assertThat(log.get(2).<Long>getAs("size_bytes")).isEqualTo(Files.size(root.resolve("archive/top~1.json")));
+    assertThat(log.get(2).<Long>getAs("size_bytes"))
+        .isEqualTo(Files.size(root.resolve("archive/top~1.json")));
     // archive_log.source is the form bronze_events._source_file uses, so the two join.
-    List<String> bronzeSources = table(config, "bronze_events").select("_source_file").distinct().as(Encoders.STRING()).collectAsList();
-    assertThat(table(config, "archive_log").select("source").as(Encoders.STRING()).collectAsList()).containsAll(bronzeSources);
+    List<String> bronzeSources =
+        table(config, "bronze_events")
+            .select("_source_file")
+            .distinct()
+            .as(Encoders.STRING())
+            .collectAsList();
+    assertThat(table(config, "archive_log").select("source").as(Encoders.STRING()).collectAsList())
+        .containsAll(bronzeSources);
     Row audit = table(config, "audit_batches").first();
     assertThat(audit.<Long>getAs("files_archived")).isEqualTo(3L);
     assertThat(audit.<Long>getAs("archive_failures")).isZero();
@@ -67,7 +83,8 @@ class ArchiveTest {
   void aFailedMoveIsReportedAndRetriedWithTheNextBatch() throws Exception {
     LakestreamConfig config = config("move");
     Path landing = root.resolve("landing");
-    Events.land(landing.resolve("sub"), "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    Events.land(
+        landing.resolve("sub"), "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
     Path blocker = Files.createDirectories(root.resolve("archive")).resolve("sub");
     Files.writeString(blocker, "a file where the archive needs a folder");
 
@@ -75,15 +92,18 @@ class ArchiveTest {
 
     assertThat(filesUnder(landing)).containsExactly("sub/a.json");
     assertThat(table(config, "archive_log").count()).isZero();
-    assertThat(table(config, "audit_batches").first().<Long>getAs("archive_failures")).isEqualTo(1L);
+    assertThat(table(config, "audit_batches").first().<Long>getAs("archive_failures"))
+        .isEqualTo(1L);
 
     Files.delete(blocker);
     Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
     new Pipeline(spark, config).run();
 
     assertThat(filesUnder(landing)).isEmpty();
-    assertThat(filesUnder(root.resolve("archive"))).containsExactlyInAnyOrder("sub/a.json", "b.json");
-    assertThat(table(config, "archive_log").select("batch_id").as(Encoders.LONG()).collectAsList()).containsExactlyInAnyOrder(0L, 1L);
+    assertThat(filesUnder(root.resolve("archive")))
+        .containsExactlyInAnyOrder("sub/a.json", "b.json");
+    assertThat(table(config, "archive_log").select("batch_id").as(Encoders.LONG()).collectAsList())
+        .containsExactlyInAnyOrder(0L, 1L);
     Row second = table(config, "audit_batches").where("batch_id = 1").first();
     assertThat(second.<Long>getAs("files_archived")).isEqualTo(2L);
     assertThat(second.<Long>getAs("archive_failures")).isZero();
@@ -98,13 +118,19 @@ class ArchiveTest {
     new Pipeline(spark, config).run();
 
     Files.copy(root.resolve("archive/a.json"), landing.resolve("a.json"));
-    Files.setLastModifiedTime(landing.resolve("a.json"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    Files.setLastModifiedTime(
+        landing.resolve("a.json"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
     Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(1))));
     new Pipeline(spark, config).run();
 
     assertThat(table(config, "bronze_events").count()).isEqualTo(2);
     assertThat(filesUnder(landing)).containsExactly("a.json");
-    assertThat(table(config, "audit_batches").where("batch_id = 1").first().<Long>getAs("files_reappeared")).isEqualTo(1L);
+    assertThat(
+            table(config, "audit_batches")
+                .where("batch_id = 1")
+                .first()
+                .<Long>getAs("files_reappeared"))
+        .isEqualTo(1L);
   }
 
   @Test
@@ -113,37 +139,67 @@ class ArchiveTest {
     Path landing = root.resolve("landing");
     Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
     new Pipeline(spark, config).run();
-    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0)), Events.event("e9", "u1", "click", Events.at(2))));
+    Events.land(
+        landing,
+        "a.json",
+        List.of(
+            Events.event("e1", "u1", "click", Events.at(0)),
+            Events.event("e9", "u1", "click", Events.at(2))));
 
     RunSummary summary = new Pipeline(spark, config).run().summary();
 
     assertThat(summary.archiving().reappearedThisRun()).isEqualTo(1);
-    assertThat(summary.render()).contains("files back in the landing folder under an already ingested name");
-    assertThat(table(config, "bronze_events").count()).isEqualTo(1); // not read again without allow_overwrites
+    assertThat(summary.render())
+        .contains("files back in the landing folder under an already ingested name");
+    assertThat(table(config, "bronze_events").count())
+        .isEqualTo(1); // not read again without allow_overwrites
     assertThat(filesUnder(landing)).containsExactly("a.json");
   }
 
   @Test
-  void withAllowOverwritesAChangedFileIsIngestedAgainWholeAndAnUnchangedOneIsNot() throws Exception {
-    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze", "ingest.allow_overwrites", "true"));
+  void withAllowOverwritesAChangedFileIsIngestedAgainWholeAndAnUnchangedOneIsNot()
+      throws Exception {
+    LakestreamConfig config =
+        TestConfigs.local(
+            root, Map.of("pipeline.stop_after", "bronze", "ingest.allow_overwrites", "true"));
     Path landing = root.resolve("landing");
     Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
     Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(0))));
     new Pipeline(spark, config).run();
-    // a.json comes back with a line appended; b.json is copied back as it was (same size, old time).
+    // a.json comes back with a line appended; b.json is copied back as it was (same size, old
+    // time).
     Path appended =
-        Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0)), Events.event("e3", "u1", "click", Events.at(1))));
+        Events.land(
+            landing,
+            "a.json",
+            List.of(
+                Events.event("e1", "u1", "click", Events.at(0)),
+                Events.event("e3", "u1", "click", Events.at(1))));
     long modified = Files.getLastModifiedTime(appended).toMillis();
-    Files.copy(root.resolve("archive/b.json"), landing.resolve("b.json"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(
+        root.resolve("archive/b.json"),
+        landing.resolve("b.json"),
+        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
 
     RunSummary summary = new Pipeline(spark, config).run().summary();
 
     assertThat(summary.archiving().reappearedThisRun()).isEqualTo(2);
-    assertThat(table(config, "bronze_events").orderBy("_ingested_at", "event_id").select("event_id").as(Encoders.STRING()).collectAsList())
+    assertThat(
+            table(config, "bronze_events")
+                .orderBy("_ingested_at", "event_id")
+                .select("event_id")
+                .as(Encoders.STRING())
+                .collectAsList())
         .containsExactly("e1", "e2", "e1", "e3");
     assertThat(filesUnder(landing)).containsExactly("b.json");
-    assertThat(filesUnder(root.resolve("archive"))).containsExactlyInAnyOrder("a.json", "b.json", "a~" + modified + ".json");
-    assertThat(table(config, "bronze_events").where("event_id = 'e3'").first().<String>getAs("_source_file")).endsWith("/landing/a~" + modified + ".json");
+    assertThat(filesUnder(root.resolve("archive")))
+        .containsExactlyInAnyOrder("a.json", "b.json", "a~" + modified + ".json");
+    assertThat(
+            table(config, "bronze_events")
+                .where("event_id = 'e3'")
+                .first()
+                .<String>getAs("_source_file"))
+        .endsWith("/landing/a~" + modified + ".json");
     assertThat(ReappearedFiles.renamed("events.json", 17)).isEqualTo("events~17.json");
     assertThat(ReappearedFiles.renamed("README", 17)).isEqualTo("README~17");
   }
@@ -151,8 +207,17 @@ class ArchiveTest {
   @Test
   void filesTheArchiverDidNotWriteInItsStateFolderAreIgnored() throws Exception {
     LakestreamConfig config = config("move");
-    Path state = Files.createDirectories(Path.of(config.volume().checkpointFor("bronze_events")).resolve(Archiver.STATE_FOLDER));
-    for (String stray : List.of("notes.done", "0.done.bak", "99999999999999999999.done", "99999999999999999999.plan", "x.plan", ".7.plan.tmp~")) {
+    Path state =
+        Files.createDirectories(
+            Path.of(config.volume().checkpointFor("bronze_events")).resolve(Archiver.STATE_FOLDER));
+    for (String stray :
+        List.of(
+            "notes.done",
+            "0.done.bak",
+            "99999999999999999999.done",
+            "99999999999999999999.plan",
+            "x.plan",
+            ".7.plan.tmp~")) {
       Files.writeString(state.resolve(stray), "not written by lakestream");
     }
     Path landing = root.resolve("landing");

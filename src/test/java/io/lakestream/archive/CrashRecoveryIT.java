@@ -16,20 +16,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The app in a child JVM is halted dead (no shutdown hooks, like a power cut or kill -9) at the worst
- * points of a bronze batch, then started again. Afterwards every row is in bronze_events exactly once,
- * every file is archived exactly once, and archive_log records each move once.
+ * The app in a child JVM is halted dead (no shutdown hooks, like a power cut or kill -9) at the
+ * worst points of a bronze batch, then started again. Afterwards every row is in bronze_events
+ * exactly once, every file is archived exactly once, and archive_log records each move once.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CrashRecoveryIT {
-
 
   @TempDir Path dir;
 
@@ -64,27 +63,40 @@ class CrashRecoveryIT {
     SparkSession spark = TestSpark.session();
     Dataset<Row> bronze = table(spark, root, "bronze_events");
     assertThat(bronze.count()).isEqualTo(300);
-    assertThat(bronze.groupBy("_source_file").count().select("count").as(Encoders.LONG()).collectAsList())
+    assertThat(
+            bronze
+                .groupBy("_source_file")
+                .count()
+                .select("count")
+                .as(Encoders.LONG())
+                .collectAsList())
         .containsExactly(75L, 75L, 75L, 75L);
     assertThat(table(spark, root, "quarantine_events").count()).isEqualTo(10);
     Dataset<Row> audit = table(spark, root, "audit_batches");
-    assertThat(audit.count()).isEqualTo(audit.select("batch_id").distinct().count()).isEqualTo(4 / filesPerBatch);
-    assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0)).isEqualTo(300);
+    assertThat(audit.count())
+        .isEqualTo(audit.select("batch_id").distinct().count())
+        .isEqualTo(4 / filesPerBatch);
+    assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0))
+        .isEqualTo(300);
 
     assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
     assertThat(ArchiveTest.filesUnder(archive)).containsExactlyInAnyOrder(SampleData.ALL);
     Dataset<Row> log = table(spark, root, "archive_log");
     assertThat(log.count()).isEqualTo(4);
-    assertThat(log.select("action").distinct().as(Encoders.STRING()).collectAsList()).containsExactly("moved");
+    assertThat(log.select("action").distinct().as(Encoders.STRING()).collectAsList())
+        .containsExactly("moved");
     assertThat(log.select("source").as(Encoders.STRING()).collectAsList())
-        .containsExactlyInAnyOrderElementsOf(bronze.select("_source_file").distinct().as(Encoders.STRING()).collectAsList());
+        .containsExactlyInAnyOrderElementsOf(
+            bronze.select("_source_file").distinct().as(Encoders.STRING()).collectAsList());
     assertThat(ArchiveTest.filesUnder(root.resolve("checkpoints/bronze_events/lakestream-archive")))
         .noneMatch(name -> name.endsWith(".plan"));
   }
 
   /** An event with a field the default contract lacks. */
   private static String withAppVersion(String eventId, int minute, String version) {
-    String line = io.lakestream.testing.Events.event(eventId, "u1", "click", io.lakestream.testing.Events.at(minute));
+    String line =
+        io.lakestream.testing.Events.event(
+            eventId, "u1", "click", io.lakestream.testing.Events.at(minute));
     return line.substring(0, line.length() - 1) + ",\"app_version\":\"" + version + "\"}";
   }
 
@@ -92,23 +104,40 @@ class CrashRecoveryIT {
   void aCrashBetweenRecordingANewFieldAndWideningTheTablesLosesNothing() throws Exception {
     Path root = dir.resolve("volume");
     Path landing = root.resolve("landing");
-    io.lakestream.testing.Events.land(landing, "f1.json", List.of(withAppVersion("e1", 1, "1.0"), withAppVersion("e2", 1, "1.1")));
+    io.lakestream.testing.Events.land(
+        landing,
+        "f1.json",
+        List.of(withAppVersion("e1", 1, "1.0"), withAppVersion("e2", 1, "1.1")));
     io.lakestream.testing.Events.land(landing, "f2.json", List.of(withAppVersion("e3", 2, "2.0")));
 
     ChildJvm.Result crashed =
-        run(root, 1, "--set", "ingest.schema_evolution=add_new_columns", "--set", "fault.halt_at=after_contract_recorded");
+        run(
+            root,
+            1,
+            "--set",
+            "ingest.schema_evolution=add_new_columns",
+            "--set",
+            "fault.halt_at=after_contract_recorded");
 
     assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
     assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/1.json")).exists();
-    assertThat(ArchiveTest.filesUnder(landing)).hasSize(2); // batch 0 committed bronze, nothing archived yet
+    assertThat(ArchiveTest.filesUnder(landing))
+        .hasSize(2); // batch 0 committed bronze, nothing archived yet
 
     ChildJvm.Result restarted = run(root, 1, "--set", "ingest.schema_evolution=add_new_columns");
 
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
     SparkSession spark = TestSpark.session();
-    assertThat(table(spark, root, "bronze_events").orderBy("event_id").selectExpr("event_id", "app_version", "_rescued_data").collectAsList())
+    assertThat(
+            table(spark, root, "bronze_events")
+                .orderBy("event_id")
+                .selectExpr("event_id", "app_version", "_rescued_data")
+                .collectAsList())
         .extracting(Row::toString)
-        .containsExactly("[e1,null,{\"app_version\":\"1.0\"}]", "[e2,null,{\"app_version\":\"1.1\"}]", "[e3,2.0,null]");
+        .containsExactly(
+            "[e1,null,{\"app_version\":\"1.0\"}]",
+            "[e2,null,{\"app_version\":\"1.1\"}]",
+            "[e3,2.0,null]");
     assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
     assertThat(table(spark, root, "archive_log").count()).isEqualTo(2);
     assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/2.json")).doesNotExist();
@@ -118,13 +147,24 @@ class CrashRecoveryIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--config", Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "local.properties").toString(),
-                "--set", "master=local[2]",
-                "--set", "volume.root=" + root,
-                "--set", "pipeline.stop_after=bronze",
-                "--set", "ingest.max_files_per_trigger=" + filesPerBatch));
+                "--config",
+                Path.of(ChildJvm.property("lakestream.projectDir"), "conf", "local.properties")
+                    .toString(),
+                "--set",
+                "master=local[2]",
+                "--set",
+                "volume.root=" + root,
+                "--set",
+                "pipeline.stop_after=bronze",
+                "--set",
+                "ingest.max_files_per_trigger=" + filesPerBatch));
     args.addAll(List.of(extra));
-    return ChildJvm.run(ChildJvm.appClasspath(), "io.lakestream.app.LakestreamApp", args, dir, Duration.ofMinutes(2));
+    return ChildJvm.run(
+        ChildJvm.appClasspath(),
+        "io.lakestream.app.LakestreamApp",
+        args,
+        dir,
+        Duration.ofMinutes(2));
   }
 
   private static Dataset<Row> table(SparkSession spark, Path root, String name) {

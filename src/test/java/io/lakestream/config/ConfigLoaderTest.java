@@ -16,7 +16,8 @@ class ConfigLoaderTest {
 
   @TempDir Path dir;
 
-  private LakestreamConfig load(Map<String, String> file, Map<String, String> sparkConf, Map<String, String> cli) {
+  private LakestreamConfig load(
+      Map<String, String> file, Map<String, String> sparkConf, Map<String, String> cli) {
     return LakestreamConfig.from(RawConfig.resolve(file, sparkConf, cli));
   }
 
@@ -26,9 +27,14 @@ class ConfigLoaderTest {
 
   @Test
   void commandLineBeatsSparkConfBeatsFileBeatsDefault() {
-    Map<String, String> file = Map.of("volume.root", "/data", "trigger", "processingTime:1s", "app.name", "from-file");
+    Map<String, String> file =
+        Map.of("volume.root", "/data", "trigger", "processingTime:1s", "app.name", "from-file");
     Map<String, String> spark =
-        Map.of("spark.lakestream.trigger", "processingTime:2s", "spark.lakestream.app.name", "from-spark");
+        Map.of(
+            "spark.lakestream.trigger",
+            "processingTime:2s",
+            "spark.lakestream.app.name",
+            "from-spark");
     Map<String, String> cli = Map.of("trigger", "processingTime:3s");
 
     LakestreamConfig config = load(file, spark, cli);
@@ -36,7 +42,8 @@ class ConfigLoaderTest {
     assertThat(config.trigger()).isEqualTo(new TriggerSpec.ProcessingTime(Duration.ofSeconds(3)));
     assertThat(config.appName()).isEqualTo("from-spark");
     assertThat(load(file, Map.of(), Map.of()).appName()).isEqualTo("from-file");
-    assertThat(load(Map.of("volume.root", "/data"), Map.of(), Map.of()).appName()).isEqualTo("lakestream");
+    assertThat(load(Map.of("volume.root", "/data"), Map.of(), Map.of()).appName())
+        .isEqualTo("lakestream");
     assertThat(load(Map.of("volume.root", "/data"), Map.of(), Map.of()).trigger())
         .isEqualTo(new TriggerSpec.AvailableNow(false));
   }
@@ -53,13 +60,17 @@ class ConfigLoaderTest {
                 "/data/lake/archive",
                 "/data/lake/checkpoints",
                 "/data/lake/tables"));
-    assertThat(config.volume().checkpointFor("bronze_events")).isEqualTo("/data/lake/checkpoints/bronze_events");
-    assertThat(config.catalog().tableIdentifier("bronze_events")).isEqualTo("`streaming_workspace`.`bronze_events`");
+    assertThat(config.volume().checkpointFor("bronze_events"))
+        .isEqualTo("/data/lake/checkpoints/bronze_events");
+    assertThat(config.catalog().tableIdentifier("bronze_events"))
+        .isEqualTo("`streaming_workspace`.`bronze_events`");
     assertThat(config.master()).isEmpty();
     assertThat(config.ingest().maxFilesPerTrigger()).isEmpty();
-    // No ingest.schema: inferred at the first run, from the pipeline's fields on, and new fields join it.
+    // No ingest.schema: inferred at the first run, from the pipeline's fields on, and new fields
+    // join it.
     assertThat(config.ingest().inferSchema()).isTrue();
-    assertThat(config.ingest().eventSchema().fieldNames()).containsExactly("event_id", "user_id", "event_type", "event_time");
+    assertThat(config.ingest().eventSchema().fieldNames())
+        .containsExactly("event_id", "user_id", "event_type", "event_time");
     assertThat(config.ingest().schemaEvolution()).isEqualTo(SchemaEvolution.ADD_NEW_COLUMNS);
   }
 
@@ -73,18 +84,28 @@ class ConfigLoaderTest {
   @Test
   void sparkConfEntriesWithoutThePrefixAreIgnored() {
     LakestreamConfig config =
-        load(Map.of(), Map.of("spark.master", "local[4]", "spark.sql.shuffle.partitions", "3"), Map.of("volume.root", "/x"));
+        load(
+            Map.of(),
+            Map.of("spark.master", "local[4]", "spark.sql.shuffle.partitions", "3"),
+            Map.of("volume.root", "/x"));
 
     assertThat(config.master()).isEmpty();
   }
 
   @Test
   void unknownKeyIsNamedWithItsSourceAndTheClosestKnownKey() {
-    assertThatThrownBy(() -> load(Map.of("volume.rot", "/x"), Map.of(), Map.of("volume.root", "/x")))
+    assertThatThrownBy(
+            () -> load(Map.of("volume.rot", "/x"), Map.of(), Map.of("volume.root", "/x")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("unknown key 'volume.rot' (from properties file). Did you mean 'volume.root'?")
+        .hasMessageContaining(
+            "unknown key 'volume.rot' (from properties file). Did you mean 'volume.root'?")
         .hasMessageContaining("Allowed keys: app.name, master, volume.root");
-    assertThatThrownBy(() -> load(Map.of(), Map.of("spark.lakestream.triger", "once"), Map.of("volume.root", "/x")))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    Map.of("spark.lakestream.triger", "once"),
+                    Map.of("volume.root", "/x")))
         .hasMessageContaining("unknown key 'triger' (from Spark conf). Did you mean 'trigger'?");
   }
 
@@ -99,10 +120,12 @@ class ConfigLoaderTest {
 
   @Test
   void malformedDurationNamesKeyValueSourceAndRule() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "processingTime:10 parsecs")))
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "trigger", "processingTime:10 parsecs")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trigger = 'processingTime:10 parsecs' (from --set) is not allowed")
-        .hasMessageContaining("'10 parsecs' is not a duration (an interval is a whole number with a unit ms, s, m/min, h or d")
+        .hasMessageContaining(
+            "'10 parsecs' is not a duration (an interval is a whole number with a unit ms, s, m/min, h or d")
         .hasMessageContaining("Allowed: availableNow | processingTime:<interval>");
   }
 
@@ -110,7 +133,8 @@ class ConfigLoaderTest {
   void theRemovedQuarantineFolderKeySaysWhatReplacedIt() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "volume.quarantine", "/x/q")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("key 'volume.quarantine' (from --set) was removed: quarantined records go to the quarantine_events table");
+        .hasMessageContaining(
+            "key 'volume.quarantine' (from --set) was removed: quarantined records go to the quarantine_events table");
   }
 
   @Test
@@ -122,7 +146,16 @@ class ConfigLoaderTest {
                 + " table, which a console sink leaves empty; with it, set pipeline.stop_after=silver");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "sink.silver_events", "memory")))
         .hasMessageContaining("which a memory sink leaves empty");
-    assertThat(loadCli(Map.of("volume.root", "/x", "sink.silver_events", "memory", "pipeline.stop_after", "silver")).sinkOf("silver_events"))
+    assertThat(
+            loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "sink.silver_events",
+                        "memory",
+                        "pipeline.stop_after",
+                        "silver"))
+                .sinkOf("silver_events"))
         .isEqualTo(SinkKind.MEMORY);
   }
 
@@ -132,10 +165,14 @@ class ConfigLoaderTest {
         .satisfies(
             e -> {
               String message = e.getMessage();
-              assertThat(message).contains("windows.size = '10y' (from --set) is not allowed: '10y' is not a duration. Allowed: a whole number");
+              assertThat(message)
+                  .contains(
+                      "windows.size = '10y' (from --set) is not allowed: '10y' is not a duration. Allowed: a whole number");
               assertThat(message.split("a whole number with a unit", -1)).hasSize(2);
             });
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "12 parsecs")))
+    assertThatThrownBy(
+            () ->
+                loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "12 parsecs")))
         .satisfies(e -> assertThat(e.getMessage().split("512k", -1)).hasSize(2));
   }
 
@@ -143,32 +180,48 @@ class ConfigLoaderTest {
   void anEmptyValueForAKeyWithADefaultIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("trigger = '' (from --set) is not allowed: empty (remove the key to use its default, availableNow)")
+        .hasMessageContaining(
+            "trigger = '' (from --set) is not allowed: empty (remove the key to use its default, availableNow)")
         .hasMessageContaining("Allowed: availableNow | processingTime:<interval>");
-    assertThatThrownBy(() -> load(Map.of("volume.root", "/x", "ingest.schema", " "), Map.of(), Map.of()))
+    assertThatThrownBy(
+            () -> load(Map.of("volume.root", "/x", "ingest.schema", " "), Map.of(), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ingest.schema = '' (from properties file) is not allowed: empty");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "state.partitions", "", "windows.size", "")))
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "state.partitions", "", "windows.size", "")))
         .hasMessageContaining("state.partitions = '' (from --set) is not allowed: empty")
         .hasMessageContaining("windows.size = '' (from --set) is not allowed: empty");
     // A key without a default may be left empty: it stays unset.
-    assertThat(loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "")).ingest().maxFilesPerTrigger()).isEmpty();
+    assertThat(
+            loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", ""))
+                .ingest()
+                .maxFilesPerTrigger())
+        .isEmpty();
   }
 
   @Test
   void malformedSizeNamesKeyAndRule() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "12 parsecs")))
-        .hasMessageContaining("ingest.max_bytes_per_trigger = '12 parsecs' (from --set) is not allowed")
+    assertThatThrownBy(
+            () ->
+                loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "12 parsecs")))
+        .hasMessageContaining(
+            "ingest.max_bytes_per_trigger = '12 parsecs' (from --set) is not allowed")
         .hasMessageContaining("Allowed: a size such as 512k, 128m, 1g");
-    assertThat(loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "128m")).ingest().maxBytesPerTrigger())
+    assertThat(
+            loadCli(Map.of("volume.root", "/x", "ingest.max_bytes_per_trigger", "128m"))
+                .ingest()
+                .maxBytesPerTrigger())
         .hasValue(128L << 20);
   }
 
   @Test
   void maxFilesMustBeAPositiveNumber() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "0")))
-        .hasMessageContaining("ingest.max_files_per_trigger = '0' (from --set) is not allowed: not a positive whole number");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "many")))
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "0")))
+        .hasMessageContaining(
+            "ingest.max_files_per_trigger = '0' (from --set) is not allowed: not a positive whole number");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.max_files_per_trigger", "many")))
         .hasMessageContaining("ingest.max_files_per_trigger = 'many'");
   }
 
@@ -188,17 +241,34 @@ class ConfigLoaderTest {
   @Test
   void archiveInsideLandingIsRefused() {
     assertThatThrownBy(
-            () -> loadCli(Map.of("volume.root", "/x", "volume.landing", "/x/in", "volume.archive", "/x/in/done/")))
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "volume.landing",
+                        "/x/in",
+                        "volume.archive",
+                        "/x/in/done/")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("volume.archive = '/x/in/done/' (from --set) is not allowed")
-        .hasMessageContaining("'/x/in/done' is inside volume.landing '/x/in', so the pipeline would ingest its own output");
+        .hasMessageContaining(
+            "'/x/in/done' is inside volume.landing '/x/in', so the pipeline would ingest its own output");
   }
 
   @Test
   void archiveInsideLandingIsRefusedWhenOneIsRelative() {
     String landing = dir.resolve("in").toString();
     assertThatThrownBy(
-            () -> loadCli(Map.of("volume.root", "/x", "volume.landing", landing, "volume.archive", relativeTo(landing) + "/a")))
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "volume.landing",
+                        landing,
+                        "volume.archive",
+                        relativeTo(landing) + "/a")))
         .hasMessageContaining("volume.archive")
         .hasMessageContaining("is inside volume.landing");
   }
@@ -210,8 +280,19 @@ class ConfigLoaderTest {
   @Test
   void folderHoldingTheLandingIsRefusedButASiblingWithACommonPrefixIsFine() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "volume.landing", "/x/tables/in")))
-        .hasMessageContaining("volume.tables = '' (from default) is not allowed: '/x/tables' contains volume.landing");
-    assertThat(loadCli(Map.of("volume.root", "/x", "volume.landing", "/x/in", "volume.archive", "/x/in-archive")).volume().archive())
+        .hasMessageContaining(
+            "volume.tables = '' (from default) is not allowed: '/x/tables' contains volume.landing");
+    assertThat(
+            loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "volume.landing",
+                        "/x/in",
+                        "volume.archive",
+                        "/x/in-archive"))
+                .volume()
+                .archive())
         .isEqualTo("/x/in-archive");
   }
 
@@ -223,14 +304,34 @@ class ConfigLoaderTest {
 
   @Test
   void badSchemaIsRefused() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRNG,")))
-        .hasMessageContaining("ingest.schema = 'event_id STRNG,' (from --set) is not allowed: not a valid DDL column list");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, _source_file STRING")))
-        .hasMessageContaining("column '_source_file' starts with '_', which is reserved for lakestream's own columns");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, tags ARRAY<STRING>")))
-        .hasMessageContaining("column 'tags' has type ARRAY<STRING>; only atomic types are supported");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.rescue_unknown_fields", "yes")))
-        .hasMessageContaining("ingest.rescue_unknown_fields = 'yes' (from --set) is not allowed: not true or false");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRNG,")))
+        .hasMessageContaining(
+            "ingest.schema = 'event_id STRNG,' (from --set) is not allowed: not a valid DDL column list");
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "ingest.schema",
+                        "event_id STRING, _source_file STRING")))
+        .hasMessageContaining(
+            "column '_source_file' starts with '_', which is reserved for lakestream's own columns");
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "ingest.schema",
+                        "event_id STRING, tags ARRAY<STRING>")))
+        .hasMessageContaining(
+            "column 'tags' has type ARRAY<STRING>; only atomic types are supported");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.rescue_unknown_fields", "yes")))
+        .hasMessageContaining(
+            "ingest.rescue_unknown_fields = 'yes' (from --set) is not allowed: not true or false");
   }
 
   @Test
@@ -239,18 +340,22 @@ class ConfigLoaderTest {
         .hasMessageContaining("missing required key 'catalog.name' when catalog.mode=unity")
         .hasMessageContaining("missing required key 'catalog.volume' when catalog.mode=unity");
 
-    LakestreamConfig config = loadCli(Map.of("catalog.mode", "unity", "catalog.name", "main", "catalog.volume", "raw"));
+    LakestreamConfig config =
+        loadCli(Map.of("catalog.mode", "unity", "catalog.name", "main", "catalog.volume", "raw"));
 
     assertThat(config.volume().root()).isEqualTo("/Volumes/main/streaming_workspace/raw");
-    assertThat(config.volume().landing()).isEqualTo("/Volumes/main/streaming_workspace/raw/landing");
-    assertThat(config.catalog().tableIdentifier("bronze_events")).isEqualTo("`main`.`streaming_workspace`.`bronze_events`");
+    assertThat(config.volume().landing())
+        .isEqualTo("/Volumes/main/streaming_workspace/raw/landing");
+    assertThat(config.catalog().tableIdentifier("bronze_events"))
+        .isEqualTo("`main`.`streaming_workspace`.`bronze_events`");
     assertThat(config.catalog().volumeIdentifier()).isEqualTo("`main`.`streaming_workspace`.`raw`");
   }
 
   @Test
   void unityOnlyKeysAreRefusedInLocalMode() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "catalog.name", "main")))
-        .hasMessageContaining("catalog.name = 'main' (from --set) is not allowed: only used when catalog.mode=unity");
+        .hasMessageContaining(
+            "catalog.name = 'main' (from --set) is not allowed: only used when catalog.mode=unity");
   }
 
   @Test
@@ -258,12 +363,21 @@ class ConfigLoaderTest {
     ConfigException error =
         org.junit.jupiter.api.Assertions.assertThrows(
             ConfigException.class,
-            () -> loadCli(Map.of("trigger", "sometimes", "catalog.mode", "cloud", "ingest.max_files_per_trigger", "-1")));
+            () ->
+                loadCli(
+                    Map.of(
+                        "trigger",
+                        "sometimes",
+                        "catalog.mode",
+                        "cloud",
+                        "ingest.max_files_per_trigger",
+                        "-1")));
 
     assertThat(error.problems()).hasSize(4);
     assertThat(error.getMessage())
         .startsWith("Invalid lakestream configuration:")
-        .contains("catalog.mode = 'cloud' (from --set) is not allowed: unknown catalog mode. Allowed: local | unity.")
+        .contains(
+            "catalog.mode = 'cloud' (from --set) is not allowed: unknown catalog mode. Allowed: local | unity.")
         .contains("trigger = 'sometimes'")
         .contains("ingest.max_files_per_trigger = '-1'")
         .contains("missing required key 'volume.root'");
@@ -277,9 +391,13 @@ class ConfigLoaderTest {
     LakestreamConfig config = ConfigLoader.load(Optional.of(file.toString()), Map.of(), Map.of());
 
     assertThat(config.trigger()).isEqualTo(new TriggerSpec.ProcessingTime(Duration.ofSeconds(30)));
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(dir.resolve("nope.properties").toString()), Map.of(), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.of(dir.resolve("nope.properties").toString()), Map.of(), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("properties file '" + dir.resolve("nope.properties") + "' does not exist");
+        .hasMessageContaining(
+            "properties file '" + dir.resolve("nope.properties") + "' does not exist");
   }
 
   @Test
@@ -288,78 +406,128 @@ class ConfigLoaderTest {
     Files.writeString(file, "volume.root=/lake\napp.name=from-cluster-file\n");
 
     LakestreamConfig config =
-        ConfigLoader.load(Optional.empty(), Map.of("spark.lakestream.config", file.toString()), Map.of());
+        ConfigLoader.load(
+            Optional.empty(), Map.of("spark.lakestream.config", file.toString()), Map.of());
 
     assertThat(config.appName()).isEqualTo("from-cluster-file");
   }
 
   @Test
   void shippedPropertiesFilesAreValid() {
-    LakestreamConfig local = ConfigLoader.load(Optional.of("conf/local.properties"), Map.of(), Map.of());
-    LakestreamConfig databricks = ConfigLoader.load(Optional.of("conf/databricks.properties"), Map.of(), Map.of());
+    LakestreamConfig local =
+        ConfigLoader.load(Optional.of("conf/local.properties"), Map.of(), Map.of());
+    LakestreamConfig databricks =
+        ConfigLoader.load(Optional.of("conf/databricks.properties"), Map.of(), Map.of());
 
     assertThat(local.master()).hasValue("local[*]");
-    assertThat(local.volume().root()).isEqualTo(Path.of("lakestream-data").toAbsolutePath().toString());
+    assertThat(local.volume().root())
+        .isEqualTo(Path.of("lakestream-data").toAbsolutePath().toString());
     assertThat(databricks.catalog().mode()).isEqualTo(CatalogSettings.Mode.UNITY);
-    assertThat(databricks.volume().root()).isEqualTo("/Volumes/main/streaming_workspace/lakestream");
+    assertThat(databricks.volume().root())
+        .isEqualTo("/Volumes/main/streaming_workspace/lakestream");
   }
 
   @Test
   void outputModesAQueryCannotSupportAreRefusedWithTheReason() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "gold.type_totals.output_mode", "append")))
-        .hasMessageContaining("gold.type_totals.output_mode = 'append' (from --set) is not allowed: append mode needs a"
-            + " watermarked aggregation so that a row can be final")
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "gold.type_totals.output_mode", "append")))
+        .hasMessageContaining(
+            "gold.type_totals.output_mode = 'append' (from --set) is not allowed: append mode needs a"
+                + " watermarked aggregation so that a row can be final")
         .hasMessageContaining("Allowed: complete | update.");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "gold.event_counts.output_mode", "complete")))
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "gold.event_counts.output_mode", "complete")))
         .hasMessageContaining("complete mode keeps every window in state forever");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "sink.silver_events", "kafka")))
-        .hasMessageContaining("sink.silver_events = 'kafka' (from --set) is not allowed: unknown value. Allowed: delta | console | memory.");
+        .hasMessageContaining(
+            "sink.silver_events = 'kafka' (from --set) is not allowed: unknown value. Allowed: delta | console | memory.");
   }
 
   @Test
   void expectationsAreParsedWithTheirActionAndBadOnesNamed() {
     LakestreamConfig config =
-        loadCli(Map.of("volume.root", "/x", "quality.expect.positive", "drop: amount > 0", "quality.expect.known", "WARN: page LIKE '/%'"));
+        loadCli(
+            Map.of(
+                "volume.root",
+                "/x",
+                "quality.expect.positive",
+                "drop: amount > 0",
+                "quality.expect.known",
+                "WARN: page LIKE '/%'"));
 
     assertThat(config.quality().expectations())
         .containsExactly(
             new Expectation("known", Expectation.Action.WARN, "page LIKE '/%'"),
             new Expectation("positive", Expectation.Action.DROP, "amount > 0"));
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.expect.x", "amount > 0")))
-        .hasMessageContaining("quality.expect.x = 'amount > 0' (from --set) is not allowed: it does not start with an action warn, drop or fail");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.expect.y", "fail: amount >")))
-        .hasMessageContaining("quality.expect.y = 'fail: amount >' (from --set) is not allowed: the predicate is not valid SQL");
+        .hasMessageContaining(
+            "quality.expect.x = 'amount > 0' (from --set) is not allowed: it does not start with an action warn, drop or fail");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "quality.expect.y", "fail: amount >")))
+        .hasMessageContaining(
+            "quality.expect.y = 'fail: amount >' (from --set) is not allowed: the predicate is not valid SQL");
   }
 
   @Test
   void requiredFieldsMustBeSchemaColumnsAndIncludeThePipelineKeys() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.required_fields", "event_id, user_id, event_time, event_type, colour")))
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "quality.required_fields",
+                        "event_id, user_id, event_time, event_type, colour")))
         .hasMessageContaining("not columns of ingest.schema: [colour]");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "quality.required_fields", "event_id")))
-        .hasMessageContaining("the pipeline keys and times events by [user_id, event_type, event_time]");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", "event_id STRING, user_id STRING, event_type STRING, event_time STRING")))
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "quality.required_fields", "event_id")))
+        .hasMessageContaining(
+            "the pipeline keys and times events by [user_id, event_type, event_time]");
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "ingest.schema",
+                        "event_id STRING, user_id STRING, event_type STRING, event_time STRING")))
         .hasMessageContaining("event_time must be a TIMESTAMP");
   }
 
   @Test
   void sparkSettingsInThePropertiesFileAreKeptApart() {
-    RawConfig raw = RawConfig.resolve(Map.of("volume.root", "/x", "spark.sql.shuffle.partitions", "3"), Map.of(), Map.of());
+    RawConfig raw =
+        RawConfig.resolve(
+            Map.of("volume.root", "/x", "spark.sql.shuffle.partitions", "3"), Map.of(), Map.of());
 
     assertThat(raw.problems()).isEmpty();
-    assertThat(LakestreamConfig.from(raw).sparkSettings()).containsExactly(Map.entry("spark.sql.shuffle.partitions", "3"));
+    assertThat(LakestreamConfig.from(raw).sparkSettings())
+        .containsExactly(Map.entry("spark.sql.shuffle.partitions", "3"));
   }
 
   @Test
   void continuousTriggerIsRefusedWithEveryFeatureItCannotRun() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "continuous:1s")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("trigger = 'continuous:1s' (from --set) is not allowed: continuous:1s cannot run this pipeline:")
-        .hasMessageContaining("source files (bronze_events reads the landing folder): continuous reads only Kafka and rate sources")
+        .hasMessageContaining(
+            "trigger = 'continuous:1s' (from --set) is not allowed: continuous:1s cannot run this pipeline:")
+        .hasMessageContaining(
+            "source files (bronze_events reads the landing folder): continuous reads only Kafka and rate sources")
         .hasMessageContaining("operation windowed and global aggregation")
         .hasMessageContaining("output mode complete: continuous supports append only")
-        .hasMessageContaining("sink Delta through foreachBatch (every table): continuous writes only to Kafka, memory and console")
+        .hasMessageContaining(
+            "sink Delta through foreachBatch (every table): continuous writes only to Kafka, memory and console")
         .hasMessageContaining("Use availableNow, or processingTime:<interval> for low latency");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "continuous:1s", "pipeline.stop_after", "bronze")))
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "trigger",
+                        "continuous:1s",
+                        "pipeline.stop_after",
+                        "bronze")))
         .hasMessageNotContaining("aggregation")
         .hasMessageContaining("source files");
   }
@@ -368,9 +536,11 @@ class ConfigLoaderTest {
   void archiveModeAndFaultPointAreChoices() {
     assertThat(loadCli(Map.of("volume.root", "/x")).archiveMode()).isEqualTo(ArchiveMode.MOVE);
     assertThat(loadCli(Map.of("volume.root", "/x")).haltAt()).isEqualTo(FaultPoint.OFF);
-    assertThat(loadCli(Map.of("volume.root", "/x", "archive.mode", "Delete")).archiveMode()).isEqualTo(ArchiveMode.DELETE);
+    assertThat(loadCli(Map.of("volume.root", "/x", "archive.mode", "Delete")).archiveMode())
+        .isEqualTo(ArchiveMode.DELETE);
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "archive.mode", "copy")))
-        .hasMessageContaining("archive.mode = 'copy' (from --set) is not allowed: unknown value. Allowed: move | delete | off | spark.");
+        .hasMessageContaining(
+            "archive.mode = 'copy' (from --set) is not allowed: unknown value. Allowed: move | delete | off | spark.");
   }
 
   @Test
@@ -387,20 +557,38 @@ class ConfigLoaderTest {
     assertThat(defaults.archiveRetention()).isEmpty();
     assertThat(defaults.progressRetention()).contains(java.time.Duration.ofDays(30));
     MaintenanceSettings tuned =
-        loadCli(Map.of("volume.root", "/x", "maintain.file_retention", "36h", "maintain.interval", "90min", "maintain.progress_retention", "off"))
+        loadCli(
+                Map.of(
+                    "volume.root",
+                    "/x",
+                    "maintain.file_retention",
+                    "36h",
+                    "maintain.interval",
+                    "90min",
+                    "maintain.progress_retention",
+                    "off"))
             .maintenance();
-    assertThat(tuned.tableProperties()).containsEntry("delta.deletedFileRetentionDuration", "interval 36 hours");
+    assertThat(tuned.tableProperties())
+        .containsEntry("delta.deletedFileRetentionDuration", "interval 36 hours");
     assertThat(tuned.interval()).contains(java.time.Duration.ofMinutes(90));
     assertThat(tuned.progressRetention()).isEmpty();
 
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.transaction_retention", "7d")))
-        .hasMessageContaining("maintain.transaction_retention = '7d' (from --set) is not allowed: shorter than maintain.log_retention (30d)");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "maintain.transaction_retention", "7d")))
+        .hasMessageContaining(
+            "maintain.transaction_retention = '7d' (from --set) is not allowed: shorter than maintain.log_retention (30d)");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.interval", "10s")))
-        .hasMessageContaining("maintain.interval = '10s' (from --set) is not allowed: shorter than 1min");
+        .hasMessageContaining(
+            "maintain.interval = '10s' (from --set) is not allowed: shorter than 1min");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.log_retention", "2h")))
-        .hasMessageContaining("maintain.log_retention = '2h' (from --set) is not allowed: shorter than 1d");
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "archive.retention", "30d", "archive.mode", "off")))
-        .hasMessageContaining("archive.retention = '30d' (from --set) is not allowed: there is no archive to clean unless archive.mode=move");
+        .hasMessageContaining(
+            "maintain.log_retention = '2h' (from --set) is not allowed: shorter than 1d");
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of("volume.root", "/x", "archive.retention", "30d", "archive.mode", "off")))
+        .hasMessageContaining(
+            "archive.retention = '30d' (from --set) is not allowed: there is no archive to clean unless archive.mode=move");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.interval", "sometimes")))
         .hasMessageContaining("maintain.interval = 'sometimes' (from --set) is not allowed")
         .hasMessageContaining("Allowed: off | a whole number with a unit");

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table documents every key, so the docs cannot fall behind the code. */
+/**
+ * The README's configuration table documents every key, so the docs cannot fall behind the code.
+ */
 class ReadmeTest {
 
   @Test
@@ -16,7 +18,11 @@ class ReadmeTest {
     String readme = Files.readString(Path.of("README.md"));
 
     for (ConfigKey key : ConfigKeys.ALL) {
-      String row = "| `" + key.name() + "` | " + key.defaultValue().map(value -> "`" + value + "`").orElse("");
+      String row =
+          "| `"
+              + key.name()
+              + "` | "
+              + key.defaultValue().map(value -> "`" + value + "`").orElse("");
       assertThat(readme).as("README row for %s", key.name()).contains(row);
     }
   }
@@ -33,22 +39,35 @@ class ReadmeTest {
     // A blank line inside the table ends it in Markdown: every key must sit in the contiguous rows.
     List<String> rows = lines.subList(header, end);
     for (ConfigKey key : ConfigKeys.ALL) {
-      assertThat(rows).as("row of %s inside the table", key.name()).anyMatch(row -> row.startsWith("| `" + key.name() + "` |"));
+      assertThat(rows)
+          .as("row of %s inside the table", key.name())
+          .anyMatch(row -> row.startsWith("| `" + key.name() + "` |"));
     }
-    assertThat(rows).allMatch(row -> row.split("(?<!\\\\)\\|", -1).length == 5, "every row has three cells");
+    assertThat(rows)
+        .allMatch(row -> row.split("(?<!\\\\)\\|", -1).length == 5, "every row has three cells");
   }
 
   @Test
   void theTriggerMatrixIsTheOneTheAppChecks() throws IOException {
-    assertThat(Files.readString(Path.of("README.md"))).contains(io.lakestream.config.TriggerMatrix.markdown());
+    assertThat(Files.readString(Path.of("README.md")))
+        .contains(io.lakestream.config.TriggerMatrix.markdown());
   }
 
   @Test
   void everyTableHasASection() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
-    for (String table : java.util.List.of(
-        "bronze_events", "quarantine_events", "silver_events", "gold_event_counts", "gold_event_type_totals",
-        "gold_user_sessions", "audit_batches", "archive_log", "pipeline_progress", "ref_users")) {
+    for (String table :
+        java.util.List.of(
+            "bronze_events",
+            "quarantine_events",
+            "silver_events",
+            "gold_event_counts",
+            "gold_event_type_totals",
+            "gold_user_sessions",
+            "audit_batches",
+            "archive_log",
+            "pipeline_progress",
+            "ref_users")) {
       assertThat(readme).as("README section for %s", table).contains("### `" + table + "`");
     }
   }

@@ -41,15 +41,30 @@ class TriggerSpecTest {
     TriggerSpec trigger = TriggerSpec.parse("continuous:1s");
 
     assertThat(trigger.kind()).isEqualTo(TriggerMatrix.Kind.CONTINUOUS);
-    assertThat(TriggerMatrix.unsupported(trigger.kind(), java.util.EnumSet.of(TriggerMatrix.Feature.FILE_SOURCE, TriggerMatrix.Feature.MAP_LIKE, TriggerMatrix.Feature.CONSOLE)))
-        .containsExactly("source files (bronze_events reads the landing folder): continuous reads only Kafka and rate sources");
-    assertThat(TriggerMatrix.unsupported(TriggerMatrix.Kind.PROCESSING_TIME, java.util.EnumSet.allOf(TriggerMatrix.Feature.class))).isEmpty();
-    assertThat(TriggerMatrix.unsupported(TriggerMatrix.Kind.ONCE, java.util.EnumSet.allOf(TriggerMatrix.Feature.class))).isEmpty();
+    assertThat(
+            TriggerMatrix.unsupported(
+                trigger.kind(),
+                java.util.EnumSet.of(
+                    TriggerMatrix.Feature.FILE_SOURCE,
+                    TriggerMatrix.Feature.MAP_LIKE,
+                    TriggerMatrix.Feature.CONSOLE)))
+        .containsExactly(
+            "source files (bronze_events reads the landing folder): continuous reads only Kafka and rate sources");
+    assertThat(
+            TriggerMatrix.unsupported(
+                TriggerMatrix.Kind.PROCESSING_TIME,
+                java.util.EnumSet.allOf(TriggerMatrix.Feature.class)))
+        .isEmpty();
+    assertThat(
+            TriggerMatrix.unsupported(
+                TriggerMatrix.Kind.ONCE, java.util.EnumSet.allOf(TriggerMatrix.Feature.class)))
+        .isEmpty();
   }
 
   @Test
   void refusesZeroIntervalsAndUnknownTriggers() {
-    assertThatThrownBy(() -> TriggerSpec.parse("processingTime:0s")).hasMessageContaining("greater than zero");
+    assertThatThrownBy(() -> TriggerSpec.parse("processingTime:0s"))
+        .hasMessageContaining("greater than zero");
     assertThatThrownBy(() -> TriggerSpec.parse("hourly")).hasMessage("unknown trigger");
   }
 }

@@ -11,7 +11,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UnitParsersTest {
 
   @ParameterizedTest
-  @CsvSource({"500ms,500", "10s,10000", "10 seconds,10000", "30min,1800000", "2m,120000", "1h,3600000", "1d,86400000", "0s,0"})
+  @CsvSource({
+    "500ms,500",
+    "10s,10000",
+    "10 seconds,10000",
+    "30min,1800000",
+    "2m,120000",
+    "1h,3600000",
+    "1d,86400000",
+    "0s,0"
+  })
   void parsesDurations(String text, long millis) {
     assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
   }
@@ -31,7 +40,14 @@ class UnitParsersTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1024,1024", "512k,524288", "128m,134217728", "64MB,67108864", "1g,1073741824", "2 GiB,2147483648"})
+  @CsvSource({
+    "1024,1024",
+    "512k,524288",
+    "128m,134217728",
+    "64MB,67108864",
+    "1g,1073741824",
+    "2 GiB,2147483648"
+  })
   void parsesSizes(String text, long bytes) {
     assertThat(ByteSizes.parse(text)).isEqualTo(bytes);
   }
@@ -43,7 +59,14 @@ class UnitParsersTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0,0 B", "1023,1023 B", "1024,1.0 KB", "1536,1.5 KB", "134217728,128.0 MB", "3435973837,3.2 GB"})
+  @CsvSource({
+    "0,0 B",
+    "1023,1023 B",
+    "1024,1.0 KB",
+    "1536,1.5 KB",
+    "134217728,128.0 MB",
+    "3435973837,3.2 GB"
+  })
   void formatsSizesForPeople(long bytes, String text) {
     assertThat(ByteSizes.format(bytes)).isEqualTo(text);
   }

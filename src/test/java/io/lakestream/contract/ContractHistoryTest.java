@@ -14,7 +14,10 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The types add_new_columns gives new fields, the names it leaves rescued, and the recorded versions. */
+/**
+ * The types add_new_columns gives new fields, the names it leaves rescued, and the recorded
+ * versions.
+ */
 class ContractHistoryTest {
 
   private static final StructType CONTRACT = StructType.fromDDL(ConfigKeys.SAMPLE_EVENT_SCHEMA);
@@ -26,7 +29,9 @@ class ContractHistoryTest {
   }
 
   private static List<String> typed(ContractHistory.Findings findings) {
-    return findings.fields().stream().map(f -> f.name() + " " + f.type().sql() + " " + f.firstFile()).toList();
+    return findings.fields().stream()
+        .map(f -> f.name() + " " + f.type().sql() + " " + f.firstFile())
+        .toList();
   }
 
   @Test
@@ -34,8 +39,12 @@ class ContractHistoryTest {
     ContractHistory.Findings findings =
         ContractHistory.infer(
             List.of(
-                rescued("{\"country\":\"DE\",\"score\":7,\"ratio\":2,\"vip\":true,\"tier\":null,\"tags\":[\"a\"]}", "a.json"),
-                rescued("{\"score\":8,\"ratio\":1.5,\"vip\":false,\"mixed\":1,\"meta\":{\"k\":1}}", "b.json"),
+                rescued(
+                    "{\"country\":\"DE\",\"score\":7,\"ratio\":2,\"vip\":true,\"tier\":null,\"tags\":[\"a\"]}",
+                    "a.json"),
+                rescued(
+                    "{\"score\":8,\"ratio\":1.5,\"vip\":false,\"mixed\":1,\"meta\":{\"k\":1}}",
+                    "b.json"),
                 rescued("{\"mixed\":\"x\",\"later\":null}", "c.json"),
                 rescued("{\"later\":3}", "d.json")),
             CONTRACT,
@@ -53,14 +62,18 @@ class ContractHistoryTest {
             "meta STRING b.json",
             "later BIGINT d.json");
     assertThat(findings.fields()).allMatch(field -> field.batchId() == 4);
-    assertThat(findings.leftRescued()).isEmpty(); // tier: only null so far, neither added nor reported
+    assertThat(findings.leftRescued())
+        .isEmpty(); // tier: only null so far, neither added nor reported
   }
 
   @Test
   void oddNamesTakenNamesAndContractFieldsStayRescued() {
     ContractHistory.Findings findings =
         ContractHistory.infer(
-            List.of(rescued("{\"two words\":1,\"_private\":2,\"Country\":\"DE\",\"amount\":3,\"ok_1\":true}", "a.json")),
+            List.of(
+                rescued(
+                    "{\"two words\":1,\"_private\":2,\"Country\":\"DE\",\"amount\":3,\"ok_1\":true}",
+                    "a.json")),
             CONTRACT,
             Set.of("country"),
             0);
@@ -76,16 +89,23 @@ class ContractHistoryTest {
     assertThat(history.added(conf)).isEmpty();
 
     DataType string = org.apache.spark.sql.types.DataTypes.StringType;
-    ContractHistory.AddedField country = new ContractHistory.AddedField("country", string, 1, "a.json");
+    ContractHistory.AddedField country =
+        new ContractHistory.AddedField("country", string, 1, "a.json");
     assertThat(history.record(conf, CONTRACT, List.of(country))).containsExactly(country);
     // The same batch replayed finds the same field: nothing new, no new version.
-    assertThat(history.record(conf, CONTRACT, List.of(new ContractHistory.AddedField("COUNTRY", string, 1, "a.json")))).isEmpty();
+    assertThat(
+            history.record(
+                conf,
+                CONTRACT,
+                List.of(new ContractHistory.AddedField("COUNTRY", string, 1, "a.json"))))
+        .isEmpty();
     ContractHistory.AddedField tier = new ContractHistory.AddedField("tier", string, 5, "c.json");
     history.record(conf, CONTRACT, List.of(tier));
 
     assertThat(history.added(conf)).containsExactly(country, tier);
     assertThat(root.resolve("checkpoint/lakestream-schema/2.json")).exists();
     assertThat(root.resolve("checkpoint/lakestream-schema/3.json")).doesNotExist();
-    assertThat(ContractHistory.widen(CONTRACT, history.added(conf)).toDDL()).endsWith("country STRING,tier STRING");
+    assertThat(ContractHistory.widen(CONTRACT, history.added(conf)).toDDL())
+        .endsWith("country STRING,tier STRING");
   }
 }

@@ -23,7 +23,8 @@ class ConsoleProgressTest {
     progress.batchDone(batch("bronze_events", 0, 150));
     now.addAndGet(59_999);
     progress.batchDone(batch("bronze_events", 1, 75));
-    assertThat(bytes.size()).isZero(); // a short run, such as the sample, prints no status line at all
+    assertThat(bytes.size())
+        .isZero(); // a short run, such as the sample, prints no status line at all
     now.addAndGet(1);
     progress.batchDone(batch("bronze_events", 2, 25));
     now.addAndGet(30_000);
@@ -36,7 +37,9 @@ class ConsoleProgressTest {
         .containsExactly(
             "lakestream: 1 queries running, 3 batches, bronze_events 250 rows in",
             "lakestream: 1 queries running, 4 batches, bronze_events 255, silver_events 0 rows in");
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("\r").doesNotContain("\u001b");
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .doesNotContain("\r")
+        .doesNotContain("\u001b");
   }
 
   @Test
@@ -51,13 +54,36 @@ class ConsoleProgressTest {
 
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertThat(text.split("\r\u001b\\[2K", -1)).hasSize(6);
-    assertThat(text).endsWith("\r\u001b[2Klakestream: 0 queries running, 1 batches, bronze_events 0, silver_events 10 rows in\n");
+    assertThat(text)
+        .endsWith(
+            "\r\u001b[2Klakestream: 0 queries running, 1 batches, bronze_events 0, silver_events 10 rows in\n");
     assertThat(text.chars().filter(c -> c == '\n').count()).isEqualTo(1);
   }
 
   private static BatchProgress batch(String query, long batchId, long rows) {
     return new BatchProgress(
-        query, "run", batchId, Instant.EPOCH, rows, null, null, 100L, 80L, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, "{}");
+        query,
+        "run",
+        batchId,
+        Instant.EPOCH,
+        rows,
+        null,
+        null,
+        100L,
+        80L,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "{}");
   }
 }

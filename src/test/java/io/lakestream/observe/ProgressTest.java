@@ -23,7 +23,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** pipeline_progress against the queries' own progress, and a progress table that cannot be written. */
+/**
+ * pipeline_progress against the queries' own progress, and a progress table that cannot be written.
+ */
 class ProgressTest {
 
   private final SparkSession spark = TestSpark.session();
@@ -33,7 +35,8 @@ class ProgressTest {
   @Test
   void progressRowsMatchTheQueriesOwnProgressPlusObservedMetrics() throws Exception {
     LakestreamConfig config =
-        TestConfigs.local(root, Map.of("pipeline.stop_after", "silver", "ingest.max_files_per_trigger", "2"));
+        TestConfigs.local(
+            root, Map.of("pipeline.stop_after", "silver", "ingest.max_files_per_trigger", "2"));
     SampleData.land(root.resolve("landing"), SampleData.ALL);
 
     PipelineRun run = new Pipeline(spark, config).run();
@@ -41,27 +44,51 @@ class ProgressTest {
     Dataset<Row> progress = table(config, "pipeline_progress");
     for (StreamingQuery query : run.queries()) {
       List<Long> expected =
-          Arrays.stream(query.recentProgress()).filter(BatchProgress::ranABatch).map(p -> p.numInputRows()).toList();
-      assertThat(progress.where(col("query").equalTo(query.name())).orderBy("batch_id").select("rows_in").as(Encoders.LONG()).collectAsList())
+          Arrays.stream(query.recentProgress())
+              .filter(BatchProgress::ranABatch)
+              .map(p -> p.numInputRows())
+              .toList();
+      assertThat(
+              progress
+                  .where(col("query").equalTo(query.name()))
+                  .orderBy("batch_id")
+                  .select("rows_in")
+                  .as(Encoders.LONG())
+                  .collectAsList())
           .as(query.name())
           .isEqualTo(expected);
     }
     Dataset<Row> bronze = progress.where(col("query").equalTo("bronze_events")).orderBy("batch_id");
-    assertThat(bronze.select("batch_id").as(Encoders.LONG()).collectAsList()).containsExactly(0L, 1L);
-    assertThat(bronze.select("rows_in").as(Encoders.LONG()).collectAsList()).containsExactly(150L, 150L);
-    Row totals = bronze.agg(sum("rows_quarantined"), sum("rows_rescued"), sum("files_archived")).first();
+    assertThat(bronze.select("batch_id").as(Encoders.LONG()).collectAsList())
+        .containsExactly(0L, 1L);
+    assertThat(bronze.select("rows_in").as(Encoders.LONG()).collectAsList())
+        .containsExactly(150L, 150L);
+    Row totals =
+        bronze.agg(sum("rows_quarantined"), sum("rows_rescued"), sum("files_archived")).first();
     assertThat(totals.getLong(0)).isEqualTo(10);
-    assertThat(totals.getLong(1)).isEqualTo(table(config, "bronze_events").where(col("_rescued_data").isNotNull()).count());
+    assertThat(totals.getLong(1))
+        .isEqualTo(table(config, "bronze_events").where(col("_rescued_data").isNotNull()).count());
     assertThat(totals.getLong(2)).isEqualTo(4);
-    Map<String, Long> firstReasons = bronze.first().getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
-    Map<String, Long> secondReasons = bronze.collectAsList().get(1).getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
+    Map<String, Long> firstReasons =
+        bronze.first().getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
+    Map<String, Long> secondReasons =
+        bronze
+            .collectAsList()
+            .get(1)
+            .getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
     Map<String, Long> reasons = new java.util.TreeMap<>(firstReasons);
     secondReasons.forEach((reason, count) -> reasons.merge(reason, count, Long::sum));
-    assertThat(reasons).containsExactly(Map.entry("malformed_json", 4L), Map.entry("missing_required_field", 2L), Map.entry("type_mismatch", 4L));
+    assertThat(reasons)
+        .containsExactly(
+            Map.entry("malformed_json", 4L),
+            Map.entry("missing_required_field", 2L),
+            Map.entry("type_mismatch", 4L));
     Row first = bronze.first();
     assertThat(first.<Long>getAs("duration_ms")).isPositive();
     assertThat(first.<Long>getAs("add_batch_ms")).isPositive();
-    assertThat(first.<String>getAs("progress_json")).contains("\"batchId\":0").contains("bronze_quality");
+    assertThat(first.<String>getAs("progress_json"))
+        .contains("\"batchId\":0")
+        .contains("bronze_quality");
     Row silver = progress.where(col("query").equalTo("silver_events")).orderBy("batch_id").first();
     assertThat(silver.<Long>getAs("state_rows")).isNotNull();
     assertThat(silver.<Long>getAs("rows_quarantined")).isNull();
@@ -82,9 +109,12 @@ class ProgressTest {
 
     assertThat(table(config, "bronze_events").count()).isEqualTo(75);
     assertThat(Files.isRegularFile(folder)).isTrue();
-    // The failure is reported, not swallowed: bronze's one batch had a progress row that could not be written.
+    // The failure is reported, not swallowed: bronze's one batch had a progress row that could not
+    // be written.
     assertThat(summary.progressRowsNotWritten()).isEqualTo(1);
-    assertThat(summary.render()).contains("pipeline_progress rows that could not be appended (those batches are only in the log): 1");
+    assertThat(summary.render())
+        .contains(
+            "pipeline_progress rows that could not be appended (those batches are only in the log): 1");
   }
 
   private Dataset<Row> table(LakestreamConfig config, String name) {

@@ -1,9 +1,9 @@
 package io.lakestream.sink;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.split;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
 import io.lakestream.app.RunSummary;
@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * JSON ingest into bronze_events over the committed sample files. Expected numbers were counted from the
- * files themselves: 75 lines each; unparseable lines (not JSON, truncated, "amount":"abc", an impossible
- * event_time) are 1 in events-00001, 4 in events-00002, 0 in events-00003 and 3 in events-00004.
+ * JSON ingest into bronze_events over the committed sample files. Expected numbers were counted
+ * from the files themselves: 75 lines each; unparseable lines (not JSON, truncated, "amount":"abc",
+ * an impossible event_time) are 1 in events-00001, 4 in events-00002, 0 in events-00003 and 3 in
+ * events-00004.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BronzeIngestTest {
@@ -65,10 +66,13 @@ class BronzeIngestTest {
     assertThat(summary.total("quarantine_events")).isEqualTo(10);
     assertThat(summary.files()).isEqualTo(4);
 
-    // Line 1 of events-00001.json; the file repeats it three more times and bronze keeps every copy.
+    // Line 1 of events-00001.json; the file repeats it three more times and bronze keeps every
+    // copy.
     List<Row> first =
-        bronze.filter(col("event_id").equalTo("e0000001"))
-            .select("user_id", "event_type", "event_time", "page", "device", "amount", "_source_file")
+        bronze
+            .filter(col("event_id").equalTo("e0000001"))
+            .select(
+                "user_id", "event_type", "event_time", "page", "device", "amount", "_source_file")
             .collectAsList();
     assertThat(first).hasSize(4).containsOnly(first.get(0));
     Row row = first.get(0);
@@ -88,7 +92,8 @@ class BronzeIngestTest {
 
     // Unparseable lines per file and reason, as counted from the files.
     assertThat(
-            bronze.filter(col("_quarantine_reason").isNotNull())
+            bronze
+                .filter(col("_quarantine_reason").isNotNull())
                 .groupBy(fileName(), col("_quarantine_reason"))
                 .count()
                 .orderBy("file", "_quarantine_reason")
@@ -102,7 +107,10 @@ class BronzeIngestTest {
             "events-00004.json missing_required_field=2",
             "events-00004.json type_mismatch=1");
     assertThat(
-            bronze.filter(col("_quarantine_detail").equalTo("amount='abc' is not DOUBLE")).select("event_id").as(Encoders.STRING())
+            bronze
+                .filter(col("_quarantine_detail").equalTo("amount='abc' is not DOUBLE"))
+                .select("event_id")
+                .as(Encoders.STRING())
                 .collectAsList())
         .containsExactlyInAnyOrder("e0000116", "e0000266");
   }
@@ -111,7 +119,8 @@ class BronzeIngestTest {
   void restartIngestsOnlyNewFilesAndAnIdleRunAddsNothing() throws Exception {
     // One file per micro-batch, so batch ids are predictable.
     LakestreamConfig config =
-        TestConfigs.local(root, Map.of("ingest.max_files_per_trigger", "1", "pipeline.stop_after", "bronze"));
+        TestConfigs.local(
+            root, Map.of("ingest.max_files_per_trigger", "1", "pipeline.stop_after", "bronze"));
     Path landing = root.resolve("landing");
     SampleData.land(landing, "events-00001.json", "events-00002.json");
 
@@ -126,12 +135,17 @@ class BronzeIngestTest {
     assertThat(second.thisRun("bronze_events")).isEqualTo(150);
     assertThat(second.filesThisRun()).isEqualTo(2);
     assertThat(
-            bronze.groupBy(fileName(), col("_batch_id"))
+            bronze
+                .groupBy(fileName(), col("_batch_id"))
                 .count()
                 .orderBy("_batch_id")
                 .collectAsList())
         .extracting(r -> r.getString(0) + "@" + r.getLong(1) + "=" + r.getLong(2))
-        .containsExactly("events-00001.json@0=75", "events-00002.json@1=75", "events-00003.json@2=75", "events-00004.json@3=75");
+        .containsExactly(
+            "events-00001.json@0=75",
+            "events-00002.json@1=75",
+            "events-00003.json@2=75",
+            "events-00004.json@3=75");
     long version = tableVersion(config);
 
     RunSummary idle = new Pipeline(spark, config).run().summary();
@@ -153,11 +167,16 @@ class BronzeIngestTest {
             config.ingest().eventSchema(),
             table,
             new TableOutbox(
-                root.resolve("quarantine-outbox").toString(), config.catalog().tableIdentifier("quarantine_events"),
-                Tables.quarantine().schema(), Tables.QUARANTINE_KEY, root.resolve("quarantine-flush.json").toString()),
+                root.resolve("quarantine-outbox").toString(),
+                config.catalog().tableIdentifier("quarantine_events"),
+                Tables.quarantine().schema(),
+                Tables.QUARANTINE_KEY,
+                root.resolve("quarantine-flush.json").toString()),
             "test-app-id",
             new AuditLog(
-                config.catalog().tableIdentifier("audit_batches"), root.resolve("outbox").toString(), root.resolve("audit-flush.json").toString()),
+                config.catalog().tableIdentifier("audit_batches"),
+                root.resolve("outbox").toString(),
+                root.resolve("audit-flush.json").toString()),
             BatchArchiving.NONE,
             FaultPoint.OFF,
             NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE));
@@ -184,7 +203,8 @@ class BronzeIngestTest {
   }
 
   private long tableVersion(LakestreamConfig config) {
-    return spark.sql("DESCRIBE HISTORY " + config.catalog().tableIdentifier(BronzeTable.NAME) + " LIMIT 1")
+    return spark
+        .sql("DESCRIBE HISTORY " + config.catalog().tableIdentifier(BronzeTable.NAME) + " LIMIT 1")
         .select("version")
         .first()
         .getLong(0);

@@ -26,23 +26,32 @@ class TableBatchWriterTest {
     return spark.sql(
         "SELECT TIMESTAMP'2026-11-01 10:00:00' AS window_start, TIMESTAMP'2026-11-01 10:05:00' AS window_end, "
             + "event_type, CAST(event_count AS BIGINT) AS event_count, CAST(users AS BIGINT) AS distinct_users, "
-            + "CAST(amount AS DOUBLE) AS total_amount FROM VALUES " + String.join(", ", rows)
+            + "CAST(amount AS DOUBLE) AS total_amount FROM VALUES "
+            + String.join(", ", rows)
             + " AS t(event_type, event_count, users, amount)");
   }
 
   private AuditLog audit;
 
   /** A writer into a fresh volume's gold_event_counts table, with its own txnAppId. */
-  private TableBatchWriter writerInto(LakestreamConfig config, TableBatchWriter.Mode mode, List<String> keys) {
+  private TableBatchWriter writerInto(
+      LakestreamConfig config, TableBatchWriter.Mode mode, List<String> keys) {
     new Pipeline(spark, config).setUp();
     String table = config.catalog().tableIdentifier(Tables.GOLD_EVENT_COUNTS);
-    audit = new AuditLog(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES), root.resolve("outbox-" + mode).toString(),
-        root.resolve("audit-flush-" + mode + ".json").toString());
+    audit =
+        new AuditLog(
+            config.catalog().tableIdentifier(Tables.AUDIT_BATCHES),
+            root.resolve("outbox-" + mode).toString(),
+            root.resolve("audit-flush-" + mode + ".json").toString());
     return new TableBatchWriter("gold_event_counts", table, mode, keys, "app-" + mode, audit);
   }
 
   private List<String> table(LakestreamConfig config, String name) {
-    return spark.table(config.catalog().tableIdentifier(name)).orderBy("event_type").collectAsList().stream()
+    return spark
+        .table(config.catalog().tableIdentifier(name))
+        .orderBy("event_type")
+        .collectAsList()
+        .stream()
         .map(row -> row.getString(2) + "=" + row.getLong(3))
         .toList();
   }
@@ -50,20 +59,25 @@ class TableBatchWriterTest {
   @Test
   void mergeSetsCurrentValuesAndAReplayedBatchIsSkipped() {
     LakestreamConfig config = TestConfigs.local(root);
-    TableBatchWriter writer = writerInto(config, TableBatchWriter.Mode.MERGE, Tables.EVENT_COUNTS_KEY);
+    TableBatchWriter writer =
+        writerInto(config, TableBatchWriter.Mode.MERGE, Tables.EVENT_COUNTS_KEY);
 
     writer.call(windows("('click', 1, 1, 0.0)"), 0L);
     writer.call(windows("('click', 3, 2, 0.0)", "('purchase', 1, 1, 9.0)"), 1L);
-    // Batch 1 again, as after a crash before the checkpoint commit, but now with other values: skipped.
+    // Batch 1 again, as after a crash before the checkpoint commit, but now with other values:
+    // skipped.
     writer.call(windows("('click', 99, 9, 0.0)"), 1L);
 
     assertThat(table(config, Tables.GOLD_EVENT_COUNTS)).containsExactly("click=3", "purchase=1");
     audit.flush(spark);
     audit.flush(spark);
-    // One audit row per batch: the replay replaced batch 1's saved row, and a second flush adds nothing.
-    assertThat(spark.table(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES)).count()).isEqualTo(2);
+    // One audit row per batch: the replay replaced batch 1's saved row, and a second flush adds
+    // nothing.
+    assertThat(spark.table(config.catalog().tableIdentifier(Tables.AUDIT_BATCHES)).count())
+        .isEqualTo(2);
     // The idempotency confs do not stay behind in the session.
-    assertThat(spark.conf().contains(io.lakestream.table.IdempotentWrites.TXN_APP_ID_CONF)).isFalse();
+    assertThat(spark.conf().contains(io.lakestream.table.IdempotentWrites.TXN_APP_ID_CONF))
+        .isFalse();
   }
 
   @Test

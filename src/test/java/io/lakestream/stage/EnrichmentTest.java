@@ -1,9 +1,9 @@
 package io.lakestream.stage;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delta.tables.DeltaTable;
 import io.lakestream.app.Pipeline;
@@ -31,12 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Silver events joined with the users reference table: per batch, latest version, no duplicates, no loss. */
+/**
+ * Silver events joined with the users reference table: per batch, latest version, no duplicates, no
+ * loss.
+ */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class EnrichmentTest {
 
   private static final StructType EVENTS = StructType.fromDDL("event_id STRING, user_id STRING");
-  private static final StructType USERS = StructType.fromDDL("user_id STRING, country STRING, plan STRING, updated_at TIMESTAMP");
+  private static final StructType USERS =
+      StructType.fromDDL("user_id STRING, country STRING, plan STRING, updated_at TIMESTAMP");
 
   private final SparkSession spark = TestSpark.session();
 
@@ -46,27 +50,51 @@ class EnrichmentTest {
   void eachMicroBatchJoinsTheTablesLatestVersionAndCountsTheUnmatched() throws Exception {
     String users = root.resolve("users").toString();
     // " U1 " is matched as u1, like the events' ids; u3 is held twice: the later updated_at wins.
-    write(users, USERS, List.of(
-        RowFactory.create(" U1 ", "DE", "free", ts("2026-01-01T00:00:00")),
-        RowFactory.create("u2", "FR", "pro", ts("2026-01-01T00:00:00")),
-        RowFactory.create("u3", "US", "free", ts("2026-01-01T00:00:00")),
-        RowFactory.create("u3", "GB", "team", ts("2026-02-01T00:00:00"))));
-    LakestreamConfig config = TestConfigs.local(root, Map.of("enrich.enabled", "true", "enrich.users.table", users));
-    UsersReference reference = new UsersReference(spark, config.enrich(), config.catalog(), config.volume());
+    write(
+        users,
+        USERS,
+        List.of(
+            RowFactory.create(" U1 ", "DE", "free", ts("2026-01-01T00:00:00")),
+            RowFactory.create("u2", "FR", "pro", ts("2026-01-01T00:00:00")),
+            RowFactory.create("u3", "US", "free", ts("2026-01-01T00:00:00")),
+            RowFactory.create("u3", "GB", "team", ts("2026-02-01T00:00:00"))));
+    LakestreamConfig config =
+        TestConfigs.local(root, Map.of("enrich.enabled", "true", "enrich.users.table", users));
+    UsersReference reference =
+        new UsersReference(spark, config.enrich(), config.catalog(), config.volume());
     assertThat(reference.prepare().toDDL()).isEqualTo("country STRING,plan STRING");
 
     String events = root.resolve("events").toString();
-    write(events, EVENTS, List.of(RowFactory.create("e1", "u1"), RowFactory.create("e2", "u2"), RowFactory.create("e3", "u3")));
+    write(
+        events,
+        EVENTS,
+        List.of(
+            RowFactory.create("e1", "u1"),
+            RowFactory.create("e2", "u2"),
+            RowFactory.create("e3", "u3")));
     String sink = "enriched_" + Math.abs(root.hashCode());
     StreamingQuery query =
-        new EnrichWithUsers(reference).apply(spark.readStream().format("delta").load(events))
-            .writeStream().format("memory").queryName(sink).option("checkpointLocation", root.resolve("checkpoint").toString())
+        new EnrichWithUsers(reference)
+            .apply(spark.readStream().format("delta").load(events))
+            .writeStream()
+            .format("memory")
+            .queryName(sink)
+            .option("checkpointLocation", root.resolve("checkpoint").toString())
             .start();
     try {
       query.processAllAvailable();
       // Between the two batches: u1 moves to the pro plan.
-      DeltaTable.forPath(spark, users).update(col("user_id").equalTo(" U1 "), Map.of("plan", lit("pro"), "updated_at", lit(ts("2026-03-01T00:00:00"))));
-      append(events, EVENTS, List.of(RowFactory.create("e4", "u1"), RowFactory.create("e5", "u9"), RowFactory.create("e6", "u3")));
+      DeltaTable.forPath(spark, users)
+          .update(
+              col("user_id").equalTo(" U1 "),
+              Map.of("plan", lit("pro"), "updated_at", lit(ts("2026-03-01T00:00:00"))));
+      append(
+          events,
+          EVENTS,
+          List.of(
+              RowFactory.create("e4", "u1"),
+              RowFactory.create("e5", "u9"),
+              RowFactory.create("e6", "u3")));
       query.processAllAvailable();
     } finally {
       query.stop();
@@ -75,7 +103,12 @@ class EnrichmentTest {
     assertThat(spark.table(sink).orderBy("event_id").collectAsList())
         .extracting(Row::toString)
         .containsExactly(
-            "[e1,u1,DE,free]", "[e2,u2,FR,pro]", "[e3,u3,GB,team]", "[e4,u1,DE,pro]", "[e5,u9,null,null]", "[e6,u3,GB,team]");
+            "[e1,u1,DE,free]",
+            "[e2,u2,FR,pro]",
+            "[e3,u3,GB,team]",
+            "[e4,u1,DE,pro]",
+            "[e5,u9,null,null]",
+            "[e6,u3,GB,team]");
     List<Long> unmatched = new ArrayList<>();
     for (StreamingQueryProgress progress : query.recentProgress()) {
       Row metrics = progress.observedMetrics().get(EnrichWithUsers.METRICS);
@@ -97,7 +130,10 @@ class EnrichmentTest {
         .hasMessageContaining("enrich.users.seed");
 
     String noKey = root.resolve("no-key").toString();
-    write(noKey, StructType.fromDDL("id STRING, country STRING, plan STRING, updated_at TIMESTAMP"), List.of());
+    write(
+        noKey,
+        StructType.fromDDL("id STRING, country STRING, plan STRING, updated_at TIMESTAMP"),
+        List.of());
     enrich.put("enrich.users.table", noKey);
     assertThatThrownBy(() -> new Pipeline(spark, TestConfigs.local(root, enrich)).setUp())
         .isInstanceOf(ConfigException.class)
@@ -127,13 +163,22 @@ class EnrichmentTest {
 
     LakestreamConfig config =
         TestConfigs.local(
-            root, Map.of("enrich.enabled", "true", "enrich.users.seed", SampleData.FOLDER.resolve("reference/users.json").toString()));
+            root,
+            Map.of(
+                "enrich.enabled",
+                "true",
+                "enrich.users.seed",
+                SampleData.FOLDER.resolve("reference/users.json").toString()));
     SampleData.land(landing, "events-00003.json", "events-00004.json");
     new Pipeline(spark, config).run();
 
     Map<String, String> countryOf = new HashMap<>();
     for (String line : Files.readAllLines(SampleData.FOLDER.resolve("reference/users.json"))) {
-      Row user = spark.read().json(spark.createDataset(List.of(line), org.apache.spark.sql.Encoders.STRING())).first();
+      Row user =
+          spark
+              .read()
+              .json(spark.createDataset(List.of(line), org.apache.spark.sql.Encoders.STRING()))
+              .first();
       countryOf.put(user.<String>getAs("user_id"), user.<String>getAs("country"));
     }
     assertThat(countryOf).hasSize(10);
@@ -158,18 +203,26 @@ class EnrichmentTest {
     }
     assertThat(later).isPositive();
     assertThat(unmatchedLater).isPositive();
-    // Nothing lost or doubled: silver holds each valid event once, whatever the reference table holds.
+    // Nothing lost or doubled: silver holds each valid event once, whatever the reference table
+    // holds.
     assertThat(silver.count()).isEqualTo(silver.select("event_id").distinct().count());
     List<Row> progress =
-        spark.table(config.catalog().tableIdentifier(Tables.PIPELINE_PROGRESS))
-            .filter(col("query").equalTo(Tables.SILVER_EVENTS).and(col("unmatched_enrichment").isNotNull()))
+        spark
+            .table(config.catalog().tableIdentifier(Tables.PIPELINE_PROGRESS))
+            .filter(
+                col("query")
+                    .equalTo(Tables.SILVER_EVENTS)
+                    .and(col("unmatched_enrichment").isNotNull()))
             .agg(org.apache.spark.sql.functions.sum("unmatched_enrichment"))
             .collectAsList();
     assertThat(progress.get(0).getLong(0)).isEqualTo(unmatchedLater);
     // Gold read the widened silver table on.
     assertThat(
-            spark.table(config.catalog().tableIdentifier(Tables.GOLD_EVENT_TYPE_TOTALS))
-                .agg(org.apache.spark.sql.functions.sum("event_count")).first().getLong(0))
+            spark
+                .table(config.catalog().tableIdentifier(Tables.GOLD_EVENT_TYPE_TOTALS))
+                .agg(org.apache.spark.sql.functions.sum("event_count"))
+                .first()
+                .getLong(0))
         .isEqualTo(silver.count());
   }
 

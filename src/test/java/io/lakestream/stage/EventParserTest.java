@@ -23,14 +23,25 @@ class EventParserTest {
     Dataset<Row> raw = spark.createDataset(List.of(lines), Encoders.STRING()).toDF("_raw_record");
     return new EventParser(schema, 200, rescue)
         .parse(raw)
-        .select("event_id", "user_id", "event_time", "amount", "_rescued_data", "_quarantine_reason", "_quarantine_detail", "_raw_record")
+        .select(
+            "event_id",
+            "user_id",
+            "event_time",
+            "amount",
+            "_rescued_data",
+            "_quarantine_reason",
+            "_quarantine_detail",
+            "_raw_record")
         .collectAsList();
   }
 
   @Test
   void typesAValidLine() {
     Row row =
-        parse(true, "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"event_time\":\"2026-11-01T09:00:00Z\",\"amount\":12.5}").get(0);
+        parse(
+                true,
+                "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"event_time\":\"2026-11-01T09:00:00Z\",\"amount\":12.5}")
+            .get(0);
 
     assertThat(row.getString(0)).isEqualTo("e1");
     assertThat(row.getString(1)).isEqualTo("u1");
@@ -43,7 +54,11 @@ class EventParserTest {
 
   @Test
   void offsetTimestampsAndNumbersInStringsAreTyped() {
-    Row row = parse(true, "{\"event_id\":\"e1\",\"event_time\":\"2026-11-01T10:00:00+01:00\",\"amount\":\"7\"}").get(0);
+    Row row =
+        parse(
+                true,
+                "{\"event_id\":\"e1\",\"event_time\":\"2026-11-01T10:00:00+01:00\",\"amount\":\"7\"}")
+            .get(0);
 
     assertThat(row.getTimestamp(2).toInstant()).isEqualTo(Instant.parse("2026-11-01T09:00:00Z"));
     assertThat(row.getDouble(3)).isEqualTo(7.0);
@@ -65,11 +80,16 @@ class EventParserTest {
 
   @Test
   void typeMismatchNamesEveryBadField() {
-    Row row = parse(true, "{\"event_id\":\"e1\",\"event_time\":\"2026-13-45T99:00:00Z\",\"amount\":\"abc\"}").get(0);
+    Row row =
+        parse(
+                true,
+                "{\"event_id\":\"e1\",\"event_time\":\"2026-13-45T99:00:00Z\",\"amount\":\"abc\"}")
+            .get(0);
 
     assertThat(row.getString(5)).isEqualTo("type_mismatch");
     assertThat(row.getString(6))
-        .isEqualTo("event_time='2026-13-45T99:00:00Z' is not TIMESTAMP; amount='abc' is not DOUBLE");
+        .isEqualTo(
+            "event_time='2026-13-45T99:00:00Z' is not TIMESTAMP; amount='abc' is not DOUBLE");
     assertThat(row.getString(0)).as("fields that do convert are kept").isEqualTo("e1");
   }
 
@@ -88,9 +108,11 @@ class EventParserTest {
 
   @Test
   void unknownFieldsAreRescuedAsJsonUnlessRescueIsOff() {
-    String line = "{\"event_id\":\"e1\",\"coupon\":\"X1\",\"tags\":[\"a\",\"b\"],\"geo\":{\"lat\":1.5}}";
+    String line =
+        "{\"event_id\":\"e1\",\"coupon\":\"X1\",\"tags\":[\"a\",\"b\"],\"geo\":{\"lat\":1.5}}";
 
-    assertThat(parse(true, line).get(0).getString(4)).isEqualTo("{\"coupon\":\"X1\",\"tags\":[\"a\",\"b\"],\"geo\":{\"lat\":1.5}}");
+    assertThat(parse(true, line).get(0).getString(4))
+        .isEqualTo("{\"coupon\":\"X1\",\"tags\":[\"a\",\"b\"],\"geo\":{\"lat\":1.5}}");
     assertThat(parse(false, line).get(0).isNullAt(4)).isTrue();
     assertThat(parse(false, line).get(0).getString(0)).isEqualTo("e1");
   }
@@ -104,12 +126,16 @@ class EventParserTest {
     String rescued = parse(true, line).get(0).getString(4);
 
     assertThat(rescued)
-        .isEqualTo("{\"ab_bucket\":0,\"ratio\":1.50,\"vip\":true,\"ref\":null,\"note\":\"say \\\"hi\\\"\",\"nested\":{\"a\": [1, {\"b\":false}]}}");
+        .isEqualTo(
+            "{\"ab_bucket\":0,\"ratio\":1.50,\"vip\":true,\"ref\":null,\"note\":\"say \\\"hi\\\"\",\"nested\":{\"a\": [1, {\"b\":false}]}}");
     // What a user gets back with Spark's JSON functions is what the producer sent.
     Row back =
-        spark.createDataset(List.of(rescued), Encoders.STRING()).toDF("r")
+        spark
+            .createDataset(List.of(rescued), Encoders.STRING())
+            .toDF("r")
             .selectExpr(
-                "get_json_object(r, '$.ab_bucket') + 1", "typeof(from_json(r, 'ab_bucket INT, vip BOOLEAN').vip)",
+                "get_json_object(r, '$.ab_bucket') + 1",
+                    "typeof(from_json(r, 'ab_bucket INT, vip BOOLEAN').vip)",
                 "get_json_object(r, '$.note')", "get_json_object(r, '$.nested.a[1].b')")
             .first();
     assertThat(back.get(0)).isEqualTo(1L);
@@ -149,7 +175,15 @@ class EventParserTest {
             "{\"event_id\":\"e5\",\"amount\":\"1e3\"}");
 
     assertThat(rows)
-        .extracting(row -> row.getString(0) + " | " + row.get(3) + " | " + row.getString(5) + " | " + row.getString(6))
+        .extracting(
+            row ->
+                row.getString(0)
+                    + " | "
+                    + row.get(3)
+                    + " | "
+                    + row.getString(5)
+                    + " | "
+                    + row.getString(6))
         .containsExactly(
             "e1 | null | type_mismatch | amount='NaN' is not DOUBLE",
             "e2 | null | type_mismatch | amount='-Infinity' is not DOUBLE",

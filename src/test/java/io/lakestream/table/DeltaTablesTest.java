@@ -8,7 +8,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which queries read a Delta table from version 0: new ones, and those that began that way; never a snapshot one. */
+/**
+ * Which queries read a Delta table from version 0: new ones, and those that began that way; never a
+ * snapshot one.
+ */
 class DeltaTablesTest {
 
   @TempDir Path checkpoint;
@@ -23,14 +26,18 @@ class DeltaTablesTest {
     Path offsets = Files.createDirectories(checkpoint.resolve("offsets"));
     assertThat(fromVersionZero()).isTrue();
 
-    Files.writeString(offsets.resolve("0"), "v1\n{}\n{\"sourceVersion\":1,\"reservoirVersion\":2,\"index\":-1,\"isStartingVersion\":false}");
+    Files.writeString(
+        offsets.resolve("0"),
+        "v1\n{}\n{\"sourceVersion\":1,\"reservoirVersion\":2,\"index\":-1,\"isStartingVersion\":false}");
     assertThat(fromVersionZero()).isTrue();
   }
 
   @Test
   void aCheckpointStartedFromASnapshotKeepsReadingAsItBegan() throws Exception {
     Path offsets = Files.createDirectories(checkpoint.resolve("offsets"));
-    Files.writeString(offsets.resolve("0"), "v1\n{}\n{\"sourceVersion\":1,\"reservoirVersion\":2,\"index\":4,\"isStartingVersion\":true}");
+    Files.writeString(
+        offsets.resolve("0"),
+        "v1\n{}\n{\"sourceVersion\":1,\"reservoirVersion\":2,\"index\":4,\"isStartingVersion\":true}");
     assertThat(fromVersionZero()).isFalse();
   }
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The outbox appends each saved row exactly once without reading the table: replayed batches, a crash before
- * or after the flush's commit, and folders an older lakestream left behind.
+ * The outbox appends each saved row exactly once without reading the table: replayed batches, a
+ * crash before or after the flush's commit, and folders an older lakestream left behind.
  */
 class TableOutboxTest {
 
@@ -46,11 +46,27 @@ class TableOutboxTest {
   }
 
   private TableOutbox outbox(String query) {
-    return new TableOutbox(root.resolve("outbox-" + query).toString(), table, Tables.audit().schema(), AuditLog.KEY, flushState);
+    return new TableOutbox(
+        root.resolve("outbox-" + query).toString(),
+        table,
+        Tables.audit().schema(),
+        AuditLog.KEY,
+        flushState);
   }
 
   private static Row row(String query, long batchId, long rowsWritten) {
-    return RowFactory.create(query, batchId, rowsWritten, rowsWritten, 0L, 0L, 0L, 0L, 0L, Timestamp.from(Instant.parse("2026-11-01T10:00:00Z")), 5L);
+    return RowFactory.create(
+        query,
+        batchId,
+        rowsWritten,
+        rowsWritten,
+        0L,
+        0L,
+        0L,
+        0L,
+        0L,
+        Timestamp.from(Instant.parse("2026-11-01T10:00:00Z")),
+        5L);
   }
 
   /** "query#batch=rows" for every row of the table, sorted. */
@@ -71,10 +87,14 @@ class TableOutboxTest {
     return OutboxFlushState.read(file.getFileSystem(hadoopConf), file).orElseThrow();
   }
 
-  /** What a flush saves before it commits: a new app id, version 1, the last batch of each query's outbox. */
+  /**
+   * What a flush saves before it commits: a new app id, version 1, the last batch of each query's
+   * outbox.
+   */
   private OutboxFlushState savePending(Map<String, Long> upToByQuery) throws Exception {
     Map<String, Long> upTo = new java.util.HashMap<>();
-    upToByQuery.forEach((query, batchId) -> upTo.put(root.resolve("outbox-" + query).toString(), batchId));
+    upToByQuery.forEach(
+        (query, batchId) -> upTo.put(root.resolve("outbox-" + query).toString(), batchId));
     OutboxFlushState pending = OutboxFlushState.fresh("audit_batches").begin(upTo);
     org.apache.hadoop.fs.Path stateFile = new org.apache.hadoop.fs.Path(flushState);
     pending.save(stateFile.getFileSystem(hadoopConf), stateFile);
@@ -82,7 +102,8 @@ class TableOutboxTest {
   }
 
   @Test
-  void severalOutboxesOfATableLandInOneCommitAndAReplayedBatchIsNotAppendedAgain() throws Exception {
+  void severalOutboxesOfATableLandInOneCommitAndAReplayedBatchIsNotAppendedAgain()
+      throws Exception {
     TableOutbox bronze = outbox("bronze");
     TableOutbox silver = outbox("silver");
     bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
@@ -91,7 +112,8 @@ class TableOutboxTest {
 
     assertThat(TableOutbox.flushAll(spark, List.of(bronze, silver))).isEqualTo(3);
     assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "silver#0=20");
-    assertThat(io.delta.tables.DeltaTable.forName(spark, table).history().count()).isEqualTo(2); // create + one flush
+    assertThat(io.delta.tables.DeltaTable.forName(spark, table).history().count())
+        .isEqualTo(2); // create + one flush
     assertThat(savedFiles("bronze")).isZero();
     assertThat(state().version()).isEqualTo(1);
     assertThat(state().pending()).isEmpty();
@@ -100,7 +122,8 @@ class TableOutboxTest {
     bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11)));
     bronze.add(hadoopConf, 2, List.of(row("bronze", 2, 12)));
     assertThat(TableOutbox.flushAll(spark, List.of(bronze, silver))).isEqualTo(1);
-    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "bronze#2=12", "silver#0=20");
+    assertThat(tableRows())
+        .containsExactly("bronze#0=10", "bronze#1=11", "bronze#2=12", "silver#0=20");
     assertThat(savedFiles("bronze")).isZero();
     assertThat(state().version()).isEqualTo(2);
   }
@@ -114,7 +137,8 @@ class TableOutboxTest {
     bronze.flushInBackground(spark); // already queued or running: no second flush of the same rows
     TableOutbox.awaitBackgroundFlushes();
     assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11");
-    assertThat(io.delta.tables.DeltaTable.forName(spark, table).history().count()).isEqualTo(2); // create + one flush
+    assertThat(io.delta.tables.DeltaTable.forName(spark, table).history().count())
+        .isEqualTo(2); // create + one flush
     assertThat(savedFiles("bronze")).isZero();
 
     // Due again later: the rows saved since, once.
@@ -129,19 +153,27 @@ class TableOutboxTest {
     TableOutbox bronze = outbox("bronze");
     bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
     bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11), row("bronze", 1, 11)));
-    // What a flush that died right after Delta's commit leaves: its pending version, the rows in the table under
+    // What a flush that died right after Delta's commit leaves: its pending version, the rows in
+    // the table under
     // that version, the files and .flushed-up-to untouched.
     OutboxFlushState pending = savePending(Map.of("bronze", 1L));
-    spark.createDataFrame(List.of(row("bronze", 0, 10), row("bronze", 1, 11), row("bronze", 1, 11)), Tables.audit().schema())
-        .write().format("delta").mode("append")
-        .option("txnAppId", pending.appId()).option("txnVersion", pending.version())
+    spark
+        .createDataFrame(
+            List.of(row("bronze", 0, 10), row("bronze", 1, 11), row("bronze", 1, 11)),
+            Tables.audit().schema())
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("txnAppId", pending.appId())
+        .option("txnVersion", pending.version())
         .saveAsTable(table);
     // Batch 2 came after the interrupted flush.
     bronze.add(hadoopConf, 2, List.of(row("bronze", 2, 12)));
 
     TableOutbox.flushAll(spark, List.of(bronze));
 
-    assertThat(tableRows()).containsExactly("bronze#0=10", "bronze#1=11", "bronze#1=11", "bronze#2=12");
+    assertThat(tableRows())
+        .containsExactly("bronze#0=10", "bronze#1=11", "bronze#1=11", "bronze#2=12");
     assertThat(savedFiles("bronze")).isZero();
     assertThat(state().pending()).isEmpty();
     assertThat(state().version()).isEqualTo(2);
@@ -169,11 +201,19 @@ class TableOutboxTest {
 
   @Test
   void aFolderAnOlderLakestreamWroteIsComparedWithTheTableOnce() throws Exception {
-    // An older lakestream: saved files, no .flushed-up-to, and batch 0 already appended before it crashed.
+    // An older lakestream: saved files, no .flushed-up-to, and batch 0 already appended before it
+    // crashed.
     Path folder = Files.createDirectories(root.resolve("outbox-bronze"));
-    Files.writeString(folder.resolve("0.rows"), "[\"bronze\",0,10,10,0,0,0,0,0,\"2026-11-01T10:00:00Z\",5]\n");
-    Files.writeString(folder.resolve("1.rows"), "[\"bronze\",1,11,11,0,0,0,0,0,\"2026-11-01T10:00:00Z\",5]\n");
-    spark.createDataFrame(List.of(row("bronze", 0, 10)), Tables.audit().schema()).write().format("delta").mode("append").saveAsTable(table);
+    Files.writeString(
+        folder.resolve("0.rows"), "[\"bronze\",0,10,10,0,0,0,0,0,\"2026-11-01T10:00:00Z\",5]\n");
+    Files.writeString(
+        folder.resolve("1.rows"), "[\"bronze\",1,11,11,0,0,0,0,0,\"2026-11-01T10:00:00Z\",5]\n");
+    spark
+        .createDataFrame(List.of(row("bronze", 0, 10)), Tables.audit().schema())
+        .write()
+        .format("delta")
+        .mode("append")
+        .saveAsTable(table);
 
     TableOutbox bronze = outbox("bronze");
     TableOutbox.flushAll(spark, List.of(bronze));

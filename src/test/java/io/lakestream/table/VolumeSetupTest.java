@@ -34,7 +34,12 @@ class VolumeSetupTest {
 
     assertThat(afterSecond).isEqualTo(afterFirst);
     assertThat(afterFirst)
-        .contains("landing/", "archive/", "checkpoints/", "tables/", "tables/bronze_events/_delta_log/00000000000000000000.json")
+        .contains(
+            "landing/",
+            "archive/",
+            "checkpoints/",
+            "tables/",
+            "tables/bronze_events/_delta_log/00000000000000000000.json")
         .noneMatch(path -> path.startsWith("tables/bronze_events/_delta_log/00000000000000000001"))
         .doesNotContain("quarantine/"); // quarantined records live in the quarantine_events table
     String schema = config.catalog().schema();
@@ -42,11 +47,28 @@ class VolumeSetupTest {
     assertThat(spark.catalog().tableExists(schema, "bronze_events")).isTrue();
     assertThat(spark.table(config.catalog().tableIdentifier("bronze_events")).columns())
         .containsExactly(
-            "event_id", "user_id", "event_type", "event_time", "page", "device", "amount",
-            "_rescued_data", "_quarantine_reason", "_quarantine_detail", "_raw_record",
-            "_source_file", "_ingested_at", "_batch_id");
+            "event_id",
+            "user_id",
+            "event_type",
+            "event_time",
+            "page",
+            "device",
+            "amount",
+            "_rescued_data",
+            "_quarantine_reason",
+            "_quarantine_detail",
+            "_raw_record",
+            "_source_file",
+            "_ingested_at",
+            "_batch_id");
     // Readable by path by any Delta reader, not only by name in this session.
-    assertThat(spark.read().format("delta").load(root.resolve("tables/bronze_events").toString()).count()).isZero();
+    assertThat(
+            spark
+                .read()
+                .format("delta")
+                .load(root.resolve("tables/bronze_events").toString())
+                .count())
+        .isZero();
   }
 
   @Test
@@ -59,8 +81,10 @@ class VolumeSetupTest {
     assertThat(new VolumeSetup(spark, config, List.of()).catalogStatements())
         .singleElement()
         .asString()
-        .endsWith(" LOCATION '" + odd.toString().replace("\\", "\\\\").replace("'", "\\'") + "/tables'");
-    // The tables were created in the odd folder itself (setUp also checks the catalog's location of each).
+        .endsWith(
+            " LOCATION '" + odd.toString().replace("\\", "\\\\").replace("'", "\\'") + "/tables'");
+    // The tables were created in the odd folder itself (setUp also checks the catalog's location of
+    // each).
     assertThat(Files.isDirectory(odd.resolve("tables/bronze_events/_delta_log"))).isTrue();
     assertThat(Files.isDirectory(odd.resolve("tables/quarantine_events/_delta_log"))).isTrue();
     assertThat(spark.table(config.catalog().tableIdentifier("bronze_events")).count()).isZero();
@@ -74,7 +98,12 @@ class VolumeSetupTest {
 
     try (Stream<Path> tables = Files.list(root.resolve("tables"))) {
       assertThat(tables.map(path -> path.getFileName().toString()))
-          .containsExactlyInAnyOrder("bronze_events", "quarantine_events", "audit_batches", "archive_log", "pipeline_progress");
+          .containsExactlyInAnyOrder(
+              "bronze_events",
+              "quarantine_events",
+              "audit_batches",
+              "archive_log",
+              "pipeline_progress");
     }
   }
 
@@ -82,7 +111,10 @@ class VolumeSetupTest {
   void reRegistersExistingTablesInANewSessionCatalog() {
     LakestreamConfig first = TestConfigs.local(root);
     new Pipeline(spark, first).setUp();
-    spark.sql("INSERT INTO " + first.catalog().tableIdentifier("bronze_events") + " (event_id) VALUES ('kept')");
+    spark.sql(
+        "INSERT INTO "
+            + first.catalog().tableIdentifier("bronze_events")
+            + " (event_id) VALUES ('kept')");
 
     // Another schema name stands for a fresh session catalog pointing at the same folders.
     LakestreamConfig second = TestConfigs.local(root);

@@ -12,15 +12,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a Java main class in a separate JVM, as spark-submit would: with Spark's JVM flags, UTC-agnostic
- * default zone, loopback networking, and output captured for the assertion message.
+ * Runs a Java main class in a separate JVM, as spark-submit would: with Spark's JVM flags,
+ * UTC-agnostic default zone, loopback networking, and output captured for the assertion message.
  */
 public final class ChildJvm {
 
   /** The outcome of a finished child JVM. */
   public record Result(int exitCode, String output) {}
 
-  /** A child JVM still running: its output can be awaited line by line, and it can be sent SIGTERM. */
+  /**
+   * A child JVM still running: its output can be awaited line by line, and it can be sent SIGTERM.
+   */
   public static final class Running {
     private final Process process;
     private final StringBuilder output = new StringBuilder();
@@ -31,7 +33,9 @@ public final class ChildJvm {
       this.reader =
           new Thread(
               () -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                   for (String line = in.readLine(); line != null; line = in.readLine()) {
                     synchronized (output) {
                       output.append(line).append('\n');
@@ -51,7 +55,10 @@ public final class ChildJvm {
       reader.start();
     }
 
-    /** Waits until the output contains {@code text}; fails if the JVM ends first or the time runs out. */
+    /**
+     * Waits until the output contains {@code text}; fails if the JVM ends first or the time runs
+     * out.
+     */
     public void awaitOutput(String text, Duration timeout) throws InterruptedException {
       awaitOutput(text, 1, timeout);
     }
@@ -84,12 +91,13 @@ public final class ChildJvm {
     }
 
     /**
-     * Sends SIGTERM with {@code kill}, as an operator or a cluster manager would, and waits for the JVM to
-     * end. ({@code Process.destroy()} sends SIGTERM too, but closes our end of the output pipe at once, so
-     * everything the JVM prints while it stops would be lost.)
+     * Sends SIGTERM with {@code kill}, as an operator or a cluster manager would, and waits for the
+     * JVM to end. ({@code Process.destroy()} sends SIGTERM too, but closes our end of the output
+     * pipe at once, so everything the JVM prints while it stops would be lost.)
      */
     public Result terminate(Duration timeout) throws InterruptedException, IOException {
-      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
       if (kill.waitFor() != 0) {
         throw new AssertionError("kill -TERM " + process.pid() + " failed");
       }
@@ -120,38 +128,50 @@ public final class ChildJvm {
   public static String property(String name) {
     String value = System.getProperty(name);
     if (value == null) {
-      throw new IllegalStateException("System property " + name + " is not set; run this test through Maven (failsafe)");
+      throw new IllegalStateException(
+          "System property " + name + " is not set; run this test through Maven (failsafe)");
     }
     return value;
   }
 
   /** The thin jar plus every runtime dependency (Spark, Delta, logging): what a local run uses. */
   public static String appClasspath() throws IOException {
-    return property("lakestream.thinJar") + java.io.File.pathSeparator + Files.readString(Path.of(property("lakestream.localClasspath"))).trim();
+    return property("lakestream.thinJar")
+        + java.io.File.pathSeparator
+        + Files.readString(Path.of(property("lakestream.localClasspath"))).trim();
   }
 
-  /** Runs {@code java @spark-jvm-options -cp <classpath> <mainClass> <args>} and waits at most {@code timeout}. */
-  public static Result run(String classpath, String mainClass, List<String> args, Path workDir, Duration timeout)
+  /**
+   * Runs {@code java @spark-jvm-options -cp <classpath> <mainClass> <args>} and waits at most
+   * {@code timeout}.
+   */
+  public static Result run(
+      String classpath, String mainClass, List<String> args, Path workDir, Duration timeout)
       throws IOException, InterruptedException {
     return start(classpath, mainClass, args, workDir).await(timeout);
   }
 
   /** Starts {@code java @spark-jvm-options -cp <classpath> <mainClass> <args>} without waiting. */
-  public static Running start(String classpath, String mainClass, List<String> args, Path workDir) throws IOException {
+  public static Running start(String classpath, String mainClass, List<String> args, Path workDir)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@" + property("lakestream.sparkJvmOptions"));
     command.add("-Xmx1g");
-    // Short runs: C1 only, as scripts/lib.sh starts the app (with the code cache C2 would have had).
+    // Short runs: C1 only, as scripts/lib.sh starts the app (with the code cache C2 would have
+    // had).
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:ReservedCodeCacheSize=240m");
     command.add("-Duser.timezone=Asia/Kolkata");
-    command.add("-Dlog4j2.configurationFile=" + Path.of(property("lakestream.projectDir"), "conf", "log4j2.properties"));
+    command.add(
+        "-Dlog4j2.configurationFile="
+            + Path.of(property("lakestream.projectDir"), "conf", "log4j2.properties"));
     command.add("-cp");
     command.add(classpath);
     command.add(mainClass);
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return new Running(builder.start());
   }

@@ -18,17 +18,19 @@ import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * A table's rows as sorted strings, for comparing two runs of the pipeline on the same input: without what
- * differs by run (ingestion times; the landing folder, so files are compared by name; in silver, the lineage
- * of the kept copy of a duplicate, since which file's copy survives within a batch is not defined), and with
- * doubles to 6 decimals (sums depend on the order partitions are added in).
+ * A table's rows as sorted strings, for comparing two runs of the pipeline on the same input:
+ * without what differs by run (ingestion times; the landing folder, so files are compared by name;
+ * in silver, the lineage of the kept copy of a duplicate, since which file's copy survives within a
+ * batch is not defined), and with doubles to 6 decimals (sums depend on the order partitions are
+ * added in).
  */
 public final class ComparableRows {
 
   private ComparableRows() {}
 
   public static List<String> of(SparkSession spark, Path volumeRoot, String table) {
-    Dataset<Row> rows = spark.read().format("delta").load(volumeRoot.resolve("tables").resolve(table).toString());
+    Dataset<Row> rows =
+        spark.read().format("delta").load(volumeRoot.resolve("tables").resolve(table).toString());
     if (table.equals("silver_events")) {
       rows = rows.drop("_source_file");
     }
@@ -47,18 +49,25 @@ public final class ComparableRows {
   }
 
   /**
-   * Runs the pipeline in-process on all sample files under {@code localRoot} and asserts that every table of
-   * {@code otherRoot} (a run elsewhere: spark-submit, a cluster) holds the same rows.
+   * Runs the pipeline in-process on all sample files under {@code localRoot} and asserts that every
+   * table of {@code otherRoot} (a run elsewhere: spark-submit, a cluster) holds the same rows.
    */
-  public static void assertSameAsLocalRun(SparkSession spark, Path otherRoot, Path localRoot) throws Exception {
+  public static void assertSameAsLocalRun(SparkSession spark, Path otherRoot, Path localRoot)
+      throws Exception {
     SampleData.land(localRoot.resolve("landing"), SampleData.ALL);
     // As conf/local.properties, which the other run reads: silver enriched from the sample users.
     new Pipeline(
             spark,
-            TestConfigs.local(localRoot, java.util.Map.of("enrich.enabled", "true", "enrich.users.seed", SampleData.USERS.toString())))
+            TestConfigs.local(
+                localRoot,
+                java.util.Map.of(
+                    "enrich.enabled", "true", "enrich.users.seed", SampleData.USERS.toString())))
         .run();
     for (String table : RunSummary.TABLES) {
-      assertThat(of(spark, otherRoot, table)).as(table).isNotEmpty().isEqualTo(of(spark, localRoot, table));
+      assertThat(of(spark, otherRoot, table))
+          .as(table)
+          .isNotEmpty()
+          .isEqualTo(of(spark, localRoot, table));
     }
   }
 }

@@ -36,15 +36,24 @@ public final class Events {
     return event(eventId, userId, eventType, time, null);
   }
 
-  public static String event(String eventId, String userId, String eventType, Instant time, Double amount) {
-    return "{\"event_id\":\"" + eventId + "\",\"user_id\":\"" + userId + "\",\"event_type\":\"" + eventType
-        + "\",\"event_time\":\"" + time + "\",\"page\":\"/home\",\"device\":\"mobile\",\"amount\":"
-        + (amount == null ? "null" : amount) + "}";
+  public static String event(
+      String eventId, String userId, String eventType, Instant time, Double amount) {
+    return "{\"event_id\":\""
+        + eventId
+        + "\",\"user_id\":\""
+        + userId
+        + "\",\"event_type\":\""
+        + eventType
+        + "\",\"event_time\":\""
+        + time
+        + "\",\"page\":\"/home\",\"device\":\"mobile\",\"amount\":"
+        + (amount == null ? "null" : amount)
+        + "}";
   }
 
   /**
-   * Writes a JSON-lines file into {@code landing}, with a later modification time than every file written
-   * before it: Spark's file source reads files in modification-time order.
+   * Writes a JSON-lines file into {@code landing}, with a later modification time than every file
+   * written before it: Spark's file source reads files in modification-time order.
    */
   public static Path land(Path landing, String fileName, List<String> lines) {
     try {

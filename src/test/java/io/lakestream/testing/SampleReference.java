@@ -25,15 +25,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the pipeline must produce from the sample files with the default configuration, worked out here in
- * plain Java from the files and the README's rules, without Spark or any lakestream class: quarantine
- * reasons, the deduplicated silver events, closed 5-minute windows and 30-minute sessions under the 10-minute
- * watermark, and all-time totals per event type.
+ * What the pipeline must produce from the sample files with the default configuration, worked out
+ * here in plain Java from the files and the README's rules, without Spark or any lakestream class:
+ * quarantine reasons, the deduplicated silver events, closed 5-minute windows and 30-minute
+ * sessions under the 10-minute watermark, and all-time totals per event type.
  */
 public final class SampleReference {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final List<String> REQUIRED = List.of("event_id", "user_id", "event_type", "event_time");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final List<String> REQUIRED =
+      List.of("event_id", "user_id", "event_type", "event_time");
   private static final Duration WINDOW = Duration.ofMinutes(5);
   private static final Duration WATERMARK_DELAY = Duration.ofMinutes(10);
   private static final Duration SESSION_GAP = Duration.ofMinutes(30);
@@ -49,10 +51,16 @@ public final class SampleReference {
   public final Map<String, Long> quarantinedByReason = new TreeMap<>();
   public final List<Event> silver = new ArrayList<>();
   public final Instant watermark;
+
   /** Windows whose end is at or before the watermark, ordered by start and type. */
   public final List<Window> closedWindows = new ArrayList<>();
-  /** Sessions whose last event plus the gap is at or before the watermark, ordered by user and start. */
+
+  /**
+   * Sessions whose last event plus the gap is at or before the watermark, ordered by user and
+   * start.
+   */
   public final List<Session> closedSessions = new ArrayList<>();
+
   /** event_type -> [events, total amount rounded to cents], over all silver events. */
   public final Map<String, String> typeTotals = new TreeMap<>();
 
@@ -68,19 +76,33 @@ public final class SampleReference {
       JsonNode node = parse(line);
       Event event =
           new Event(
-              node.get("event_id").asText(), node.get("user_id").asText(), node.get("event_type").asText(),
+              node.get("event_id").asText(),
+              node.get("user_id").asText(),
+              node.get("event_type").asText(),
               OffsetDateTime.parse(node.get("event_time").asText()).toInstant(),
               node.hasNonNull("amount") ? node.get("amount").asDouble() : null);
       if (seen.add(event.id())) {
         silver.add(event);
       }
     }
-    watermark = silver.stream().map(Event::time).max(Comparator.naturalOrder()).orElseThrow().minus(WATERMARK_DELAY);
+    watermark =
+        silver.stream()
+            .map(Event::time)
+            .max(Comparator.naturalOrder())
+            .orElseThrow()
+            .minus(WATERMARK_DELAY);
     windows();
     sessions();
     Map<String, List<Event>> byType = new TreeMap<>();
-    silver.forEach(event -> byType.computeIfAbsent(event.type(), type -> new ArrayList<>()).add(event));
-    byType.forEach((type, events) -> typeTotals.put(type, events.size() + " " + cents(events.stream().mapToDouble(SampleReference::amount).sum())));
+    silver.forEach(
+        event -> byType.computeIfAbsent(event.type(), type -> new ArrayList<>()).add(event));
+    byType.forEach(
+        (type, events) ->
+            typeTotals.put(
+                type,
+                events.size()
+                    + " "
+                    + cents(events.stream().mapToDouble(SampleReference::amount).sum())));
   }
 
   public static SampleReference of(String... fileNames) {
@@ -128,7 +150,13 @@ public final class SampleReference {
   private void windows() {
     Map<String, List<Event>> groups = new TreeMap<>();
     for (Event event : silver) {
-      Instant start = event.time().truncatedTo(ChronoUnit.MINUTES).minus(event.time().atZone(java.time.ZoneOffset.UTC).getMinute() % 5, ChronoUnit.MINUTES);
+      Instant start =
+          event
+              .time()
+              .truncatedTo(ChronoUnit.MINUTES)
+              .minus(
+                  event.time().atZone(java.time.ZoneOffset.UTC).getMinute() % 5,
+                  ChronoUnit.MINUTES);
       groups.computeIfAbsent(start + " " + event.type(), key -> new ArrayList<>()).add(event);
     }
     groups.forEach(
@@ -137,7 +165,13 @@ public final class SampleReference {
           if (!start.plus(WINDOW).isAfter(watermark)) {
             Set<String> users = new TreeSet<>();
             events.forEach(event -> users.add(event.user()));
-            closedWindows.add(new Window(start, events.get(0).type(), events.size(), users, events.stream().mapToDouble(SampleReference::amount).sum()));
+            closedWindows.add(
+                new Window(
+                    start,
+                    events.get(0).type(),
+                    events.size(),
+                    users,
+                    events.stream().mapToDouble(SampleReference::amount).sum()));
           }
         });
   }
@@ -147,14 +181,17 @@ public final class SampleReference {
     Map<String, Set<String>> typesAt = new LinkedHashMap<>();
     for (Event event : silver) {
       byUser.computeIfAbsent(event.user(), user -> new ArrayList<>()).add(event.time());
-      typesAt.computeIfAbsent(event.user() + " " + event.time(), key -> new TreeSet<>()).add(event.type());
+      typesAt
+          .computeIfAbsent(event.user() + " " + event.time(), key -> new TreeSet<>())
+          .add(event.type());
     }
     byUser.forEach(
         (user, times) -> {
           times.sort(Comparator.naturalOrder());
           List<Instant> current = new ArrayList<>(List.of(times.get(0)));
           for (Instant time : times.subList(1, times.size())) {
-            if (Duration.between(current.get(current.size() - 1), time).compareTo(SESSION_GAP) < 0) {
+            if (Duration.between(current.get(current.size() - 1), time).compareTo(SESSION_GAP)
+                < 0) {
               current.add(time);
             } else {
               closeIfFinal(user, current, typesAt);

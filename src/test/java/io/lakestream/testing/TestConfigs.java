@@ -17,8 +17,8 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   /**
-   * A local-mode configuration under {@code root}, with its own schema name: the shared session's catalog
-   * outlives a test, and each test's tables must not meet another's registrations.
+   * A local-mode configuration under {@code root}, with its own schema name: the shared session's
+   * catalog outlives a test, and each test's tables must not meet another's registrations.
    */
   public static LakestreamConfig local(Path root, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();

@@ -11,10 +11,11 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one local[2] SparkSession shared by the tests of a JVM. It is built by the app's own
- * {@link SparkSessions#getOrCreate} (Delta, UTC event time, the pipeline's settings), adding only what keeps
- * tests fast: one shuffle partition, one Delta snapshot partition, no UI, no Delta statistics. The tests' JVM
- * runs in America/Los_Angeles (pom.xml), so a session that lost its UTC setting fails them.
+ * The one local[2] SparkSession shared by the tests of a JVM. It is built by the app's own {@link
+ * SparkSessions#getOrCreate} (Delta, UTC event time, the pipeline's settings), adding only what
+ * keeps tests fast: one shuffle partition, one Delta snapshot partition, no UI, no Delta
+ * statistics. The tests' JVM runs in America/Los_Angeles (pom.xml), so a session that lost its UTC
+ * setting fails them.
  */
 public final class TestSpark {
 
@@ -46,7 +47,8 @@ public final class TestSpark {
       Map<String, String> settings = new java.util.HashMap<>(propertiesFile);
       // As a draining run sets it: tests that write tables without a run must not compact either.
       settings.put("spark.databricks.delta.autoCompact.enabled", "false");
-      LakestreamConfig config = LakestreamConfig.from(RawConfig.resolve(settings, Map.of(), Map.of()));
+      LakestreamConfig config =
+          LakestreamConfig.from(RawConfig.resolve(settings, Map.of(), Map.of()));
       session = SparkSessions.getOrCreate(config, false);
     }
     return session;

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-/** A session still open in a user's state. A JavaBean: Spark encodes it with {@code Encoders.bean}. */
+/**
+ * A session still open in a user's state. A JavaBean: Spark encodes it with {@code Encoders.bean}.
+ */
 public class OpenSession implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -23,7 +25,8 @@ public class OpenSession implements Serializable {
     session.startMs = timeMs;
     session.endMs = timeMs;
     session.eventCount = 1;
-    session.eventTypes = eventType == null ? new ArrayList<>() : new ArrayList<>(List.of(eventType));
+    session.eventTypes =
+        eventType == null ? new ArrayList<>() : new ArrayList<>(List.of(eventType));
     session.totalAmount = amount == null ? 0.0 : amount;
     return session;
   }

@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The state kept per user: the sessions not yet closed by the watermark. Usually one; several when events
- * arrive out of order with gaps between them, until an event bridges them or the watermark closes them.
+ * The state kept per user: the sessions not yet closed by the watermark. Usually one; several when
+ * events arrive out of order with gaps between them, until an event bridges them or the watermark
+ * closes them.
  */
 public class SessionState implements Serializable {
 

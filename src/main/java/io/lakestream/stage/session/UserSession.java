@@ -5,7 +5,9 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A closed session, as written to {@code gold_user_sessions}. A JavaBean for {@code Encoders.bean}. */
+/**
+ * A closed session, as written to {@code gold_user_sessions}. A JavaBean for {@code Encoders.bean}.
+ */
 public class UserSession implements Serializable {
 
   private static final long serialVersionUID = 1L;

@@ -17,14 +17,15 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The session state machine alone, with Spark's {@link TestGroupState}: no session, no query. Times are minutes
- * after midnight UTC on 2026-01-01; the gap is 30 minutes.
+ * The session state machine alone, with Spark's {@link TestGroupState}: no session, no query. Times
+ * are minutes after midnight UTC on 2026-01-01; the gap is 30 minutes.
  */
 class SessionUpdaterTest {
 
   private static final Instant MIDNIGHT = Instant.parse("2026-01-01T00:00:00Z");
   private static final long GAP_MS = Duration.ofMinutes(30).toMillis();
-  private static final StructType EVENT = StructType.fromDDL("event_type STRING, event_time TIMESTAMP, amount DOUBLE");
+  private static final StructType EVENT =
+      StructType.fromDDL("event_type STRING, event_time TIMESTAMP, amount DOUBLE");
 
   private final SessionUpdater updater = new SessionUpdater(GAP_MS);
 
@@ -32,17 +33,21 @@ class SessionUpdaterTest {
   void eventsCloserThanTheGapOpenOneSessionThatWaitsForTheWatermark() {
     TestGroupState<SessionState> state = state(java.util.Optional.empty(), 0, false);
 
-    List<UserSession> closed = call(state, event("view", 0, null), event("click", 10, 2.5), event("view", 39, 1.0));
+    List<UserSession> closed =
+        call(state, event("view", 0, null), event("click", 10, 2.5), event("view", 39, 1.0));
 
     assertThat(closed).isEmpty();
     assertThat(state.isUpdated()).isTrue();
-    assertThat(state.get().getSessions()).singleElement().satisfies(session -> {
-      assertThat(session.getStartMs()).isEqualTo(at(0));
-      assertThat(session.getEndMs()).isEqualTo(at(39));
-      assertThat(session.getEventCount()).isEqualTo(3);
-      assertThat(session.getEventTypes()).containsExactly("click", "view");
-      assertThat(session.getTotalAmount()).isEqualTo(3.5);
-    });
+    assertThat(state.get().getSessions())
+        .singleElement()
+        .satisfies(
+            session -> {
+              assertThat(session.getStartMs()).isEqualTo(at(0));
+              assertThat(session.getEndMs()).isEqualTo(at(39));
+              assertThat(session.getEventCount()).isEqualTo(3);
+              assertThat(session.getEventTypes()).containsExactly("click", "view");
+              assertThat(session.getTotalAmount()).isEqualTo(3.5);
+            });
     // The session can close once the watermark reaches its last event plus the gap.
     assertThat(state.getTimeoutTimestampMs().get()).isEqualTo(at(39) + GAP_MS);
   }
@@ -51,18 +56,23 @@ class SessionUpdaterTest {
   void anEventExactlyTheGapAfterASessionStartsAnotherAndOneBetweenTwoSessionsMergesThem() {
     TestGroupState<SessionState> state = state(java.util.Optional.empty(), 0, false);
     call(state, event("view", 0, null), event("view", 30, null));
-    assertThat(state.get().getSessions()).extracting(OpenSession::getStartMs).containsExactly(at(0), at(30));
+    assertThat(state.get().getSessions())
+        .extracting(OpenSession::getStartMs)
+        .containsExactly(at(0), at(30));
 
     // 20 minutes after the first session and 10 before the second: one session of all three.
     TestGroupState<SessionState> next = state(java.util.Optional.of(state.get()), 0, false);
     call(next, event("buy", 20, 9.0));
-    assertThat(next.get().getSessions()).singleElement().satisfies(session -> {
-      assertThat(session.getStartMs()).isEqualTo(at(0));
-      assertThat(session.getEndMs()).isEqualTo(at(30));
-      assertThat(session.getEventCount()).isEqualTo(3);
-      assertThat(session.getEventTypes()).containsExactly("buy", "view");
-      assertThat(session.getTotalAmount()).isEqualTo(9.0);
-    });
+    assertThat(next.get().getSessions())
+        .singleElement()
+        .satisfies(
+            session -> {
+              assertThat(session.getStartMs()).isEqualTo(at(0));
+              assertThat(session.getEndMs()).isEqualTo(at(30));
+              assertThat(session.getEventCount()).isEqualTo(3);
+              assertThat(session.getEventTypes()).containsExactly("buy", "view");
+              assertThat(session.getTotalAmount()).isEqualTo(9.0);
+            });
   }
 
   @Test
@@ -72,23 +82,33 @@ class SessionUpdaterTest {
     assertThat(state.get().getSessions()).hasSize(2);
     assertThat(state.getTimeoutTimestampMs().get()).isEqualTo(at(5) + GAP_MS);
 
-    // The watermark passes the first session's end plus the gap, not the second's: the timeout fires for the user.
-    TestGroupState<SessionState> timedOut = state(java.util.Optional.of(state.get()), at(5) + GAP_MS, true);
+    // The watermark passes the first session's end plus the gap, not the second's: the timeout
+    // fires for the user.
+    TestGroupState<SessionState> timedOut =
+        state(java.util.Optional.of(state.get()), at(5) + GAP_MS, true);
     List<UserSession> closed = call(timedOut);
-    assertThat(closed).singleElement().satisfies(session -> {
-      assertThat(session.getUserId()).isEqualTo("u1");
-      assertThat(session.getSessionStart()).isEqualTo(new Timestamp(at(0)));
-      assertThat(session.getSessionEnd()).isEqualTo(new Timestamp(at(5)));
-      assertThat(session.getEventCount()).isEqualTo(2);
-      assertThat(session.getEventTypes()).containsExactly("click", "view");
-      assertThat(session.getTotalAmount()).isEqualTo(3.0);
-    });
-    assertThat(timedOut.get().getSessions()).extracting(OpenSession::getStartMs).containsExactly(at(100));
+    assertThat(closed)
+        .singleElement()
+        .satisfies(
+            session -> {
+              assertThat(session.getUserId()).isEqualTo("u1");
+              assertThat(session.getSessionStart()).isEqualTo(new Timestamp(at(0)));
+              assertThat(session.getSessionEnd()).isEqualTo(new Timestamp(at(5)));
+              assertThat(session.getEventCount()).isEqualTo(2);
+              assertThat(session.getEventTypes()).containsExactly("click", "view");
+              assertThat(session.getTotalAmount()).isEqualTo(3.0);
+            });
+    assertThat(timedOut.get().getSessions())
+        .extracting(OpenSession::getStartMs)
+        .containsExactly(at(100));
     assertThat(timedOut.getTimeoutTimestampMs().get()).isEqualTo(at(100) + GAP_MS);
 
     // Once the last session closes too, the user's state is removed: nothing is emitted twice.
-    TestGroupState<SessionState> last = state(java.util.Optional.of(timedOut.get()), at(100) + GAP_MS, true);
-    assertThat(call(last)).extracting(UserSession::getSessionStart).containsExactly(new Timestamp(at(100)));
+    TestGroupState<SessionState> last =
+        state(java.util.Optional.of(timedOut.get()), at(100) + GAP_MS, true);
+    assertThat(call(last))
+        .extracting(UserSession::getSessionStart)
+        .containsExactly(new Timestamp(at(100)));
     assertThat(last.isRemoved()).isTrue();
   }
 
@@ -98,7 +118,9 @@ class SessionUpdaterTest {
 
     List<UserSession> closed = call(state, event("view", 10, null), event("view", 100, null));
 
-    assertThat(closed).extracting(UserSession::getSessionStart).containsExactly(new Timestamp(at(10)), new Timestamp(at(100)));
+    assertThat(closed)
+        .extracting(UserSession::getSessionStart)
+        .containsExactly(new Timestamp(at(10)), new Timestamp(at(100)));
     assertThat(state.isRemoved()).isTrue();
   }
 
@@ -109,7 +131,8 @@ class SessionUpdaterTest {
     return closed;
   }
 
-  private static TestGroupState<SessionState> state(java.util.Optional<SessionState> current, long watermarkMs, boolean timedOut) {
+  private static TestGroupState<SessionState> state(
+      java.util.Optional<SessionState> current, long watermarkMs, boolean timedOut) {
     return TestGroupState.create(
         current.map(Optional::of).orElseGet(Optional::empty),
         GroupStateTimeout.EventTimeTimeout(),
