@@ -1,5 +1,6 @@
 package io.lakestream.app;
 
+import static io.lakestream.testing.TestTables.table;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.round;
@@ -38,10 +39,6 @@ class PipelineSampleTest {
   private final SparkSession spark = TestSpark.session();
 
   @TempDir Path root;
-
-  private Dataset<Row> table(LakestreamConfig config, String name) {
-    return spark.table(config.catalog().tableIdentifier(name));
-  }
 
   @Test
   void sampleDataGivesTheExpectedSilverGoldAndQuarantineRows() throws Exception {

@@ -1,5 +1,6 @@
 package io.lakestream.app;
 
+import static io.lakestream.testing.TestTables.table;
 import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,9 +112,5 @@ class StartStopIT {
             // elsewhere.
             "--set", "enrich.users.seed=" + io.lakestream.testing.SampleData.USERS,
             "--set", "trigger=" + trigger));
-  }
-
-  private static Dataset<Row> table(SparkSession spark, Path root, String name) {
-    return spark.read().format("delta").load(root.resolve("tables").resolve(name).toString());
   }
 }

@@ -1,5 +1,6 @@
 package io.lakestream.archive;
 
+import static io.lakestream.testing.TestTables.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
@@ -259,10 +260,6 @@ class ArchiveTest {
     assertThat(filesUnder(landing)).containsExactly("a.json");
     assertThat(table(config, "archive_log").count()).isZero();
     assertThat(table(config, "bronze_events").count()).isEqualTo(1);
-  }
-
-  private org.apache.spark.sql.Dataset<Row> table(LakestreamConfig config, String name) {
-    return spark.table(config.catalog().tableIdentifier(name));
   }
 
   /** Visible files below {@code folder}, as relative paths with '/'. */

@@ -1,5 +1,6 @@
 package io.lakestream.archive;
 
+import static io.lakestream.testing.TestTables.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.config.FaultPoint;
@@ -165,9 +166,5 @@ class CrashRecoveryIT {
         args,
         dir,
         Duration.ofMinutes(2));
-  }
-
-  private static Dataset<Row> table(SparkSession spark, Path root, String name) {
-    return spark.read().format("delta").load(root.resolve("tables").resolve(name).toString());
   }
 }

@@ -1,5 +1,6 @@
 package io.lakestream.observe;
 
+import static io.lakestream.testing.TestTables.table;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,9 +116,5 @@ class ProgressTest {
     assertThat(summary.render())
         .contains(
             "pipeline_progress rows that could not be appended (those batches are only in the log): 1");
-  }
-
-  private Dataset<Row> table(LakestreamConfig config, String name) {
-    return spark.table(config.catalog().tableIdentifier(name));
   }
 }
