@@ -1,6 +1,5 @@
 package io.lakestream.app;
 
-import io.lakestream.archive.ArchiveLog;
 import io.lakestream.archive.Archiver;
 import io.lakestream.archive.BatchArchiving;
 import io.lakestream.archive.ReappearedFiles;
@@ -20,7 +19,6 @@ import io.lakestream.observe.ProgressListener;
 import io.lakestream.observe.ProgressLog;
 import io.lakestream.observe.ProgressSink;
 import io.lakestream.observe.ProgressTable;
-import io.lakestream.sink.AuditLog;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.StreamStarter;
 import io.lakestream.sink.TableBatchWriter;
@@ -38,7 +36,6 @@ import io.lakestream.stage.ValidEvents;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.TableDefinition;
-import io.lakestream.table.TableOutbox;
 import io.lakestream.table.Tables;
 import io.lakestream.table.VolumeSetup;
 import java.time.Duration;
@@ -100,6 +97,7 @@ public final class Pipeline {
   private final StreamStarter starter;
   private final List<ProgressSink> extraProgressSinks;
   private final RunningQueries queries;
+  private final Bookkeeping bookkeeping;
   private ProgressListener progress;
   private ReappearedFiles reappeared;
   private org.apache.spark.sql.types.StructType enrichmentColumns;
@@ -127,6 +125,7 @@ public final class Pipeline {
     this.tables = new DeltaTables(spark, config.catalog(), config.volume());
     this.starter = new StreamStarter(spark, config);
     this.queries = queries;
+    this.bookkeeping = new Bookkeeping(spark, config, tables);
   }
 
   /**
@@ -589,9 +588,9 @@ public final class Pipeline {
                     config.quality(),
                     config.ingest().eventSchema(),
                     tables.identifier(BronzeTable.NAME),
-                    quarantineOutbox(),
+                    bookkeeping.quarantineOutbox(),
                     txnAppId,
-                    audit(BRONZE_QUERY),
+                    bookkeeping.audit(BRONZE_QUERY),
                     archiving,
                     config.haltAt(),
                     newFields()),
@@ -643,7 +642,7 @@ public final class Pipeline {
             config.volume().archive(),
             config.volume().checkpointFor(BRONZE_QUERY),
             config.haltAt(),
-            archiveLog()),
+            bookkeeping.archiveLog()),
         reappearedFiles());
   }
 
@@ -716,72 +715,19 @@ public final class Pipeline {
                     writeMode,
                     mergeKeys,
                     txnAppId,
-                    audit(queryName)),
+                    bookkeeping.audit(queryName)),
             // Every query after bronze keeps state (deduplication, windows, sessions).
             SparkSessions.stateConf(config.state(), spark.conf()));
     LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
     return queries.track(query);
   }
 
-  private AuditLog audit(String queryName) {
-    return new AuditLog(
-        tables.identifier(Tables.AUDIT_BATCHES),
-        outboxFolder(queryName, Tables.AUDIT_BATCHES),
-        flushState(Tables.AUDIT_BATCHES));
-  }
-
-  private ArchiveLog archiveLog() {
-    return new ArchiveLog(
-        spark,
-        tables.identifier(Tables.ARCHIVE_LOG),
-        outboxFolder(BRONZE_QUERY, Tables.ARCHIVE_LOG),
-        flushState(Tables.ARCHIVE_LOG));
-  }
-
-  /** Where a query's rows for a bookkeeping table wait for their bulk append (see TableOutbox). */
-  private String outboxFolder(String queryName, String table) {
-    return config.volume().checkpointFor(queryName) + "/lakestream-outbox/" + table;
-  }
-
   /**
-   * The table's outbox flush state (its Delta txnAppId and the flush under way), shared by every
-   * query.
-   */
-  private String flushState(String table) {
-    return config.volume().checkpoints() + "/_lakestream_outbox/" + table + ".json";
-  }
-
-  private TableOutbox quarantineOutbox() {
-    return new TableOutbox(
-        outboxFolder(BRONZE_QUERY, Tables.QUARANTINE_EVENTS),
-        tables.identifier(Tables.QUARANTINE_EVENTS),
-        Tables.quarantine().schema(),
-        Tables.QUARANTINE_KEY,
-        flushState(Tables.QUARANTINE_EVENTS));
-  }
-
-  /** Every query's saved bookkeeping rows, including those a crashed run left. */
-  private List<TableOutbox> outboxes() {
-    List<TableOutbox> outboxes = new ArrayList<>();
-    for (String query :
-        List.of(
-            BRONZE_QUERY, SILVER_QUERY, EVENT_COUNTS_QUERY, TYPE_TOTALS_QUERY, SESSIONS_QUERY)) {
-      outboxes.add(audit(query).outbox());
-    }
-    outboxes.add(archiveLog().outbox());
-    outboxes.add(quarantineOutbox());
-    return outboxes;
-  }
-
-  /**
-   * Appends what every query saved for audit_batches and archive_log; at the start and end of a
-   * run.
+   * Appends what every query saved for audit_batches, archive_log and quarantine_events; at the
+   * start and end of a run.
    */
   void flushOutboxes() {
-    TableOutbox
-        .awaitBackgroundFlushes(); // a due flush under way finishes first; this one appends what is
-    // left
-    TableOutbox.flushAll(spark, outboxes());
+    bookkeeping.flushAll();
   }
 
   private static Column[] columnsOf(TableDefinition table) {

@@ -231,8 +231,8 @@ public final class ContractHistory implements java.io.Serializable {
       try {
         object = JSON.readTree(row.getString(0));
       } catch (IOException e) {
-        continue; // lakestream writes _rescued_data; a line it could not parse is quarantined, not
-        // rescued
+        // lakestream writes _rescued_data; a line it could not parse is quarantined, not rescued.
+        continue;
       }
       for (var it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();

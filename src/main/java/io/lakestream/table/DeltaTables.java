@@ -117,8 +117,8 @@ public final class DeltaTables {
       FileSystem fs = offsets.getFileSystem(hadoopConf);
       Path first = new Path(offsets, "0");
       if (!fs.exists(first)) {
-        return false; // batch 0 purged: restarts re-plan a later batch, which has a start offset of
-        // its own
+        // Batch 0 purged: restarts re-plan a later batch, which has a start offset of its own.
+        return false;
       }
       try (java.io.InputStream in = fs.open(first)) {
         return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
