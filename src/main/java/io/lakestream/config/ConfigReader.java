@@ -137,6 +137,50 @@ final class ConfigReader {
         });
   }
 
+  // The typed value of a key with a declared default. Its default is written once, as text, in
+  // ConfigKeys,
+  // and parsed by the same rule as a value that was set: no typed copy of it lives in the code that
+  // reads
+  // the key. An invalid value is recorded as a problem (the configuration is then refused) and
+  // the default stands in for it meanwhile, so the reading goes on and reports every problem at
+  // once.
+
+  String textOrDefault(ConfigKey key) {
+    return optional(key).orElseGet(() -> declaredDefault(key));
+  }
+
+  int positiveIntOrDefault(ConfigKey key) {
+    OptionalInt value = positiveInt(key);
+    return value.isPresent() ? value.getAsInt() : Integer.parseInt(declaredDefault(key));
+  }
+
+  boolean boolOrDefault(ConfigKey key) {
+    return bool(key).orElseGet(() -> Boolean.parseBoolean(declaredDefault(key)));
+  }
+
+  java.time.Duration durationOrDefault(ConfigKey key) {
+    return duration(key).orElseGet(() -> Durations.parse(declaredDefault(key)));
+  }
+
+  <E extends Enum<E>> E choiceOrDefault(ConfigKey key, Class<E> type) {
+    return choice(key, type)
+        .orElseGet(
+            () -> Enum.valueOf(type, declaredDefault(key).toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  /**
+   * {@code parsed} for a key with a declared default: the default, parsed the same way, if the
+   * value is bad.
+   */
+  <T> T parsedOrDefault(ConfigKey key, Function<String, T> parser) {
+    return parsed(key, parser).orElseGet(() -> parser.apply(declaredDefault(key)));
+  }
+
+  private static String declaredDefault(ConfigKey key) {
+    return key.defaultValue()
+        .orElseThrow(() -> new IllegalStateException(key.name() + " declares no default"));
+  }
+
   /**
    * Records that a key's value is not allowed, naming the key, the value, its source and the rule.
    */

@@ -117,7 +117,7 @@ public record LakestreamConfig(
   public static LakestreamConfig from(RawConfig raw) {
     ConfigReader reader = new ConfigReader(raw);
 
-    String appName = reader.optional(ConfigKeys.APP_NAME).orElse("lakestream");
+    String appName = reader.textOrDefault(ConfigKeys.APP_NAME);
     Optional<String> master = reader.optional(ConfigKeys.MASTER);
     CatalogSettings catalog = readCatalog(reader);
     VolumeLayout volume = readVolume(reader, catalog);
@@ -139,12 +139,10 @@ public record LakestreamConfig(
     }
     StateSettings state =
         new StateSettings(
-            reader
-                .choice(ConfigKeys.STATE_STORE, StateSettings.Store.class)
-                .orElse(StateSettings.Store.ROCKSDB),
-            reader.positiveInt(ConfigKeys.STATE_PARTITIONS).orElse(4));
+            reader.choiceOrDefault(ConfigKeys.STATE_STORE, StateSettings.Store.class),
+            reader.positiveIntOrDefault(ConfigKeys.STATE_PARTITIONS));
 
-    Layer stopAfter = reader.choice(ConfigKeys.STOP_AFTER, Layer.class).orElse(Layer.GOLD);
+    Layer stopAfter = reader.choiceOrDefault(ConfigKeys.STOP_AFTER, Layer.class);
     SinkKind silverSink =
         sinks.getOrDefault(
             ConfigKeys.SILVER_SINK.name().substring("sink.".length()), SinkKind.DELTA);
@@ -158,8 +156,7 @@ public record LakestreamConfig(
               + " sink leaves empty; with it, set pipeline.stop_after=silver");
     }
     trigger.ifPresent(spec -> checkTriggerMatrix(reader, spec, stopAfter, sinks, aggregation));
-    ArchiveMode archiveMode =
-        reader.choice(ConfigKeys.ARCHIVE_MODE, ArchiveMode.class).orElse(ArchiveMode.MOVE);
+    ArchiveMode archiveMode = reader.choiceOrDefault(ConfigKeys.ARCHIVE_MODE, ArchiveMode.class);
     if (ingest.allowOverwrites()
         && archiveMode != ArchiveMode.MOVE
         && archiveMode != ArchiveMode.DELETE) {
@@ -171,8 +168,7 @@ public record LakestreamConfig(
               + " records no ingested file to compare with; use archive.mode move or delete");
     }
     MaintenanceSettings maintenance = readMaintenance(reader, archiveMode);
-    FaultPoint haltAt =
-        reader.choice(ConfigKeys.FAULT_HALT_AT, FaultPoint.class).orElse(FaultPoint.OFF);
+    FaultPoint haltAt = reader.choiceOrDefault(ConfigKeys.FAULT_HALT_AT, FaultPoint.class);
 
     reader.throwIfProblems();
     return new LakestreamConfig(
@@ -195,15 +191,14 @@ public record LakestreamConfig(
   }
 
   private static MaintenanceSettings readMaintenance(ConfigReader reader, ArchiveMode archiveMode) {
-    Duration logRetention = reader.duration(ConfigKeys.LOG_RETENTION).orElse(Duration.ofDays(30));
+    Duration logRetention = reader.durationOrDefault(ConfigKeys.LOG_RETENTION);
     if (logRetention.compareTo(Duration.ofDays(1)) < 0) {
       // Delta cleans log files only at a checkpoint; shorter than a day mostly loses the history a
       // restart needs.
       reader.invalid(ConfigKeys.LOG_RETENTION, "shorter than 1d");
     }
-    Duration fileRetention = reader.duration(ConfigKeys.FILE_RETENTION).orElse(Duration.ofDays(7));
-    Duration transactionRetention =
-        reader.duration(ConfigKeys.TRANSACTION_RETENTION).orElse(Duration.ofDays(30));
+    Duration fileRetention = reader.durationOrDefault(ConfigKeys.FILE_RETENTION);
+    Duration transactionRetention = reader.durationOrDefault(ConfigKeys.TRANSACTION_RETENTION);
     if (transactionRetention.compareTo(logRetention) < 0) {
       // A run restarted within the log's retention replays its last batch under its id: the id must
       // still be known.
@@ -221,7 +216,7 @@ public record LakestreamConfig(
           ConfigKeys.ARCHIVE_RETENTION, "there is no archive to clean unless archive.mode=move");
     }
     return new MaintenanceSettings(
-        reader.bool(ConfigKeys.AUTO_COMPACT).orElse(true),
+        reader.boolOrDefault(ConfigKeys.AUTO_COMPACT),
         logRetention,
         fileRetention,
         transactionRetention,
@@ -318,7 +313,7 @@ public record LakestreamConfig(
         reader.invalid(ConfigKeys.INGEST_SCHEMA, "event_time must be a TIMESTAMP");
       }
     }
-    Duration skew = reader.duration(ConfigKeys.MAX_FUTURE_SKEW).orElse(Duration.ofMinutes(10));
+    Duration skew = reader.durationOrDefault(ConfigKeys.MAX_FUTURE_SKEW);
 
     List<Expectation> expectations = new ArrayList<>();
     raw.expectations()
@@ -360,34 +355,30 @@ public record LakestreamConfig(
                 }
               }
             });
-    boolean enabled = reader.bool(ConfigKeys.QUALITY_ENABLED).orElse(true);
+    boolean enabled = reader.boolOrDefault(ConfigKeys.QUALITY_ENABLED);
     return new QualitySettings(enabled, required, skew, expectations);
   }
 
   private static AggregationSettings readAggregation(ConfigReader reader) {
-    Duration delay = reader.duration(ConfigKeys.WATERMARK_DELAY).orElse(Duration.ofMinutes(10));
-    Duration horizon = positive(reader, ConfigKeys.DEDUP_HORIZON).orElse(Duration.ofHours(24));
-    Duration size = positive(reader, ConfigKeys.WINDOW_SIZE).orElse(Duration.ofMinutes(5));
+    Duration delay = reader.durationOrDefault(ConfigKeys.WATERMARK_DELAY);
+    Duration horizon = positiveOrDefault(reader, ConfigKeys.DEDUP_HORIZON);
+    Duration size = positiveOrDefault(reader, ConfigKeys.WINDOW_SIZE);
     Optional<Duration> slide = positive(reader, ConfigKeys.WINDOW_SLIDE);
     if (slide.isPresent() && slide.get().compareTo(size) > 0) {
       reader.invalid(
           ConfigKeys.WINDOW_SLIDE,
           "a slide longer than windows.size (" + Durations.format(size) + ") would skip events");
     }
-    Duration gap = positive(reader, ConfigKeys.SESSION_GAP).orElse(Duration.ofMinutes(30));
+    Duration gap = positiveOrDefault(reader, ConfigKeys.SESSION_GAP);
     OutputModeChoice counts =
-        reader
-            .choice(ConfigKeys.EVENT_COUNTS_OUTPUT_MODE, OutputModeChoice.class)
-            .orElse(OutputModeChoice.APPEND);
+        reader.choiceOrDefault(ConfigKeys.EVENT_COUNTS_OUTPUT_MODE, OutputModeChoice.class);
     if (counts == OutputModeChoice.COMPLETE) {
       reader.invalid(
           ConfigKeys.EVENT_COUNTS_OUTPUT_MODE,
           "complete mode keeps every window in state forever and rewrites them all each batch");
     }
     OutputModeChoice totals =
-        reader
-            .choice(ConfigKeys.TYPE_TOTALS_OUTPUT_MODE, OutputModeChoice.class)
-            .orElse(OutputModeChoice.COMPLETE);
+        reader.choiceOrDefault(ConfigKeys.TYPE_TOTALS_OUTPUT_MODE, OutputModeChoice.class);
     if (totals == OutputModeChoice.APPEND) {
       reader.invalid(
           ConfigKeys.TYPE_TOTALS_OUTPUT_MODE,
@@ -399,9 +390,8 @@ public record LakestreamConfig(
 
   private static EnrichSettings readEnrich(
       ConfigReader reader, org.apache.spark.sql.types.StructType eventSchema) {
-    boolean enabled = reader.bool(ConfigKeys.ENRICH_ENABLED).orElse(false);
-    String table =
-        reader.optional(ConfigKeys.ENRICH_USERS_TABLE).orElse(EnrichSettings.DEFAULT_TABLE);
+    boolean enabled = reader.boolOrDefault(ConfigKeys.ENRICH_ENABLED);
+    String table = reader.textOrDefault(ConfigKeys.ENRICH_USERS_TABLE);
     Optional<String> seed = reader.optional(ConfigKeys.ENRICH_USERS_SEED);
     if (!enabled) {
       // Off: silver gets no such columns, so a default list that meets an event column is no
@@ -439,30 +429,32 @@ public record LakestreamConfig(
   }
 
   private static Optional<Duration> positive(ConfigReader reader, ConfigKey key) {
-    return reader.parsed(
-        key,
-        text -> {
-          Duration duration = Durations.parse(text);
-          if (duration.isZero()) {
-            throw new IllegalArgumentException("must be greater than zero");
-          }
-          return duration;
-        });
+    return reader.parsed(key, LakestreamConfig::positiveDuration);
+  }
+
+  private static Duration positiveOrDefault(ConfigReader reader, ConfigKey key) {
+    return reader.parsedOrDefault(key, LakestreamConfig::positiveDuration);
+  }
+
+  private static Duration positiveDuration(String text) {
+    Duration duration = Durations.parse(text);
+    if (duration.isZero()) {
+      throw new IllegalArgumentException("must be greater than zero");
+    }
+    return duration;
   }
 
   private static CatalogSettings readCatalog(ConfigReader reader) {
     CatalogSettings.Mode mode =
-        reader
-            .parsed(
-                ConfigKeys.CATALOG_MODE,
-                text -> {
-                  try {
-                    return CatalogSettings.Mode.valueOf(text.toUpperCase(Locale.ROOT));
-                  } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("unknown catalog mode");
-                  }
-                })
-            .orElse(CatalogSettings.Mode.LOCAL);
+        reader.parsedOrDefault(
+            ConfigKeys.CATALOG_MODE,
+            text -> {
+              try {
+                return CatalogSettings.Mode.valueOf(text.toUpperCase(Locale.ROOT));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown catalog mode");
+              }
+            });
     Optional<String> schema = identifier(reader, ConfigKeys.CATALOG_SCHEMA);
     Optional<String> catalogName = identifier(reader, ConfigKeys.CATALOG_NAME);
     Optional<String> volumeName = identifier(reader, ConfigKeys.CATALOG_VOLUME);
@@ -584,7 +576,7 @@ public record LakestreamConfig(
     OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
     OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
     OptionalLong maxRecordBytes = reader.positiveSize(ConfigKeys.MAX_RECORD_SIZE);
-    boolean rescue = reader.bool(ConfigKeys.RESCUE_UNKNOWN_FIELDS).orElse(true);
+    boolean rescue = reader.boolOrDefault(ConfigKeys.RESCUE_UNKNOWN_FIELDS);
     if (maxFiles.isPresent() && maxBytes.isPresent()) {
       reader.invalid(
           ConfigKeys.MAX_BYTES_PER_TRIGGER,
@@ -592,7 +584,7 @@ public record LakestreamConfig(
               + ConfigKeys.MAX_FILES_PER_TRIGGER.name()
               + " or this key");
     }
-    boolean allowOverwrites = reader.bool(ConfigKeys.ALLOW_OVERWRITES).orElse(false);
+    boolean allowOverwrites = reader.boolOrDefault(ConfigKeys.ALLOW_OVERWRITES);
     SchemaEvolution evolution =
         reader
             .choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class)

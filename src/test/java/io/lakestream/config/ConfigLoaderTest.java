@@ -177,6 +177,56 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTypedSettingsHoldTheDefaultsConfigKeysDeclares() {
+    LakestreamConfig config = loadCli(Map.of("volume.root", "/x"));
+    // Each default is written once, as text in ConfigKeys; the typed value is that text parsed.
+    assertThat(config.appName()).isEqualTo(ConfigKeys.APP_NAME.defaultValue().orElseThrow());
+    assertThat(config.state().store().name())
+        .isEqualToIgnoringCase(ConfigKeys.STATE_STORE.defaultValue().orElseThrow());
+    assertThat(config.state().partitions()).isEqualTo(4);
+    assertThat(config.stopAfter().name()).isEqualTo("GOLD");
+    assertThat(config.archiveMode()).isEqualTo(ArchiveMode.MOVE);
+    assertThat(config.haltAt()).isEqualTo(FaultPoint.OFF);
+    assertThat(config.maintenance().logRetention()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(config.maintenance().fileRetention()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(config.maintenance().autoCompact()).isTrue();
+    assertThat(config.quality().maxFutureSkew()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(config.aggregation().watermarkDelay()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(config.aggregation().dedupHorizon()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(config.aggregation().windowSize()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(config.aggregation().sessionGap()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(config.aggregation().eventCountsMode().name()).isEqualTo("APPEND");
+    assertThat(config.aggregation().typeTotalsMode().name()).isEqualTo("COMPLETE");
+    assertThat(config.enrich().enabled()).isFalse();
+    assertThat(config.catalog().mode()).isEqualTo(CatalogSettings.Mode.LOCAL);
+  }
+
+  @Test
+  void badValuesOfKeysWithDefaultsAreAllReportedAtOnce() {
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root", "/x",
+                        "state.partitions", "zero",
+                        "maintain.auto_compact", "yes",
+                        "sessions.gap", "0s",
+                        "archive.mode", "shred",
+                        "maintain.file_retention", "a week")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .hasSize(5)
+                    .anySatisfy(p -> assertThat(p).startsWith("state.partitions = 'zero'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("maintain.auto_compact = 'yes'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("sessions.gap = '0s'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("archive.mode = 'shred'"))
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("maintain.file_retention = 'a week'")));
+  }
+
+  @Test
   void anEmptyValueForAKeyWithADefaultIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "trigger", "")))
         .isInstanceOf(ConfigException.class)
