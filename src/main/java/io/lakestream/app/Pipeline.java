@@ -3,7 +3,6 @@ package io.lakestream.app;
 import io.lakestream.archive.Archiver;
 import io.lakestream.archive.BatchArchiving;
 import io.lakestream.archive.ReappearedFiles;
-import io.lakestream.config.AggregationSettings.OutputModeChoice;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.Expectation;
@@ -660,34 +659,24 @@ public final class Pipeline {
     Dataset<Row> enriched =
         enriches() ? new EnrichWithUsers(usersReference()).apply(deduplicated) : deduplicated;
     Dataset<Row> silver = enriched.select(columnsOf(silverTable()));
-    return startTableQuery(
-        SILVER_QUERY, silver, OutputMode.Append(), TableBatchWriter.Mode.APPEND, List.of());
+    return startTableQuery(SILVER_QUERY, silver, TableBatchWriter.Mode.APPEND, List.of());
   }
 
   List<StreamingQuery> startGold() throws TimeoutException {
-    OutputModeChoice countsMode = config.aggregation().eventCountsMode();
-    OutputModeChoice totalsMode = config.aggregation().typeTotalsMode();
     return List.of(
         startTableQuery(
             EVENT_COUNTS_QUERY,
             new EventCounts(config.aggregation()).apply(silverStream(EVENT_COUNTS_QUERY)),
-            countsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Append(),
-            countsMode == OutputModeChoice.UPDATE
-                ? TableBatchWriter.Mode.MERGE
-                : TableBatchWriter.Mode.APPEND,
+            TableBatchWriter.Mode.of(config.aggregation().eventCountsMode()),
             Tables.EVENT_COUNTS_KEY),
         startTableQuery(
             TYPE_TOTALS_QUERY,
             new EventTypeTotals().apply(silverStream(TYPE_TOTALS_QUERY)),
-            totalsMode == OutputModeChoice.UPDATE ? OutputMode.Update() : OutputMode.Complete(),
-            totalsMode == OutputModeChoice.UPDATE
-                ? TableBatchWriter.Mode.MERGE
-                : TableBatchWriter.Mode.OVERWRITE,
+            TableBatchWriter.Mode.of(config.aggregation().typeTotalsMode()),
             Tables.EVENT_TYPE_TOTALS_KEY),
         startTableQuery(
             SESSIONS_QUERY,
             new Sessionize(config.aggregation()).apply(silverStream(SESSIONS_QUERY)),
-            OutputMode.Append(),
             TableBatchWriter.Mode.APPEND,
             List.of()));
   }
@@ -699,7 +688,6 @@ public final class Pipeline {
   private StreamingQuery startTableQuery(
       String queryName,
       Dataset<Row> stream,
-      OutputMode outputMode,
       TableBatchWriter.Mode writeMode,
       List<String> mergeKeys)
       throws TimeoutException {
@@ -707,7 +695,7 @@ public final class Pipeline {
         starter.start(
             queryName,
             stream,
-            outputMode,
+            writeMode.outputMode(),
             txnAppId ->
                 new TableBatchWriter(
                     queryName,
@@ -718,7 +706,11 @@ public final class Pipeline {
                     bookkeeping.audit(queryName)),
             // Every query after bronze keeps state (deduplication, windows, sessions).
             SparkSessions.stateConf(config.state(), spark.conf()));
-    LOG.info("Started query {} ({} mode, trigger {})", queryName, outputMode, config.trigger());
+    LOG.info(
+        "Started query {} ({} mode, trigger {})",
+        queryName,
+        writeMode.outputMode(),
+        config.trigger());
     return queries.track(query);
   }
 

@@ -2,6 +2,7 @@ package io.lakestream.sink;
 
 import io.delta.tables.DeltaTable;
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.config.AggregationSettings.OutputModeChoice;
 import io.lakestream.table.IdempotentWrites;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
-  /** How a batch lands in the table. */
+  /** How a batch lands in the table, and the output mode Spark runs the query in for it. */
   public enum Mode {
-    APPEND,
-    MERGE,
-    OVERWRITE
+    APPEND(OutputMode.Append()),
+    MERGE(OutputMode.Update()),
+    OVERWRITE(OutputMode.Complete());
+
+    private final OutputMode outputMode;
+
+    Mode(OutputMode outputMode) {
+      this.outputMode = outputMode;
+    }
+
+    public OutputMode outputMode() {
+      return outputMode;
+    }
+
+    /**
+     * The write for a configured output mode (the configuration refuses the ones a table cannot
+     * take).
+     */
+    public static Mode of(OutputModeChoice choice) {
+      return switch (choice) {
+        case APPEND -> APPEND;
+        case UPDATE -> MERGE;
+        case COMPLETE -> OVERWRITE;
+      };
+    }
   }
 
   private static final long serialVersionUID = 1L;
