@@ -254,8 +254,8 @@ final class InstanceLock implements AutoCloseable {
     heartbeat.shutdown();
     try {
       // A beat in progress would write the file again after it is removed, leaving a lock that
-      // names a live
-      // process (this one) for the next run of this JVM to trip over: let it finish first.
+      // names a live process (this one) for the next run of this JVM to trip over: let it finish
+      // first.
       if (!heartbeat.awaitTermination(30, TimeUnit.SECONDS)) {
         heartbeat.shutdownNow();
       }

@@ -347,8 +347,7 @@ public final class Pipeline {
       current.setUp();
       current.flushOutboxes();
       // Before bronze starts: a file back under an ingested name is reported (or renamed to be read
-      // again)
-      // even if no batch runs.
+      // again) even if no batch runs.
       if (archivesFiles()) {
         if (!DeltaTables.plannedABatch(
             spark.sessionState().newHadoopConf(), config.volume().checkpointFor(BRONZE_QUERY))) {

@@ -189,8 +189,7 @@ public final class Archiver {
     }
     archiveLog.append(batchId, done);
     // The marker before the plans go: a replay that found neither would plan again from the source
-    // log and
-    // take the already moved files for vanished ones.
+    // log and take the already moved files for vanished ones.
     Outcome outcome =
         new Outcome(done.size(), failed, pending.get(batchId).committed(), List.copyOf(done));
     outcome.write(stateFs, doneMarker);

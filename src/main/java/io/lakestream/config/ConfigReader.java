@@ -77,32 +77,12 @@ final class ConfigReader {
   }
 
   OptionalInt positiveInt(ConfigKey key) {
-    Optional<Integer> number =
-        parsed(
-            key,
-            text -> {
-              try {
-                int parsed = Integer.parseInt(text);
-                if (parsed > 0) {
-                  return parsed;
-                }
-              } catch (NumberFormatException ignored) {
-                // reported below
-              }
-              throw new IllegalArgumentException("not a positive whole number");
-            });
+    Optional<Integer> number = parsed(key, ConfigReader::positiveInt);
     return number.map(OptionalInt::of).orElse(OptionalInt.empty());
   }
 
   Optional<Boolean> bool(ConfigKey key) {
-    return parsed(
-        key,
-        text -> {
-          if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-          }
-          throw new IllegalArgumentException("not true or false");
-        });
+    return parsed(key, ConfigReader::bool);
   }
 
   OptionalLong positiveSize(ConfigKey key) {
@@ -125,47 +105,61 @@ final class ConfigReader {
 
   /** One of an enum's constants, named case-insensitively. */
   <E extends Enum<E>> Optional<E> choice(ConfigKey key, Class<E> type) {
-    return parsed(
-        key,
-        text -> {
-          for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(text)) {
-              return constant;
-            }
-          }
-          throw new IllegalArgumentException("unknown value");
-        });
+    return parsed(key, text -> choice(text, type));
   }
 
   // The typed value of a key with a declared default. Its default is written once, as text, in
-  // ConfigKeys,
-  // and parsed by the same rule as a value that was set: no typed copy of it lives in the code that
-  // reads
-  // the key. An invalid value is recorded as a problem (the configuration is then refused) and
-  // the default stands in for it meanwhile, so the reading goes on and reports every problem at
-  // once.
+  // ConfigKeys, and parsed by the same rule as a value that was set: no typed copy of it lives in
+  // the code that reads the key. An invalid value is recorded as a problem (the configuration is
+  // then refused) and the default stands in for it meanwhile, so the reading goes on and reports
+  // every problem at once.
 
   String textOrDefault(ConfigKey key) {
     return optional(key).orElseGet(() -> declaredDefault(key));
   }
 
   int positiveIntOrDefault(ConfigKey key) {
-    OptionalInt value = positiveInt(key);
-    return value.isPresent() ? value.getAsInt() : Integer.parseInt(declaredDefault(key));
+    return parsedOrDefault(key, ConfigReader::positiveInt);
   }
 
   boolean boolOrDefault(ConfigKey key) {
-    return bool(key).orElseGet(() -> Boolean.parseBoolean(declaredDefault(key)));
+    return parsedOrDefault(key, ConfigReader::bool);
   }
 
   java.time.Duration durationOrDefault(ConfigKey key) {
-    return duration(key).orElseGet(() -> Durations.parse(declaredDefault(key)));
+    return parsedOrDefault(key, Durations::parse);
   }
 
   <E extends Enum<E>> E choiceOrDefault(ConfigKey key, Class<E> type) {
-    return choice(key, type)
-        .orElseGet(
-            () -> Enum.valueOf(type, declaredDefault(key).toUpperCase(java.util.Locale.ROOT)));
+    return parsedOrDefault(key, text -> choice(text, type));
+  }
+
+  private static int positiveInt(String text) {
+    try {
+      int parsed = Integer.parseInt(text);
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("not a positive whole number");
+  }
+
+  private static boolean bool(String text) {
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new IllegalArgumentException("not true or false");
+  }
+
+  private static <E extends Enum<E>> E choice(String text, Class<E> type) {
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equalsIgnoreCase(text)) {
+        return constant;
+      }
+    }
+    throw new IllegalArgumentException("unknown value");
   }
 
   /**

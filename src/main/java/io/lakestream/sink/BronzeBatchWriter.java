@@ -129,10 +129,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
     // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected
-    // record.
-    // Batch id and time enter as references, not literals: the code Spark generates for the batch
-    // is then
-    // the same for every batch and compiled once per run instead of once per batch.
+    // record. Batch id and time enter as references, not literals: the code Spark generates for the
+    // batch is then the same for every batch and compiled once per run instead of once per batch.
     Dataset<Row> classified =
         batch
             .withColumn(
@@ -157,9 +155,8 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
         batchId);
     steps.done("bronze");
     // What bronze holds of this batch; reading it back, not the batch again, keeps the source read
-    // once (Spark
-    // counts every read of the source in the batch's numInputRows) and a replay consistent with its
-    // first attempt.
+    // once (Spark counts every read of the source in the batch's numInputRows) and a replay
+    // consistent with its first attempt.
     java.util.function.Supplier<Dataset<Row>> committedRows =
         () -> spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
     BatchCounts counts =

@@ -47,12 +47,10 @@ public final class StreamStarter {
       throws TimeoutException {
     synchronized (spark) {
       // Each query's jobs in a scheduler pool of its own: under spark.scheduler.mode=FAIR
-      // (conf/local.properties,
-      // Databricks' default) a small job of one query, such as bronze's bookkeeping append, takes
-      // the next free
-      // core instead of queueing behind every task of the other queries' jobs, as FIFO makes it.
-      // The stream's
-      // thread inherits the property from this one when the query starts.
+      // (conf/local.properties, Databricks' default) a small job of one query, such as bronze's
+      // bookkeeping append, takes the next free core instead of queueing behind every task of the
+      // other queries' jobs, as FIFO makes it. The stream's thread inherits the property from this
+      // one when the query starts.
       String previousPool = spark.sparkContext().getLocalProperty(SchedulerPools.PROPERTY);
       spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, queryName);
       Map<String, Optional<String>> sessionValues = new HashMap<>();

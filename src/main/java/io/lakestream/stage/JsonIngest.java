@@ -46,8 +46,8 @@ public final class JsonIngest {
             // Sub-folders are read as plain folders, not as partition columns.
             .option("recursiveFileLookup", "true")
             // A file is archived only after its batch is committed, so a replayed batch that misses
-            // a file
-            // was already written: Delta skips the replay's writes, and the read must not fail.
+            // a file was already written: Delta skips the replay's writes, and the read must not
+            // fail.
             .option("ignoreMissingFiles", "true");
     if (archiveMode == ArchiveMode.SPARK) {
       reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);

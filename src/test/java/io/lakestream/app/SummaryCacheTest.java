@@ -53,8 +53,7 @@ class SummaryCacheTest {
     assertThat(idle.archiving().archived()).isEqualTo(2);
 
     // A remembered total is taken as it is while the table's latest commit is the one it was read
-    // at:
-    // proof that nothing was read, and the reason the entry carries the commit.
+    // at: proof that nothing was read, and the reason the entry carries the commit.
     String remembered = Files.readString(file, StandardCharsets.UTF_8);
     assertThat(remembered).contains("\"rows\" : 150");
     edit(file, remembered.replace("\"rows\" : 150", "\"rows\" : 999"));

@@ -73,8 +73,7 @@ class DeduplicationTest {
     assertThat(silverIds(config)).containsExactlyInAnyOrder("e1", "e2", "e3", "e4");
 
     // Move the dedup watermark to t0 + 2h - 1h = t0 + 1h: e1's id is forgotten, but a copy of e1
-    // now is
-    // older than the watermark, so it is dropped as late and counted, never written twice.
+    // now is older than the watermark, so it is dropped as late and counted, never written twice.
     Events.land(landing, "d.json", List.of(event("e5", "u1", "click", at(120))));
     new Pipeline(spark, config).run();
     Events.land(landing, "e.json", List.of(e1));

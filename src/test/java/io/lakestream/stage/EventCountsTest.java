@@ -88,8 +88,7 @@ class EventCountsTest {
             "2026-11-01T10:00:00Z/2026-11-01T10:05:00Z click count=2 users=2 amount=3.5");
 
     // Run 3: a click at t0+3m is older than the watermark (t0+6m): not counted, reported as late.
-    // The window
-    // is not written again. t0+30m closes [t0+15m, t0+20m).
+    // The window is not written again. t0+30m closes [t0+15m, t0+20m).
     Events.land(
         landing,
         "3.json",

@@ -68,10 +68,8 @@ class SessionsTest {
     assertThat(sessions(config)).isEmpty();
 
     // Run 2 (a restart: the open sessions come back from the checkpoint). u1 returns at t0+55m, 35
-    // minutes
-    // after its last event: a new session. u3 at t0+61m moves the watermark to t0+51m, which closes
-    // u1's
-    // first session (t0+20m + 30m) and u2's (t0+5m + 30m), but not u1's new one.
+    // minutes after its last event: a new session. u3 at t0+61m moves the watermark to t0+51m,
+    // which closes u1's first session (t0+20m + 30m) and u2's (t0+5m + 30m), but not u1's new one.
     Events.land(
         landing,
         "2.json",
@@ -84,8 +82,7 @@ class SessionsTest {
             "u2 2026-11-01T10:05:00Z..2026-11-01T10:05:00Z events=1 types=[click] amount=0.0");
 
     // Run 3: t0+102m (watermark t0+92m) closes u1's second session (t0+55m + 30m) and u3's (t0+61m
-    // + 30m);
-    // the first ones are not written again.
+    // + 30m); the first ones are not written again.
     Events.land(landing, "3.json", List.of(event("e7", "u4", "click", at(102))));
     new Pipeline(spark, config).run();
 

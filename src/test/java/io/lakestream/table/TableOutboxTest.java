@@ -154,8 +154,7 @@ class TableOutboxTest {
     bronze.add(hadoopConf, 0, List.of(row("bronze", 0, 10)));
     bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11), row("bronze", 1, 11)));
     // What a flush that died right after Delta's commit leaves: its pending version, the rows in
-    // the table under
-    // that version, the files and .flushed-up-to untouched.
+    // the table under that version, the files and .flushed-up-to untouched.
     OutboxFlushState pending = savePending(Map.of("bronze", 1L));
     spark
         .createDataFrame(
