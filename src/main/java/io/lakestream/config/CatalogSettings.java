@@ -1,5 +1,6 @@
 package io.lakestream.config;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -36,5 +37,38 @@ public record CatalogSettings(
 
   private static String quote(String identifier) {
     return SqlText.identifier(identifier);
+  }
+
+  static CatalogSettings read(ConfigReader reader) {
+    CatalogSettings.Mode mode =
+        reader.parsedOrDefault(
+            ConfigKeys.CATALOG_MODE,
+            text -> {
+              try {
+                return CatalogSettings.Mode.valueOf(text.toUpperCase(Locale.ROOT));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown catalog mode");
+              }
+            });
+    String schema = reader.identifierOrDefault(ConfigKeys.CATALOG_SCHEMA);
+    Optional<String> catalogName = reader.identifier(ConfigKeys.CATALOG_NAME);
+    Optional<String> volumeName = reader.identifier(ConfigKeys.CATALOG_VOLUME);
+    if (mode == CatalogSettings.Mode.UNITY) {
+      String when = " when catalog.mode=unity";
+      catalogName = catalogName.or(() -> reader.required(ConfigKeys.CATALOG_NAME, when));
+      volumeName = volumeName.or(() -> reader.required(ConfigKeys.CATALOG_VOLUME, when));
+    } else {
+      // The session catalog has no catalog level and no volumes; a set value would be silently
+      // ignored.
+      if (catalogName.isPresent()) {
+        reader.invalid(ConfigKeys.CATALOG_NAME, "only used when catalog.mode=unity");
+      }
+      if (volumeName.isPresent()) {
+        reader.invalid(ConfigKeys.CATALOG_VOLUME, "only used when catalog.mode=unity");
+      }
+      catalogName = Optional.empty();
+      volumeName = Optional.empty();
+    }
+    return new CatalogSettings(mode, catalogName, schema, volumeName);
   }
 }

@@ -14,6 +14,10 @@ import java.util.function.Function;
  */
 final class ConfigReader {
 
+  /** A SQL identifier, as catalog names, rule names and column names must be. */
+  static final java.util.regex.Pattern IDENTIFIER =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   private final RawConfig raw;
   private final List<String> problems = new ArrayList<>();
 
@@ -86,16 +90,7 @@ final class ConfigReader {
   }
 
   OptionalLong positiveSize(ConfigKey key) {
-    Optional<Long> size =
-        parsed(
-            key,
-            text -> {
-              long bytes = ByteSizes.parse(text);
-              if (bytes <= 0) {
-                throw new IllegalArgumentException("a size must be greater than zero");
-              }
-              return bytes;
-            });
+    Optional<Long> size = parsed(key, ConfigReader::positiveSize);
     return size.map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
@@ -132,6 +127,67 @@ final class ConfigReader {
 
   <E extends Enum<E>> E choiceOrDefault(ConfigKey key, Class<E> type) {
     return parsedOrDefault(key, text -> choice(text, type));
+  }
+
+  /** A duration greater than zero. */
+  Optional<java.time.Duration> positiveDuration(ConfigKey key) {
+    return parsed(key, ConfigReader::parsePositiveDuration);
+  }
+
+  java.time.Duration positiveDurationOrDefault(ConfigKey key) {
+    return parsedOrDefault(key, ConfigReader::parsePositiveDuration);
+  }
+
+  /** A duration key that also takes {@code off}: empty then. */
+  Optional<java.time.Duration> durationOrOff(ConfigKey key) {
+    if (optional(key).map(text -> text.strip().equalsIgnoreCase("off")).orElse(false)) {
+      return Optional.empty();
+    }
+    return duration(key);
+  }
+
+  /** A SQL identifier: letters, digits and _, not starting with a digit. */
+  Optional<String> identifier(ConfigKey key) {
+    return parsed(key, ConfigReader::identifier);
+  }
+
+  String identifierOrDefault(ConfigKey key) {
+    return parsedOrDefault(key, ConfigReader::identifier);
+  }
+
+  long positiveSizeOrDefault(ConfigKey key) {
+    return parsedOrDefault(key, ConfigReader::positiveSize);
+  }
+
+  private static java.time.Duration parsePositiveDuration(String text) {
+    java.time.Duration duration = Durations.parse(text);
+    if (duration.isZero()) {
+      throw new IllegalArgumentException("must be greater than zero");
+    }
+    return duration;
+  }
+
+  private static String identifier(String text) {
+    if (!IDENTIFIER.matcher(text).matches()) {
+      throw new IllegalArgumentException("not an identifier (letters, digits and _)");
+    }
+    return text;
+  }
+
+  private static long positiveSize(String text) {
+    long bytes = ByteSizes.parse(text);
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("a size must be greater than zero");
+    }
+    return bytes;
+  }
+
+  /** The first line of a parser's message, which is all a configuration problem needs. */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unparseable";
+    }
+    return message.strip().lines().findFirst().orElse("unparseable");
   }
 
   private static int positiveInt(String text) {

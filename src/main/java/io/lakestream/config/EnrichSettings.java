@@ -1,5 +1,6 @@
 package io.lakestream.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,5 +34,46 @@ public record EnrichSettings(
   /** A folder rather than a catalog name: it holds a path separator or a URI scheme. */
   public boolean usersTableIsPath() {
     return usersTable.contains("/") || usersTable.contains(":");
+  }
+
+  static EnrichSettings read(
+      ConfigReader reader, org.apache.spark.sql.types.StructType eventSchema) {
+    boolean enabled = reader.boolOrDefault(ConfigKeys.ENRICH_ENABLED);
+    String table = reader.textOrDefault(ConfigKeys.ENRICH_USERS_TABLE);
+    Optional<String> seed = reader.optional(ConfigKeys.ENRICH_USERS_SEED);
+    if (!enabled) {
+      // Off: silver gets no such columns, so a default list that meets an event column is no
+      // conflict.
+      return new EnrichSettings(false, table, List.of(), seed);
+    }
+    List<String> columns =
+        reader
+            .parsed(
+                ConfigKeys.ENRICH_USERS_COLUMNS,
+                text -> {
+                  List<String> names = new ArrayList<>();
+                  for (String part : text.split(",", -1)) {
+                    String name = part.trim();
+                    if (!ConfigReader.IDENTIFIER.matcher(name).matches()) {
+                      throw new IllegalArgumentException(
+                          "'" + name + "' is not a column name (letters, digits and _)");
+                    }
+                    if (names.contains(name)) {
+                      throw new IllegalArgumentException(name + " is listed twice");
+                    }
+                    if (name.equals(EnrichSettings.KEY)
+                        || (eventSchema != null && eventSchema.getFieldIndex(name).isDefined())
+                        || name.startsWith(LakestreamConfig.RESERVED_PREFIX)
+                        || name.equals("event_date")) {
+                      throw new IllegalArgumentException(
+                          name + " is already a silver_events column");
+                    }
+                    names.add(name);
+                  }
+                  return names;
+                })
+            // An invalid list is a problem already recorded: the configuration is refused.
+            .orElse(List.of());
+    return new EnrichSettings(true, table, columns, seed);
   }
 }

@@ -1,8 +1,17 @@
 package io.lakestream.config;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * How the JSON ingest reads the landing folder. At most one of the two rate limits is set. Lines
@@ -23,4 +32,136 @@ public record IngestSettings(
     boolean allowOverwrites,
     SchemaEvolution schemaEvolution,
     boolean inferSchema,
-    StructType schemaHints) {}
+    StructType schemaHints) {
+
+  static IngestSettings read(ConfigReader reader) {
+    boolean infer =
+        reader
+            .optional(ConfigKeys.INGEST_SCHEMA)
+            .map(text -> text.strip().equalsIgnoreCase("infer"))
+            .orElse(false);
+    Optional<StructType> hints =
+        reader.parsed(ConfigKeys.SCHEMA_HINTS, IngestSettings::parseEventSchema);
+    if (hints.isPresent() && !infer) {
+      reader.invalid(
+          ConfigKeys.SCHEMA_HINTS,
+          "hints apply to an inferred schema; set ingest.schema=infer, or put the types in ingest.schema");
+    }
+    Optional<StructType> schema;
+    if (infer) {
+      try {
+        schema = Optional.of(inferenceSeed(hints.orElse(new StructType())));
+      } catch (IllegalArgumentException e) {
+        reader.invalid(ConfigKeys.SCHEMA_HINTS, e.getMessage());
+        schema = Optional.empty();
+      }
+    } else {
+      schema = reader.parsed(ConfigKeys.INGEST_SCHEMA, IngestSettings::parseEventSchema);
+    }
+    OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
+    OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
+    long maxRecordBytes = reader.positiveSizeOrDefault(ConfigKeys.MAX_RECORD_SIZE);
+    boolean rescue = reader.boolOrDefault(ConfigKeys.RESCUE_UNKNOWN_FIELDS);
+    if (maxFiles.isPresent() && maxBytes.isPresent()) {
+      reader.invalid(
+          ConfigKeys.MAX_BYTES_PER_TRIGGER,
+          "Spark's file source cannot limit by files and bytes at once; remove "
+              + ConfigKeys.MAX_FILES_PER_TRIGGER.name()
+              + " or this key");
+    }
+    boolean allowOverwrites = reader.boolOrDefault(ConfigKeys.ALLOW_OVERWRITES);
+    SchemaEvolution evolution =
+        reader
+            .choice(ConfigKeys.SCHEMA_EVOLUTION, SchemaEvolution.class)
+            .filter(mode -> !infer || reader.isExplicit(ConfigKeys.SCHEMA_EVOLUTION))
+            .orElse(infer ? SchemaEvolution.ADD_NEW_COLUMNS : SchemaEvolution.RESCUE);
+    if ((evolution == SchemaEvolution.FAIL_ON_NEW_COLUMNS
+            || evolution == SchemaEvolution.ADD_NEW_COLUMNS)
+        && !rescue) {
+      reader.invalid(
+          ConfigKeys.SCHEMA_EVOLUTION,
+          evolution.name().toLowerCase(java.util.Locale.ROOT)
+              + " finds new fields among the rescued ones, which"
+              + " ingest.rescue_unknown_fields=false turns off; remove that setting");
+    }
+    return new IngestSettings(
+        schema.orElse(null),
+        maxFiles,
+        maxBytes,
+        maxRecordBytes,
+        rescue && evolution != SchemaEvolution.NONE,
+        allowOverwrites,
+        evolution,
+        infer,
+        hints.orElse(new StructType()));
+  }
+
+  /**
+   * What an inferred contract holds before any file is read: the fields the pipeline keys and times
+   * events by, with the types it needs, then the hints (a hint may not retype a pipeline field).
+   */
+  private static StructType inferenceSeed(StructType hints) {
+    StructType seed =
+        new StructType()
+            .add(LakestreamConfig.EVENT_ID, org.apache.spark.sql.types.DataTypes.StringType)
+            .add(LakestreamConfig.USER_ID, org.apache.spark.sql.types.DataTypes.StringType)
+            .add(LakestreamConfig.EVENT_TYPE, org.apache.spark.sql.types.DataTypes.StringType)
+            .add(LakestreamConfig.EVENT_TIME, org.apache.spark.sql.types.DataTypes.TimestampType);
+    for (StructField hint : hints.fields()) {
+      if (LakestreamConfig.PIPELINE_FIELDS.contains(hint.name())) {
+        if (!hint.dataType().equals(seed.apply(hint.name()).dataType())) {
+          throw new IllegalArgumentException(
+              hint.name()
+                  + " must be "
+                  + seed.apply(hint.name()).dataType().sql()
+                  + ", the pipeline's type");
+        }
+        continue;
+      }
+      seed = seed.add(hint);
+    }
+    return seed;
+  }
+
+  static StructType parseEventSchema(String ddl) {
+    StructType schema;
+    try {
+      schema = StructType.fromDDL(ddl);
+    } catch (Exception e) { // Spark's ParseException is a checked exception thrown from Scala
+      throw new IllegalArgumentException(
+          "not a valid DDL column list (" + ConfigReader.firstLine(e.getMessage()) + ")");
+    }
+    if (schema.fields().length == 0) {
+      throw new IllegalArgumentException("the schema has no columns");
+    }
+    for (StructField field : schema.fields()) {
+      if (field.name().startsWith(LakestreamConfig.RESERVED_PREFIX)) {
+        throw new IllegalArgumentException(
+            "column '"
+                + field.name()
+                + "' starts with '"
+                + LakestreamConfig.RESERVED_PREFIX
+                + "', which is reserved for lakestream's own columns");
+      }
+      if (!isAtomic(field.dataType())) {
+        throw new IllegalArgumentException(
+            "column '"
+                + field.name()
+                + "' has type "
+                + field.dataType().sql()
+                + "; only atomic types are supported"
+                + " (STRING, numbers, BOOLEAN, DATE, TIMESTAMP, DECIMAL)");
+      }
+    }
+    return schema;
+  }
+
+  private static boolean isAtomic(DataType type) {
+    return type instanceof StringType
+        || type instanceof NumericType
+        || type instanceof BooleanType
+        || type instanceof DateType
+        || type instanceof TimestampType
+        || type instanceof TimestampNTZType;
+  }
+}

@@ -53,4 +53,39 @@ public record MaintenanceSettings(
     }
     return "interval " + seconds + " seconds";
   }
+
+  static MaintenanceSettings read(ConfigReader reader, ArchiveMode archiveMode) {
+    Duration logRetention = reader.durationOrDefault(ConfigKeys.LOG_RETENTION);
+    if (logRetention.compareTo(Duration.ofDays(1)) < 0) {
+      // Delta cleans log files only at a checkpoint; shorter than a day mostly loses the history a
+      // restart needs.
+      reader.invalid(ConfigKeys.LOG_RETENTION, "shorter than 1d");
+    }
+    Duration fileRetention = reader.durationOrDefault(ConfigKeys.FILE_RETENTION);
+    Duration transactionRetention = reader.durationOrDefault(ConfigKeys.TRANSACTION_RETENTION);
+    if (transactionRetention.compareTo(logRetention) < 0) {
+      // A run restarted within the log's retention replays its last batch under its id: the id must
+      // still be known.
+      reader.invalid(
+          ConfigKeys.TRANSACTION_RETENTION,
+          "shorter than maintain.log_retention (" + Durations.format(logRetention) + ")");
+    }
+    Optional<Duration> interval = reader.durationOrOff(ConfigKeys.MAINTAIN_INTERVAL);
+    if (interval.isPresent() && interval.get().compareTo(Duration.ofMinutes(1)) < 0) {
+      reader.invalid(ConfigKeys.MAINTAIN_INTERVAL, "shorter than 1min");
+    }
+    Optional<Duration> archiveRetention = reader.durationOrOff(ConfigKeys.ARCHIVE_RETENTION);
+    if (archiveRetention.isPresent() && archiveMode != ArchiveMode.MOVE) {
+      reader.invalid(
+          ConfigKeys.ARCHIVE_RETENTION, "there is no archive to clean unless archive.mode=move");
+    }
+    return new MaintenanceSettings(
+        reader.boolOrDefault(ConfigKeys.AUTO_COMPACT),
+        logRetention,
+        fileRetention,
+        transactionRetention,
+        reader.durationOrOff(ConfigKeys.PROGRESS_RETENTION),
+        archiveRetention,
+        interval);
+  }
 }

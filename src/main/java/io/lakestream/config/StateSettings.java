@@ -17,4 +17,10 @@ public record StateSettings(Store store, int partitions) {
       return providerClass;
     }
   }
+
+  static StateSettings read(ConfigReader reader) {
+    return new StateSettings(
+        reader.choiceOrDefault(ConfigKeys.STATE_STORE, Store.class),
+        reader.positiveIntOrDefault(ConfigKeys.STATE_PARTITIONS));
+  }
 }

@@ -1,6 +1,11 @@
 package io.lakestream.config;
 
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 
@@ -50,5 +55,66 @@ public record VolumeLayout(
       }
     }
     return false;
+  }
+
+  static VolumeLayout read(ConfigReader reader, CatalogSettings catalog) {
+    Optional<String> root = reader.optional(ConfigKeys.VOLUME_ROOT);
+    if (root.isEmpty() && catalog.mode() == CatalogSettings.Mode.UNITY) {
+      if (catalog.catalog().isPresent() && catalog.volume().isPresent()) {
+        root =
+            Optional.of(
+                "/Volumes/"
+                    + catalog.catalog().get()
+                    + "/"
+                    + catalog.schema()
+                    + "/"
+                    + catalog.volume().get());
+      }
+    } else if (root.isEmpty()) {
+      root = reader.required(ConfigKeys.VOLUME_ROOT, " when catalog.mode=local");
+    }
+    if (root.isEmpty()) {
+      return null;
+    }
+    String base = VolumeLayout.normalize(root.get());
+    Map<ConfigKey, String> folders = new LinkedHashMap<>();
+    folders.put(ConfigKeys.LANDING_DIR, "landing");
+    folders.put(ConfigKeys.ARCHIVE_DIR, "archive");
+    folders.put(ConfigKeys.CHECKPOINTS_DIR, "checkpoints");
+    folders.put(ConfigKeys.TABLES_DIR, "tables");
+    List<String> resolved = new ArrayList<>();
+    folders.forEach(
+        (key, defaultName) ->
+            resolved.add(
+                reader
+                    .optional(key)
+                    .map(VolumeLayout::normalize)
+                    .orElse(VolumeLayout.child(base, defaultName))));
+    VolumeLayout layout =
+        new VolumeLayout(base, resolved.get(0), resolved.get(1), resolved.get(2), resolved.get(3));
+
+    // Spark's file source lists the landing folder recursively: anything written below it is read
+    // back.
+    List<ConfigKey> keys = List.copyOf(folders.keySet());
+    for (int i = 1; i < keys.size(); i++) {
+      if (VolumeLayout.isInside(resolved.get(i), layout.landing())) {
+        reader.invalid(
+            keys.get(i),
+            "'"
+                + resolved.get(i)
+                + "' is inside volume.landing '"
+                + layout.landing()
+                + "', so the pipeline would ingest its own output");
+      } else if (VolumeLayout.isInside(layout.landing(), resolved.get(i))) {
+        reader.invalid(
+            keys.get(i),
+            "'"
+                + resolved.get(i)
+                + "' contains volume.landing '"
+                + layout.landing()
+                + "'; the two folders must be separate");
+      }
+    }
+    return layout;
   }
 }
