@@ -1,0 +1,141 @@
+package io.lakestream.archive;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archiver's state folder in the query's checkpoint: one {@code <batch>.plan} per batch whose
+ * files are not all archived yet, and the {@code <batch>.done} marker of the last batch archived,
+ * which holds its outcome for a replay. Nothing else is written there.
+ */
+final class ArchiveState {
+
+  static final String FOLDER = "lakestream-archive";
+
+  // At most 18 digits: a batch id is a long, and a longer run of digits is not a file the archiver
+  // wrote.
+  private static final Pattern PLAN = Pattern.compile("(\\d{1,18})\\.plan");
+  private static final Pattern PLAN_ASIDE = Pattern.compile("\\.(\\d{1,18})\\.plan\\.tmp");
+  private static final Pattern DONE = Pattern.compile("(\\d{1,18})\\.done");
+
+  /**
+   * Names of stray files already reported, so each is logged once per JVM rather than once per
+   * batch.
+   */
+  private static final Set<String> REPORTED_STRAYS = ConcurrentHashMap.newKeySet();
+
+  private static final Logger LOG = LoggerFactory.getLogger(ArchiveState.class);
+
+  private final FileSystem fs;
+  private final Path folder;
+
+  private ArchiveState(FileSystem fs, Path folder) {
+    this.fs = fs;
+    this.folder = folder;
+  }
+
+  /** The state folder of the query with this checkpoint, created if missing. */
+  static ArchiveState open(Configuration hadoopConf, String queryCheckpoint) throws IOException {
+    Path folder = new Path(queryCheckpoint, FOLDER);
+    FileSystem fs = folder.getFileSystem(hadoopConf);
+    fs.mkdirs(folder);
+    return new ArchiveState(fs, folder);
+  }
+
+  /** The checkpoint's file system, where the file source's own log lives too. */
+  FileSystem fileSystem() {
+    return fs;
+  }
+
+  /** What archiving batch {@code batchId} did, if it finished before (this is then a replay). */
+  Optional<Archiver.Outcome> outcomeOf(long batchId) throws IOException {
+    Path marker = doneMarker(batchId);
+    return fs.exists(marker) ? Optional.of(Archiver.Outcome.read(fs, marker)) : Optional.empty();
+  }
+
+  /**
+   * Records that batch {@code batchId} is archived, with its outcome; before its plan goes, as a
+   * replay that found neither would plan again from the source log and take the already moved files
+   * for vanished ones.
+   */
+  void markDone(long batchId, Archiver.Outcome outcome) throws IOException {
+    outcome.write(fs, doneMarker(batchId));
+  }
+
+  /** The plans not carried out in full, by batch id; finishes a plan a crash left aside. */
+  TreeMap<Long, ArchivePlan> pendingPlans() throws IOException {
+    TreeMap<Long, ArchivePlan> plans = new TreeMap<>();
+    for (FileStatus status : fs.listStatus(folder)) {
+      Matcher aside = PLAN_ASIDE.matcher(status.getPath().getName());
+      if (aside.matches() && !fs.exists(planFile(Long.parseLong(aside.group(1))))) {
+        // A crash between removing a plan and renaming its new version into place: the new version
+        // is whole.
+        fs.rename(status.getPath(), planFile(Long.parseLong(aside.group(1))));
+      }
+    }
+    for (FileStatus status : fs.listStatus(folder)) {
+      Matcher plan = PLAN.matcher(status.getPath().getName());
+      if (plan.matches()) {
+        long batchId = Long.parseLong(plan.group(1));
+        plans.put(batchId, ArchivePlan.read(fs, status.getPath(), batchId));
+      } else {
+        reportIfStray(status.getPath());
+      }
+    }
+    return plans;
+  }
+
+  /** Saves a plan (replacing its earlier version), or removes it once it has no entry left. */
+  void save(ArchivePlan plan) throws IOException {
+    Path file = planFile(plan.batchId());
+    if (plan.entries().isEmpty()) {
+      fs.delete(file, false);
+    } else {
+      plan.write(fs, file);
+    }
+  }
+
+  /** Removes the done markers of batches before {@code batchId}: no replay can reach them. */
+  void removeMarkersBefore(long batchId) throws IOException {
+    for (FileStatus status : fs.listStatus(folder)) {
+      Matcher done = DONE.matcher(status.getPath().getName());
+      if (done.matches() && Long.parseLong(done.group(1)) < batchId) {
+        fs.delete(status.getPath(), false);
+      }
+    }
+  }
+
+  private Path planFile(long batchId) {
+    return new Path(folder, batchId + ".plan");
+  }
+
+  private Path doneMarker(long batchId) {
+    return new Path(folder, batchId + ".done");
+  }
+
+  /**
+   * A file the archiver did not write (e.g. copied in by hand) is left alone and named in the log
+   * once.
+   */
+  private static void reportIfStray(Path file) {
+    String name = file.getName();
+    boolean ours =
+        PLAN_ASIDE.matcher(name).matches()
+            || DONE.matcher(name).matches()
+            || (name.startsWith(".") && name.endsWith(".crc"));
+    if (!ours && REPORTED_STRAYS.add(file.toString())) {
+      LOG.warn("Ignoring {} in the archive state folder: the archiver did not write it", file);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.lakestream.archive;
+
+import io.lakestream.config.ArchiveMode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one entry of a plan: moves (or deletes) the file, or recognises that an earlier
+ * attempt already did. Safe to repeat: a file found at its destination counts as moved.
+ */
+final class FileMover {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileMover.class);
+
+  private final ArchiveMode mode;
+  private final Configuration hadoopConf;
+  private final FileSystem landingFs;
+  private final FileSystem archiveFs;
+  private final ArchiveState state;
+
+  FileMover(
+      ArchiveMode mode,
+      Configuration hadoopConf,
+      FileSystem landingFs,
+      FileSystem archiveFs,
+      ArchiveState state) {
+    this.mode = mode;
+    this.hadoopConf = hadoopConf;
+    this.landingFs = landingFs;
+    this.archiveFs = archiveFs;
+    this.state = state;
+  }
+
+  /**
+   * Moves or deletes {@code entries[index]} of {@code plan}. A destination chosen anew (after a
+   * collision) is saved into {@code entries} and the plan file first.
+   */
+  Archiver.Record carryOut(ArchivePlan plan, List<ArchivePlan.Entry> entries, int index)
+      throws IOException {
+    ArchivePlan.Entry entry = entries.get(index);
+    Instant now = Instant.now();
+    boolean sourceExists = landingFs.exists(entry.source());
+    if (mode == ArchiveMode.DELETE) {
+      if (sourceExists && !landingFs.delete(entry.source(), false)) {
+        throw new IOException("delete returned false");
+      }
+      return new Archiver.Record(entry, Archiver.DELETED, now);
+    }
+    if (!sourceExists) {
+      if (archiveFs.exists(entry.destination())) {
+        // Moved by an attempt that crashed before logging it.
+        return new Archiver.Record(entry, Archiver.MOVED, now);
+      }
+      LOG.warn(
+          "{} (batch {}) left the landing folder before it was archived; recorded as vanished",
+          entry.source(),
+          entry.batchId());
+      return new Archiver.Record(entry.withDestination(null), Archiver.VANISHED, now);
+    }
+    if (archiveFs.exists(entry.destination())) {
+      // Something took the planned name since the plan was saved: choose again and save before
+      // moving.
+      Set<Path> reserved = new HashSet<>();
+      entries.forEach(other -> reserved.add(other.destination()));
+      ArchivePlan.Entry renamed =
+          entry.withDestination(
+              ArchivePlanner.freeDestination(entry.destination(), archiveFs, reserved));
+      entries.set(index, renamed);
+      state.save(plan.withEntries(entries));
+      entry = renamed;
+    }
+    archiveFs.mkdirs(entry.destination().getParent());
+    if (landingFs.getUri().equals(archiveFs.getUri())) {
+      if (!landingFs.rename(entry.source(), entry.destination())) {
+        throw new IOException("rename to " + entry.destination() + " returned false");
+      }
+    } else {
+      // Across file systems: copy beside the destination, rename into place, then delete the
+      // source.
+      Path aside =
+          new Path(
+              entry.destination().getParent(), "." + entry.destination().getName() + ".copying");
+      if (!FileUtil.copy(landingFs, entry.source(), archiveFs, aside, false, true, hadoopConf)
+          || !archiveFs.rename(aside, entry.destination())
+          || !landingFs.delete(entry.source(), false)) {
+        throw new IOException("copy to " + entry.destination() + " failed");
+      }
+    }
+    return new Archiver.Record(entry, Archiver.MOVED, now);
+  }
+}
