@@ -41,14 +41,14 @@ final class Bookkeeping {
     return new ArchiveLog(
         spark,
         tables.identifier(Tables.ARCHIVE_LOG),
-        outboxFolder(Pipeline.BRONZE_QUERY, Tables.ARCHIVE_LOG),
+        outboxFolder(Topology.BRONZE_QUERY, Tables.ARCHIVE_LOG),
         flushState(Tables.ARCHIVE_LOG));
   }
 
   /** The quarantine_events rows, which the bronze writer collects. */
   TableOutbox quarantineOutbox() {
     return new TableOutbox(
-        outboxFolder(Pipeline.BRONZE_QUERY, Tables.QUARANTINE_EVENTS),
+        outboxFolder(Topology.BRONZE_QUERY, Tables.QUARANTINE_EVENTS),
         tables.identifier(Tables.QUARANTINE_EVENTS),
         Tables.quarantine().schema(),
         Tables.QUARANTINE_KEY,
@@ -66,13 +66,7 @@ final class Bookkeeping {
 
   private List<TableOutbox> outboxes() {
     List<TableOutbox> outboxes = new ArrayList<>();
-    for (String query :
-        List.of(
-            Pipeline.BRONZE_QUERY,
-            Pipeline.SILVER_QUERY,
-            Pipeline.EVENT_COUNTS_QUERY,
-            Pipeline.TYPE_TOTALS_QUERY,
-            Pipeline.SESSIONS_QUERY)) {
+    for (String query : Topology.QUERIES) {
       outboxes.add(audit(query).outbox());
     }
     outboxes.add(archiveLog().outbox());

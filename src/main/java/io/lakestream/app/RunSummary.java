@@ -97,7 +97,7 @@ public record RunSummary(
       Map<String, Future<Figures>> downstream = new LinkedHashMap<>();
       for (String table : TABLES) {
         if (config.sinkOf(table) == SinkKind.DELTA
-            && Pipeline.feeds(config, table)
+            && Topology.feeds(config, table)
             && !table.equals(BronzeTable.NAME)
             && !table.equals(Tables.QUARANTINE_EVENTS)) {
           downstream.put(table, pool.submit(() -> cache.figures(table, RunSummary::rowCount)));
@@ -176,7 +176,7 @@ public record RunSummary(
       if (ranThisRun) {
         thisRun.put(query, row.getLong(1));
       }
-      if (query.equals(Pipeline.BRONZE_QUERY)) {
+      if (query.equals(Topology.BRONZE_QUERY)) {
         if (ranThisRun) {
           thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
           thisRun.put(ARCHIVED, row.getLong(3));

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import io.lakestream.archive.BatchArchiving;
 import io.lakestream.archive.CommittedRows;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.FaultPoint;
@@ -29,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -46,9 +44,10 @@ import org.slf4j.LoggerFactory;
 import scala.concurrent.Await;
 
 /**
- * One ingested micro-batch feeds three tables: every record to {@code bronze_events}, rejected ones
- * to {@code quarantine_events} and one row to {@code audit_batches}; once the first two are
- * committed, the batch's files are archived ({@link BatchArchiving}).
+ * Writes one ingested micro-batch to its two tables: every record to {@code bronze_events},
+ * rejected ones to {@code quarantine_events}, and tells what it committed ({@link Written}). What
+ * follows the commit (archiving the batch's files, its {@code audit_batches} row) is composed with
+ * this write where the pipeline is wired.
  *
  * <p>The batch arrives classified by {@link QualityRules}. Its JSON is read and parsed once, by the
  * bronze write; nothing is cached. The counts per reason and the rejected rows ({@link
@@ -61,7 +60,7 @@ import scala.concurrent.Await;
  * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a
  * crash (for instance between the bronze and the quarantine commit) only writes what is missing.
  */
-public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+public final class BronzeBatchWriter implements java.io.Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BronzeBatchWriter.class);
@@ -87,8 +86,6 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
   private final String bronzeTable;
   private final TableOutbox quarantine;
   private final String txnAppId;
-  private final AuditLog audit;
-  private final BatchArchiving archiving;
   private final FaultPoint haltAt;
   private final NewFields newFields;
 
@@ -105,8 +102,6 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       String bronzeTable,
       TableOutbox quarantine,
       String txnAppId,
-      AuditLog audit,
-      BatchArchiving archiving,
       FaultPoint haltAt,
       NewFields newFields) {
     this.queryName = queryName;
@@ -115,14 +110,28 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
     this.bronzeTable = bronzeTable;
     this.quarantine = quarantine;
     this.txnAppId = txnAppId;
-    this.audit = audit;
-    this.archiving = archiving;
     this.haltAt = haltAt;
     this.newFields = newFields;
   }
 
-  @Override
-  public void call(Dataset<Row> batch, Long batchId) {
+  /**
+   * What a batch committed, to both tables, and when its write started; {@code steps} goes on
+   * timing what the caller does next.
+   */
+  public record Written(
+      long batchId,
+      Instant startedAt,
+      CommittedRows committed,
+      long quarantined,
+      Map<String, Long> byReason,
+      Map<String, Long> violations,
+      StepTimes steps) {}
+
+  /**
+   * Writes the batch to bronze_events and quarantine_events, each idempotently under this query's
+   * {@code txnAppId}: a replayed batch writes only what its first attempt did not.
+   */
+  public Written write(Dataset<Row> batch, long batchId) {
     if (contractGrew) {
       stopForTheWiderContract(batch.sparkSession(), batchId);
     }
@@ -187,52 +196,16 @@ public final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long
       }
       steps.done("quarantine");
     }
-    haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
-    // Only now, with every row of the batch committed, may its files leave the landing folder.
-    BatchArchiving.Result archived =
-        archiving.afterCommit(
-            spark,
-            batchId,
-            // Without the quality rules nothing is written to quarantine_events, so nothing counts
-            // as quarantined.
-            new CommittedRows(
-                counts.rows(), quality.enabled() ? counts.quarantined() : 0, counts.warned()));
-    steps.done("archive");
-    CommittedRows committed = archived.committed();
-    audit.append(
-        spark,
-        new AuditLog.Entry(
-            queryName,
-            batchId,
-            committed.rows(),
-            committed.rows(),
-            committed.quarantined(),
-            committed.warned(),
-            archived.files(),
-            startedAt));
-    steps.done("audit");
-    counts
-        .violations()
-        .forEach(
-            (rule, violations) -> {
-              if (violations > 0) {
-                LOG.warn(
-                    "Query {} batch {}: expectation '{}' not met by {} records (kept)",
-                    queryName,
-                    batchId,
-                    rule,
-                    violations);
-              }
-            });
-    LOG.info(
-        "Query {} batch {}: {} records to {}, {} quarantined {} in {} ms ({})",
-        queryName,
+    return new Written(
         batchId,
-        counts.rows(),
-        bronzeTable,
+        startedAt,
+        // Without the quality rules nothing is written to quarantine_events, so nothing counts as
+        // quarantined.
+        new CommittedRows(
+            counts.rows(), quality.enabled() ? counts.quarantined() : 0, counts.warned()),
         counts.quarantined(),
         counts.byReason(),
-        steps.totalMs(),
+        counts.violations(),
         steps);
   }
 

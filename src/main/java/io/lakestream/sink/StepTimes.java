@@ -8,19 +8,19 @@ import java.util.stream.Collectors;
  * Wall time of the steps of one batch write, for its log line: where a batch's time goes, at a
  * glance.
  */
-final class StepTimes {
+public final class StepTimes {
 
   private final long startedNanos = System.nanoTime();
   private final Map<String, Long> millis = new LinkedHashMap<>();
   private long lastNanos = startedNanos;
 
-  void done(String step) {
+  public void done(String step) {
     long now = System.nanoTime();
     millis.merge(step, (now - lastNanos) / 1_000_000, Long::sum);
     lastNanos = now;
   }
 
-  long totalMs() {
+  public long totalMs() {
     return (lastNanos - startedNanos) / 1_000_000;
   }
 

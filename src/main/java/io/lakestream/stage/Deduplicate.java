@@ -18,7 +18,7 @@ import org.apache.spark.sql.Row;
  * silver twice. The horizon is deliberately longer than the aggregation watermark, so silver keeps
  * late events that the gold windows no longer accept.
  */
-public final class Deduplicate {
+public final class Deduplicate implements Stage {
 
   private final Duration horizon;
 
@@ -26,6 +26,7 @@ public final class Deduplicate {
     this.horizon = horizon;
   }
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> events) {
     return events
         .withWatermark(LakestreamConfig.EVENT_TIME, Durations.sparkInterval(horizon))

@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
  * {@code spark.sql.autoBroadcastJoinThreshold} (10 MB by default), so a small table costs no
  * shuffle.
  */
-public final class EnrichWithUsers {
+public final class EnrichWithUsers implements Stage {
 
   public static final String METRICS = "silver_enrichment";
   public static final String UNMATCHED = "unmatched";
@@ -30,6 +30,7 @@ public final class EnrichWithUsers {
     this.reference = reference;
   }
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> events) {
     Dataset<Row> users = reference.latest();
     Dataset<Row> joined =

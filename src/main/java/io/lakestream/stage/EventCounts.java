@@ -20,7 +20,7 @@ import org.apache.spark.sql.Row;
  * written then, once and final). Events older than the watermark are not counted; Spark reports
  * them as {@code numRowsDroppedByWatermark}.
  */
-public final class EventCounts {
+public final class EventCounts implements Stage {
 
   private final AggregationSettings settings;
 
@@ -28,6 +28,7 @@ public final class EventCounts {
     this.settings = settings;
   }
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> silver) {
     Column eventTime = col(LakestreamConfig.EVENT_TIME);
     String size = Durations.sparkInterval(settings.windowSize());

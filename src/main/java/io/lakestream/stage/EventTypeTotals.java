@@ -11,8 +11,9 @@ import org.apache.spark.sql.Row;
 /**
  * Running totals per event type over all time: no watermark, so only complete or update mode apply.
  */
-public final class EventTypeTotals {
+public final class EventTypeTotals implements Stage {
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> silver) {
     return silver
         .groupBy(col(LakestreamConfig.EVENT_TYPE))

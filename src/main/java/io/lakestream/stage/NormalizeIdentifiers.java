@@ -19,11 +19,12 @@ import org.apache.spark.sql.types.StructField;
  * one user and {@code "Click"} and {@code "click"} one event type. {@code event_id} and {@code
  * page} are trimmed only: their case may carry meaning.
  */
-public final class NormalizeIdentifiers {
+public final class NormalizeIdentifiers implements Stage {
 
   static final List<String> TRIMMED = List.of("event_id", "page");
   static final List<String> TRIMMED_AND_LOWERED = List.of("user_id", "event_type", "device");
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> events) {
     Set<String> strings =
         Arrays.stream(events.schema().fields())

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakestream.config.ConfigException;
 import io.lakestream.config.Durations;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.LakestreamConfig;
@@ -19,9 +20,13 @@ import io.lakestream.config.QualitySettings;
 import io.lakestream.table.BronzeTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -37,7 +42,7 @@ import org.apache.spark.sql.types.StructType;
  * column {@code _violates_<name>} says whether a valid record breaks it, for the writer to count or
  * to stop on.
  */
-public final class QualityRules {
+public final class QualityRules implements Stage {
 
   public static final String MISSING_REQUIRED_FIELD = "missing_required_field";
   public static final String TOO_FAR_IN_FUTURE = "event_time_too_far_in_future";
@@ -52,7 +57,11 @@ public final class QualityRules {
     this.eventSchema = eventSchema;
   }
 
-  public Dataset<Row> classify(Dataset<Row> parsed) {
+  /**
+   * Adds {@code _quarantine_reason} and one {@code _violates_<name>} column per warn or fail rule.
+   */
+  @Override
+  public Dataset<Row> apply(Dataset<Row> parsed) {
     List<Column> missing = new ArrayList<>();
     for (String field : settings.requiredFields()) {
       Column value = col(field);
@@ -117,6 +126,47 @@ public final class QualityRules {
       }
     }
     return classified;
+  }
+
+  /**
+   * Resolves every expectation against the event schema on an empty DataFrame, so a typo or a
+   * predicate that is not a condition stops the run at start-up, before any query starts.
+   *
+   * @throws ConfigException naming each rule that does not fit
+   */
+  public void checkResolvable(SparkSession spark) {
+    Dataset<Row> empty = spark.createDataFrame(List.of(), eventSchema);
+    List<String> problems = new ArrayList<>();
+    for (Expectation rule : settings.expectations()) {
+      String setting =
+          "quality.expect."
+              + rule.name()
+              + " = '"
+              + rule.action().name().toLowerCase(Locale.ROOT)
+              + ": "
+              + rule.predicate()
+              + "'";
+      try {
+        DataType type = empty.select(expr(rule.predicate())).schema().fields()[0].dataType();
+        if (!(type instanceof BooleanType)) {
+          // Spark would cast a number or a string to a boolean without a word; a rule must be a
+          // condition.
+          problems.add(
+              setting
+                  + " is not allowed: the predicate is "
+                  + type.sql()
+                  + ", not BOOLEAN. Allowed: a SQL condition, e.g. amount >= 0");
+        }
+      } catch (Exception e) { // AnalysisException
+        problems.add(
+            setting
+                + " cannot be evaluated on ingest.schema: "
+                + e.getMessage().strip().lines().findFirst().orElse(""));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ import org.apache.spark.sql.streaming.OutputMode;
  * timeout: a session ends after {@code sessions.gap} of inactivity and is emitted once, when the
  * watermark closes it. See {@link SessionUpdater} for the state machine.
  */
-public final class Sessionize {
+public final class Sessionize implements Stage {
 
   private final AggregationSettings settings;
 
@@ -28,6 +28,7 @@ public final class Sessionize {
     this.settings = settings;
   }
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> silver) {
     Dataset<Row> input =
         silver

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /** Bronze rows that passed every quality rule, with the event columns and their lineage only. */
-public final class ValidEvents {
+public final class ValidEvents implements Stage {
 
   private final StructType eventSchema;
 
@@ -20,6 +20,7 @@ public final class ValidEvents {
     this.eventSchema = eventSchema;
   }
 
+  @Override
   public Dataset<Row> apply(Dataset<Row> bronze) {
     List<Column> columns = new ArrayList<>();
     Arrays.stream(eventSchema.fieldNames()).forEach(name -> columns.add(col(name)));

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
 import io.lakestream.app.RunSummary;
-import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.contract.NewFields;
@@ -173,11 +172,6 @@ class BronzeIngestTest {
                 Tables.QUARANTINE_KEY,
                 root.resolve("quarantine-flush.json").toString()),
             "test-app-id",
-            new AuditLog(
-                config.catalog().tableIdentifier("audit_batches"),
-                root.resolve("outbox").toString(),
-                root.resolve("audit-flush.json").toString()),
-            BatchArchiving.NONE,
             FaultPoint.OFF,
             NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE));
     Dataset<Row> batch =
@@ -188,9 +182,9 @@ class BronzeIngestTest {
                 + " CAST(NULL AS STRING) AS _quarantine_reason, CAST(NULL AS STRING) AS _quarantine_detail,"
                 + " '{}' AS _raw_record, 'f.json' AS _source_file");
 
-    writer.call(batch, 7L);
-    writer.call(batch, 7L);
-    writer.call(batch, 8L);
+    writer.write(batch, 7L);
+    writer.write(batch, 7L);
+    writer.write(batch, 8L);
 
     assertThat(bronze(config).select("_batch_id").as(Encoders.LONG()).collectAsList())
         .containsExactlyInAnyOrder(7L, 8L);

@@ -1,0 +1,35 @@
+package io.lakestream.app;
+
+import io.lakestream.config.LakestreamConfig.Layer;
+import io.lakestream.stage.Stage;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.OutputMode;
+
+/**
+ * One streaming query of the pipeline, before it starts: where it reads, the stages its rows go
+ * through, how Spark emits them and what writes each micro-batch. {@link Topology} makes the plans,
+ * {@link Pipeline} starts and awaits them.
+ *
+ * @param source the stream to read; called when the query starts, so it sees the tables as set up
+ * @param writer makes the foreachBatch writer from the query's Delta {@code txnAppId}
+ * @param queryConf session settings for this query only (e.g. the state store's)
+ */
+record QueryPlan(
+    String name,
+    Layer layer,
+    Supplier<Dataset<Row>> source,
+    Stage stages,
+    OutputMode outputMode,
+    Function<String, VoidFunction2<Dataset<Row>, Long>> writer,
+    Map<String, String> queryConf) {
+
+  /** The source read and every stage applied: the DataFrame the query writes. */
+  Dataset<Row> stream() {
+    return stages.apply(source.get());
+  }
+}
