@@ -1,6 +1,6 @@
 package io.lakestream.app;
 
-import io.lakestream.config.ConfigKey;
+import io.lakestream.config.ConfigKeyDocs;
 import io.lakestream.config.ConfigKeys;
 
 /** The text {@code --help} prints, with every configuration key from {@link ConfigKeys}. */
@@ -32,19 +32,7 @@ final class Usage {
 
             Keys:
             """);
-    for (ConfigKey key : ConfigKeys.ALL) {
-      text.append("  ").append(key.name());
-      key.defaultValue().ifPresent(value -> text.append(" (default: ").append(value).append(')'));
-      text.append("\n      allowed: ").append(key.allowed());
-      text.append("\n      ").append(key.description()).append('\n');
-    }
-    text.append("  ")
-        .append(ConfigKeys.EXPECTATION_PREFIX)
-        .append("<name>\n")
-        .append(
-            "      allowed: <warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0\n")
-        .append(
-            "      A data-quality expectation: warn keeps and counts, drop quarantines, fail stops the query.\n")
+    text.append(ConfigKeyDocs.helpText())
         .append(
             "\nSpark settings (spark.* other than spark.lakestream.*) may also sit in the properties file.\n");
     return text.toString();

@@ -82,7 +82,7 @@ public final class ConfigKeys {
       ConfigKey.optional(
           "catalog.name",
           "a catalog identifier",
-          "Unity Catalog catalog. Required when catalog.mode=unity.");
+          "Unity Catalog catalog. Required when catalog.mode=unity, refused when catalog.mode=local.");
 
   public static final ConfigKey CATALOG_SCHEMA =
       ConfigKey.withDefault(
@@ -95,7 +95,7 @@ public final class ConfigKeys {
       ConfigKey.optional(
           "catalog.volume",
           "an identifier",
-          "Unity Catalog volume name. Required when catalog.mode=unity.");
+          "Unity Catalog volume name. Required when catalog.mode=unity, refused when catalog.mode=local.");
 
   public static final ConfigKey INGEST_SCHEMA =
       ConfigKey.withDefault(
@@ -104,7 +104,9 @@ public final class ConfigKeys {
           "a Spark DDL list of columns of atomic types, e.g. 'event_id STRING, event_time TIMESTAMP', or infer",
           "Schema of the JSON events. infer (the default when unset): inferred once from the first files in landing"
               + " (up to 1,000 files or 50 MB), stored beside bronze's checkpoint and read from there by every later run;"
-              + " with it the default ingest.schema_evolution is add_new_columns.");
+              + " with it the default ingest.schema_evolution is add_new_columns. conf/local.properties gives the"
+              + " sample data's contract. Column names starting with _ are reserved for lakestream's own"
+              + " columns. See Changing the event contract.");
 
   public static final ConfigKey SCHEMA_HINTS =
       ConfigKey.optional(
@@ -143,7 +145,8 @@ public final class ConfigKeys {
               + " first carries it keeps it in _rescued_data, later batches have it typed; the queries restart by"
               + " themselves); rescue keeps it in _rescued_data; fail_on_new_columns stops the bronze query"
               + " before writing the batch, naming the field, its first file and the batch (add it to ingest.schema"
-              + " and run again); none ignores it.");
+              + " and run again); none ignores it. The default is add_new_columns when the contract is inferred"
+              + " (ingest.schema=infer). See Changing the event contract.");
 
   public static final ConfigKey ALLOW_OVERWRITES =
       ConfigKey.withDefault(
@@ -162,7 +165,7 @@ public final class ConfigKeys {
           "true",
           "true | false",
           "Keep fields that are not in ingest.schema as a JSON object in _rescued_data (as Databricks Auto"
-              + " Loader does) instead of ignoring them.");
+              + " Loader does) instead of ignoring them; false is ingest.schema_evolution=none.");
 
   public static final ConfigKey TRIGGER =
       ConfigKey.withDefault(
@@ -186,7 +189,8 @@ public final class ConfigKeys {
           "true",
           "true | false",
           "false skips the quality rules and the quarantine table (a benchmark and diagnosis switch): lines that"
-              + " do not parse still keep their reason in bronze_events and never reach silver.");
+              + " do not parse still keep their reason in bronze_events and never reach silver, and"
+              + " audit_batches.rows_quarantined is 0.");
 
   public static final ConfigKey MAX_FUTURE_SKEW =
       ConfigKey.withDefault(
@@ -235,14 +239,16 @@ public final class ConfigKeys {
           "append",
           "append | update",
           "append: each window written once, final, after the watermark passes its end. update: changed windows"
-              + " upserted (MERGE) every batch.");
+              + " upserted (MERGE) every batch. complete is refused: it would keep every window in state for"
+              + " ever.");
 
   public static final ConfigKey TYPE_TOTALS_OUTPUT_MODE =
       ConfigKey.withDefault(
           "gold.type_totals.output_mode",
           "complete",
           "complete | update",
-          "complete: gold_event_type_totals replaced every batch. update: changed totals upserted (MERGE).");
+          "complete: gold_event_type_totals replaced every batch. update: changed totals upserted (MERGE)."
+              + " append is refused: a total over all time is never final.");
 
   public static final ConfigKey ENRICH_ENABLED =
       ConfigKey.withDefault(
@@ -250,7 +256,8 @@ public final class ConfigKeys {
           "false",
           "true | false",
           "true joins each silver event (LEFT, on the normalized user_id) with the users reference table"
-              + " (enrich.users.table) and adds enrich.users.columns to silver_events.");
+              + " (enrich.users.table) and adds enrich.users.columns to silver_events (see Enrichment);"
+              + " conf/local.properties sets it.");
 
   public static final ConfigKey ENRICH_USERS_TABLE =
       ConfigKey.withDefault(
@@ -258,7 +265,7 @@ public final class ConfigKeys {
           EnrichSettings.DEFAULT_TABLE,
           "a table name (in catalog.schema unless qualified, e.g. main.crm.users) or a Delta folder path or URI",
           "The users reference table: user_id (key), updated_at, and the columns to add. Read at its latest"
-              + " version by every silver batch.");
+              + " version by every silver batch; its columns are checked at start-up.");
 
   public static final ConfigKey ENRICH_USERS_COLUMNS =
       ConfigKey.withDefault(
@@ -292,7 +299,8 @@ public final class ConfigKeys {
           "4",
           "a positive whole number",
           "Shuffle partitions (spark.sql.shuffle.partitions) of the stateful queries. Fixed in a query's"
-              + " checkpoint when it is created; later changes do not apply to it.");
+              + " checkpoint when it is created; later changes do not apply to it. Set for their start only,"
+              + " so the session's own spark.sql.shuffle.partitions stays as given for everything else.");
 
   public static final ConfigKey STOP_AFTER =
       ConfigKey.withDefault(
@@ -317,7 +325,8 @@ public final class ConfigKeys {
           "off",
           "off | " + Durations.ALLOWED,
           "Archived files (archive.mode=move) older than this are deleted by maintenance (the maintain command, or"
-              + " maintain.interval in a long run), as Auto Loader's cleanSource.retentionDuration does; off keeps them.");
+              + " maintain.interval in a long run), as Auto Loader's cleanSource.retentionDuration does; off keeps them. See Keeping a long run"
+              + " lean.");
 
   public static final ConfigKey AUTO_COMPACT =
       ConfigKey.withDefault(
@@ -381,6 +390,18 @@ public final class ConfigKeys {
    */
   public static final String EXPECTATION_PREFIX = "quality.expect.";
 
+  /**
+   * Not a key of {@link #ALL}: the family of expectation keys, {@code quality.expect.<name>}, as
+   * {@code --help} and the README document it.
+   */
+  public static final ConfigKey EXPECTATION =
+      ConfigKey.optional(
+          EXPECTATION_PREFIX + "<name>",
+          "<warn|drop|fail>: <SQL predicate>, e.g. drop: amount IS NULL OR amount >= 0",
+          "A data-quality expectation: warn keeps and counts, drop quarantines, fail stops the query. A"
+              + " record meets it only if the predicate is true; the predicate must be a BOOLEAN condition"
+              + " on ingest.schema columns, checked at start-up.");
+
   private static ConfigKey sink(String query) {
     return ConfigKey.withDefault(
         "sink." + query,
@@ -391,7 +412,9 @@ public final class ConfigKeys {
             + " writes: its Delta table, the console (debugging) or an in-memory table named"
             + " "
             + query
-            + " (tests, interactive queries).");
+            + " (tests, interactive queries). Console and memory start from a fresh checkpoint each run;"
+            + " the gold queries read silver_events from its Delta table, so sink.silver_events other"
+            + " than delta needs pipeline.stop_after=silver.");
   }
 
   public static final List<ConfigKey> ALL =
