@@ -91,14 +91,10 @@ class StagesTest {
   @Test
   void qualityRulesGiveTheFirstReasonThatAppliesAndFlagWarnRules() {
     QualitySettings settings =
-        new QualitySettings(
-            true,
-            List.of("event_id", "user_id", "event_type", "event_time"),
-            Duration.ofMinutes(10),
-            List.of(
-                new Expectation(
-                    "positive_amount", Expectation.Action.DROP, "amount IS NULL OR amount > 0"),
-                new Expectation("has_page", Expectation.Action.WARN, "page IS NOT NULL")));
+        quality(
+            new Expectation(
+                "positive_amount", Expectation.Action.DROP, "amount IS NULL OR amount > 0"),
+            new Expectation("has_page", Expectation.Action.WARN, "page IS NOT NULL"));
     Dataset<Row> parsed =
         bronze(
                 "('parse', NULL, 'click', NULL, NULL, NULL, NULL, 'malformed_json')",
@@ -129,14 +125,10 @@ class StagesTest {
   @Test
   void anExpectationThatIsNotAConditionOnTheSchemaIsRefusedWithEveryProblem() {
     QualitySettings settings =
-        new QualitySettings(
-            true,
-            List.of("event_id", "user_id", "event_type", "event_time"),
-            Duration.ofMinutes(10),
-            List.of(
-                new Expectation("sum", Expectation.Action.WARN, "amount + 1"),
-                new Expectation("typo", Expectation.Action.DROP, "amuont > 0"),
-                new Expectation("fine", Expectation.Action.FAIL, "amount >= 0")));
+        quality(
+            new Expectation("sum", Expectation.Action.WARN, "amount + 1"),
+            new Expectation("typo", Expectation.Action.DROP, "amuont > 0"),
+            new Expectation("fine", Expectation.Action.FAIL, "amount >= 0"));
 
     assertThatThrownBy(() -> new QualityRules(settings, schema).checkResolvable(spark))
         .isInstanceOfSatisfying(
@@ -202,6 +194,15 @@ class StagesTest {
     assertThat(plusOne.then(timesTen).apply(one).first().getInt(0)).isEqualTo(20);
     assertThat(timesTen.then(plusOne).apply(one).first().getInt(0)).isEqualTo(11);
     assertThat(Stage.identity().then(plusOne).apply(one).first().getInt(0)).isEqualTo(2);
+  }
+
+  /** The default quality rules (required fields, 10 minutes of skew) and these expectations. */
+  private static QualitySettings quality(Expectation... expectations) {
+    return new QualitySettings(
+        true,
+        List.of("event_id", "user_id", "event_type", "event_time"),
+        Duration.ofMinutes(10),
+        List.of(expectations));
   }
 
   private static String reason(Row row) {
