@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.TimestampType;
  *
  * <p>With {@code inferSchema} (ingest.schema=infer), {@code eventSchema} is the part known before
  * any file is read: the pipeline's fields and {@code schemaHints}; the run infers the rest once and
- * stores it (see the app's Pipeline).
+ * stores it (see {@code contract.EventContract}).
  */
 public record IngestSettings(
     StructType eventSchema,

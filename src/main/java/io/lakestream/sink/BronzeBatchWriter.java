@@ -119,7 +119,6 @@ public final class BronzeBatchWriter implements java.io.Serializable {
    * timing what the caller does next.
    */
   public record Written(
-      long batchId,
       Instant startedAt,
       CommittedRows committed,
       long quarantined,
@@ -137,7 +136,8 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     }
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
-    // The stream arrives classified by QualityRules (see Pipeline), with a reason on every rejected
+    // The stream arrives classified by QualityRules (see the app's Topology), with a reason on
+    // every rejected
     // record. Batch id and time enter as references, not literals: the code Spark generates for the
     // batch is then the same for every batch and compiled once per run instead of once per batch.
     Dataset<Row> classified =
@@ -197,7 +197,6 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       steps.done("quarantine");
     }
     return new Written(
-        batchId,
         startedAt,
         // Without the quality rules nothing is written to quarantine_events, so nothing counts as
         // quarantined.
