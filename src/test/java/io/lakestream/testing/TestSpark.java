@@ -47,6 +47,8 @@ public final class TestSpark {
       Map<String, String> settings = new java.util.HashMap<>(propertiesFile);
       // As a draining run sets it: tests that write tables without a run must not compact either.
       settings.put("spark.databricks.delta.autoCompact.enabled", "false");
+      // As conf/local.properties: no chmod process for each file created.
+      settings.put("spark.hadoop.fs.file.impl", "io.lakestream.fs.ForklessLocalFileSystem");
       LakestreamConfig config =
           LakestreamConfig.from(RawConfig.resolve(settings, Map.of(), Map.of()));
       session = SparkSessions.getOrCreate(config, false);
