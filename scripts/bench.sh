@@ -57,10 +57,21 @@ work=target/bench
 mkdir -p "$work"
 ensure_built
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-classpath="target/classes:$(cat target/local.classpath)"
-# Every scenario, the baselines too, runs with the same JVM options (scripts/lib.sh: java_opts).
-# shellcheck disable=SC2086 # java_opts is a list of JVM options
-java_cmd=(java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts)
+prepare_cds
+if [[ "$cds_opts" == *ArchiveClassesAtExit* ]]; then
+  # The class archive is recorded by a run of its own (the whole pipeline on the sample data), not by a timed one.
+  rm -rf "$work/cds-training" && mkdir -p "$work/cds-training/landing" && cp sample-data/*.json "$work/cds-training/landing/"
+  # shellcheck disable=SC2086 # java_opts and cds_opts are lists of JVM options
+  java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts $cds_opts \
+    -cp "$app_classpath" io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2] \
+    --set "volume.root=$work/cds-training" > "$work/cds-training.log" 2>&1
+  prepare_cds
+fi
+classpath=$app_classpath
+# Every scenario, the baselines too, runs with the same JVM options (scripts/lib.sh: java_opts, and the class data
+# sharing archive of prepare_cds).
+# shellcheck disable=SC2086 # java_opts and cds_opts are lists of JVM options
+java_cmd=(java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts $cds_opts)
 
 input="$work/input-$events-$files"
 if [ ! -d "$input" ]; then

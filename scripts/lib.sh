@@ -21,15 +21,57 @@ ensure_built() {
   fi
 }
 
+# Class data sharing (CDS). Each lakestream JVM loads and verifies some 20,000 classes of Spark, Delta and Hadoop
+# from jars, at start and at every first use (table set-up, the first batch, the summary): in a short run, a large
+# part of the wall time. JDK 17 records the classes a run loaded in an archive (-XX:ArchiveClassesAtExit) and maps
+# them into later JVMs (-XX:SharedArchiveFile). The first run after a build records target/cds/lakestream.jsa (about
+# 200 MB; that run ends some 30 s later); the runs after it start from it. A JVM accepts an archive only with the
+# classpath it was recorded with, and only of jars: the app's classes run from target/cds/lakestream-classes.jar,
+# repacked after each build (which drops the archive). A recorded archive is checked (-Xshare:on) before it is used,
+# and dropped if a JVM refuses it. LAKESTREAM_CDS=off runs without.
+# Sets app_classpath and cds_opts (JVM options); ensure_built first.
+prepare_cds() {
+  app_classpath="target/classes:$(cat target/local.classpath)"
+  cds_opts=""
+  if [ "${LAKESTREAM_CDS:-on}" = off ] || ! command -v jar > /dev/null; then
+    return 0
+  fi
+  local jar=target/cds/lakestream-classes.jar archive=target/cds/lakestream.jsa classpath
+  mkdir -p target/cds
+  if [ ! -f "$jar" ] || [ target/local.classpath -nt "$jar" ] \
+      || [ -n "$(find target/classes -newer "$jar" -print -quit)" ]; then
+    rm -f "$archive" "$archive.new"
+    jar cf "$jar.tmp" -C target/classes . && mv "$jar.tmp" "$jar"
+  fi
+  classpath="$jar:$(cat target/local.classpath)"
+  if [ -f "$archive.new" ]; then
+    if java -XX:SharedArchiveFile="$archive.new" -Xshare:on -cp "$classpath" -version > /dev/null 2>&1; then
+      mv "$archive.new" "$archive"
+    else
+      rm -f "$archive.new"
+    fi
+  fi
+  app_classpath=$classpath
+  if [ -f "$archive" ]; then
+    cds_opts="-XX:SharedArchiveFile=$archive -Xlog:cds=off,cds+dynamic=off"
+  elif [ "$(df -Pk target | awk 'NR == 2 {print $4}')" -gt 1048576 ]; then
+    # Recording needs room for the archive; a JVM that cannot write it fails at exit.
+    cds_opts="-XX:ArchiveClassesAtExit=$archive.new -Xlog:cds=off,cds+dynamic=off"
+    echo "Recording the classes this run loads for faster starts of the next runs ($archive, once per build:" \
+      "this run ends some 30 s later; LAKESTREAM_CDS=off skips it)" >&2
+  fi
+}
+
 # Runs a main class on the local classpath (the app's classes, Spark and Delta), as spark-submit would:
-# with Spark's --add-opens flags, loopback networking and conf/log4j2.properties.
+# with Spark's --add-opens flags, loopback networking and conf/log4j2.properties, and class data sharing.
 run_java() {
   local main_class=$1
   shift
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  # shellcheck disable=SC2086 # java_opts is a list of JVM options
-  exec java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts \
-    -cp "target/classes:$(cat target/local.classpath)" "$main_class" "$@"
+  prepare_cds
+  # shellcheck disable=SC2086 # java_opts and cds_opts are lists of JVM options
+  exec java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts $cds_opts \
+    -cp "$app_classpath" "$main_class" "$@"
 }
 
 # Starts lakestream in the background with trigger=processingTime:1s over the volume $1 (logging to $2), extra
