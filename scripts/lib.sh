@@ -41,7 +41,10 @@ prepare_cds() {
   if [ ! -f "$jar" ] || [ target/local.classpath -nt "$jar" ] \
       || [ -n "$(find target/classes -newer "$jar" -print -quit)" ]; then
     rm -f "$archive" "$archive.new"
-    jar cf "$jar.tmp" -C target/classes . && mv "$jar.tmp" "$jar"
+    if ! { jar cf "$jar.tmp" -C target/classes . && mv "$jar.tmp" "$jar"; }; then
+      echo "Could not pack target/classes for class data sharing; running without it" >&2
+      return 0
+    fi
   fi
   classpath="$jar:$(cat target/local.classpath)"
   if [ -f "$archive.new" ]; then

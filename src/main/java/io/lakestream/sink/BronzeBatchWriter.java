@@ -137,9 +137,8 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
     // The stream arrives classified by QualityRules (see the app's Topology), with a reason on
-    // every rejected
-    // record. Batch id and time enter as references, not literals: the code Spark generates for the
-    // batch is then the same for every batch and compiled once per run instead of once per batch.
+    // every rejected record. Batch id and time enter as references, not literals: the code Spark
+    // generates for the batch is then the same for every batch and compiled once per run.
     Dataset<Row> classified =
         batch
             .withColumn(
