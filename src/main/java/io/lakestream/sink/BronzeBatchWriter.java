@@ -16,6 +16,7 @@ import io.lakestream.contract.ContractHistory;
 import io.lakestream.contract.NewFields;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.stage.QualityRules;
+import io.lakestream.table.BatchAppender;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.IdempotentWrites;
 import io.lakestream.table.TableOutbox;
@@ -58,7 +59,9 @@ import scala.concurrent.Await;
  * needs a look at the batch before anything is written, and only then is the batch read twice.
  *
  * <p>Each write carries Delta's {@code txnAppId}/{@code txnVersion}, so a batch replayed after a
- * crash (for instance between the bronze and the quarantine commit) only writes what is missing.
+ * crash (for instance between the bronze and the quarantine commit) only writes what is missing;
+ * bronze's appends ask Delta whether they were committed before only when they may have been
+ * ({@link BatchAppender}).
  */
 public final class BronzeBatchWriter implements java.io.Serializable {
 
@@ -94,6 +97,9 @@ public final class BronzeBatchWriter implements java.io.Serializable {
    * batch.
    */
   private transient volatile boolean contractGrew;
+
+  /** Appends to bronze_events; made on the driver at the first batch of this query start. */
+  private transient BatchAppender bronzeAppender;
 
   public BronzeBatchWriter(
       String queryName,
@@ -157,10 +163,8 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     Dataset<Row> observed =
         classified.observe(
             observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
-    write(
-        observed.select(columns(BronzeTable.definition(eventSchema).schema())),
-        bronzeTable,
-        batchId);
+    bronzeAppender()
+        .append(observed.select(columns(BronzeTable.definition(eventSchema).schema())), batchId);
     steps.done("bronze");
     // What bronze holds of this batch; reading it back, not the batch again, keeps the source read
     // once (Spark counts every read of the source in the batch's numInputRows) and a replay
@@ -564,6 +568,13 @@ public final class BronzeBatchWriter implements java.io.Serializable {
 
   private void write(Dataset<Row> rows, String table, long batchId) {
     IdempotentWrites.append(rows, table, txnAppId, batchId);
+  }
+
+  private BatchAppender bronzeAppender() {
+    if (bronzeAppender == null) {
+      bronzeAppender = new BatchAppender(bronzeTable, txnAppId);
+    }
+    return bronzeAppender;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.lakestream.sink;
 import io.delta.tables.DeltaTable;
 import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.AggregationSettings.OutputModeChoice;
+import io.lakestream.table.BatchAppender;
 import io.lakestream.table.IdempotentWrites;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Every write carries Delta's {@code txnAppId}/{@code txnVersion} (as write options, or as session
- * confs for MERGE), so a batch replayed after a crash is skipped instead of applied twice. The
- * batch is persisted while it is counted and written, so it is computed once.
+ * confs for MERGE), so a batch replayed after a crash is skipped instead of applied twice; appends
+ * ask Delta whether they were committed before only when they may have been ({@link
+ * BatchAppender}). The batch is persisted while it is counted and written, so it is computed once.
  */
 public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -71,6 +73,9 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   private final List<String> mergeKeys;
   private final String txnAppId;
   private final AuditLog audit;
+
+  /** Appends in {@link Mode#APPEND}; made on the driver at the first batch of this query start. */
+  private transient BatchAppender appender;
 
   public TableBatchWriter(
       String queryName,
@@ -117,12 +122,18 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   private void write(Dataset<Row> rows, long batchId) {
     switch (mode) {
-      case APPEND ->
-          IdempotentWrites.save(rows, tableIdentifier, SaveMode.Append, txnAppId, batchId);
+      case APPEND -> appender().append(rows, batchId);
       case OVERWRITE ->
           IdempotentWrites.save(rows, tableIdentifier, SaveMode.Overwrite, txnAppId, batchId);
       case MERGE -> merge(rows, batchId);
     }
+  }
+
+  private BatchAppender appender() {
+    if (appender == null) {
+      appender = new BatchAppender(tableIdentifier, txnAppId);
+    }
+    return appender;
   }
 
   private void merge(Dataset<Row> rows, long batchId) {

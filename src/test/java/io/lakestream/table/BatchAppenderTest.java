@@ -1,0 +1,129 @@
+package io.lakestream.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lakestream.testing.TestSpark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Appends that skip Delta's replay check still commit each batch exactly once: the table records
+ * every batch's transaction, a replay after a restart is skipped, and only the first append of an
+ * appender (or one after a failure) asks the table.
+ */
+class BatchAppenderTest {
+
+  private final SparkSession spark = TestSpark.session();
+
+  @TempDir Path root;
+
+  private String table;
+  private final String appId = UUID.randomUUID().toString();
+
+  @BeforeEach
+  void freshTable() {
+    table = "appender_" + UUID.randomUUID().toString().replace("-", "");
+    spark.sql(
+        "CREATE TABLE "
+            + table
+            + " (batch BIGINT, n BIGINT) USING delta LOCATION '"
+            + root.resolve(table).toUri()
+            + "'");
+  }
+
+  private Dataset<Row> batch(long batchId, int rows) {
+    return spark.range(rows).selectExpr("CAST(" + batchId + " AS BIGINT) AS batch", "id AS n");
+  }
+
+  /** Rows per batch id, e.g. [0=3, 1=3]. */
+  private List<String> rowsPerBatch() {
+    return spark.table(table).groupBy("batch").count().orderBy("batch").collectAsList().stream()
+        .map(r -> r.getLong(0) + "=" + r.getLong(1))
+        .toList();
+  }
+
+  @Test
+  void theBundledDeltaIsTheOneTheUncheckedPathWasVerifiedAgainst() {
+    // Fails on a Delta upgrade: check DeltaTransactionAppend against the new release, then bump.
+    assertThat(DeltaTransactionAppend.deltaVersion())
+        .contains(DeltaTransactionAppend.VERIFIED_DELTA_VERSION);
+    assertThat(DeltaTransactionAppend.usable()).isTrue();
+  }
+
+  @Test
+  void asksOnceThenAppendsWithoutTheCheckAndRecordsEveryBatch() {
+    BatchAppender appender = new BatchAppender(table, appId);
+    for (long batchId = 0; batchId < 4; batchId++) {
+      appender.append(batch(batchId, 3), batchId);
+    }
+
+    assertThat(rowsPerBatch()).containsExactly("0=3", "1=3", "2=3", "3=3");
+    assertThat(appender.lookups()).isEqualTo(1);
+    assertThat(appender.uncheckedCommits()).isEqualTo(4);
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, table, appId)).contains(3L);
+    // Delta's own checking writer sees the recorded transactions: it skips a repeat.
+    IdempotentWrites.append(batch(2, 5), table, appId, 2);
+    assertThat(rowsPerBatch()).containsExactly("0=3", "1=3", "2=3", "3=3");
+  }
+
+  @Test
+  void aRestartedQueryReplaysItsLastBatchOnceAndGoesOn() {
+    BatchAppender firstRun = new BatchAppender(table, appId);
+    firstRun.append(batch(0, 2), 0);
+    firstRun.append(batch(1, 2), 1);
+
+    // The run dies after batch 1's commit, before Spark logged the batch as done: the next start
+    // replays batch 1 with another appender.
+    BatchAppender secondRun = new BatchAppender(table, appId);
+    secondRun.append(batch(1, 2), 1);
+    secondRun.append(batch(2, 2), 2);
+    secondRun.append(batch(3, 2), 3);
+
+    assertThat(rowsPerBatch()).containsExactly("0=2", "1=2", "2=2", "3=2");
+    assertThat(secondRun.lookups()).isEqualTo(1);
+    assertThat(secondRun.uncheckedCommits()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchRetriedAfterAFailureIsCheckedAgain() {
+    BatchAppender appender = new BatchAppender(table, appId);
+    appender.append(batch(0, 2), 0);
+    // A write that fails in the middle (here: a column the table lacks) leaves the appender unsure
+    // of what the table holds.
+    assertThatThrownBy(() -> appender.append(batch(1, 2).selectExpr("batch", "n", "1 AS extra"), 1))
+        .hasMessageContaining("extra");
+    appender.append(batch(1, 2), 1);
+    appender.append(batch(1, 2), 1);
+    appender.append(batch(2, 2), 2);
+
+    assertThat(rowsPerBatch()).containsExactly("0=2", "1=2", "2=2");
+    assertThat(appender.lookups()).isEqualTo(2);
+  }
+
+  @Test
+  void rowsShapedOtherwiseThanTheTableGoThroughDeltasOwnWriter() {
+    BatchAppender appender = new BatchAppender(table, appId);
+    // Columns in another order: Delta's writer matches them by name; the unchecked path declines.
+    appender.append(batch(0, 2).selectExpr("n", "batch"), 0);
+    appender.append(batch(1, 2).selectExpr("CAST(n AS INT) AS n", "batch"), 1);
+
+    assertThat(rowsPerBatch()).containsExactly("0=2", "1=2");
+    assertThat(appender.uncheckedCommits()).isZero();
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, table, appId)).contains(1L);
+  }
+
+  @Test
+  void aNameOutsideTheSessionCatalogIsLeftToDelta() {
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, "cat.db." + table, appId)).isEmpty();
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, "no_such_table_here", appId))
+        .isEmpty();
+  }
+}
