@@ -300,7 +300,7 @@ public final class TableOutbox {
       FileSystem stateFs = first.flushState.getFileSystem(hadoopConf);
       OutboxFlushState state = OutboxFlushState.read(stateFs, first.flushState).orElse(null);
       if (state != null && state.pending().isPresent()) {
-        long rows = commitPending(spark, hadoopConf, first, state);
+        long rows = commitPending(spark, hadoopConf, first, state, false);
         LOG.info(
             "Completed the interrupted flush {} of {} ({} rows)",
             state.pending().get().version(),
@@ -344,7 +344,7 @@ public final class TableOutbox {
         // Recorded first, then committed exactly as an interrupted flush is completed.
         state = state.begin(highestBatchIds(toAppend));
         state.save(stateFs, first.flushState);
-        rows = commitPending(spark, hadoopConf, first, state);
+        rows = commitPending(spark, hadoopConf, first, state, true);
       }
       LOG.debug(
           "Flushed {} saved rows of {} batches to {}",
@@ -363,9 +363,16 @@ public final class TableOutbox {
    * state and the files. For a flush a crash (or a failed commit) interrupted, the rows are still
    * in their files and Delta skips the write if the first attempt committed. Returns the rows
    * written (or skipped by Delta).
+   *
+   * @param justBegun the flush was recorded just now, so its version is new to the table and the
+   *     commit needs no replay check ({@link DeltaTransactionAppend})
    */
   private static long commitPending(
-      SparkSession spark, Configuration hadoopConf, TableOutbox first, OutboxFlushState state)
+      SparkSession spark,
+      Configuration hadoopConf,
+      TableOutbox first,
+      OutboxFlushState state,
+      boolean justBegun)
       throws IOException {
     OutboxFlushState.Pending pending = state.pending().orElseThrow();
     List<Saved> files = new ArrayList<>();
@@ -381,7 +388,7 @@ public final class TableOutbox {
     }
     List<Row> rows = first.readAll(files);
     if (!rows.isEmpty()) {
-      append(spark, first, rows, state);
+      append(spark, first, rows, state, justBegun);
     }
     markFlushed(pending.upTo(), hadoopConf);
     state.finished().save(first.flushState.getFileSystem(hadoopConf), first.flushState);
@@ -415,12 +422,17 @@ public final class TableOutbox {
   }
 
   private static void append(
-      SparkSession spark, TableOutbox first, List<Row> rows, OutboxFlushState state) {
-    IdempotentWrites.append(
-        spark.createDataFrame(rows, first.schema),
-        first.tableIdentifier,
-        state.appId(),
-        state.pending().orElseThrow().version());
+      SparkSession spark,
+      TableOutbox first,
+      List<Row> rows,
+      OutboxFlushState state,
+      boolean newVersion) {
+    Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
+    long version = state.pending().orElseThrow().version();
+    if (!newVersion
+        || !DeltaTransactionAppend.append(saved, first.tableIdentifier, state.appId(), version)) {
+      IdempotentWrites.append(saved, first.tableIdentifier, state.appId(), version);
+    }
   }
 
   /**

@@ -117,6 +117,15 @@ class TableOutboxTest {
     assertThat(savedFiles("bronze")).isZero();
     assertThat(state().version()).isEqualTo(1);
     assertThat(state().pending()).isEmpty();
+    // The flush committed without Delta's replay check, but with its transaction: a repeat of it
+    // (a crash before the state above was saved) is skipped.
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, table, state().appId())).contains(1L);
+    assertThat(
+            io.delta.tables.DeltaTable.forName(spark, table)
+                .history()
+                .where("operation = 'WRITE'")
+                .count())
+        .isEqualTo(1);
 
     // Batch 1 replayed after a crash (its checkpoint commit was lost), then batch 2.
     bronze.add(hadoopConf, 1, List.of(row("bronze", 1, 11)));
