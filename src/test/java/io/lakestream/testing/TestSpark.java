@@ -49,6 +49,8 @@ public final class TestSpark {
       settings.put("spark.databricks.delta.autoCompact.enabled", "false");
       // As conf/local.properties: no chmod process for each file created.
       settings.put("spark.hadoop.fs.file.impl", "io.lakestream.fs.ForklessLocalFileSystem");
+      // As conf/local.properties: a log listing stats only the files since the checkpoint.
+      settings.put("spark.delta.logStore.file.impl", "io.lakestream.fs.LocalDeltaLogStore");
       LakestreamConfig config =
           LakestreamConfig.from(RawConfig.resolve(settings, Map.of(), Map.of()));
       session = SparkSessions.getOrCreate(config, false);
