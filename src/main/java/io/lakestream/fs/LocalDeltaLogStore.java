@@ -59,7 +59,7 @@ public final class LocalDeltaLogStore extends LocalLogStore {
   }
 
   private static File localFolder(FileSystem fs, Path folder) {
-    return new File(fs.makeQualified(folder).toUri().getPath());
+    return new File(fs.makeQualified(folder).toUri());
   }
 
   /** Hadoop's checksum files ({@code .name.crc}), which its local file system hides too. */

@@ -364,7 +364,7 @@ public final class TableOutbox {
    * in their files and Delta skips the write if the first attempt committed. Returns the rows
    * written (or skipped by Delta).
    *
-   * @param justBegun the flush was recorded just now, so its version is new to the table and the
+   * @param versionIsNew the flush was recorded just now, so its version is new to the table and the
    *     commit needs no replay check ({@link DeltaTransactionAppend})
    */
   private static long commitPending(
@@ -372,7 +372,7 @@ public final class TableOutbox {
       Configuration hadoopConf,
       TableOutbox first,
       OutboxFlushState state,
-      boolean justBegun)
+      boolean versionIsNew)
       throws IOException {
     OutboxFlushState.Pending pending = state.pending().orElseThrow();
     List<Saved> files = new ArrayList<>();
@@ -388,7 +388,7 @@ public final class TableOutbox {
     }
     List<Row> rows = first.readAll(files);
     if (!rows.isEmpty()) {
-      append(spark, first, rows, state, justBegun);
+      append(spark, first, rows, state, versionIsNew);
     }
     markFlushed(pending.upTo(), hadoopConf);
     state.finished().save(first.flushState.getFileSystem(hadoopConf), first.flushState);
@@ -426,10 +426,10 @@ public final class TableOutbox {
       TableOutbox first,
       List<Row> rows,
       OutboxFlushState state,
-      boolean newVersion) {
+      boolean versionIsNew) {
     Dataset<Row> saved = spark.createDataFrame(rows, first.schema);
     long version = state.pending().orElseThrow().version();
-    if (!newVersion
+    if (!versionIsNew
         || !DeltaTransactionAppend.append(saved, first.tableIdentifier, state.appId(), version)) {
       IdempotentWrites.append(saved, first.tableIdentifier, state.appId(), version);
     }
