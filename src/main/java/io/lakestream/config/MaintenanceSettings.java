@@ -9,6 +9,8 @@ import java.util.Optional;
  *
  * @param autoCompact Delta auto compaction on every table: after a commit leaves enough small
  *     files, the writer compacts them in the same thread, so no other writer ever conflicts with it
+ * @param checkpointInterval commits between two checkpoints of a table's Delta log
+ *     (delta.checkpointInterval)
  * @param logRetention how long a table's Delta log keeps history (delta.logRetentionDuration)
  * @param fileRetention how long files a commit removed stay for time travel and slow readers before
  *     VACUUM deletes them (delta.deletedFileRetentionDuration)
@@ -23,6 +25,7 @@ import java.util.Optional;
  */
 public record MaintenanceSettings(
     boolean autoCompact,
+    int checkpointInterval,
     Duration logRetention,
     Duration fileRetention,
     Duration transactionRetention,
@@ -34,6 +37,7 @@ public record MaintenanceSettings(
   public Map<String, String> tableProperties() {
     return Map.of(
         "delta.autoOptimize.autoCompact", String.valueOf(autoCompact),
+        "delta.checkpointInterval", String.valueOf(checkpointInterval),
         "delta.logRetentionDuration", interval(logRetention),
         "delta.deletedFileRetentionDuration", interval(fileRetention),
         "delta.setTransactionRetentionDuration", interval(transactionRetention));
@@ -81,6 +85,7 @@ public record MaintenanceSettings(
     }
     return new MaintenanceSettings(
         reader.boolOrDefault(ConfigKeys.AUTO_COMPACT),
+        reader.positiveIntOrDefault(ConfigKeys.CHECKPOINT_INTERVAL),
         logRetention,
         fileRetention,
         transactionRetention,

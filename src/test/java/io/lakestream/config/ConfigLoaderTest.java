@@ -600,6 +600,7 @@ class ConfigLoaderTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "delta.autoOptimize.autoCompact", "true",
+                "delta.checkpointInterval", "50",
                 "delta.logRetentionDuration", "interval 30 days",
                 "delta.deletedFileRetentionDuration", "interval 7 days",
                 "delta.setTransactionRetentionDuration", "interval 30 days"));
@@ -616,10 +617,13 @@ class ConfigLoaderTest {
                     "maintain.interval",
                     "90min",
                     "maintain.progress_retention",
-                    "off"))
+                    "off",
+                    "maintain.checkpoint_interval",
+                    "10"))
             .maintenance();
     assertThat(tuned.tableProperties())
-        .containsEntry("delta.deletedFileRetentionDuration", "interval 36 hours");
+        .containsEntry("delta.deletedFileRetentionDuration", "interval 36 hours")
+        .containsEntry("delta.checkpointInterval", "10");
     assertThat(tuned.interval()).contains(java.time.Duration.ofMinutes(90));
     assertThat(tuned.progressRetention()).isEmpty();
 
@@ -642,5 +646,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "maintain.interval", "sometimes")))
         .hasMessageContaining("maintain.interval = 'sometimes' (from --set) is not allowed")
         .hasMessageContaining("Allowed: off | a whole number with a unit");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "maintain.checkpoint_interval", "0")))
+        .hasMessageContaining("maintain.checkpoint_interval = '0' (from --set) is not allowed")
+        .hasMessageContaining("Allowed: a positive whole number");
   }
 }
