@@ -2,6 +2,7 @@ package io.lakestream.app;
 
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.stage.Stage;
+import io.lakestream.table.TxnIdentity;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -16,7 +17,8 @@ import org.apache.spark.sql.streaming.OutputMode;
  * {@link Pipeline} starts and awaits them.
  *
  * @param source the stream to read; called when the query starts, so it sees the tables as set up
- * @param writer makes the foreachBatch writer from the query's Delta {@code txnAppId}
+ * @param writer makes the foreachBatch writer from the query's Delta {@code txnAppId} and first new
+ *     batch
  * @param queryConf session settings for this query only (e.g. the state store's)
  */
 record QueryPlan(
@@ -25,7 +27,7 @@ record QueryPlan(
     Supplier<Dataset<Row>> source,
     Stage stages,
     OutputMode outputMode,
-    Function<String, VoidFunction2<Dataset<Row>, Long>> writer,
+    Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> writer,
     Map<String, String> queryConf) {
 
   /** The source read and every stage applied: the DataFrame the query writes. */

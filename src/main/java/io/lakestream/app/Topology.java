@@ -203,7 +203,7 @@ final class Topology {
                 .read(spark),
         classify.then(BronzeMetrics::observe),
         OutputMode.Append(),
-        txnAppId ->
+        txnIdentity ->
             new BronzeBatch(
                 BRONZE_QUERY,
                 tables.identifier(BronzeTable.NAME),
@@ -213,7 +213,7 @@ final class Topology {
                     config.ingest().eventSchema(),
                     tables.identifier(BronzeTable.NAME),
                     bookkeeping.quarantineOutbox(),
-                    txnAppId,
+                    txnIdentity,
                     config.haltAt(),
                     newFields),
                 archiving,
@@ -280,13 +280,13 @@ final class Topology {
         () -> tables.readStream(upstreamTable, config.volume().checkpointFor(queryName)),
         stages,
         writeMode.outputMode(),
-        txnAppId ->
+        txnIdentity ->
             new TableBatchWriter(
                 queryName,
                 tables.identifier(queryName),
                 writeMode,
                 mergeKeys,
-                txnAppId,
+                txnIdentity,
                 bookkeeping.audit(queryName)),
         // Every query after bronze keeps state (deduplication, windows, sessions).
         SparkSessions.stateConf(config.state(), spark.conf()));

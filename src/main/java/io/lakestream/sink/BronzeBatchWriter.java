@@ -20,6 +20,7 @@ import io.lakestream.table.BatchAppender;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.IdempotentWrites;
 import io.lakestream.table.TableOutbox;
+import io.lakestream.table.TxnIdentity;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +89,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   private final StructType eventSchema;
   private final String bronzeTable;
   private final TableOutbox quarantine;
-  private final String txnAppId;
+  private final TxnIdentity txnIdentity;
   private final FaultPoint haltAt;
   private final NewFields newFields;
 
@@ -107,7 +108,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       StructType eventSchema,
       String bronzeTable,
       TableOutbox quarantine,
-      String txnAppId,
+      TxnIdentity txnIdentity,
       FaultPoint haltAt,
       NewFields newFields) {
     this.queryName = queryName;
@@ -115,7 +116,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     this.eventSchema = eventSchema;
     this.bronzeTable = bronzeTable;
     this.quarantine = quarantine;
-    this.txnAppId = txnAppId;
+    this.txnIdentity = txnIdentity;
     this.haltAt = haltAt;
     this.newFields = newFields;
   }
@@ -567,12 +568,12 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   }
 
   private void write(Dataset<Row> rows, String table, long batchId) {
-    IdempotentWrites.append(rows, table, txnAppId, batchId);
+    IdempotentWrites.append(rows, table, txnIdentity.appId(), batchId);
   }
 
   private BatchAppender bronzeAppender() {
     if (bronzeAppender == null) {
-      bronzeAppender = new BatchAppender(bronzeTable, txnAppId);
+      bronzeAppender = new BatchAppender(bronzeTable, txnIdentity);
     }
     return bronzeAppender;
   }

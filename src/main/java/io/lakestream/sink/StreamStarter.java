@@ -4,6 +4,7 @@ import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.SinkKind;
 import io.lakestream.fs.HadoopFiles;
 import io.lakestream.table.SchedulerPools;
+import io.lakestream.table.TxnIdentity;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,8 @@ public final class StreamStarter {
   }
 
   /**
-   * @param deltaWriter makes the foreachBatch writer from the query's Delta {@code txnAppId}
+   * @param deltaWriter makes the foreachBatch writer from the query's Delta {@code txnAppId} and
+   *     first new batch
    * @param queryConf session settings for this query only (Spark copies the session's conf into a
    *     query when it starts); the session's own values are put back right after
    */
@@ -42,7 +44,7 @@ public final class StreamStarter {
       String queryName,
       Dataset<Row> stream,
       OutputMode outputMode,
-      Function<String, VoidFunction2<Dataset<Row>, Long>> deltaWriter,
+      Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> deltaWriter,
       Map<String, String> queryConf)
       throws TimeoutException {
     synchronized (spark) {
@@ -75,7 +77,7 @@ public final class StreamStarter {
       String queryName,
       Dataset<Row> stream,
       OutputMode outputMode,
-      Function<String, VoidFunction2<Dataset<Row>, Long>> deltaWriter)
+      Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> deltaWriter)
       throws TimeoutException {
     DataStreamWriter<Row> writer =
         stream

@@ -5,6 +5,7 @@ import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.AggregationSettings.OutputModeChoice;
 import io.lakestream.table.BatchAppender;
 import io.lakestream.table.IdempotentWrites;
+import io.lakestream.table.TxnIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -71,7 +72,7 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   private final String tableIdentifier;
   private final Mode mode;
   private final List<String> mergeKeys;
-  private final String txnAppId;
+  private final TxnIdentity txnIdentity;
   private final AuditLog audit;
 
   /** Appends in {@link Mode#APPEND}; made on the driver at the first batch of this query start. */
@@ -82,13 +83,13 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       String tableIdentifier,
       Mode mode,
       List<String> mergeKeys,
-      String txnAppId,
+      TxnIdentity txnIdentity,
       AuditLog audit) {
     this.queryName = queryName;
     this.tableIdentifier = tableIdentifier;
     this.mode = mode;
     this.mergeKeys = List.copyOf(mergeKeys);
-    this.txnAppId = txnAppId;
+    this.txnIdentity = txnIdentity;
     this.audit = audit;
   }
 
@@ -124,14 +125,15 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     switch (mode) {
       case APPEND -> appender().append(rows, batchId);
       case OVERWRITE ->
-          IdempotentWrites.save(rows, tableIdentifier, SaveMode.Overwrite, txnAppId, batchId);
+          IdempotentWrites.save(
+              rows, tableIdentifier, SaveMode.Overwrite, txnIdentity.appId(), batchId);
       case MERGE -> merge(rows, batchId);
     }
   }
 
   private BatchAppender appender() {
     if (appender == null) {
-      appender = new BatchAppender(tableIdentifier, txnAppId);
+      appender = new BatchAppender(tableIdentifier, txnIdentity);
     }
     return appender;
   }
@@ -143,7 +145,7 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
             .collect(Collectors.joining(" AND "));
     IdempotentWrites.inSessionTransaction(
         rows.sparkSession(),
-        txnAppId,
+        txnIdentity.appId(),
         batchId,
         () ->
             DeltaTable.forName(rows.sparkSession(), tableIdentifier)

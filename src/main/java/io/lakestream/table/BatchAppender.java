@@ -14,7 +14,9 @@ import org.apache.spark.sql.Row;
  * query owns its {@code txnAppId}, and one run owns the tables). So the appender asks the table
  * once (the highest version it records for the id), remembers every commit it makes, and appends
  * later batches through {@link DeltaTransactionAppend} without the question, which costs Delta 4.3
- * a rebuild of the table's state per commit. After any failure it forgets and asks again.
+ * a rebuild of the table's state per commit. It does not even ask once when the first batch is one
+ * the query's current start planned itself ({@link TxnIdentity#firstNewBatch()}): no earlier run
+ * ran it. After any failure it forgets and asks again.
  *
  * <p>One appender per query start, used from its batch thread only.
  */
@@ -25,19 +27,24 @@ public final class BatchAppender {
   private final String table;
   private final String appId;
 
-  /** The highest version the table records for {@link #appId}, as far as this appender knows. */
-  private long recorded = UNKNOWN;
+  /**
+   * The highest version the table may record for {@link #appId}, as far as this appender knows: a
+   * batch above it is new to the table, one at or below it goes through Delta's checking writer.
+   */
+  private long recorded;
 
   private int lookups;
   private int uncheckedCommits;
 
   /**
    * @param table the table's catalog identifier
-   * @param appId the query's Delta {@code txnAppId}
+   * @param identity the query's Delta {@code txnAppId}, and which batches its start planned
    */
-  public BatchAppender(String table, String appId) {
+  public BatchAppender(String table, TxnIdentity identity) {
     this.table = table;
-    this.appId = appId;
+    this.appId = identity.appId();
+    this.recorded =
+        identity.firstNewBatch() == Long.MAX_VALUE ? UNKNOWN : identity.firstNewBatch() - 1;
   }
 
   /** Appends {@code rows} as batch {@code batchId}, unless the table already holds that batch. */

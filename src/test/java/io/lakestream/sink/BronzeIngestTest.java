@@ -171,7 +171,7 @@ class BronzeIngestTest {
                 Tables.quarantine().schema(),
                 Tables.QUARANTINE_KEY,
                 root.resolve("quarantine-flush.json").toString()),
-            "test-app-id",
+            io.lakestream.table.TxnIdentity.withUnknownHistory("test-app-id"),
             FaultPoint.OFF,
             NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE));
     Dataset<Row> batch =

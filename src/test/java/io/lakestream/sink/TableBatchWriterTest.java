@@ -43,7 +43,13 @@ class TableBatchWriterTest {
             config.catalog().tableIdentifier(Tables.AUDIT_BATCHES),
             root.resolve("outbox-" + mode).toString(),
             root.resolve("audit-flush-" + mode + ".json").toString());
-    return new TableBatchWriter("gold_event_counts", table, mode, keys, "app-" + mode, audit);
+    return new TableBatchWriter(
+        "gold_event_counts",
+        table,
+        mode,
+        keys,
+        io.lakestream.table.TxnIdentity.withUnknownHistory("app-" + mode),
+        audit);
   }
 
   private List<String> table(LakestreamConfig config, String name) {

@@ -60,7 +60,7 @@ class BatchAppenderTest {
 
   @Test
   void asksOnceThenAppendsWithoutTheCheckAndRecordsEveryBatch() {
-    BatchAppender appender = new BatchAppender(table, appId);
+    BatchAppender appender = new BatchAppender(table, TxnIdentity.withUnknownHistory(appId));
     for (long batchId = 0; batchId < 4; batchId++) {
       appender.append(batch(batchId, 3), batchId);
     }
@@ -76,13 +76,13 @@ class BatchAppenderTest {
 
   @Test
   void aRestartedQueryReplaysItsLastBatchOnceAndGoesOn() {
-    BatchAppender firstRun = new BatchAppender(table, appId);
+    BatchAppender firstRun = new BatchAppender(table, TxnIdentity.withUnknownHistory(appId));
     firstRun.append(batch(0, 2), 0);
     firstRun.append(batch(1, 2), 1);
 
     // The run dies after batch 1's commit, before Spark logged the batch as done: the next start
     // replays batch 1 with another appender.
-    BatchAppender secondRun = new BatchAppender(table, appId);
+    BatchAppender secondRun = new BatchAppender(table, TxnIdentity.withUnknownHistory(appId));
     secondRun.append(batch(1, 2), 1);
     secondRun.append(batch(2, 2), 2);
     secondRun.append(batch(3, 2), 3);
@@ -94,7 +94,7 @@ class BatchAppenderTest {
 
   @Test
   void aBatchRetriedAfterAFailureIsCheckedAgain() {
-    BatchAppender appender = new BatchAppender(table, appId);
+    BatchAppender appender = new BatchAppender(table, TxnIdentity.withUnknownHistory(appId));
     appender.append(batch(0, 2), 0);
     // A write that fails in the middle (here: a column the table lacks) leaves the appender unsure
     // of what the table holds.
@@ -109,8 +109,50 @@ class BatchAppenderTest {
   }
 
   @Test
+  void batchesTheQueryStartPlannedItselfAreNeverAskedAbout() {
+    BatchAppender appender = new BatchAppender(table, new TxnIdentity(appId, 0));
+    for (long batchId = 0; batchId < 3; batchId++) {
+      appender.append(batch(batchId, 3), batchId);
+    }
+
+    assertThat(rowsPerBatch()).containsExactly("0=3", "1=3", "2=3");
+    assertThat(appender.lookups()).isZero();
+    assertThat(appender.uncheckedCommits()).isEqualTo(3);
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, table, appId)).contains(2L);
+  }
+
+  @Test
+  void aReplayOfABatchLoggedBeforeTheStartGoesThroughDeltasCheck() {
+    new BatchAppender(table, new TxnIdentity(appId, 0)).append(batch(0, 2), 0);
+    // The first run committed batch 0 to the table but died before Spark logged it as done; it had
+    // also logged batch 1's offsets and died before writing it. The next start replays both.
+    BatchAppender committedReplay = new BatchAppender(table, new TxnIdentity(appId, 1));
+    committedReplay.append(batch(0, 2), 0);
+    BatchAppender uncommittedReplay = new BatchAppender(table, new TxnIdentity(appId, 2));
+    uncommittedReplay.append(batch(1, 2), 1);
+    uncommittedReplay.append(batch(2, 2), 2);
+
+    assertThat(rowsPerBatch()).containsExactly("0=2", "1=2", "2=2");
+    assertThat(committedReplay.uncheckedCommits()).isZero();
+    assertThat(uncommittedReplay.uncheckedCommits()).isEqualTo(1);
+    assertThat(committedReplay.lookups() + uncommittedReplay.lookups()).isZero();
+  }
+
+  @Test
+  void afterAFailureEvenAPlannedBatchIsChecked() {
+    BatchAppender appender = new BatchAppender(table, new TxnIdentity(appId, 0));
+    assertThatThrownBy(() -> appender.append(batch(0, 2).selectExpr("batch", "n", "1 AS extra"), 0))
+        .hasMessageContaining("extra");
+    appender.append(batch(0, 2), 0);
+    appender.append(batch(0, 2), 0);
+
+    assertThat(rowsPerBatch()).containsExactly("0=2");
+    assertThat(appender.lookups()).isEqualTo(1);
+  }
+
+  @Test
   void rowsShapedOtherwiseThanTheTableGoThroughDeltasOwnWriter() {
-    BatchAppender appender = new BatchAppender(table, appId);
+    BatchAppender appender = new BatchAppender(table, TxnIdentity.withUnknownHistory(appId));
     // Columns in another order: Delta's writer matches them by name; the unchecked path declines.
     appender.append(batch(0, 2).selectExpr("n", "batch"), 0);
     appender.append(batch(1, 2).selectExpr("CAST(n AS INT) AS n", "batch"), 1);
