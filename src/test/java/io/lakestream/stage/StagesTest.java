@@ -89,6 +89,31 @@ class StagesTest {
   }
 
   @Test
+  void aCategoryIsWhatSparksLowerGivesTheTrimmedValueAsciiOrNot() {
+    Dataset<Row> values =
+        spark.sql(
+            "SELECT * FROM VALUES (' U007 '), ('Click'), ('MOBILE-App_2'), ('ÉCOLE'), (' İstanbul'),"
+                + " ('ΣΟΦΊΑ'), ('straße'), (''), (NULL) AS t(v)");
+
+    List<Row> rows =
+        values
+            .select(
+                NormalizeIdentifiers.category(org.apache.spark.sql.functions.col("v")).as("ours"),
+                org.apache.spark.sql.functions.expr("lower(trim(v))").as("sparks"),
+                org.apache.spark.sql.functions.col("v"))
+            .collectAsList();
+
+    for (Row row : rows) {
+      assertThat((String) row.getAs("ours"))
+          .as(String.valueOf((Object) row.getAs("v")))
+          .isEqualTo(row.getAs("sparks"));
+    }
+    assertThat(rows.stream().map(r -> (String) r.getAs("ours")).toList())
+        .containsExactly(
+            "u007", "click", "mobile-app_2", "école", "i̇stanbul", "σοφία", "straße", "", null);
+  }
+
+  @Test
   void qualityRulesGiveTheFirstReasonThatAppliesAndFlagWarnRules() {
     QualitySettings settings =
         quality(
