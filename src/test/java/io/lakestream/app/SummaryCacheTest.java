@@ -39,6 +39,8 @@ class SummaryCacheTest {
     RunSummary first = new Pipeline(spark, config).run().summary();
     assertThat(first.total(BronzeTable.NAME)).isEqualTo(150);
     assertThat(first.thisRun(BronzeTable.NAME)).isEqualTo(150);
+    assertThat(first.files()).isEqualTo(2);
+    assertThat(first.filesThisRun()).isEqualTo(2);
     Path file = root.resolve("checkpoints").resolve(SummaryCache.FILE_NAME);
     assertThat(file).exists();
 
