@@ -24,6 +24,11 @@ public final class HadoopFiles {
     this.hadoopConf = spark.sessionState().newHadoopConf();
   }
 
+  /** The session's Hadoop configuration these files are reached with. */
+  public Configuration hadoopConf() {
+    return hadoopConf;
+  }
+
   public FileSystem fileSystemOf(Path path) {
     try {
       return path.getFileSystem(hadoopConf);

@@ -1,16 +1,15 @@
 package io.lakestream.sink;
 
 import io.lakestream.fs.HadoopFiles;
+import io.lakestream.fs.OffsetLog;
 import io.lakestream.table.TxnIdentity;
 import java.io.BufferedReader;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -30,14 +29,18 @@ import org.apache.hadoop.fs.Path;
 public final class SinkIdentity {
 
   static final String FILE_NAME = "lakestream-txn-app-id";
-  static final String OFFSETS_FOLDER = "offsets";
 
   private SinkIdentity() {}
 
   /** The sink's id and first new batch; call before the query starts. */
   public static TxnIdentity loadOrCreate(HadoopFiles files, String checkpointFolder) {
-    return new TxnIdentity(
-        appId(files, checkpointFolder), lastLoggedBatch(files, checkpointFolder) + 1);
+    try {
+      return new TxnIdentity(
+          appId(files, checkpointFolder),
+          OffsetLog.lastBatch(files.hadoopConf(), checkpointFolder) + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the offset log of " + checkpointFolder, e);
+    }
   }
 
   private static String appId(HadoopFiles files, String checkpointFolder) {
@@ -60,26 +63,5 @@ public final class SinkIdentity {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or create the sink id " + file, e);
     }
-  }
-
-  /** The highest batch id in the checkpoint's offset log, -1 when there is none. */
-  static long lastLoggedBatch(HadoopFiles files, String checkpointFolder) {
-    Path offsets = new Path(checkpointFolder, OFFSETS_FOLDER);
-    FileSystem fs = files.fileSystemOf(offsets);
-    long last = -1;
-    try {
-      for (FileStatus status : fs.listStatus(offsets)) {
-        // Spark names each batch's file after its id; anything else (a temporary file) is not one.
-        String name = status.getPath().getName();
-        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && name.length() < 19) {
-          last = Math.max(last, Long.parseLong(name));
-        }
-      }
-    } catch (FileNotFoundException e) {
-      return -1; // a query that never started
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the offset log " + offsets, e);
-    }
-    return last;
   }
 }

@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
+import io.lakestream.fs.OffsetLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -94,11 +95,8 @@ public final class DeltaTables {
    */
   public static boolean plannedABatch(
       org.apache.hadoop.conf.Configuration hadoopConf, String queryCheckpoint) {
-    Path offsets = new Path(queryCheckpoint, "offsets");
     try {
-      FileSystem fs = offsets.getFileSystem(hadoopConf);
-      return fs.exists(offsets)
-          && fs.listStatus(offsets, path -> path.getName().matches("\\d+")).length > 0;
+      return OffsetLog.lastBatch(hadoopConf, queryCheckpoint) >= 0;
     } catch (IOException e) {
       return true;
     }
@@ -112,7 +110,7 @@ public final class DeltaTables {
     if (!plannedABatch(hadoopConf, queryCheckpoint)) {
       return true;
     }
-    Path offsets = new Path(queryCheckpoint, "offsets");
+    Path offsets = OffsetLog.of(queryCheckpoint);
     try {
       FileSystem fs = offsets.getFileSystem(hadoopConf);
       Path first = new Path(offsets, "0");

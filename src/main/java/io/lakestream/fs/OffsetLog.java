@@ -1,0 +1,44 @@
+package io.lakestream.fs;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A streaming query's offset log, {@code <checkpoint>/offsets}: Spark writes {@code offsets/<batch
+ * id>} before it runs the batch, so the log tells which batches a query ever planned.
+ */
+public final class OffsetLog {
+
+  public static final String FOLDER = "offsets";
+
+  private OffsetLog() {}
+
+  /** The log's folder in a query's checkpoint. */
+  public static Path of(String queryCheckpoint) {
+    return new Path(queryCheckpoint, FOLDER);
+  }
+
+  /** The highest batch id in the query's offset log; -1 when it holds none or does not exist. */
+  public static long lastBatch(Configuration hadoopConf, String queryCheckpoint)
+      throws IOException {
+    Path offsets = of(queryCheckpoint);
+    FileSystem fs = offsets.getFileSystem(hadoopConf);
+    long last = -1;
+    try {
+      for (FileStatus status : fs.listStatus(offsets)) {
+        // Spark names each batch's file after its id; anything else (a temporary file) is not one.
+        String name = status.getPath().getName();
+        if (!name.isEmpty() && name.length() < 19 && name.chars().allMatch(Character::isDigit)) {
+          last = Math.max(last, Long.parseLong(name));
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return -1; // a query that never started
+    }
+    return last;
+  }
+}
