@@ -26,6 +26,13 @@ class SparkSessionsTest {
   }
 
   @Test
+  void generatedClassesAreCachedForEveryQueryOfTheRunNotOnlyAHundred() {
+    // A static conf: it must reach the builder, before the session exists.
+    assertThat(spark.conf().get(SparkSessions.CODEGEN_CACHE_ENTRIES)).isEqualTo("1000");
+    assertThat(spark.conf().isModifiable(SparkSessions.CODEGEN_CACHE_ENTRIES)).isFalse();
+  }
+
+  @Test
   void theDeltaExtensionIsAddedToExtensionsAlreadySet() {
     assertThat(SparkSessions.withDelta("")).isEqualTo(SparkSessions.DELTA_EXTENSION);
     assertThat(SparkSessions.withDelta("a.B")).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
