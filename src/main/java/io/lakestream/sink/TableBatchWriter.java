@@ -8,6 +8,7 @@ import io.lakestream.table.IdempotentWrites;
 import io.lakestream.table.TxnIdentity;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Every write carries Delta's {@code txnAppId}/{@code txnVersion} (as write options, or as session
  * confs for MERGE), so a batch replayed after a crash is skipped instead of applied twice; appends
  * ask Delta whether they were committed before only when they may have been ({@link
- * BatchAppender}). The batch is persisted while it is counted and written, so it is computed once.
+ * BatchAppender}). An append of a batch known to be new is counted while it is written ({@link
+ * BatchAppender#appendCounted}); any other write persists the batch while it is counted and
+ * written. Either way the batch is computed once.
  */
 public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -96,29 +99,41 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     Instant startedAt = Instant.now();
+    OptionalLong appended =
+        mode == Mode.APPEND ? appender().appendCounted(batch, batchId) : OptionalLong.empty();
+    if (appended.isPresent()) {
+      recordIfAny(batch, batchId, appended.getAsLong(), startedAt);
+      return;
+    }
+    // A possible replay, a MERGE or an overwrite: counted first, so the batch is persisted and
+    // computed once.
     Dataset<Row> rows = batch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = rows.count();
-      // A stateful query's no-data batch (run only to move the watermark) that emitted nothing
-      // leaves no trace.
       if (count == 0 && mode != Mode.OVERWRITE) {
         return;
       }
       write(rows, batchId);
-      audit.append(
-          batch.sparkSession(),
-          new AuditLog.Entry(
-              queryName, batchId, count, count, 0, 0, BatchArchiving.FileCounts.NONE, startedAt));
-      LOG.info(
-          "Query {} batch {}: {} rows to {} ({})",
-          queryName,
-          batchId,
-          count,
-          tableIdentifier,
-          mode);
+      recordIfAny(batch, batchId, count, startedAt);
     } finally {
       rows.unpersist();
     }
+  }
+
+  /**
+   * The batch's audit row and log line. A stateful query's no-data batch (run only to move the
+   * watermark) that emitted nothing leaves no trace.
+   */
+  private void recordIfAny(Dataset<Row> batch, long batchId, long count, Instant startedAt) {
+    if (count == 0 && mode != Mode.OVERWRITE) {
+      return;
+    }
+    audit.append(
+        batch.sparkSession(),
+        new AuditLog.Entry(
+            queryName, batchId, count, count, 0, 0, BatchArchiving.FileCounts.NONE, startedAt));
+    LOG.info(
+        "Query {} batch {}: {} rows to {} ({})", queryName, batchId, count, tableIdentifier, mode);
   }
 
   private void write(Dataset<Row> rows, long batchId) {

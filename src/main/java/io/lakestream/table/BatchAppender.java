@@ -75,6 +75,29 @@ public final class BatchAppender {
     recorded = batchId;
   }
 
+  /**
+   * Appends {@code rows} as batch {@code batchId} and counts them while they are written, when the
+   * batch is known to be new to the table: the rows appended (0: nothing committed), or empty when
+   * this cannot be done without Delta's check (a possible replay, an unknown history, a Delta this
+   * path was not verified against). Then nothing was written: {@link #append} takes the batch.
+   */
+  public java.util.OptionalLong appendCounted(Dataset<Row> rows, long batchId) {
+    if (recorded == UNKNOWN || batchId <= recorded || !DeltaTransactionAppend.usable()) {
+      return java.util.OptionalLong.empty();
+    }
+    long known = recorded;
+    recorded = UNKNOWN; // until this append has returned
+    java.util.OptionalLong appended =
+        DeltaTransactionAppend.appendCounted(rows, table, appId, batchId);
+    if (appended.isPresent()) {
+      uncheckedCommits += appended.getAsLong() > 0 ? 1 : 0;
+      recorded = batchId;
+    } else {
+      recorded = known;
+    }
+    return appended;
+  }
+
   /** How often this appender asked the table for its recorded version (for tests). */
   int lookups() {
     return lookups;

@@ -1,10 +1,18 @@
 package io.lakestream.table;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -14,6 +22,7 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.SetTransaction;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -23,6 +32,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
+import scala.concurrent.Await;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -42,6 +52,9 @@ final class DeltaTransactionAppend {
 
   /** The Delta release whose transaction API this class was written and tested against. */
   static final String VERIFIED_DELTA_VERSION = "4.3.1";
+
+  /** Spark hands observed metrics over through its listener bus, normally within milliseconds. */
+  private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
 
   private static final AtomicBoolean UNUSABLE = new AtomicBoolean(!runningOnVerifiedDelta());
 
@@ -99,12 +112,27 @@ final class DeltaTransactionAppend {
    * public, checking writer.
    */
   static boolean append(Dataset<Row> rows, String table, String appId, long version) {
+    return write(rows, table, appId, version, false).isPresent();
+  }
+
+  /**
+   * As {@link #append}, counting the rows while they are written (the batch is computed once, not
+   * cached and counted first): the rows committed, 0 when there were none (then nothing is
+   * committed and the empty file Spark writes for an empty write is deleted), or empty when this
+   * path cannot take the write (nothing written).
+   */
+  static OptionalLong appendCounted(Dataset<Row> rows, String table, String appId, long version) {
+    return write(rows, table, appId, version, true);
+  }
+
+  private static OptionalLong write(
+      Dataset<Row> rows, String table, String appId, long version, boolean counted) {
     return withInternals(
             () -> {
               SparkSession spark = rows.sparkSession();
               Optional<CatalogTable> catalogTable = catalogTable(spark, table);
               if (catalogTable.isEmpty()) {
-                return Optional.of(false);
+                return Optional.of(OptionalLong.empty());
               }
               DeltaLog log = DeltaLog.forTable(spark, catalogTable.get());
               OptimisticTransaction txn =
@@ -112,10 +140,18 @@ final class DeltaTransactionAppend {
               // Delta's writer reconciles other shapes (evolution, casts); this path takes only
               // the table's own columns, in its order.
               if (!sameColumns(rows.schema(), txn.metadata().schema())) {
-                return Optional.of(false);
+                return Optional.of(OptionalLong.empty());
               }
+              Observation observation = new Observation();
+              Dataset<Row> written =
+                  counted ? rows.observe(observation, count(lit(1)).as("rows")) : rows;
               List<Action> actions = new ArrayList<>();
-              CollectionConverters.asJava(txn.writeFiles(rows)).forEach(actions::add);
+              CollectionConverters.asJava(txn.writeFiles(written)).forEach(actions::add);
+              long rowCount = counted ? rowsWritten(observation, actions, spark, log) : -1;
+              if (rowCount == 0) {
+                deleteFiles(actions, log);
+                return Optional.of(OptionalLong.of(0));
+              }
               actions.add(
                   new SetTransaction(appId, version, Option.apply(System.currentTimeMillis())));
               txn.commit(
@@ -130,9 +166,54 @@ final class DeltaTransactionAppend {
                       Option.empty(),
                       Option.empty(),
                       Option.empty()));
-              return Optional.of(true);
+              return Optional.of(OptionalLong.of(rowCount));
             })
-        .orElse(false);
+        .orElse(OptionalLong.empty());
+  }
+
+  /**
+   * The rows the write observed; Spark hands them over through its listener bus, normally within
+   * milliseconds. Should they not come, the written files are read back and counted.
+   */
+  private static long rowsWritten(
+      Observation observation, List<Action> files, SparkSession spark, DeltaLog log) {
+    try {
+      Row observed =
+          Await.result(
+              observation.future(),
+              scala.concurrent.duration.Duration.create(
+                  OBSERVATION_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+      if (observed.length() > 0) {
+        return observed.getLong(0);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting an append", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("No row count from a write within {}; reading its files back", OBSERVATION_WAIT);
+    }
+    String[] paths = filePaths(files, log).toArray(String[]::new);
+    return paths.length == 0 ? 0 : spark.read().parquet(paths).count();
+  }
+
+  private static List<String> filePaths(List<Action> actions, DeltaLog log) {
+    return actions.stream()
+        .filter(AddFile.class::isInstance)
+        .map(action -> ((AddFile) action).absolutePath(log).toString())
+        .toList();
+  }
+
+  /** Deletes files written for a commit that will not be made (an empty write's one file). */
+  private static void deleteFiles(List<Action> actions, DeltaLog log) {
+    for (String file : filePaths(actions, log)) {
+      Path path = new Path(file);
+      try {
+        path.getFileSystem(log.newDeltaHadoopConf()).delete(path, false);
+      } catch (java.io.IOException e) {
+        // Never committed, so never read; VACUUM removes it after the retention period.
+        LOG.warn("Could not delete the uncommitted file {}: {}", path, e.toString());
+      }
+    }
   }
 
   /**

@@ -163,6 +163,52 @@ class BatchAppenderTest {
   }
 
   @Test
+  void aNewBatchIsCountedWhileWrittenAndAnEmptyOneLeavesNoTrace() throws Exception {
+    BatchAppender appender = new BatchAppender(table, new TxnIdentity(appId, 0));
+    long versionBefore = tableVersion();
+
+    assertThat(appender.appendCounted(batch(0, 3), 0)).hasValue(3);
+    assertThat(appender.appendCounted(batch(1, 0), 1)).hasValue(0);
+    assertThat(appender.appendCounted(batch(2, 2).repartition(3), 2)).hasValue(2);
+
+    assertThat(rowsPerBatch()).containsExactly("0=3", "2=2");
+    // Two commits: the empty batch committed nothing and its empty file was deleted.
+    assertThat(tableVersion()).isEqualTo(versionBefore + 2);
+    assertThat(parquetFilesIn(root.resolve(table))).isEqualTo(filesInTable());
+    assertThat(appender.lookups()).isZero();
+    assertThat(appender.uncheckedCommits()).isEqualTo(2);
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, table, appId)).contains(2L);
+  }
+
+  @Test
+  void aBatchThatMayBeAReplayIsNotCountedWhileWritten() {
+    BatchAppender unknownHistory = new BatchAppender(table, TxnIdentity.withUnknownHistory(appId));
+    assertThat(unknownHistory.appendCounted(batch(0, 2), 0)).isEmpty();
+    unknownHistory.append(batch(0, 2), 0);
+    // Once the appender knows what the table holds, the next batch is counted while written.
+    assertThat(unknownHistory.appendCounted(batch(1, 2), 1)).hasValue(2);
+
+    BatchAppender afterRestart = new BatchAppender(table, new TxnIdentity(appId, 2));
+    assertThat(afterRestart.appendCounted(batch(1, 2), 1)).isEmpty();
+
+    assertThat(rowsPerBatch()).containsExactly("0=2", "1=2");
+  }
+
+  private long tableVersion() {
+    return spark.sql("DESCRIBE HISTORY " + table).selectExpr("max(version)").first().getLong(0);
+  }
+
+  private long filesInTable() {
+    return spark.sql("DESCRIBE DETAIL " + table).first().<Long>getAs("numFiles");
+  }
+
+  private static long parquetFilesIn(Path folder) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(folder)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count();
+    }
+  }
+
+  @Test
   void aNameOutsideTheSessionCatalogIsLeftToDelta() {
     assertThat(DeltaTransactionAppend.recordedVersion(spark, "cat.db." + table, appId)).isEmpty();
     assertThat(DeltaTransactionAppend.recordedVersion(spark, "no_such_table_here", appId))
