@@ -32,6 +32,7 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
   private final AtomicLong failedWrites = new AtomicLong();
   private final AtomicLong rowsNotWritten = new AtomicLong();
   private final Thread writer;
+  private final Duration writeEvery;
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
   private static final BatchProgress END =
@@ -61,6 +62,12 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
           "");
 
   public ProgressTable(SparkSession spark, String tableIdentifier) {
+    this(spark, tableIdentifier, WRITE_EVERY);
+  }
+
+  /** With another period between appends (tests). */
+  ProgressTable(SparkSession spark, String tableIdentifier, Duration writeEvery) {
+    this.writeEvery = writeEvery;
     this.spark = spark;
     this.tableIdentifier = tableIdentifier;
     this.writer = new Thread(this::writeLoop, "lakestream-progress-writer");
@@ -73,23 +80,45 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
     queue.add(progress);
   }
 
-  /** Every few seconds, appends what has queued; ends after the queue yields {@link #END}. */
+  /**
+   * Appends what has queued at most once every {@code writeEvery} (five queries finish a batch
+   * about every second between them: one Delta commit each would cost more than the batches' own);
+   * {@link #END} writes what came before it at once, and ends.
+   */
   private void writeLoop() {
     boolean ending = false;
+    long nextWrite = System.nanoTime() + writeEvery.toNanos();
     while (!ending) {
       try {
         List<BatchProgress> batch = new ArrayList<>();
-        BatchProgress first = queue.poll(WRITE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        if (first != null) {
-          batch.add(first);
-          queue.drainTo(batch);
-        }
+        batch.add(queue.take());
+        gatherUntil(nextWrite, batch);
         ending = batch.remove(END);
         write(batch);
+        if (!batch.isEmpty()) {
+          nextWrite = System.nanoTime() + writeEvery.toNanos();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  /** Adds what queues until {@code deadline} (a nanoTime) or until {@link #END} comes. */
+  private void gatherUntil(long deadline, List<BatchProgress> batch) throws InterruptedException {
+    queue.drainTo(batch);
+    while (!batch.contains(END)) {
+      long wait = deadline - System.nanoTime();
+      if (wait <= 0) {
+        return;
+      }
+      BatchProgress next = queue.poll(wait, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch);
     }
   }
 

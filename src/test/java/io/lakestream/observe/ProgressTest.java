@@ -117,4 +117,68 @@ class ProgressTest {
         .contains(
             "pipeline_progress rows that could not be appended (those batches are only in the log): 1");
   }
+
+  @Test
+  void progressRowsAreAppendedInBulkNotOneCommitPerBatch() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+    new Pipeline(spark, config).setUp();
+    String identifier = config.catalog().tableIdentifier("pipeline_progress");
+    long versionBefore = historyVersion(identifier);
+    ProgressTable progressTable =
+        new ProgressTable(spark, identifier, java.time.Duration.ofMinutes(10));
+
+    progressTable.batchDone(progress("silver_events", 0));
+    // Time passes between batches (here: a Spark job); the rows still wait for the period.
+    assertThat(spark.range(10).count()).isEqualTo(10);
+    progressTable.batchDone(progress("silver_events", 1));
+    assertThat(spark.range(10).count()).isEqualTo(10);
+    progressTable.batchDone(progress("gold_event_counts", 0));
+    progressTable.close();
+
+    assertThat(
+            spark
+                .table(identifier)
+                .orderBy("query", "batch_id")
+                .selectExpr("CONCAT(query, '#', batch_id)")
+                .as(Encoders.STRING())
+                .collectAsList())
+        .containsExactly("gold_event_counts#0", "silver_events#0", "silver_events#1");
+    // One commit for the three rows: close() wrote what had queued, at once.
+    assertThat(historyVersion(identifier)).isEqualTo(versionBefore + 1);
+  }
+
+  private long historyVersion(String identifier) {
+    return spark
+        .sql("DESCRIBE HISTORY " + identifier)
+        .selectExpr("max(version)")
+        .first()
+        .getLong(0);
+  }
+
+  private static BatchProgress progress(String query, long batchId) {
+    return new BatchProgress(
+        query,
+        "run-1",
+        batchId,
+        java.time.Instant.parse("2026-12-03T06:00:00Z"),
+        5,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "{}");
+  }
 }
