@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * Every write carries Delta's {@code txnAppId}/{@code txnVersion} (as write options, or as session
  * confs for MERGE), so a batch replayed after a crash is skipped instead of applied twice; appends
  * ask Delta whether they were committed before only when they may have been ({@link
- * BatchAppender}). An append of a batch known to be new is counted while it is written ({@link
- * BatchAppender#appendCounted}); any other write persists the batch while it is counted and
- * written. Either way the batch is computed once.
+ * BatchAppender}). An append or overwrite of a batch known to be new is counted while it is written
+ * ({@link BatchAppender#appendCounted}, {@link BatchAppender#overwriteCounted}); any other write
+ * persists the batch while it is counted and written. Either way the batch is computed once.
  */
 public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -78,7 +78,10 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   private final TxnIdentity txnIdentity;
   private final AuditLog audit;
 
-  /** Appends in {@link Mode#APPEND}; made on the driver at the first batch of this query start. */
+  /**
+   * Appends (and overwrites) batches known to be new; made on the driver at the first batch of this
+   * query start.
+   */
   private transient BatchAppender appender;
 
   public TableBatchWriter(
@@ -99,14 +102,17 @@ public final class TableBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     Instant startedAt = Instant.now();
-    OptionalLong appended =
-        mode == Mode.APPEND ? appender().appendCounted(batch, batchId) : OptionalLong.empty();
-    if (appended.isPresent()) {
-      recordIfAny(batch, batchId, appended.getAsLong(), startedAt);
+    OptionalLong written =
+        switch (mode) {
+          case APPEND -> appender().appendCounted(batch, batchId);
+          case OVERWRITE -> appender().overwriteCounted(batch, batchId);
+          case MERGE -> OptionalLong.empty();
+        };
+    if (written.isPresent()) {
+      recordIfAny(batch, batchId, written.getAsLong(), startedAt);
       return;
     }
-    // A possible replay, a MERGE or an overwrite: counted first, so the batch is persisted and
-    // computed once.
+    // A possible replay or a MERGE: counted first, so the batch is persisted and computed once.
     Dataset<Row> rows = batch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = rows.count();

@@ -1,5 +1,7 @@
 package io.lakestream.table;
 
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -32,6 +34,9 @@ public final class BatchAppender {
    * batch above it is new to the table, one at or below it goes through Delta's checking writer.
    */
   private long recorded;
+
+  /** What this appender's last overwrite committed, while it is the table's latest version. */
+  private Optional<DeltaTransactionAppend.Overwritten> lastOverwrite = Optional.empty();
 
   private int lookups;
   private int uncheckedCommits;
@@ -81,14 +86,13 @@ public final class BatchAppender {
    * this cannot be done without Delta's check (a possible replay, an unknown history, a Delta this
    * path was not verified against). Then nothing was written: {@link #append} takes the batch.
    */
-  public java.util.OptionalLong appendCounted(Dataset<Row> rows, long batchId) {
+  public OptionalLong appendCounted(Dataset<Row> rows, long batchId) {
     if (recorded == UNKNOWN || batchId <= recorded || !DeltaTransactionAppend.usable()) {
-      return java.util.OptionalLong.empty();
+      return OptionalLong.empty();
     }
     long known = recorded;
     recorded = UNKNOWN; // until this append has returned
-    java.util.OptionalLong appended =
-        DeltaTransactionAppend.appendCounted(rows, table, appId, batchId);
+    OptionalLong appended = DeltaTransactionAppend.appendCounted(rows, table, appId, batchId);
     if (appended.isPresent()) {
       uncheckedCommits += appended.getAsLong() > 0 ? 1 : 0;
       recorded = batchId;
@@ -96,6 +100,34 @@ public final class BatchAppender {
       recorded = known;
     }
     return appended;
+  }
+
+  /**
+   * Replaces the table's rows with {@code rows} as batch {@code batchId} (complete output mode),
+   * counting them while they are written, when the batch is known to be new to the table: the rows
+   * written, or empty when this cannot be done without Delta's check (then nothing was written).
+   * Without the check an overwrite costs no rebuild of the table's state either, as long as the
+   * table is at the version this appender's last overwrite committed: the files to remove are the
+   * ones that overwrite added.
+   */
+  public OptionalLong overwriteCounted(Dataset<Row> rows, long batchId) {
+    if (recorded == UNKNOWN || batchId <= recorded || !DeltaTransactionAppend.usable()) {
+      return OptionalLong.empty();
+    }
+    long known = recorded;
+    recorded = UNKNOWN; // until this overwrite has returned
+    Optional<DeltaTransactionAppend.Overwritten> previous = lastOverwrite;
+    lastOverwrite = Optional.empty();
+    Optional<DeltaTransactionAppend.Overwritten> overwritten =
+        DeltaTransactionAppend.overwriteCounted(rows, table, appId, batchId, previous);
+    if (overwritten.isEmpty()) {
+      recorded = known;
+      return OptionalLong.empty();
+    }
+    uncheckedCommits++;
+    recorded = batchId;
+    lastOverwrite = overwritten;
+    return OptionalLong.of(overwritten.get().rows());
   }
 
   /** How often this appender asked the table for its recorded version (for tests). */

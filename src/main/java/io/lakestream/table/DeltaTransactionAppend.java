@@ -154,21 +154,81 @@ final class DeltaTransactionAppend {
               }
               actions.add(
                   new SetTransaction(appId, version, Option.apply(System.currentTimeMillis())));
-              txn.commit(
-                  CollectionConverters.asScala(actions).toSeq(),
-                  new DeltaOperations.Write(
-                      SaveMode.Append,
-                      Option.empty(),
-                      Option.empty(),
-                      Option.empty(),
-                      Option.empty(),
-                      Option.empty(),
-                      Option.empty(),
-                      Option.empty(),
-                      Option.empty()));
+              txn.commit(CollectionConverters.asScala(actions).toSeq(), write(SaveMode.Append));
               return Optional.of(OptionalLong.of(rowCount));
             })
         .orElse(OptionalLong.empty());
+  }
+
+  /** What an unchecked overwrite committed: its rows, the table version, the files it added. */
+  record Overwritten(long rows, long version, List<AddFile> files) {}
+
+  /**
+   * Replaces the table's rows with {@code rows} as transaction {@code txnVersion} of {@code appId},
+   * unchecked, counting them while they are written. The files to remove are those {@code previous}
+   * added when the table is still at the version it committed (one query owns the table: nothing
+   * else changed it), else the table's own file list. Empty when this path cannot take the write
+   * (nothing written).
+   */
+  static Optional<Overwritten> overwriteCounted(
+      Dataset<Row> rows,
+      String table,
+      String appId,
+      long txnVersion,
+      Optional<Overwritten> previous) {
+    return withInternals(
+        () -> {
+          SparkSession spark = rows.sparkSession();
+          Optional<CatalogTable> catalogTable = catalogTable(spark, table);
+          if (catalogTable.isEmpty()) {
+            return Optional.empty();
+          }
+          DeltaLog log = DeltaLog.forTable(spark, catalogTable.get());
+          OptimisticTransaction txn =
+              log.startTransaction(Option.apply(catalogTable.get()), Option.empty());
+          if (!sameColumns(rows.schema(), txn.metadata().schema())) {
+            return Optional.empty();
+          }
+          // Whatever commits in between (a compaction, say) conflicts with this overwrite.
+          txn.readWholeTable();
+          List<AddFile> replaced =
+              previous
+                  .filter(last -> last.version() == txn.readVersion())
+                  .map(Overwritten::files)
+                  .orElseGet(() -> CollectionConverters.asJava(txn.filterFiles()));
+          Observation observation = new Observation();
+          List<Action> written = new ArrayList<>();
+          CollectionConverters.asJava(
+                  txn.writeFiles(rows.observe(observation, count(lit(1)).as("rows"))))
+              .forEach(written::add);
+          long rowCount = rowsWritten(observation, written, spark, log);
+          if (rowCount == 0) {
+            // The one empty file Spark writes for an empty result: the table is just emptied.
+            deleteFiles(written, log);
+            written.clear();
+          }
+          List<Action> actions = new ArrayList<>(written);
+          long now = System.currentTimeMillis();
+          replaced.forEach(file -> actions.add(file.removeWithTimestamp(now, true)));
+          actions.add(new SetTransaction(appId, txnVersion, Option.apply(now)));
+          long version =
+              txn.commit(CollectionConverters.asScala(actions).toSeq(), write(SaveMode.Overwrite));
+          List<AddFile> added = written.stream().map(AddFile.class::cast).toList();
+          return Optional.of(new Overwritten(rowCount, version, added));
+        });
+  }
+
+  private static DeltaOperations.Write write(SaveMode mode) {
+    return new DeltaOperations.Write(
+        mode,
+        Option.empty(),
+        Option.empty(),
+        Option.empty(),
+        Option.empty(),
+        Option.empty(),
+        Option.empty(),
+        Option.empty(),
+        Option.empty());
   }
 
   /**

@@ -194,6 +194,36 @@ class BatchAppenderTest {
     assertThat(rowsPerBatch()).containsExactly("0=2", "1=2");
   }
 
+  @Test
+  void anOverwriteOfANewBatchReplacesEverythingEvenAfterAnotherWriterChangedTheTable() {
+    BatchAppender appender = new BatchAppender(table, new TxnIdentity(appId, 0));
+
+    assertThat(appender.overwriteCounted(batch(0, 3), 0)).hasValue(3);
+    assertThat(appender.overwriteCounted(batch(1, 2).repartition(2), 1)).hasValue(2);
+    assertThat(rowsPerBatch()).containsExactly("1=2");
+    // Another writer (a compaction, a user) commits in between: the files the last overwrite
+    // added are no longer all the table holds, and the next overwrite still replaces everything.
+    spark
+        .range(4)
+        .selectExpr("CAST(77 AS BIGINT) AS batch", "id AS n")
+        .write()
+        .mode("append")
+        .insertInto(table);
+    assertThat(appender.overwriteCounted(batch(2, 1), 2)).hasValue(1);
+    assertThat(rowsPerBatch()).containsExactly("2=1");
+    // An empty batch empties the table and adds no file.
+    assertThat(appender.overwriteCounted(batch(3, 0), 3)).hasValue(0);
+    assertThat(rowsPerBatch()).isEmpty();
+    assertThat(filesInTable()).isZero();
+
+    assertThat(appender.lookups()).isZero();
+    assertThat(appender.uncheckedCommits()).isEqualTo(4);
+    assertThat(DeltaTransactionAppend.recordedVersion(spark, table, appId)).contains(3L);
+    // A replay of a batch logged before the start is left to Delta's checking writer.
+    assertThat(new BatchAppender(table, new TxnIdentity(appId, 4)).overwriteCounted(batch(3, 5), 3))
+        .isEmpty();
+  }
+
   private long tableVersion() {
     return spark.sql("DESCRIBE HISTORY " + table).selectExpr("max(version)").first().getLong(0);
   }
