@@ -111,15 +111,29 @@ public final class SparkSessions {
    * recommends it for every stateful query and turns it on by default since runtime 17.3; an
    * existing checkpoint can switch either way).
    */
-  public static Map<String, String> stateConf(
-      StateSettings state, org.apache.spark.sql.RuntimeConfig session) {
+  public static Map<String, String> stateConf(StateSettings state, SparkSession session) {
     Map<String, String> conf = new HashMap<>();
     conf.put("spark.sql.streaming.stateStore.providerClass", state.store().providerClass());
-    conf.put("spark.sql.shuffle.partitions", Integer.toString(state.partitions()));
-    if (state.store() == StateSettings.Store.ROCKSDB && !session.contains(ROCKSDB_CHANGELOG)) {
+    conf.put(
+        "spark.sql.shuffle.partitions",
+        Integer.toString(state.partitionsFor(defaultParallelism(session))));
+    if (state.store() == StateSettings.Store.ROCKSDB
+        && !session.conf().contains(ROCKSDB_CHANGELOG)) {
       conf.put(ROCKSDB_CHANGELOG, "true");
     }
     return conf;
+  }
+
+  /**
+   * The session's default parallelism (its cores); where the SparkContext is out of reach (a
+   * Databricks shared or serverless compute), 4, the setting's former fixed default.
+   */
+  static int defaultParallelism(SparkSession session) {
+    try {
+      return session.sparkContext().defaultParallelism();
+    } catch (RuntimeException e) {
+      return 4;
+    }
   }
 
   static final String ROCKSDB_CHANGELOG =

@@ -289,7 +289,7 @@ final class Topology {
                 txnIdentity,
                 bookkeeping.audit(queryName)),
         // Every query after bronze keeps state (deduplication, windows, sessions).
-        SparkSessions.stateConf(config.state(), spark.conf()));
+        SparkSessions.stateConf(config.state(), spark));
   }
 
   /** What the bronze writer does with fields outside the contract. */

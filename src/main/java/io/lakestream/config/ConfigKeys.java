@@ -296,11 +296,13 @@ public final class ConfigKeys {
   public static final ConfigKey STATE_PARTITIONS =
       ConfigKey.withDefault(
           "state.partitions",
-          "4",
-          "a positive whole number",
-          "Shuffle partitions (spark.sql.shuffle.partitions) of the stateful queries. Fixed in a query's"
-              + " checkpoint when it is created; later changes do not apply to it. Set for their start only,"
-              + " so the session's own spark.sql.shuffle.partitions stays as given for everything else.");
+          "auto",
+          "auto | a positive whole number",
+          "Shuffle partitions (spark.sql.shuffle.partitions) of the stateful queries. auto: the session's"
+              + " default parallelism (its cores: 2 under local[2]; a cluster's executor cores), at most"
+              + " Spark's 200. Fixed in a query's checkpoint when it is created; later changes do not apply"
+              + " to it. Set for their start only, so the session's own spark.sql.shuffle.partitions stays"
+              + " as given for everything else.");
 
   public static final ConfigKey STOP_AFTER =
       ConfigKey.withDefault(

@@ -117,6 +117,24 @@ final class ConfigReader {
     return parsedOrDefault(key, ConfigReader::positiveInt);
   }
 
+  /** A positive whole number, or {@code auto}: empty then. */
+  java.util.OptionalInt positiveIntOrAuto(ConfigKey key) {
+    return parsedOrDefault(
+        key,
+        text ->
+            text.strip().equalsIgnoreCase("auto")
+                ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(positiveIntOrAutoValue(text)));
+  }
+
+  private static int positiveIntOrAutoValue(String text) {
+    try {
+      return positiveInt(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("neither auto nor a positive whole number");
+    }
+  }
+
   boolean boolOrDefault(ConfigKey key) {
     return parsedOrDefault(key, ConfigReader::bool);
   }

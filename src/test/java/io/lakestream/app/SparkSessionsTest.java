@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakestream.config.StateSettings;
 import io.lakestream.testing.TestSpark;
 import java.time.ZoneId;
+import java.util.OptionalInt;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,19 @@ class SparkSessionsTest {
   }
 
   @Test
+  void autoStatePartitionsAreTheSessionsCoresAtMostSparksDefault() {
+    StateSettings auto = new StateSettings(StateSettings.Store.ROCKSDB, OptionalInt.empty());
+    // The tests' session runs local[2].
+    assertThat(SparkSessions.stateConf(auto, spark))
+        .containsEntry("spark.sql.shuffle.partitions", "2");
+    assertThat(auto.partitionsFor(64)).isEqualTo(64);
+    assertThat(auto.partitionsFor(5000)).isEqualTo(200);
+    assertThat(auto.partitionsFor(0)).isEqualTo(1);
+    assertThat(new StateSettings(StateSettings.Store.HDFS, OptionalInt.of(7)).partitionsFor(2))
+        .isEqualTo(7);
+  }
+
+  @Test
   void theDeltaExtensionIsAddedToExtensionsAlreadySet() {
     assertThat(SparkSessions.withDelta("")).isEqualTo(SparkSessions.DELTA_EXTENSION);
     assertThat(SparkSessions.withDelta("a.B")).isEqualTo("a.B," + SparkSessions.DELTA_EXTENSION);
@@ -42,16 +56,17 @@ class SparkSessionsTest {
 
   @Test
   void rocksDbQueriesCheckpointTheirStateAsChangelogsUnlessTheSessionSaysOtherwise() {
-    StateSettings rocksDb = new StateSettings(StateSettings.Store.ROCKSDB, 4);
-    assertThat(SparkSessions.stateConf(rocksDb, spark.conf()))
+    StateSettings rocksDb = new StateSettings(StateSettings.Store.ROCKSDB, OptionalInt.of(4));
+    assertThat(SparkSessions.stateConf(rocksDb, spark))
         .containsEntry(SparkSessions.ROCKSDB_CHANGELOG, "true")
         .containsEntry("spark.sql.shuffle.partitions", "4");
     assertThat(
-            SparkSessions.stateConf(new StateSettings(StateSettings.Store.HDFS, 2), spark.conf()))
+            SparkSessions.stateConf(
+                new StateSettings(StateSettings.Store.HDFS, OptionalInt.of(2)), spark))
         .doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
     SparkSession own = spark.newSession();
     own.conf().set(SparkSessions.ROCKSDB_CHANGELOG, "false");
-    assertThat(SparkSessions.stateConf(rocksDb, own.conf()))
+    assertThat(SparkSessions.stateConf(rocksDb, own))
         .doesNotContainKey(SparkSessions.ROCKSDB_CHANGELOG);
   }
 }

@@ -183,7 +183,10 @@ class ConfigLoaderTest {
     assertThat(config.appName()).isEqualTo(ConfigKeys.APP_NAME.defaultValue().orElseThrow());
     assertThat(config.state().store().name())
         .isEqualToIgnoringCase(ConfigKeys.STATE_STORE.defaultValue().orElseThrow());
-    assertThat(config.state().partitions()).isEqualTo(4);
+    assertThat(ConfigKeys.STATE_PARTITIONS.defaultValue()).contains("auto");
+    assertThat(config.state().partitions()).isEmpty();
+    assertThat(loadCli(Map.of("volume.root", "/x", "state.partitions", "6")).state().partitions())
+        .hasValue(6);
     assertThat(config.stopAfter().name()).isEqualTo("GOLD");
     assertThat(config.archiveMode()).isEqualTo(ArchiveMode.MOVE);
     assertThat(config.haltAt()).isEqualTo(FaultPoint.OFF);
