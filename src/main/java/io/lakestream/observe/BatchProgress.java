@@ -40,6 +40,14 @@ public record BatchProgress(
     Long unmatchedEnrichment,
     String progressJson) {
 
+  /** A batch's identity and input rows only, every figure unknown (null). */
+  public static BatchProgress withoutFigures(
+      String query, String runId, long batchId, Instant timestamp, long rowsIn, String json) {
+    return new BatchProgress(
+        query, runId, batchId, timestamp, rowsIn, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, null, null, json);
+  }
+
   /**
    * A progress event that reports a batch that ran (idle heartbeats repeat the next batch id and
    * ran nothing).

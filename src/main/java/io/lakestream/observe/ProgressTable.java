@@ -36,30 +36,7 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
 
   /** Queued by {@link #close()}: the writer appends what came before it, then ends. */
   private static final BatchProgress END =
-      new BatchProgress(
-          "",
-          "",
-          -1,
-          java.time.Instant.EPOCH,
-          0,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          "");
+      BatchProgress.withoutFigures("", "", -1, java.time.Instant.EPOCH, 0, "");
 
   public ProgressTable(SparkSession spark, String tableIdentifier) {
     this(spark, tableIdentifier, WRITE_EVERY);

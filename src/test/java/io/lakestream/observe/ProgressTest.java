@@ -156,29 +156,7 @@ class ProgressTest {
   }
 
   private static BatchProgress progress(String query, long batchId) {
-    return new BatchProgress(
-        query,
-        "run-1",
-        batchId,
-        java.time.Instant.parse("2026-12-03T06:00:00Z"),
-        5,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "{}");
+    return BatchProgress.withoutFigures(
+        query, "run-1", batchId, java.time.Instant.parse("2026-12-03T06:00:00Z"), 5, "{}");
   }
 }
