@@ -128,36 +128,61 @@ final class DeltaTransactionAppend {
   private static OptionalLong write(
       Dataset<Row> rows, String table, String appId, long version, boolean counted) {
     return withInternals(
-            () -> {
-              SparkSession spark = rows.sparkSession();
-              Optional<CatalogTable> catalogTable = catalogTable(spark, table);
-              if (catalogTable.isEmpty()) {
-                return Optional.of(OptionalLong.empty());
-              }
-              DeltaLog log = DeltaLog.forTable(spark, catalogTable.get());
-              OptimisticTransaction txn =
-                  log.startTransaction(Option.apply(catalogTable.get()), Option.empty());
-              // Delta's writer reconciles other shapes (evolution, casts); this path takes only
-              // the table's own columns, in its order.
-              if (!sameColumns(rows.schema(), txn.metadata().schema())) {
-                return Optional.of(OptionalLong.empty());
-              }
-              Observation observation = new Observation();
-              Dataset<Row> written =
-                  counted ? rows.observe(observation, count(lit(1)).as("rows")) : rows;
-              List<Action> actions = new ArrayList<>();
-              CollectionConverters.asJava(txn.writeFiles(written)).forEach(actions::add);
-              long rowCount = counted ? rowsWritten(observation, actions, spark, log) : -1;
-              if (rowCount == 0) {
-                deleteFiles(actions, log);
-                return Optional.of(OptionalLong.of(0));
-              }
-              actions.add(
-                  new SetTransaction(appId, version, Option.apply(System.currentTimeMillis())));
-              txn.commit(CollectionConverters.asScala(actions).toSeq(), write(SaveMode.Append));
-              return Optional.of(OptionalLong.of(rowCount));
-            })
+            () ->
+                transactionFor(rows, table)
+                    .map(
+                        txn -> {
+                          DeltaLog log = txn.deltaLog();
+                          Observation observation = new Observation();
+                          List<Action> actions =
+                              writeFiles(txn, counted ? observed(rows, observation) : rows);
+                          long rowCount =
+                              counted
+                                  ? rowsWritten(observation, actions, rows.sparkSession(), log)
+                                  : -1;
+                          if (rowCount == 0) {
+                            deleteFiles(actions, log);
+                            return OptionalLong.of(0);
+                          }
+                          actions.add(
+                              new SetTransaction(
+                                  appId, version, Option.apply(System.currentTimeMillis())));
+                          txn.commit(
+                              CollectionConverters.asScala(actions).toSeq(),
+                              write(SaveMode.Append));
+                          return OptionalLong.of(rowCount);
+                        })
+                    .or(() -> Optional.of(OptionalLong.empty())))
         .orElse(OptionalLong.empty());
+  }
+
+  /**
+   * A transaction on the session catalog's table, or empty when this path cannot take {@code rows}:
+   * Delta's writer reconciles other shapes (evolution, casts), this path takes only the table's own
+   * columns, in its order.
+   */
+  private static Optional<OptimisticTransaction> transactionFor(Dataset<Row> rows, String table) {
+    SparkSession spark = rows.sparkSession();
+    Optional<CatalogTable> catalogTable = catalogTable(spark, table);
+    if (catalogTable.isEmpty()) {
+      return Optional.empty();
+    }
+    OptimisticTransaction txn =
+        DeltaLog.forTable(spark, catalogTable.get())
+            .startTransaction(Option.apply(catalogTable.get()), Option.empty());
+    return sameColumns(rows.schema(), txn.metadata().schema())
+        ? Optional.of(txn)
+        : Optional.empty();
+  }
+
+  private static Dataset<Row> observed(Dataset<Row> rows, Observation observation) {
+    return rows.observe(observation, count(lit(1)).as("rows"));
+  }
+
+  private static List<Action> writeFiles(OptimisticTransaction txn, Dataset<Row> rows) {
+    List<Action> actions = new ArrayList<>();
+    CollectionConverters.asJava(txn.writeFiles(rows)).forEach(actions::add);
+    return actions;
   }
 
   /** What an unchecked overwrite committed: its rows, the table version, the files it added. */
@@ -177,45 +202,39 @@ final class DeltaTransactionAppend {
       long txnVersion,
       Optional<Overwritten> previous) {
     return withInternals(
-        () -> {
-          SparkSession spark = rows.sparkSession();
-          Optional<CatalogTable> catalogTable = catalogTable(spark, table);
-          if (catalogTable.isEmpty()) {
-            return Optional.empty();
-          }
-          DeltaLog log = DeltaLog.forTable(spark, catalogTable.get());
-          OptimisticTransaction txn =
-              log.startTransaction(Option.apply(catalogTable.get()), Option.empty());
-          if (!sameColumns(rows.schema(), txn.metadata().schema())) {
-            return Optional.empty();
-          }
-          // Whatever commits in between (a compaction, say) conflicts with this overwrite.
-          txn.readWholeTable();
-          List<AddFile> replaced =
-              previous
-                  .filter(last -> last.version() == txn.readVersion())
-                  .map(Overwritten::files)
-                  .orElseGet(() -> CollectionConverters.asJava(txn.filterFiles()));
-          Observation observation = new Observation();
-          List<Action> written = new ArrayList<>();
-          CollectionConverters.asJava(
-                  txn.writeFiles(rows.observe(observation, count(lit(1)).as("rows"))))
-              .forEach(written::add);
-          long rowCount = rowsWritten(observation, written, spark, log);
-          if (rowCount == 0) {
-            // The one empty file Spark writes for an empty result: the table is just emptied.
-            deleteFiles(written, log);
-            written.clear();
-          }
-          List<Action> actions = new ArrayList<>(written);
-          long now = System.currentTimeMillis();
-          replaced.forEach(file -> actions.add(file.removeWithTimestamp(now, true)));
-          actions.add(new SetTransaction(appId, txnVersion, Option.apply(now)));
-          long version =
-              txn.commit(CollectionConverters.asScala(actions).toSeq(), write(SaveMode.Overwrite));
-          List<AddFile> added = written.stream().map(AddFile.class::cast).toList();
-          return Optional.of(new Overwritten(rowCount, version, added));
-        });
+        () ->
+            transactionFor(rows, table)
+                .map(
+                    txn -> {
+                      DeltaLog log = txn.deltaLog();
+                      // Whatever commits in between (a compaction, say) conflicts with this
+                      // overwrite.
+                      txn.readWholeTable();
+                      List<AddFile> replaced =
+                          previous
+                              .filter(last -> last.version() == txn.readVersion())
+                              .map(Overwritten::files)
+                              .orElseGet(() -> CollectionConverters.asJava(txn.filterFiles()));
+                      Observation observation = new Observation();
+                      List<Action> written = writeFiles(txn, observed(rows, observation));
+                      long rowCount = rowsWritten(observation, written, rows.sparkSession(), log);
+                      if (rowCount == 0) {
+                        // The one empty file Spark writes for an empty result: the table is just
+                        // emptied.
+                        deleteFiles(written, log);
+                        written.clear();
+                      }
+                      List<Action> actions = new ArrayList<>(written);
+                      long now = System.currentTimeMillis();
+                      replaced.forEach(file -> actions.add(file.removeWithTimestamp(now, true)));
+                      actions.add(new SetTransaction(appId, txnVersion, Option.apply(now)));
+                      long version =
+                          txn.commit(
+                              CollectionConverters.asScala(actions).toSeq(),
+                              write(SaveMode.Overwrite));
+                      List<AddFile> added = written.stream().map(AddFile.class::cast).toList();
+                      return new Overwritten(rowCount, version, added);
+                    }));
   }
 
   private static DeltaOperations.Write write(SaveMode mode) {
