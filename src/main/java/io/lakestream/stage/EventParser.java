@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.table.BronzeTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -57,6 +59,8 @@ public final class EventParser {
 
   private static final String PARSED = "_parsed";
   private static final String PARSE_ERROR = "_parse_error";
+  private static final String TOO_LARGE = "_too_large";
+  private static final String MISMATCH = "_mismatch";
 
   private final StructType eventSchema;
   private final long maxRecordBytes;
@@ -85,45 +89,78 @@ public final class EventParser {
             .withColumn(PARSED, when(not(tooLarge), parseLine().apply(raw)));
     Column parsed = col(PARSED);
 
-    List<Column> output = new ArrayList<>();
+    // Three steps, each computing its expressions once: the typed fields, then the mismatches,
+    // then reason and detail. In one step Spark repeats a cast or the mismatch text in every
+    // branch that reads it; the generated method then outgrows what the JVM compiles (8000
+    // bytes of bytecode) and runs interpreted.
+    List<Column> typedFields = new ArrayList<>();
     List<Column> mismatches = new ArrayList<>();
     for (StructField field : eventSchema.fields()) {
-      Column text = parsed.getField(field.name());
-      Column typed = text.try_cast(field.dataType());
+      Column typed = parsed.getField(field.name()).try_cast(field.dataType());
       if (field.dataType() instanceof DoubleType || field.dataType() instanceof FloatType) {
         // "NaN" and "Infinity" cast to doubles, but no event carries them; one would poison every
         // sum.
         typed = when(not(isnan(typed).or(abs(typed).equalTo(Double.POSITIVE_INFINITY))), typed);
       }
-      output.add(typed.as(field.name()));
+      typedFields.add(typed.as(field.name()));
+      Column text = parsed.getField(field.name());
       mismatches.add(
           when(
-              text.isNotNull().and(typed.isNull()),
+              text.isNotNull().and(col(field.name()).isNull()),
               concat(lit(field.name() + "='"), text, lit("' is not " + field.dataType().sql()))));
     }
-    Column mismatchDetail = nullif(concat_ws("; ", mismatches.toArray(Column[]::new)), lit(""));
-    Column parseError = parsed.getField(PARSE_ERROR);
+    Dataset<Row> typed =
+        withParsed.select(
+            joined(
+                    typedFields,
+                    List.of(
+                        parsed.getField(BronzeTable.RESCUED_DATA).as(BronzeTable.RESCUED_DATA),
+                        tooLarge.as(TOO_LARGE),
+                        parsed.getField(PARSE_ERROR).as(PARSE_ERROR),
+                        parsed),
+                    columnsOf(lines))
+                .toArray(Column[]::new));
+    Dataset<Row> checked =
+        typed.withColumn(
+            MISMATCH, nullif(concat_ws("; ", mismatches.toArray(Column[]::new)), lit("")));
 
-    output.add(parsed.getField(BronzeTable.RESCUED_DATA).as(BronzeTable.RESCUED_DATA));
-    output.add(
-        when(tooLarge, lit(RECORD_TOO_LARGE))
+    Column parseError = col(PARSE_ERROR);
+    Column mismatch = col(MISMATCH);
+    List<Column> outcome = new ArrayList<>();
+    for (StructField field : eventSchema.fields()) {
+      outcome.add(col(field.name()));
+    }
+    outcome.add(col(BronzeTable.RESCUED_DATA));
+    outcome.add(
+        when(col(TOO_LARGE), lit(RECORD_TOO_LARGE))
             .when(parseError.isNotNull(), lit(MALFORMED_JSON))
-            .when(mismatchDetail.isNotNull(), lit(TYPE_MISMATCH))
+            .when(mismatch.isNotNull(), lit(TYPE_MISMATCH))
             .as(BronzeTable.QUARANTINE_REASON));
-    output.add(
+    outcome.add(
         when(
-                tooLarge,
+                col(TOO_LARGE),
                 concat(
                     lit("record of "),
                     octet_length(raw),
                     lit(" bytes exceeds the limit of " + maxRecordBytes)))
             .when(parseError.isNotNull(), parseError)
-            .otherwise(mismatchDetail)
+            .otherwise(mismatch)
             .as(BronzeTable.QUARANTINE_DETAIL));
-    for (String passThrough : lines.columns()) {
-      output.add(col(passThrough));
+    outcome.addAll(columnsOf(lines));
+    return checked.select(outcome.toArray(Column[]::new));
+  }
+
+  private static List<Column> columnsOf(Dataset<Row> rows) {
+    return Arrays.stream(rows.columns()).map(functions::col).toList();
+  }
+
+  @SafeVarargs
+  private static List<Column> joined(List<Column>... parts) {
+    List<Column> all = new ArrayList<>();
+    for (List<Column> part : parts) {
+      all.addAll(part);
     }
-    return withParsed.select(output.toArray(Column[]::new));
+    return all;
   }
 
   private UserDefinedFunction parseLine() {

@@ -49,6 +49,9 @@ public final class QualityRules implements Stage {
   public static final String EXPECTATION_FAILED = "expectation_failed";
   public static final String VIOLATES_PREFIX = "_violates_";
 
+  private static final String MISSING = "_missing_fields";
+  private static final String TOO_FAR = "_too_far_ahead";
+
   private final QualitySettings settings;
   private final StructType eventSchema;
 
@@ -79,18 +82,23 @@ public final class QualityRules implements Stage {
             current_timestamp()
                 .plus(expr("INTERVAL " + settings.maxFutureSkew().toMillis() + " MILLISECONDS")));
 
+    // Each test is computed once, in its own step: both the reason and the detail read it, and
+    // Spark would otherwise generate it in each of their branches (see EventParser).
+    Dataset<Row> tested =
+        parsed.withColumn(MISSING, missingFields).withColumn(TOO_FAR, tooFarAhead);
+
     // The checks in order; the first one a record fails gives its reason and detail.
     List<Check> checks = new ArrayList<>();
     Column parseReason = col(BronzeTable.QUARANTINE_REASON);
     checks.add(new Check(parseReason.isNotNull(), parseReason, col(BronzeTable.QUARANTINE_DETAIL)));
     checks.add(
         new Check(
-            missingFields.isNotNull(),
+            col(MISSING).isNotNull(),
             lit(MISSING_REQUIRED_FIELD),
-            concat(lit("missing "), missingFields)));
+            concat(lit("missing "), col(MISSING))));
     checks.add(
         new Check(
-            tooFarAhead,
+            col(TOO_FAR),
             lit(TOO_FAR_IN_FUTURE),
             concat(
                 lit("event_time "),
@@ -115,9 +123,10 @@ public final class QualityRules implements Stage {
     }
 
     Dataset<Row> classified =
-        parsed
+        tested
             .withColumn(BronzeTable.QUARANTINE_DETAIL, newDetail)
-            .withColumn(BronzeTable.QUARANTINE_REASON, newReason);
+            .withColumn(BronzeTable.QUARANTINE_REASON, newReason)
+            .drop(MISSING, TOO_FAR);
     Column valid = col(BronzeTable.QUARANTINE_REASON).isNull();
     for (Expectation rule : settings.expectations()) {
       if (rule.action() != Expectation.Action.DROP) {
