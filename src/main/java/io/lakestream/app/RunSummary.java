@@ -33,6 +33,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a run did and what the tables hold afterwards: rows per table (this run, from {@code
@@ -49,7 +51,8 @@ public record RunSummary(
     long filesThisRun,
     FileActivity archiving,
     Map<String, Long> lateRowsDropped,
-    long progressRowsNotWritten) {
+    long progressRowsNotWritten,
+    Map<String, SummaryCache.Source> figureSources) {
 
   /**
    * What happened to landing files: archived (moved or deleted) this run and in all, failing moves,
@@ -59,6 +62,8 @@ public record RunSummary(
       long archivedThisRun, long archived, long failing, long reappearedThisRun) {}
 
   public static final List<String> TABLES = Tables.EVENT_TABLES;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunSummary.class);
 
   /** Keys of the figures read from bronze_events and audit_batches. */
   private static final String ROWS = "rows";
@@ -87,8 +92,7 @@ public record RunSummary(
       Future<Figures> audit =
           pool.submit(
               () -> cache.figures(Tables.AUDIT_BATCHES, table -> auditFigures(table, since)));
-      Future<Figures> archived =
-          pool.submit(() -> cache.figures(Tables.ARCHIVE_LOG, RunSummary::rowCount));
+      Future<Figures> archived = pool.submit(() -> cache.rowCount(Tables.ARCHIVE_LOG, ROWS));
       Future<Figures> bronze =
           pool.submit(() -> cache.figures(BronzeTable.NAME, table -> bronzeFigures(table, since)));
       Future<Figures> reasons =
@@ -99,7 +103,7 @@ public record RunSummary(
             && Topology.feeds(config, table)
             && !table.equals(BronzeTable.NAME)
             && !table.equals(Tables.QUARANTINE_EVENTS)) {
-          downstream.put(table, pool.submit(() -> cache.figures(table, RunSummary::rowCount)));
+          downstream.put(table, pool.submit(() -> cache.rowCount(table, ROWS)));
         }
       }
 
@@ -125,6 +129,8 @@ public record RunSummary(
               auditFigures.total(FAILING),
               filesReappeared);
       cache.save();
+      LOG.info(
+          "Summary figures per table (SummaryCache.Source): {}", new TreeMap<>(cache.sources()));
       return new RunSummary(
           Duration.between(startedAt, Instant.now()),
           thisRun,
@@ -134,7 +140,8 @@ public record RunSummary(
           bronzeFigures.thisRun().getOrDefault(FILES, 0L),
           archiving,
           lateRowsDropped(queries),
-          progressRowsNotWritten);
+          progressRowsNotWritten,
+          new TreeMap<>(cache.sources()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
@@ -147,10 +154,6 @@ public record RunSummary(
     }
   }
 
-  private static Figures rowCount(Dataset<Row> table) {
-    return new Figures(Map.of(ROWS, table.count()), Map.of());
-  }
-
   /**
    * One pass over audit_batches: this run's rows per query (bronze's quarantined rows and archived
    * files too), and bronze's latest archive_failures (every bronze batch retries all failed moves,
@@ -159,7 +162,7 @@ public record RunSummary(
   private static Figures auditFigures(Dataset<Row> audit, Timestamp since) {
     Column thisRunOnly = col("started_at").geq(lit(since));
     Map<String, Long> thisRun = new LinkedHashMap<>();
-    long failing = 0;
+    Map<String, Long> latest = new LinkedHashMap<>();
     for (Row row :
         audit
             .groupBy("query")
@@ -180,29 +183,32 @@ public record RunSummary(
           thisRun.put(Tables.QUARANTINE_EVENTS, row.getLong(2));
           thisRun.put(ARCHIVED, row.getLong(3));
         }
-        failing = row.getLong(4);
+        latest.put(FAILING, row.getLong(4));
       }
     }
-    return new Figures(Map.of(FAILING, failing), thisRun);
+    return new Figures(Map.of(), thisRun, latest);
   }
 
   /**
-   * Rows and distinct source files in all, and files first ingested this run. One grouping by file
-   * (a few rows per task after the map side's partial aggregation), not two distinct counts, which
-   * Spark plans as an expansion of every row.
+   * Rows and file ingestions (a source file in the batch that read it) in all, and those of this
+   * run. A file read again under {@code ingest.allow_overwrites} is one more ingestion: figures of
+   * rows appended since the last summary then add up to those of the whole table. One grouping by
+   * file and batch time (a few rows per task after the map side's partial aggregation), not two
+   * distinct counts, which Spark plans as an expansion of every row.
    */
   private static Figures bronzeFigures(Dataset<Row> bronze, Timestamp since) {
-    Dataset<Row> perFile =
+    Dataset<Row> perIngestion =
         bronze
-            .groupBy(col(BronzeTable.SOURCE_FILE).as("file"))
-            .agg(
-                count(lit(1)).as("rows"),
-                max(col(BronzeTable.INGESTED_AT).geq(lit(since))).as("this_run"));
+            .groupBy(col(BronzeTable.SOURCE_FILE).as("file"), col(BronzeTable.INGESTED_AT))
+            .agg(count(lit(1)).as("rows"));
     Row files =
-        perFile
+        perIngestion
             .agg(
                 count(col("file")),
-                count(when(col("file").isNotNull().and(col("this_run")), lit(1))),
+                count(
+                    when(
+                        col("file").isNotNull().and(col(BronzeTable.INGESTED_AT).geq(lit(since))),
+                        lit(1))),
                 sum(col("rows")))
             .first();
     long rows = files.isNullAt(2) ? 0 : files.getLong(2);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.table.AppendedFiles;
 import io.lakestream.table.DeltaTables;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -34,12 +35,16 @@ import org.slf4j.LoggerFactory;
  * <p>Why: the first read of a Delta table in a JVM rebuilds its snapshot with a Spark job, a second
  * or two per table; a run that finds nothing new spent most of its time there. A table whose latest
  * version is the one remembered holds exactly the rows it held then, so its totals are reused and
- * nothing of it was written this run. Every other table is read at its latest version (pinned with
- * {@code versionAsOf}, so a total is never filed under a version it was not read at) and
- * remembered. The version comes from the names in the table's {@code _delta_log} folder: a listing,
- * no Spark job. Any change, a user's {@code DELETE} included, makes a new version, so the totals
- * stay exact. Only local catalog mode knows each table's folder; in unity mode every table is read
- * on every run. The file is a cache: missing or unreadable, it is rebuilt.
+ * nothing of it was written this run. A table that was only appended to since (what the pipeline's
+ * own writes do) adds the figures of the appended files to the remembered ones: the files are named
+ * by the commits' JSON ({@link AppendedFiles}) and read as Parquet, a row count comes from Delta's
+ * per-file statistics, and no snapshot is rebuilt; a table nothing is remembered of counts as
+ * appended to from its first commit while its log still starts there. Every other table (a user's
+ * {@code DELETE}, an overwrite, a compaction, a schema change) is read whole at its latest version
+ * (pinned with {@code versionAsOf}, so a total is never filed under a version it was not read at).
+ * The version comes from the names in the table's {@code _delta_log} folder: a listing, no Spark
+ * job. Only local catalog mode knows each table's folder; in unity mode every table is read on
+ * every run. The file is a cache: missing or unreadable, it is rebuilt.
  */
 final class SummaryCache {
 
@@ -48,20 +53,38 @@ final class SummaryCache {
   private static final Logger LOG = LoggerFactory.getLogger(SummaryCache.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   /**
    * What the summary reads from one table: totals (cached) and what this run added (zero when
    * cached).
    */
-  record Figures(Map<String, Long> totals, Map<String, Long> thisRun) {
+  record Figures(Map<String, Long> totals, Map<String, Long> thisRun, Map<String, Long> latest) {
     Figures {
       totals = Map.copyOf(totals);
       thisRun = Map.copyOf(thisRun);
+      latest = Map.copyOf(latest);
+    }
+
+    /** Figures that are sums over the table's rows, and this run's part of them. */
+    Figures(Map<String, Long> totals, Map<String, Long> thisRun) {
+      this(totals, thisRun, Map.of());
     }
 
     long total(String name) {
-      return totals.getOrDefault(name, 0L);
+      return totals.getOrDefault(name, latest.getOrDefault(name, 0L));
+    }
+
+    /**
+     * These figures followed by those of rows appended since: sums add up, a latest value is
+     * replaced when the appended rows have one, this run's figures are the appended rows'.
+     */
+    Figures followedBy(Figures appended) {
+      Map<String, Long> sums = new LinkedHashMap<>(totals);
+      appended.totals().forEach((name, value) -> sums.merge(name, value, Long::sum));
+      Map<String, Long> newest = new LinkedHashMap<>(latest);
+      newest.putAll(appended.latest());
+      return new Figures(sums, appended.thisRun(), newest);
     }
   }
 
@@ -69,7 +92,17 @@ final class SummaryCache {
    * A table's totals and the commit they were read at: its version, and its file's time and length
    * (a table deleted and made again could reach the same version with other rows).
    */
-  private record Entry(Commit commit, Map<String, Long> totals) {}
+  private record Entry(Commit commit, Figures figures) {}
+
+  /** How a table's figures were found this time, for the log and the tests. */
+  enum Source {
+    /** The table has not moved since they were remembered. */
+    REMEMBERED,
+    /** Remembered figures plus the rows of the files appended since (no Delta snapshot). */
+    APPENDED,
+    /** A read of the whole table through Delta. */
+    READ
+  }
 
   private record Commit(long version, long modified, long length) {}
 
@@ -80,7 +113,7 @@ final class SummaryCache {
   private final Path file;
   private final Configuration hadoopConf;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final Set<String> reused = ConcurrentHashMap.newKeySet();
+  private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
   private SummaryCache(SparkSession spark, LakestreamConfig config) {
     this.spark = spark;
@@ -101,37 +134,99 @@ final class SummaryCache {
   }
 
   /**
-   * The figures of {@code table}: remembered ones if its version has not moved, else {@code read}
-   * applied to the table at its latest version.
+   * The figures of {@code table}: remembered ones if its version has not moved; remembered ones
+   * followed by {@code read} applied to the rows appended since, when only appends happened (and
+   * from the first commit when nothing is remembered); else {@code read} applied to the whole table
+   * at its latest version.
    */
   Figures figures(String table, Function<Dataset<Row>, Figures> read) {
+    return figures(table, read, Optional.empty());
+  }
+
+  /**
+   * As {@link #figures(String, Function)}, for a figure that is the table's row count: appended
+   * rows are counted from the statistics Delta keeps for each file, without reading them.
+   */
+  Figures rowCount(String table, String name) {
+    return figures(
+        table,
+        rows -> new Figures(Map.of(name, rows.count()), Map.of()),
+        Optional.of(count -> new Figures(Map.of(name, count), Map.of())));
+  }
+
+  private Figures figures(
+      String table,
+      Function<Dataset<Row>, Figures> read,
+      Optional<LongFunction<Figures>> fromRecordCount) {
     if (!byFolder) {
+      sources.put(table, Source.READ);
       return read.apply(spark.table(tables.identifier(table)));
     }
     String folder = volume.tableFolder(table);
     Optional<Commit> latest = latestCommit(folder);
     if (latest.isEmpty()) {
+      sources.put(table, Source.READ);
       return read.apply(spark.table(tables.identifier(table)));
     }
     Entry known = entries.get(table);
     if (known != null && known.commit().equals(latest.get())) {
-      reused.add(table);
-      return new Figures(known.totals(), Map.of());
+      sources.put(table, Source.REMEMBERED);
+      return new Figures(known.figures().totals(), Map.of(), known.figures().latest());
     }
-    Figures figures =
-        read.apply(
-            spark
-                .read()
-                .format("delta")
-                .option("versionAsOf", latest.get().version())
-                .load(folder));
-    entries.put(table, new Entry(latest.get(), figures.totals()));
+    Optional<Figures> appended = appendedSince(folder, known, latest.get(), read, fromRecordCount);
+    Figures figures;
+    if (appended.isPresent()) {
+      sources.put(table, Source.APPENDED);
+      figures = appended.get();
+    } else {
+      sources.put(table, Source.READ);
+      figures =
+          read.apply(
+              spark
+                  .read()
+                  .format("delta")
+                  .option("versionAsOf", latest.get().version())
+                  .load(folder));
+    }
+    entries.put(table, new Entry(latest.get(), figures));
     return figures;
   }
 
-  /** Tables whose figures were reused rather than read. */
-  Set<String> reusedTables() {
-    return Set.copyOf(reused);
+  /**
+   * The remembered figures followed by those of the files appended since, when the remembered
+   * commit is still in the log as it was and only appends followed it; empty otherwise.
+   */
+  private Optional<Figures> appendedSince(
+      String folder,
+      Entry known,
+      Commit latest,
+      Function<Dataset<Row>, Figures> read,
+      Optional<LongFunction<Figures>> fromRecordCount) {
+    long after = -1;
+    Figures before = new Figures(Map.of(), Map.of());
+    if (known != null) {
+      if (known.commit().version() > latest.version()
+          || !commitAt(folder, known.commit().version()).equals(Optional.of(known.commit()))) {
+        return Optional.empty(); // the table was made again since
+      }
+      after = known.commit().version();
+      before = known.figures();
+    }
+    Optional<AppendedFiles> files =
+        AppendedFiles.between(fileSystem(folder), folder, after, latest.version());
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    Figures added =
+        fromRecordCount.isPresent() && files.get().numRecords().isPresent()
+            ? fromRecordCount.get().apply(files.get().numRecords().getAsLong())
+            : read.apply(files.get().rows(spark));
+    return Optional.of(before.followedBy(added));
+  }
+
+  /** How each table's figures were found, for the tables asked for so far. */
+  Map<String, Source> sources() {
+    return Map.copyOf(sources);
   }
 
   /** Writes what is remembered now; a failure only costs the next run a read of each table. */
@@ -150,7 +245,9 @@ final class SummaryCache {
               node.put("commit_modified", entry.commit().modified());
               node.put("commit_length", entry.commit().length());
               ObjectNode totals = node.putObject("totals");
-              new java.util.TreeMap<>(entry.totals()).forEach(totals::put);
+              new java.util.TreeMap<>(entry.figures().totals()).forEach(totals::put);
+              ObjectNode latest = node.putObject("latest");
+              new java.util.TreeMap<>(entry.figures().latest()).forEach(latest::put);
             });
     try {
       io.lakestream.fs.HadoopFiles.replaceAtomically(
@@ -189,16 +286,43 @@ final class SummaryCache {
                         node.path("version").asLong(-1),
                         node.path("commit_modified").asLong(-1),
                         node.path("commit_length").asLong(-1));
-                Map<String, Long> totals = new LinkedHashMap<>();
-                node.path("totals")
-                    .fields()
-                    .forEachRemaining(
-                        total -> totals.put(total.getKey(), total.getValue().asLong()));
-                entries.put(table.getKey(), new Entry(commit, totals));
+                entries.put(
+                    table.getKey(),
+                    new Entry(
+                        commit,
+                        new Figures(
+                            longs(node.path("totals")), Map.of(), longs(node.path("latest")))));
               });
     } catch (IOException | RuntimeException e) {
       LOG.info("Ignoring {} ({}); every table is read once", file, e.toString());
       entries.clear();
+    }
+  }
+
+  private static Map<String, Long> longs(JsonNode object) {
+    Map<String, Long> values = new LinkedHashMap<>();
+    object
+        .fields()
+        .forEachRemaining(field -> values.put(field.getKey(), field.getValue().asLong()));
+    return values;
+  }
+
+  /** The commit {@code version} of the table in {@code folder}, if its file is there. */
+  private Optional<Commit> commitAt(String folder, long version) {
+    Path commit = new Path(new Path(folder, "_delta_log"), String.format("%020d.json", version));
+    try {
+      FileStatus status = fileSystem(folder).getFileStatus(commit);
+      return Optional.of(new Commit(version, status.getModificationTime(), status.getLen()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private FileSystem fileSystem(String folder) {
+    try {
+      return new Path(folder).getFileSystem(hadoopConf);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

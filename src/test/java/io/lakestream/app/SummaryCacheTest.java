@@ -44,6 +44,12 @@ class SummaryCacheTest {
     Path file = root.resolve("checkpoints").resolve(SummaryCache.FILE_NAME);
     assertThat(file).exists();
 
+    assertThat(first.figureSources())
+        .as("new tables: their files are named by their commits, no Delta snapshot is read")
+        .containsEntry(BronzeTable.NAME, SummaryCache.Source.APPENDED)
+        .containsEntry(Tables.QUARANTINE_EVENTS, SummaryCache.Source.APPENDED)
+        .containsEntry(Tables.AUDIT_BATCHES, SummaryCache.Source.APPENDED);
+
     RunSummary idle = summaryNow(config);
     assertThat(idle.total(BronzeTable.NAME)).isEqualTo(150);
     assertThat(idle.total(Tables.QUARANTINE_EVENTS))
@@ -69,10 +75,50 @@ class SummaryCacheTest {
     RunSummary afterDelete = summaryNow(config);
     assertThat(afterDelete.total(BronzeTable.NAME)).isEqualTo(146);
     assertThat(afterDelete.thisRun(BronzeTable.NAME)).isZero();
+    assertThat(afterDelete.figureSources())
+        .as("a DELETE removed files: the table is read whole")
+        .containsEntry(BronzeTable.NAME, SummaryCache.Source.READ)
+        .containsEntry(Tables.QUARANTINE_EVENTS, SummaryCache.Source.REMEMBERED);
 
     edit(file, "{ not json");
     assertThat(summaryNow(config).total(BronzeTable.NAME)).isEqualTo(146);
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("\"rows\" : 146");
+  }
+
+  @Test
+  void rowsAppendedSinceTheLastSummaryAreAddedToItsTotals() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+    SampleData.land(root.resolve("landing"), "events-00001.json", "events-00002.json");
+    new Pipeline(spark, config).run();
+    SampleData.land(root.resolve("landing"), "events-00003.json", "events-00004.json");
+
+    RunSummary second = new Pipeline(spark, config).run().summary();
+
+    assertThat(second.figureSources())
+        .containsEntry(BronzeTable.NAME, SummaryCache.Source.APPENDED)
+        .containsEntry(Tables.QUARANTINE_EVENTS, SummaryCache.Source.APPENDED)
+        .containsEntry(Tables.AUDIT_BATCHES, SummaryCache.Source.APPENDED)
+        .containsEntry(Tables.ARCHIVE_LOG, SummaryCache.Source.APPENDED);
+    // The same figures a read of the whole tables gives.
+    String bronze = config.catalog().tableIdentifier(BronzeTable.NAME);
+    assertThat(second.total(BronzeTable.NAME))
+        .isEqualTo(spark.table(bronze).count())
+        .isEqualTo(300);
+    assertThat(second.thisRun(BronzeTable.NAME)).isEqualTo(150);
+    assertThat(second.files()).isEqualTo(4);
+    assertThat(second.filesThisRun()).isEqualTo(2);
+    assertThat(second.archiving().archived()).isEqualTo(4);
+    assertThat(second.archiving().archivedThisRun()).isEqualTo(2);
+    Map<String, Long> byReason = new java.util.TreeMap<>();
+    spark
+        .table(config.catalog().tableIdentifier(Tables.QUARANTINE_EVENTS))
+        .groupBy("reason")
+        .count()
+        .collectAsList()
+        .forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
+    assertThat(second.quarantinedByReason()).isEqualTo(byReason);
+    assertThat(byReason.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10);
+    assertThat(second.thisRun(Tables.QUARANTINE_EVENTS)).isEqualTo(5);
   }
 
   /**
