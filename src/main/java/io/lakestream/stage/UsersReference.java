@@ -176,18 +176,11 @@ public final class UsersReference {
     Dataset<Row> rows;
     try {
       rows = spark.read().schema(SEED_SCHEMA).option("mode", "FAILFAST").json(seed);
-      rows = rows.cache();
-      rows.count(); // FAILFAST only fails when the rows are read: here, at start-up
-    } catch (RuntimeException e) {
-      throw new ConfigException(
-          ConfigKeys.ENRICH_USERS_SEED.name()
-              + " = '"
-              + seed
-              + "': cannot be read as JSON lines with columns "
-              + SEED_SCHEMA.toDDL()
-              + ": "
-              + firstLine(e));
+    } catch (Exception e) { // the path is not there (an AnalysisException: checked, from Scala)
+      throw unreadableSeed(seed, e);
     }
+    // FAILFAST fails when the rows are read, here by the write: Delta then commits nothing and the
+    // next start tries again. One pass over the seed, not a cached count before the write.
     try {
       if (folder() != null) {
         rows.write().format("delta").mode("errorifexists").save(folder());
@@ -197,10 +190,27 @@ public final class UsersReference {
       } else {
         rows.write().format("delta").saveAsTable(identifier());
       }
-      LOG.info("Created {} from {} ({} rows)", displayName(), seed, rows.count());
-    } finally {
-      rows.unpersist();
+    } catch (Exception e) { // Spark's own exceptions are checked ones, thrown from Scala
+      // Was it the seed? Delta's writer does not pass the reader's error on: read it alone.
+      try {
+        rows.write().format("noop").mode("overwrite").save();
+      } catch (Exception unreadable) {
+        throw unreadableSeed(seed, unreadable);
+      }
+      throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
     }
+    LOG.info("Created {} from {}", displayName(), seed);
+  }
+
+  private static ConfigException unreadableSeed(String seed, Exception e) {
+    return new ConfigException(
+        ConfigKeys.ENRICH_USERS_SEED.name()
+            + " = '"
+            + seed
+            + "': cannot be read as JSON lines with columns "
+            + SEED_SCHEMA.toDDL()
+            + ": "
+            + firstLine(e));
   }
 
   /** Registers a table of the pipeline's schema that lives in its folder (local catalog mode). */

@@ -156,6 +156,32 @@ class EnrichmentTest {
   }
 
   @Test
+  void aSeedWithALineItCannotReadStopsTheStartAndLeavesNoTable() throws Exception {
+    Path seed = root.resolve("users.json");
+    List<String> lines = Files.readAllLines(SampleData.FOLDER.resolve("reference/users.json"));
+    List<String> broken = new ArrayList<>(lines);
+    broken.add(3, "{\"user_id\":\"u99\",\"signup_date\":\"not a date\"}");
+    Files.write(seed, broken);
+    LakestreamConfig config =
+        TestConfigs.local(
+            root, Map.of("enrich.enabled", "true", "enrich.users.seed", seed.toString()));
+
+    assertThatThrownBy(() -> new Pipeline(spark, config).setUp())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("enrich.users.seed = '" + seed + "'")
+        .hasMessageContaining("cannot be read as JSON lines");
+    assertThat(
+            io.delta.tables.DeltaTable.isDeltaTable(
+                spark, root.resolve("tables/ref_users").toString()))
+        .as("nothing committed: the next start reads the seed again")
+        .isFalse();
+
+    Files.write(seed, lines);
+    new Pipeline(spark, config).setUp();
+    assertThat(spark.table(config.catalog().tableIdentifier("ref_users")).count()).isEqualTo(10);
+  }
+
+  @Test
   void silverGainsTheColumnsWhenEnrichmentIsSwitchedOnAndGoldGoesOn() throws Exception {
     Path landing = root.resolve("landing");
     SampleData.land(landing, "events-00001.json", "events-00002.json");
