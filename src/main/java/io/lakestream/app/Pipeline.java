@@ -111,8 +111,7 @@ public final class Pipeline {
     new QualityRules(current.quality(), current.ingest().eventSchema()).checkResolvable(spark);
     VolumeSetup setup = new VolumeSetup(spark, current, List.of());
     setup.prepareVolume();
-    topology.prepareEnrichment();
-    setup.ensureTables(topology.tables());
+    setup.ensureTablesMadeBy(topology.tableMakers());
   }
 
   /**

@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -130,18 +131,28 @@ final class Topology {
    * silver or gold.
    */
   List<TableDefinition> tables() {
-    return List.of(
-            BronzeTable.definition(config.ingest().eventSchema()),
-            Tables.quarantine(),
-            Tables.audit(),
-            Tables.archiveLog(),
-            Tables.pipelineProgress(),
-            silverTable(),
-            Tables.eventCounts(),
-            Tables.eventTypeTotals(),
-            Tables.userSessions())
-        .stream()
-        .filter(table -> feeds(config, table.name()))
+    return tableMakers().stream().map(Supplier::get).toList();
+  }
+
+  /**
+   * The tables this run writes, each defined when asked: silver's columns wait for the users
+   * reference (read, or created from its seed on a new volume), so the other tables are prepared
+   * meanwhile (see VolumeSetup#ensureTablesMadeBy).
+   */
+  List<Supplier<TableDefinition>> tableMakers() {
+    Map<String, Supplier<TableDefinition>> makers = new LinkedHashMap<>();
+    makers.put(BronzeTable.NAME, () -> BronzeTable.definition(config.ingest().eventSchema()));
+    makers.put(Tables.QUARANTINE_EVENTS, Tables::quarantine);
+    makers.put(Tables.AUDIT_BATCHES, Tables::audit);
+    makers.put(Tables.ARCHIVE_LOG, Tables::archiveLog);
+    makers.put(Tables.PIPELINE_PROGRESS, Tables::pipelineProgress);
+    makers.put(Tables.SILVER_EVENTS, this::silverTable);
+    makers.put(Tables.GOLD_EVENT_COUNTS, Tables::eventCounts);
+    makers.put(Tables.GOLD_EVENT_TYPE_TOTALS, Tables::eventTypeTotals);
+    makers.put(Tables.GOLD_USER_SESSIONS, Tables::userSessions);
+    return makers.entrySet().stream()
+        .filter(table -> feeds(config, table.getKey()))
+        .map(Map.Entry::getValue)
         .toList();
   }
 
@@ -176,14 +187,6 @@ final class Topology {
       case SILVER -> List.of(silver());
       case GOLD -> gold();
     };
-  }
-
-  /**
-   * Reads the reference table's columns now (creating the table when asked to); before the tables
-   * are created, since silver's columns depend on it.
-   */
-  void prepareEnrichment() {
-    enrichmentColumns();
   }
 
   private QueryPlan bronze() {

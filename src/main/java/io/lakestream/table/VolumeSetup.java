@@ -7,6 +7,7 @@ import io.lakestream.config.VolumeLayout;
 import io.lakestream.fs.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,23 +75,34 @@ public final class VolumeSetup {
 
   /** Creates (or registers, or adds new columns to) the given tables. */
   public void ensureTables(List<TableDefinition> tables) {
+    ensureTablesMadeBy(
+        tables.stream().map(table -> (Supplier<TableDefinition>) () -> table).toList());
+  }
+
+  /**
+   * As {@link #ensureTables(List)}, each table defined by its supplier inside its own step: one
+   * whose columns take a while to learn (silver's wait for the users reference) does not hold up
+   * the others.
+   */
+  public void ensureTablesMadeBy(List<Supplier<TableDefinition>> tables) {
     DeltaTables deltaTables = new DeltaTables(spark, config.catalog(), config.volume());
     // Each table's log is read (or its first commit written) on its own: side by side, the waits
     // overlap.
-    List<java.util.concurrent.Callable<Void>> steps = new ArrayList<>();
+    List<java.util.concurrent.Callable<TableDefinition>> steps = new ArrayList<>();
     java.util.Map<String, String> maintained = config.maintenance().tableProperties();
-    for (TableDefinition table : tables) {
+    for (Supplier<TableDefinition> table : tables) {
       steps.add(
           () -> {
-            deltaTables.ensure(table.withProperties(maintained));
-            return null;
+            TableDefinition definition = table.get();
+            deltaTables.ensure(definition.withProperties(maintained));
+            return definition;
           });
     }
-    io.lakestream.table.Concurrently.all("preparing the tables", steps);
+    List<TableDefinition> ready = Concurrently.all("preparing the tables", steps);
     LOG.info(
         "Volume ready at {}: schema {}, tables {}",
         config.volume().root(),
         config.catalog().schemaIdentifier(),
-        tables.stream().map(TableDefinition::name).toList());
+        ready.stream().map(TableDefinition::name).toList());
   }
 }
