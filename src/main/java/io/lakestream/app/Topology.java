@@ -56,7 +56,6 @@ final class Topology {
 
   static final String BRONZE_QUERY = BronzeTable.NAME;
   static final String SILVER_QUERY = Tables.SILVER_EVENTS;
-  static final String NO_DATA_BATCHES = "spark.sql.streaming.noDataMicroBatches.enabled";
   static final String EVENT_COUNTS_QUERY = Tables.GOLD_EVENT_COUNTS;
   static final String TYPE_TOTALS_QUERY = Tables.GOLD_EVENT_TYPE_TOTALS;
   static final String SESSIONS_QUERY = Tables.GOLD_USER_SESSIONS;
@@ -237,21 +236,13 @@ final class Topology {
             // meet the join.
             .then(enriches() ? new EnrichWithUsers(usersReference()) : Stage.identity())
             .then(events -> events.select(columnsOf(silverTable())));
-    // No micro-batch without new data: deduplication emits an event when it first sees it, so
-    // such a batch would only evict expired keys from the state (2.7-3.7 s after 1 M events, at
-    // the end of every run), which the next data batch does as well. The watermark each data
-    // batch drops late events by is the same either way: Spark advances it as it plans a batch.
-    Map<String, String> queryConf =
-        new LinkedHashMap<>(SparkSessions.stateConf(config.state(), spark));
-    queryConf.put(NO_DATA_BATCHES, "false");
     return tableQuery(
         SILVER_QUERY,
         Layer.SILVER,
         BronzeTable.NAME,
         silver,
         TableBatchWriter.Mode.APPEND,
-        List.of(),
-        queryConf);
+        List.of());
   }
 
   private List<QueryPlan> gold() {
@@ -262,39 +253,31 @@ final class Topology {
             Tables.SILVER_EVENTS,
             new EventCounts(config.aggregation()),
             TableBatchWriter.Mode.of(config.aggregation().eventCountsMode()),
-            Tables.EVENT_COUNTS_KEY,
-            SparkSessions.stateConf(config.state(), spark)),
+            Tables.EVENT_COUNTS_KEY),
         tableQuery(
             TYPE_TOTALS_QUERY,
             Layer.GOLD,
             Tables.SILVER_EVENTS,
             new EventTypeTotals(),
             TableBatchWriter.Mode.of(config.aggregation().typeTotalsMode()),
-            Tables.EVENT_TYPE_TOTALS_KEY,
-            SparkSessions.stateConf(config.state(), spark)),
+            Tables.EVENT_TYPE_TOTALS_KEY),
         tableQuery(
             SESSIONS_QUERY,
             Layer.GOLD,
             Tables.SILVER_EVENTS,
             new Sessionize(config.aggregation()),
             TableBatchWriter.Mode.APPEND,
-            List.of(),
-            SparkSessions.stateConf(config.state(), spark)));
+            List.of()));
   }
 
-  /**
-   * A query after bronze: it streams from a table of the layer before and writes its own. Every
-   * such query keeps state (deduplication, windows, sessions): {@code queryConf} holds at least the
-   * state store's settings.
-   */
+  /** A query after bronze: it streams from a table of the layer before and writes its own. */
   private QueryPlan tableQuery(
       String queryName,
       Layer layer,
       String upstreamTable,
       Stage stages,
       TableBatchWriter.Mode writeMode,
-      List<String> mergeKeys,
-      Map<String, String> queryConf) {
+      List<String> mergeKeys) {
     return new QueryPlan(
         queryName,
         layer,
@@ -309,7 +292,8 @@ final class Topology {
                 mergeKeys,
                 txnIdentity,
                 bookkeeping.audit(queryName)),
-        queryConf);
+        // Every query after bronze keeps state (deduplication, windows, sessions).
+        SparkSessions.stateConf(config.state(), spark));
   }
 
   /** What the bronze writer does with fields outside the contract. */

@@ -40,13 +40,6 @@ class PipelineSampleTest {
 
   @TempDir Path root;
 
-  private static org.apache.spark.sql.streaming.StreamingQuery query(PipelineRun run, String name) {
-    return run.queries().stream()
-        .filter(query -> query.name().equals(name))
-        .findFirst()
-        .orElseThrow();
-  }
-
   @Test
   void sampleDataGivesTheExpectedSilverGoldAndQuarantineRows() throws Exception {
     LakestreamConfig config = TestConfigs.local(root);
@@ -66,14 +59,6 @@ class PipelineSampleTest {
                 assertThat(query.lastProgress().stateOperators())
                     .allSatisfy(state -> assertThat(state.numShufflePartitions()).isEqualTo(2)))
         .allSatisfy(query -> assertThat(query.lastProgress().stateOperators()).isNotEmpty());
-
-    // Silver runs no batch without new data (it would only evict expired keys); gold's queries
-    // need theirs to emit the windows and sessions the watermark closed.
-    assertThat(query(run, "silver_events").recentProgress())
-        .isNotEmpty()
-        .allSatisfy(progress -> assertThat(progress.numInputRows()).isPositive());
-    assertThat(query(run, "gold_event_counts").recentProgress())
-        .anySatisfy(progress -> assertThat(progress.numInputRows()).isZero());
 
     // New queries reading a Delta table start from its version 0, not a snapshot a restart would
     // rebuild.
