@@ -111,6 +111,7 @@ final class SummaryCache {
   private final io.lakestream.config.VolumeLayout volume;
   private final boolean byFolder;
   private final Path file;
+  private final io.lakestream.fs.HadoopFiles hadoopFiles;
   private final Configuration hadoopConf;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
@@ -121,7 +122,8 @@ final class SummaryCache {
     this.volume = config.volume();
     this.byFolder = config.catalog().mode() == CatalogSettings.Mode.LOCAL;
     this.file = new Path(config.volume().checkpoints(), FILE_NAME);
-    this.hadoopConf = spark.sessionState().newHadoopConf();
+    this.hadoopFiles = new io.lakestream.fs.HadoopFiles(spark);
+    this.hadoopConf = hadoopFiles.hadoopConf();
   }
 
   /** The cache of this volume, with what an earlier run remembered. */
@@ -213,7 +215,8 @@ final class SummaryCache {
       before = known.figures();
     }
     Optional<AppendedFiles> files =
-        AppendedFiles.between(fileSystem(folder), folder, after, latest.version());
+        AppendedFiles.between(
+            hadoopFiles.fileSystemOf(new Path(folder)), folder, after, latest.version());
     if (files.isEmpty()) {
       return Optional.empty();
     }
@@ -309,20 +312,12 @@ final class SummaryCache {
 
   /** The commit {@code version} of the table in {@code folder}, if its file is there. */
   private Optional<Commit> commitAt(String folder, long version) {
-    Path commit = new Path(new Path(folder, "_delta_log"), String.format("%020d.json", version));
+    Path commit = AppendedFiles.commitFile(folder, version);
     try {
-      FileStatus status = fileSystem(folder).getFileStatus(commit);
+      FileStatus status = hadoopFiles.fileSystemOf(commit).getFileStatus(commit);
       return Optional.of(new Commit(version, status.getModificationTime(), status.getLen()));
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       return Optional.empty();
-    }
-  }
-
-  private FileSystem fileSystem(String folder) {
-    try {
-      return new Path(folder).getFileSystem(hadoopConf);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

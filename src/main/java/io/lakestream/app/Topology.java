@@ -126,17 +126,10 @@ final class Topology {
   }
 
   /**
-   * The tables of the layers this run feeds (pipeline.stop_after): a bronze-only run prepares no
-   * silver or gold.
-   */
-  List<TableDefinition> tables() {
-    return tableMakers().stream().map(Supplier::get).toList();
-  }
-
-  /**
-   * The tables this run writes, each defined when asked: silver's columns wait for the users
-   * reference (read, or created from its seed on a new volume), so the other tables are prepared
-   * meanwhile (see VolumeSetup#ensureTablesMadeBy).
+   * The tables of the layers this run feeds (pipeline.stop_after: a bronze-only run prepares no
+   * silver or gold), each defined when asked: silver's columns wait for the users reference (read,
+   * or created from its seed on a new volume), so the other tables are prepared meanwhile (see
+   * VolumeSetup#ensureTablesMadeBy).
    */
   List<Supplier<TableDefinition>> tableMakers() {
     Map<String, Supplier<TableDefinition>> makers = new LinkedHashMap<>();

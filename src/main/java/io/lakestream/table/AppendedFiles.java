@@ -66,7 +66,7 @@ public final class AppendedFiles {
     boolean counted = true;
     Path log = new Path(folder, "_delta_log");
     for (long version = after + 1; version <= latest; version++) {
-      Path commit = new Path(log, String.format("%020d.json", version));
+      Path commit = commitFile(folder, version);
       try (BufferedReader lines =
           new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
         String line;
@@ -109,6 +109,11 @@ public final class AppendedFiles {
     return paths.isEmpty()
         ? spark.createDataFrame(List.of(), schema)
         : spark.read().schema(schema).parquet(paths.toArray(String[]::new));
+  }
+
+  /** The JSON file of commit {@code version} of the table in {@code folder}. */
+  public static Path commitFile(String folder, long version) {
+    return new Path(new Path(folder, "_delta_log"), String.format("%020d.json", version));
   }
 
   /** Absolute paths of the appended data files, in commit order. */

@@ -136,7 +136,7 @@ public final class DeltaTables {
                 .select("location")
                 .first()
                 .getString(0);
-    Path firstCommit = new Path(new Path(location, "_delta_log"), String.format("%020d.json", 0));
+    Path firstCommit = AppendedFiles.commitFile(location, 0);
     try {
       return firstCommit.getFileSystem(spark.sessionState().newHadoopConf()).exists(firstCommit);
     } catch (IOException e) {
