@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -40,6 +41,7 @@ final class InstanceLock implements AutoCloseable {
   static final String FILE_NAME = "_lakestream.lock";
   static final int HEARTBEAT_SECONDS = 10;
   static final Duration EXPIRY = Duration.ofMinutes(2);
+  static final Duration SETTLE = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(InstanceLock.class);
 
@@ -89,6 +91,11 @@ final class InstanceLock implements AutoCloseable {
     Path file = new Path(checkpointsFolder, FILE_NAME);
     try {
       FileSystem fs = file.getFileSystem(hadoopConf);
+      if (fs instanceof ChecksumFileSystem checksummed) {
+        // Local disk: no .crc beside the lock, which a kill between the two writes leaves
+        // mismatched (the lock then unreadable) and other tools writing it do not update.
+        fs = checksummed.getRawFileSystem();
+      }
       fs.mkdirs(file.getParent());
       InstanceLock lock = new InstanceLock(fs, file, onLost);
       lock.take();
@@ -106,13 +113,13 @@ final class InstanceLock implements AutoCloseable {
         LOG.info("Took the run lock {}", file);
         return;
       }
-      Map<String, String> holder = read();
-      if (!holder.containsKey("heartbeat") && fs.exists(file)) {
+      Map<String, String> holder = readSettled();
+      if (!holder.isEmpty() && !holder.containsKey("heartbeat")) {
         holder.put(
             "heartbeat",
             Instant.ofEpochMilli(fs.getFileStatus(file).getModificationTime()).toString());
       }
-      String staleBecause = staleBecause(holder);
+      String staleBecause = holder.isEmpty() ? unreadableBecause() : staleBecause(holder);
       if (staleBecause == null) {
         throw new HeldElsewhereException(
             "another lakestream run is using "
@@ -156,6 +163,33 @@ final class InstanceLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The holder's fields; if the file names no owner, read again for up to {@link #SETTLE}: a live
+   * owner is at most a moment away from finishing a write, so a file still empty or unreadable
+   * after that was left half-written by a run stopped while writing it (a kill during the
+   * heartbeat's rewrite leaves an empty file).
+   */
+  private Map<String, String> readSettled() throws IOException {
+    Map<String, String> holder = read();
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (!holder.containsKey("owner") && fs.exists(file) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(SETTLE.toMillis() / 10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted while reading the run lock " + file, e);
+      }
+      holder = read();
+    }
+    return holder.containsKey("owner") ? holder : new LinkedHashMap<>();
+  }
+
+  private String unreadableBecause() {
+    return "it is gone, or names no owner after "
+        + SETTLE.toMillis()
+        + " ms (left half-written by a run stopped while writing it)";
+  }
+
   private String content() {
     return "owner="
         + owner
@@ -180,8 +214,7 @@ final class InstanceLock implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      // Vanished or half-written: treated as stale below only if it stays unreadable past the
-      // expiry.
+      // Vanished or half-written: readSettled decides.
       LOG.debug("Cannot read {}", file, e);
     }
     return fields;

@@ -40,4 +40,40 @@ class InstanceLockTest {
             () -> InstanceLock.acquire(new Configuration(), checkpoints.toString(), () -> {}))
         .isInstanceOf(InstanceLock.HeldElsewhereException.class);
   }
+
+  @Test
+  void aLockLeftEmptyByARunKilledWhileWritingItIsTakenOver() throws Exception {
+    // A kill between the heartbeat's truncation and its write leaves an empty file, just touched.
+    Path file = checkpoints.resolve(InstanceLock.FILE_NAME);
+    Files.writeString(file, "");
+
+    try (InstanceLock lock =
+        InstanceLock.acquire(new Configuration(), checkpoints.toString(), () -> {})) {
+      assertThat(lock.lost()).isFalse();
+      assertThat(Files.readString(file))
+          .contains("pid=" + ProcessHandle.current().pid())
+          .contains("heartbeat=");
+    }
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void aLockOfALiveRunOnThisHostIsRespected() throws Exception {
+    Path file = checkpoints.resolve(InstanceLock.FILE_NAME);
+    String liveRun =
+        "owner=other\nhost="
+            + java.net.InetAddress.getLocalHost().getHostName()
+            + "\npid="
+            + ProcessHandle.current().pid()
+            + "\nstarted=2026-12-01T00:00:00Z\nheartbeat="
+            + java.time.Instant.now()
+            + "\n";
+    Files.writeString(file, liveRun);
+
+    assertThatThrownBy(
+            () -> InstanceLock.acquire(new Configuration(), checkpoints.toString(), () -> {}))
+        .isInstanceOf(InstanceLock.HeldElsewhereException.class)
+        .hasMessageContaining("another lakestream run is using");
+    assertThat(Files.readString(file)).isEqualTo(liveRun);
+  }
 }
