@@ -147,6 +147,67 @@ class VolumeSetupTest {
             "/Volumes/main/streaming_workspace/raw/tables");
   }
 
+  @Test
+  void eventTablesKeepStatisticsOnlyOnTheColumnsQueriesFilterBy() throws IOException {
+    LakestreamConfig config = TestConfigs.local(root);
+    String silver = config.catalog().tableIdentifier(Tables.SILVER_EVENTS);
+    // A silver table an older lakestream created, without the property: set-up adds it.
+    new Pipeline(spark, config).setUp();
+    spark.sql("ALTER TABLE " + silver + " UNSET TBLPROPERTIES ('delta.dataSkippingStatsColumns')");
+    new Pipeline(spark, config).setUp();
+
+    assertThat(statsColumns(config, BronzeTable.NAME)).isEqualTo("_batch_id,_ingested_at");
+    assertThat(statsColumns(config, Tables.QUARANTINE_EVENTS))
+        .isEqualTo("reason,event_id,ingested_at,batch_id");
+    assertThat(statsColumns(config, Tables.SILVER_EVENTS))
+        .isEqualTo("event_id,user_id,event_type,event_time,_ingested_at");
+
+    // Tests switch statistics off to go faster; this one writes them as a run does.
+    spark.conf().set("spark.databricks.delta.stats.collect", "true");
+    try {
+      spark.sql(
+          "INSERT INTO "
+              + silver
+              + " (event_id, user_id, event_type, event_time, page, event_date, _source_file,"
+              + " _ingested_at) VALUES ('e1', 'u1', 'view', TIMESTAMP'2026-01-01 00:00:00', '/home',"
+              + " DATE'2026-01-01', 'file:/landing/a.json', TIMESTAMP'2026-01-01 00:00:01')");
+    } finally {
+      spark.conf().set("spark.databricks.delta.stats.collect", "false");
+    }
+    String lastCommit;
+    try (Stream<Path> commits = Files.list(root.resolve("tables/silver_events/_delta_log"))) {
+      lastCommit =
+          Files.readString(
+              commits
+                  .filter(path -> path.toString().endsWith(".json"))
+                  .sorted()
+                  .reduce((a, b) -> b)
+                  .orElseThrow());
+    }
+    String stats =
+        spark
+            .read()
+            .json(
+                spark.createDataset(
+                    List.of(lastCommit.split("\n")), org.apache.spark.sql.Encoders.STRING()))
+            .where("add IS NOT NULL")
+            .selectExpr("add.stats")
+            .first()
+            .getString(0);
+    assertThat(stats)
+        .contains("\"numRecords\":1")
+        .contains("\"event_id\":\"e1\"", "\"event_time\"", "\"_ingested_at\"")
+        .doesNotContain("page", "_source_file", "device");
+  }
+
+  private String statsColumns(LakestreamConfig config, String table) {
+    return spark
+        .sql("SHOW TBLPROPERTIES " + config.catalog().tableIdentifier(table))
+        .where("key = 'delta.dataSkippingStatsColumns'")
+        .first()
+        .getString(1);
+  }
+
   /** Every file and folder under {@code root}, relative, folders ending in "/", with file sizes. */
   private static List<String> listing(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
