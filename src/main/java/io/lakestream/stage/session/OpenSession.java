@@ -31,17 +31,45 @@ public class OpenSession implements Serializable {
     return session;
   }
 
-  /** This session and {@code other} as one. */
-  OpenSession mergedWith(OpenSession other) {
-    OpenSession merged = new OpenSession();
-    merged.startMs = Math.min(startMs, other.startMs);
-    merged.endMs = Math.max(endMs, other.endMs);
-    merged.eventCount = eventCount + other.eventCount;
-    TreeSet<String> types = new TreeSet<>(eventTypes);
-    types.addAll(other.eventTypes);
-    merged.eventTypes = new ArrayList<>(types);
-    merged.totalAmount = totalAmount + other.totalAmount;
-    return merged;
+  /** Merges sessions into one, in order of start, without a copy per merge. */
+  static final class Builder {
+    private final long startMs;
+    private long endMs;
+    private long eventCount;
+    private final TreeSet<String> eventTypes = new TreeSet<>();
+    private double totalAmount;
+
+    Builder(OpenSession first) {
+      this.startMs = first.startMs;
+      this.endMs = first.endMs;
+      add0(first);
+    }
+
+    long endMs() {
+      return endMs;
+    }
+
+    /** Adds a session that starts no earlier than every one added before. */
+    void add(OpenSession session) {
+      endMs = Math.max(endMs, session.endMs);
+      add0(session);
+    }
+
+    private void add0(OpenSession session) {
+      eventCount += session.eventCount;
+      eventTypes.addAll(session.eventTypes);
+      totalAmount += session.totalAmount;
+    }
+
+    OpenSession build() {
+      OpenSession session = new OpenSession();
+      session.startMs = startMs;
+      session.endMs = endMs;
+      session.eventCount = eventCount;
+      session.eventTypes = new ArrayList<>(eventTypes);
+      session.totalAmount = totalAmount;
+      return session;
+    }
   }
 
   public long getStartMs() {

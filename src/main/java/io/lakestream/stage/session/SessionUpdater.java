@@ -14,7 +14,8 @@ import org.apache.spark.sql.streaming.GroupState;
  * user's new events, or with none when the user's event-time timeout fires.
  *
  * <p>An event joins every open session it is less than {@code gap} away from (merging them if it
- * bridges two), or opens a new one. A session closes, and is emitted exactly once, when the
+ * bridges two), or opens a new one: a session is a run of events, in event-time order, each less
+ * than {@code gap} after the one before. A session closes, and is emitted exactly once, when the
  * watermark reaches its last event plus the gap: from then on no event that is not late can extend
  * it. The timeout is set to the earliest such time, so a user who goes quiet still gets the session
  * closed.
@@ -33,19 +34,19 @@ public final class SessionUpdater
   @Override
   public Iterator<UserSession> call(
       String userId, Iterator<Row> events, GroupState<SessionState> state) {
-    List<OpenSession> open =
+    List<OpenSession> pieces =
         state.exists() ? new ArrayList<>(state.get().getSessions()) : new ArrayList<>();
     while (events.hasNext()) {
       Row event = events.next();
       Timestamp time = event.getAs("event_time");
       Number amount = event.getAs("amount");
-      add(
-          open,
+      pieces.add(
           OpenSession.of(
               time.getTime(),
               event.getAs("event_type"),
               amount == null ? null : amount.doubleValue()));
     }
+    List<OpenSession> open = sessionsOf(pieces);
 
     long watermark = state.getCurrentWatermarkMs();
     List<UserSession> closed = new ArrayList<>();
@@ -60,31 +61,37 @@ public final class SessionUpdater
     if (stillOpen.isEmpty()) {
       state.remove();
     } else {
-      stillOpen.sort(Comparator.comparingLong(OpenSession::getStartMs));
       state.update(new SessionState(stillOpen));
       state.setTimeoutTimestamp(
           stillOpen.stream().mapToLong(OpenSession::getEndMs).min().orElseThrow() + gapMs);
     }
-    closed.sort(Comparator.comparing(UserSession::getSessionStart));
     return closed.iterator();
   }
 
   /**
-   * Adds one event (as a one-event session) to the open sessions, merging every session it touches.
+   * The sessions made of {@code pieces} (the open sessions and the new events as one-event
+   * sessions), in order of start: sorted by start, each piece joins the session before it when it
+   * starts less than {@code gap} after that session's end, else starts a new one. One sort and one
+   * pass, whatever the order the events came in (testing each event against every open session cost
+   * a user's batch O(events × sessions), the gold layer's largest cost).
    */
-  private void add(List<OpenSession> open, OpenSession event) {
-    OpenSession merged = event;
-    Iterator<OpenSession> iterator = open.iterator();
-    while (iterator.hasNext()) {
-      OpenSession session = iterator.next();
-      boolean touches =
-          event.getStartMs() < session.getEndMs() + gapMs
-              && event.getStartMs() > session.getStartMs() - gapMs;
-      if (touches) {
-        merged = merged.mergedWith(session);
-        iterator.remove();
+  private List<OpenSession> sessionsOf(List<OpenSession> pieces) {
+    pieces.sort(Comparator.comparingLong(OpenSession::getStartMs));
+    List<OpenSession> sessions = new ArrayList<>();
+    OpenSession.Builder current = null;
+    for (OpenSession piece : pieces) {
+      if (current != null && piece.getStartMs() < current.endMs() + gapMs) {
+        current.add(piece);
+      } else {
+        if (current != null) {
+          sessions.add(current.build());
+        }
+        current = new OpenSession.Builder(piece);
       }
     }
-    open.add(merged);
+    if (current != null) {
+      sessions.add(current.build());
+    }
+    return sessions;
   }
 }

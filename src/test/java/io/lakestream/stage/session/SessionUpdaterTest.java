@@ -124,6 +124,55 @@ class SessionUpdaterTest {
     assertThat(state.isRemoved()).isTrue();
   }
 
+  @Test
+  void eventsInAnyOrderAndSpreadOverBatchesMakeTheSessionsOfTheirTimeOrder() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 50; round++) {
+      List<Integer> minutes = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        minutes.add(random.nextInt(600));
+      }
+      // The definition: in time order, an event less than the gap after the one before joins its
+      // session.
+      List<Integer> sorted = new ArrayList<>(minutes);
+      sorted.sort(null);
+      List<List<Long>> expected = new ArrayList<>(); // start, end, count
+      for (int minute : sorted) {
+        List<Long> last = expected.isEmpty() ? null : expected.get(expected.size() - 1);
+        if (last != null && at(minute) < last.get(1) + GAP_MS) {
+          last.set(1, at(minute));
+          last.set(2, last.get(2) + 1);
+        } else {
+          expected.add(new ArrayList<>(List.of(at(minute), at(minute), 1L)));
+        }
+      }
+
+      // The same events, shuffled, in three micro-batches; no watermark closes anything.
+      java.util.Collections.shuffle(minutes, random);
+      java.util.Optional<SessionState> current = java.util.Optional.empty();
+      for (List<Integer> batch :
+          List.of(minutes.subList(0, 10), minutes.subList(10, 25), minutes.subList(25, 40))) {
+        TestGroupState<SessionState> state = state(current, 0, false);
+        assertThat(
+                call(
+                    state,
+                    batch.stream().map(minute -> event("view", minute, 1.0)).toArray(Row[]::new)))
+            .isEmpty();
+        current = java.util.Optional.of(state.get());
+      }
+
+      assertThat(current.orElseThrow().getSessions())
+          .extracting(
+              session -> List.of(session.getStartMs(), session.getEndMs(), session.getEventCount()))
+          .as("round %d, minutes %s", round, minutes)
+          .containsExactlyElementsOf(expected);
+      assertThat(current.orElseThrow().getSessions())
+          .allSatisfy(
+              session ->
+                  assertThat(session.getTotalAmount()).isEqualTo((double) session.getEventCount()));
+    }
+  }
+
   private List<UserSession> call(TestGroupState<SessionState> state, Row... events) {
     List<UserSession> closed = new ArrayList<>();
     Iterator<UserSession> output = updater.call("u1", List.of(events).iterator(), state);
