@@ -220,10 +220,14 @@ final class SummaryCache {
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    Figures added =
-        fromRecordCount.isPresent() && files.get().numRecords().isPresent()
-            ? fromRecordCount.get().apply(files.get().numRecords().getAsLong())
-            : read.apply(files.get().rows(spark));
+    Figures added;
+    if (fromRecordCount.isPresent() && files.get().numRecords().isPresent()) {
+      added = fromRecordCount.get().apply(files.get().numRecords().getAsLong());
+    } else if (files.get().partitioned()) {
+      return Optional.empty(); // its files lack the partition columns: Delta reads the table
+    } else {
+      added = read.apply(files.get().rows(spark));
+    }
     return Optional.of(before.followedBy(added));
   }
 

@@ -27,9 +27,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Only a range made of plain appends qualifies: every commit's file is there (no checkpoint has
  * replaced it), no file was removed (a {@code DELETE}, an overwrite, a compaction), no metadata
- * changed (a schema change, column mapping), no file carries a deletion vector or partition values,
- * and the latest commit's checksum file gives the table's schema. Reading those files as Parquet
- * with that schema then gives exactly the rows the range added; anything else is {@link
+ * changed (a schema change, column mapping), no file carries a deletion vector, and the latest
+ * commit's checksum file gives the table's schema. Reading those files as Parquet with that schema
+ * then gives exactly the rows the range added (for a table without partitions; a partitioned one's
+ * files give their row count only, from their statistics); anything else is {@link
  * Optional#empty()}, and the caller reads the table through Delta.
  */
 public final class AppendedFiles {
@@ -46,10 +47,14 @@ public final class AppendedFiles {
   private final OptionalLong numRecords;
   private final StructType schema;
 
-  private AppendedFiles(List<String> paths, OptionalLong numRecords, StructType schema) {
+  private final boolean partitioned;
+
+  private AppendedFiles(
+      List<String> paths, OptionalLong numRecords, StructType schema, boolean partitioned) {
     this.paths = List.copyOf(paths);
     this.numRecords = numRecords;
     this.schema = schema;
+    this.partitioned = partitioned;
   }
 
   /**
@@ -64,6 +69,7 @@ public final class AppendedFiles {
     List<String> paths = new ArrayList<>();
     long records = 0;
     boolean counted = true;
+    boolean partitioned = false;
     Path log = new Path(folder, "_delta_log");
     for (long version = after + 1; version <= latest; version++) {
       Path commit = commitFile(folder, version);
@@ -85,9 +91,10 @@ public final class AppendedFiles {
           if (add == null) {
             continue;
           }
-          if (add.hasNonNull("deletionVector") || !add.path("partitionValues").isEmpty()) {
+          if (add.hasNonNull("deletionVector")) {
             return Optional.empty();
           }
+          partitioned |= !add.path("partitionValues").isEmpty();
           paths.add(absolute(folder, add.path("path").asText()));
           OptionalLong fileRecords = numRecords(add);
           if (fileRecords.isPresent()) {
@@ -101,11 +108,28 @@ public final class AppendedFiles {
       }
     }
     OptionalLong numRecords = counted ? OptionalLong.of(records) : OptionalLong.empty();
-    return schemaAt(fs, log, latest).map(schema -> new AppendedFiles(paths, numRecords, schema));
+    boolean anyPartitioned = partitioned;
+    return schemaAt(fs, log, latest)
+        .map(schema -> new AppendedFiles(paths, numRecords, schema, anyPartitioned));
   }
 
-  /** The appended rows: the files read as Parquet with the table's schema. */
+  /**
+   * Whether a file carries partition values: its partition columns are in the commit, not in the
+   * file, so {@link #rows} cannot give them; {@link #numRecords} holds all the same.
+   */
+  public boolean partitioned() {
+    return partitioned;
+  }
+
+  /**
+   * The appended rows: the files read as Parquet with the table's schema.
+   *
+   * @throws IllegalStateException if the files are {@link #partitioned()}
+   */
   public Dataset<Row> rows(SparkSession spark) {
+    if (partitioned) {
+      throw new IllegalStateException("partitioned files hold no partition columns to read");
+    }
     return paths.isEmpty()
         ? spark.createDataFrame(List.of(), schema)
         : spark.read().schema(schema).parquet(paths.toArray(String[]::new));

@@ -83,6 +83,35 @@ class AppendedFilesTest {
         .isEmpty();
   }
 
+  @Test
+  void partitionedAppendsAreCountedButNotRead() throws Exception {
+    String statsKey = "spark.databricks.delta.stats.collect";
+    String before = spark.conf().get(statsKey);
+    spark.conf().set(statsKey, "true");
+    try {
+      for (List<String> values : List.of(List.of("a", "b"), List.of("c"))) {
+        spark
+            .createDataset(values, Encoders.STRING())
+            .toDF("value")
+            .selectExpr("value", "upper(value) AS part")
+            .write()
+            .format("delta")
+            .mode("append")
+            .partitionBy("part")
+            .save(folder());
+      }
+    } finally {
+      spark.conf().set(statsKey, before);
+    }
+
+    AppendedFiles files = AppendedFiles.between(fs(), folder(), -1, 1).orElseThrow();
+    assertThat(files.partitioned()).isTrue();
+    assertThat(files.numRecords()).hasValue(3);
+    assertThat(files.paths()).hasSize(3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> files.rows(spark))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   private void append(List<String> values) {
     spark
         .createDataset(values, Encoders.STRING())
