@@ -30,24 +30,38 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final AuditLog audit;
   private final FaultPoint haltAt;
 
+  /**
+   * Run once, when this query start's first batch begins: what the layers after bronze can prepare
+   * while it writes (a run that finds nothing new starts no batch, and prepares nothing).
+   */
+  private final transient Runnable atFirstBatch;
+
+  private transient boolean started;
+
   BronzeBatch(
       String queryName,
       String bronzeTable,
       BronzeBatchWriter writer,
       BatchArchiving archiving,
       AuditLog audit,
-      FaultPoint haltAt) {
+      FaultPoint haltAt,
+      Runnable atFirstBatch) {
     this.queryName = queryName;
     this.bronzeTable = bronzeTable;
     this.writer = writer;
     this.archiving = archiving;
     this.audit = audit;
     this.haltAt = haltAt;
+    this.atFirstBatch = atFirstBatch;
   }
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     SparkSession spark = batch.sparkSession();
+    if (!started && atFirstBatch != null) {
+      started = true;
+      atFirstBatch.run();
+    }
     BronzeBatchWriter.Written written = writer.write(batch, batchId);
     haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
     // Only now, with every row of the batch committed, may its files leave the landing folder.

@@ -215,7 +215,9 @@ final class Topology {
                     newFields),
                 archiving,
                 bookkeeping.audit(BRONZE_QUERY),
-                config.haltAt()),
+                config.haltAt(),
+                // Silver's first batch then finds the reference's file list read.
+                enriches() ? usersReference()::loadLatestSnapshotInBackground : () -> {}),
         Map.of());
   }
 

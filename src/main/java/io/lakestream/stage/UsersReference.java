@@ -13,6 +13,7 @@ import io.lakestream.config.ConfigKeys;
 import io.lakestream.config.EnrichSettings;
 import io.lakestream.config.VolumeLayout;
 import io.lakestream.table.DeltaTables;
+import io.lakestream.table.SchedulerPools;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -148,6 +149,37 @@ public final class UsersReference {
     selected.addAll(values);
     selected.add(lit(true).as(MATCHED));
     return ranked.filter(col("_reference_rank").equalTo(1)).select(selected.toArray(Column[]::new));
+  }
+
+  /**
+   * Lists the table's files once now, so the first micro-batch that joins it finds Delta's state of
+   * its latest version already computed (a Spark job of some 0.7 s on a fresh JVM, otherwise spent
+   * planning silver's first batch). A later version is read as usual.
+   */
+  public void loadLatestSnapshot() {
+    read().count();
+  }
+
+  /**
+   * {@link #loadLatestSnapshot} on a thread of its own, in its own scheduler pool; if it fails, the
+   * batch that joins the table reads it itself (and reports what is wrong).
+   */
+  public void loadLatestSnapshotInBackground() {
+    Thread thread =
+        new Thread(
+            () -> {
+              spark
+                  .sparkContext()
+                  .setLocalProperty(SchedulerPools.PROPERTY, SchedulerPools.REFERENCE);
+              try {
+                loadLatestSnapshot();
+              } catch (RuntimeException e) {
+                LOG.debug("Could not read {} ahead of silver", displayName(), e);
+              }
+            },
+            "lakestream-reference-loader");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private List<String> required() {

@@ -14,5 +14,8 @@ public final class SchedulerPools {
   /** The pool of the outboxes' background appends. */
   public static final String BOOKKEEPING = "lakestream_bookkeeping";
 
+  /** The pool of the users reference's read ahead of silver's first batch. */
+  public static final String REFERENCE = "lakestream_reference";
+
   private SchedulerPools() {}
 }
