@@ -21,16 +21,12 @@ class AppendedFilesTest {
 
   @Test
   void appendsNameTheirFilesAndCountTheirRowsFromDeltaStatistics() throws Exception {
-    String statsKey = "spark.databricks.delta.stats.collect";
-    String before = spark.conf().get(statsKey);
-    spark.conf().set(statsKey, "true");
-    try {
-      append(List.of("a", "b")); // version 0: the table's creation
-      append(List.of("c")); // 1
-      append(List.of("d", "e", "f")); // 2
-    } finally {
-      spark.conf().set(statsKey, before);
-    }
+    TestSpark.withDeltaStatistics(
+        () -> {
+          append(List.of("a", "b")); // version 0: the table's creation
+          append(List.of("c")); // 1
+          append(List.of("d", "e", "f")); // 2
+        });
 
     AppendedFiles all = AppendedFiles.between(fs(), folder(), -1, 2).orElseThrow();
     assertThat(all.numRecords()).hasValue(6);
@@ -85,24 +81,20 @@ class AppendedFilesTest {
 
   @Test
   void partitionedAppendsAreCountedButNotRead() throws Exception {
-    String statsKey = "spark.databricks.delta.stats.collect";
-    String before = spark.conf().get(statsKey);
-    spark.conf().set(statsKey, "true");
-    try {
-      for (List<String> values : List.of(List.of("a", "b"), List.of("c"))) {
-        spark
-            .createDataset(values, Encoders.STRING())
-            .toDF("value")
-            .selectExpr("value", "upper(value) AS part")
-            .write()
-            .format("delta")
-            .mode("append")
-            .partitionBy("part")
-            .save(folder());
-      }
-    } finally {
-      spark.conf().set(statsKey, before);
-    }
+    TestSpark.withDeltaStatistics(
+        () -> {
+          for (List<String> values : List.of(List.of("a", "b"), List.of("c"))) {
+            spark
+                .createDataset(values, Encoders.STRING())
+                .toDF("value")
+                .selectExpr("value", "upper(value) AS part")
+                .write()
+                .format("delta")
+                .mode("append")
+                .partitionBy("part")
+                .save(folder());
+          }
+        });
 
     AppendedFiles files = AppendedFiles.between(fs(), folder(), -1, 1).orElseThrow();
     assertThat(files.partitioned()).isTrue();

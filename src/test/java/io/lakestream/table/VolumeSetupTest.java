@@ -162,18 +162,14 @@ class VolumeSetupTest {
     assertThat(statsColumns(config, Tables.SILVER_EVENTS))
         .isEqualTo("event_id,user_id,event_type,event_time,_ingested_at");
 
-    // Tests switch statistics off to go faster; this one writes them as a run does.
-    spark.conf().set("spark.databricks.delta.stats.collect", "true");
-    try {
-      spark.sql(
-          "INSERT INTO "
-              + silver
-              + " (event_id, user_id, event_type, event_time, page, event_date, _source_file,"
-              + " _ingested_at) VALUES ('e1', 'u1', 'view', TIMESTAMP'2026-01-01 00:00:00', '/home',"
-              + " DATE'2026-01-01', 'file:/landing/a.json', TIMESTAMP'2026-01-01 00:00:01')");
-    } finally {
-      spark.conf().set("spark.databricks.delta.stats.collect", "false");
-    }
+    TestSpark.withDeltaStatistics(
+        () ->
+            spark.sql(
+                "INSERT INTO "
+                    + silver
+                    + " (event_id, user_id, event_type, event_time, page, event_date, _source_file,"
+                    + " _ingested_at) VALUES ('e1', 'u1', 'view', TIMESTAMP'2026-01-01 00:00:00', '/home',"
+                    + " DATE'2026-01-01', 'file:/landing/a.json', TIMESTAMP'2026-01-01 00:00:01')"));
     String lastCommit;
     try (Stream<Path> commits = Files.list(root.resolve("tables/silver_events/_delta_log"))) {
       lastCommit =

@@ -57,4 +57,20 @@ public final class TestSpark {
     }
     return session;
   }
+
+  /**
+   * Runs {@code writes} with Delta's file statistics collected, as a run does (the tests' session
+   * switches them off to go faster).
+   */
+  public static void withDeltaStatistics(Runnable writes) {
+    String key = "spark.databricks.delta.stats.collect";
+    SparkSession spark = session();
+    String before = spark.conf().get(key);
+    spark.conf().set(key, "true");
+    try {
+      writes.run();
+    } finally {
+      spark.conf().set(key, before);
+    }
+  }
 }
