@@ -184,7 +184,23 @@ public final class LakestreamApp {
     } finally {
       if (!onDatabricks) {
         spark.stop();
+        closeStateStores();
       }
+    }
+  }
+
+  /**
+   * Closes the state stores this JVM still holds open (Spark keeps a query's RocksDB instances
+   * loaded after it stops, and {@code spark.stop()} does not close them): native RocksDB threads
+   * left running into the JVM's exit can abort it ({@code std::bad_alloc}, exit 134, seen once at
+   * the exit of a run-local that recorded the class archive). Spark's internal API; if it is not
+   * there, nothing is closed, as before.
+   */
+  private static void closeStateStores() {
+    try {
+      org.apache.spark.sql.execution.streaming.state.StateStore$.MODULE$.stop();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("Could not close the state stores", e);
     }
   }
 }
