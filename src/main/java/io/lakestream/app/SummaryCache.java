@@ -18,7 +18,6 @@ import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -112,7 +111,6 @@ final class SummaryCache {
   private final boolean byFolder;
   private final Path file;
   private final io.lakestream.fs.HadoopFiles hadoopFiles;
-  private final Configuration hadoopConf;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
@@ -123,7 +121,6 @@ final class SummaryCache {
     this.byFolder = config.catalog().mode() == CatalogSettings.Mode.LOCAL;
     this.file = new Path(config.volume().checkpoints(), FILE_NAME);
     this.hadoopFiles = new io.lakestream.fs.HadoopFiles(spark);
-    this.hadoopConf = hadoopFiles.hadoopConf();
   }
 
   /** The cache of this volume, with what an earlier run remembered. */
@@ -258,7 +255,7 @@ final class SummaryCache {
             });
     try {
       io.lakestream.fs.HadoopFiles.replaceAtomically(
-          file.getFileSystem(hadoopConf),
+          hadoopFiles.fileSystemOf(file),
           file,
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
@@ -271,7 +268,7 @@ final class SummaryCache {
 
   private void readFile() {
     try {
-      FileSystem fs = file.getFileSystem(hadoopConf);
+      FileSystem fs = hadoopFiles.fileSystemOf(file);
       if (!fs.exists(file)) {
         return;
       }
@@ -329,7 +326,7 @@ final class SummaryCache {
   private Optional<Commit> latestCommit(String folder) {
     Path log = new Path(folder, "_delta_log");
     try {
-      FileSystem fs = log.getFileSystem(hadoopConf);
+      FileSystem fs = hadoopFiles.fileSystemOf(log);
       Commit latest = null;
       for (FileStatus status : fs.listStatus(log)) {
         Matcher name = COMMIT.matcher(status.getPath().getName());
@@ -341,7 +338,7 @@ final class SummaryCache {
         }
       }
       return Optional.ofNullable(latest);
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       return Optional.empty();
     }
   }

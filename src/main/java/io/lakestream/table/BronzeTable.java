@@ -1,7 +1,6 @@
 package io.lakestream.table;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -22,8 +21,6 @@ public final class BronzeTable {
   public static final String INGESTED_AT = "_ingested_at";
   public static final String BATCH_ID = "_batch_id";
 
-  static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
-
   private BronzeTable() {}
 
   public static TableDefinition definition(StructType eventSchema) {
@@ -40,6 +37,6 @@ public final class BronzeTable {
     // BronzeBatchWriter). Min/max of long text columns such as _raw_record would cost every write
     // and serve nothing.
     return new TableDefinition(
-        NAME, schema, List.of(), Map.of(STATS_COLUMNS_PROPERTY, BATCH_ID + "," + INGESTED_AT));
+        NAME, schema, List.of(), TableDefinition.statisticsOnly(BATCH_ID, INGESTED_AT));
   }
 }

@@ -20,6 +20,14 @@ public record TableDefinition(
     this(name, schema, partitionColumns, Map.of());
   }
 
+  /**
+   * The table property that keeps Delta's file statistics (min/max, null counts) on {@code columns}
+   * only: every text column's min/max costs each write and serves only queries that filter by it.
+   */
+  public static Map<String, String> statisticsOnly(String... columns) {
+    return Map.of("delta.dataSkippingStatsColumns", String.join(",", columns));
+  }
+
   /** The same table with these properties too (they win over the definition's own). */
   public TableDefinition withProperties(Map<String, String> more) {
     Map<String, String> merged = new java.util.HashMap<>(properties);

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import io.lakestream.config.LakestreamConfig;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -68,15 +67,12 @@ public final class Tables {
         SILVER_EVENTS,
         schema,
         List.of(EVENT_DATE),
-        Map.of(
-            BronzeTable.STATS_COLUMNS_PROPERTY,
-            String.join(
-                ",",
-                LakestreamConfig.EVENT_ID,
-                LakestreamConfig.USER_ID,
-                LakestreamConfig.EVENT_TYPE,
-                LakestreamConfig.EVENT_TIME,
-                BronzeTable.INGESTED_AT)));
+        TableDefinition.statisticsOnly(
+            LakestreamConfig.EVENT_ID,
+            LakestreamConfig.USER_ID,
+            LakestreamConfig.EVENT_TYPE,
+            LakestreamConfig.EVENT_TIME,
+            BronzeTable.INGESTED_AT));
   }
 
   /**
@@ -97,7 +93,7 @@ public final class Tables {
         QUARANTINE_EVENTS,
         schema,
         List.of(),
-        Map.of(BronzeTable.STATS_COLUMNS_PROPERTY, "reason,event_id,ingested_at,batch_id"));
+        TableDefinition.statisticsOnly("reason", "event_id", "ingested_at", "batch_id"));
   }
 
   /**
