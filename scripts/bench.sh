@@ -25,7 +25,7 @@
 # events lands every second (--files of them, default 2000), and reports each query's batch time at the start and
 # at the end, the files per table, the Delta logs' and checkpoints' size and the driver's heap.
 #
-# Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS) and writes JSON under
+# Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS, CPU seconds) and writes JSON under
 # target/bench/. Generated input is cached in target/bench/input-<events>-<files>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,7 +88,8 @@ per_trigger=$(( (files + batches - 1) / batches ))
 lakestream=("${java_cmd[@]}" -cp "$classpath" io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2])
 baseline=("${java_cmd[@]}" -cp "$classpath" io.lakestream.tools.BaselineJobs)
 
-# Runs one scenario once, in a fresh folder; appends "<scenario> <seconds> <peak RSS KB>" to the results.
+# Runs one scenario once, in a fresh folder; appends "<scenario> <seconds> <peak RSS KB> <user CPU s> <system CPU s>"
+# to the results.
 run_once() {
   local name=$1 out="$work/run-$1"
   rm -rf "$out"
@@ -112,7 +113,7 @@ run_once() {
   esac
   local start end
   start=$(date +%s.%N)
-  if ! /usr/bin/time -f "%M" -o "$out.rss" "${cmd[@]}" > "$out.log" 2>&1; then
+  if ! /usr/bin/time -f "%M %U %S" -o "$out.rss" "${cmd[@]}" > "$out.log" 2>&1; then
     echo "scenario $name failed; last lines of $out.log:" >&2
     tail -20 "$out.log" >&2
     exit 1
@@ -144,7 +145,8 @@ done
 # Median, min and max per scenario; ratios against the batch ceiling and the tutorial stream.
 awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/results-$events-$files.json" \
     -v machine="$(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" '
-  { t[$1] = t[$1] " " $2; if ($3 > rss[$1]) rss[$1] = $3; if (!($1 in order)) { order[$1] = ++n; name[n] = $1 } }
+  { t[$1] = t[$1] " " $2; c[$1] = c[$1] " " ($4 + $5); if ($3 > rss[$1]) rss[$1] = $3
+    if (!($1 in order)) { order[$1] = ++n; name[n] = $1 } }
   function median(list,   a, k, i, j, tmp) {
     k = split(list, a, " ")
     for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { tmp = a[i]; a[i] = a[j]; a[j] = tmp }
@@ -152,8 +154,8 @@ awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/r
     return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   END {
-    for (i = 1; i <= n; i++) { s = name[i]; med[s] = median(t[s]); mn[s] = lo; mx[s] = hi }
-    printf "\n%-15s %8s %15s %12s %9s %11s %11s %9s\n", "scenario", "median", "min-max (s)", "events/s", "MB/s", "vs batch", "vs tutorial", "RSS MB"
+    for (i = 1; i <= n; i++) { s = name[i]; cpu[s] = median(c[s]); med[s] = median(t[s]); mn[s] = lo; mx[s] = hi }
+    printf "\n%-15s %8s %15s %12s %9s %11s %11s %9s %8s %8s\n", "scenario", "median", "min-max (s)", "events/s", "MB/s", "vs batch", "vs tutorial", "RSS MB", "CPU s", "CPU/wall"
     printf "{\"events\": %d, \"bytes\": %d, \"batches\": %d, \"machine\": \"%s\", \"scenarios\": [", events, bytes, batches, machine > json
     for (i = 1; i <= n; i++) {
       s = name[i]
@@ -161,8 +163,8 @@ awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/r
       tut = (s ~ /-N$/) ? med["tutorial-N"] : med["tutorial-1"]
       vb = ceiling ? sprintf("%.2f", ceiling / med[s]) : "-"
       vt = (tut && s ~ /^(bronze|tutorial)/) ? sprintf("%.2f", tut / med[s]) : "-"
-      printf "%-15s %7.1fs %7.1f-%-7.1f %12.0f %9.1f %11s %11s %9d\n", s, med[s], mn[s], mx[s], events / med[s], bytes / 1048576 / med[s], vb, vt, rss[s] / 1024
-      printf "%s{\"scenario\": \"%s\", \"median_s\": %.2f, \"min_s\": %.2f, \"max_s\": %.2f, \"events_per_s\": %.0f, \"peak_rss_mb\": %d}", (i > 1 ? ", " : ""), s, med[s], mn[s], mx[s], events / med[s], rss[s] / 1024 > json
+      printf "%-15s %7.1fs %7.1f-%-7.1f %12.0f %9.1f %11s %11s %9d %8.1f %8.2f\n", s, med[s], mn[s], mx[s], events / med[s], bytes / 1048576 / med[s], vb, vt, rss[s] / 1024, cpu[s], cpu[s] / med[s]
+      printf "%s{\"scenario\": \"%s\", \"median_s\": %.2f, \"min_s\": %.2f, \"max_s\": %.2f, \"events_per_s\": %.0f, \"peak_rss_mb\": %d, \"median_cpu_s\": %.1f}", (i > 1 ? ", " : ""), s, med[s], mn[s], mx[s], events / med[s], rss[s] / 1024, cpu[s] > json
     }
     printf "]}\n" > json
     if (med["bronze-N"] && med["bronze-1"] && batches > 1)
@@ -171,5 +173,6 @@ awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/r
       printf ", tutorial stream %.2f s", (med["tutorial-N"] - med["tutorial-1"]) / (batches - 1)
     if (med["silver-1"] && med["silver-1-plain"])
       printf "\nenrichment (users reference join) in the silver micro-batch: %+.2f s", med["silver-1"] - med["silver-1-plain"]
-    printf "\nwall time of each process, JVM and Spark start included; JSON in %s\n", json
+    printf "\nwall time of each process, JVM and Spark start included; CPU s: user + system CPU of the process (median),"
+    printf "\nCPU/wall: how many of the cores it kept busy; JSON in %s\n", json
   }' "$results"
