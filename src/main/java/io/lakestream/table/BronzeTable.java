@@ -1,5 +1,6 @@
 package io.lakestream.table;
 
+import io.lakestream.config.LakestreamConfig;
 import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -37,6 +38,7 @@ public final class BronzeTable {
     // BronzeBatchWriter). Min/max of long text columns such as _raw_record would cost every write
     // and serve nothing.
     return new TableDefinition(
-        NAME, schema, List.of(), TableDefinition.statisticsOnly(BATCH_ID, INGESTED_AT));
+            NAME, schema, List.of(), TableDefinition.statisticsOnly(BATCH_ID, INGESTED_AT))
+        .withProperties(TableDefinition.withoutDictionary(LakestreamConfig.EVENT_ID));
   }
 }

@@ -64,15 +64,16 @@ public final class Tables {
     // filter by; min/max of every other text column (page, _source_file, _rescued_data, the
     // enrichment's) cost each write some 10 % of its time and would serve no query.
     return new TableDefinition(
-        SILVER_EVENTS,
-        schema,
-        List.of(EVENT_DATE),
-        TableDefinition.statisticsOnly(
-            LakestreamConfig.EVENT_ID,
-            LakestreamConfig.USER_ID,
-            LakestreamConfig.EVENT_TYPE,
-            LakestreamConfig.EVENT_TIME,
-            BronzeTable.INGESTED_AT));
+            SILVER_EVENTS,
+            schema,
+            List.of(EVENT_DATE),
+            TableDefinition.statisticsOnly(
+                LakestreamConfig.EVENT_ID,
+                LakestreamConfig.USER_ID,
+                LakestreamConfig.EVENT_TYPE,
+                LakestreamConfig.EVENT_TIME,
+                BronzeTable.INGESTED_AT))
+        .withProperties(TableDefinition.withoutDictionary(LakestreamConfig.EVENT_ID));
   }
 
   /**

@@ -34,6 +34,20 @@ class SparkSessionsTest {
   }
 
   @Test
+  void timestampsAreWrittenAsParquetsInt64MicrosecondsUnlessTheSessionSaysOtherwise() {
+    assertThat(spark.conf().get(SparkSessions.PARQUET_TIMESTAMP_TYPE))
+        .isEqualTo("TIMESTAMP_MICROS");
+    SparkSession fresh = spark.newSession();
+    SparkSessions.applyWriteDefaults(fresh);
+    assertThat(fresh.conf().get(SparkSessions.PARQUET_TIMESTAMP_TYPE))
+        .isEqualTo("TIMESTAMP_MICROS");
+    SparkSession own = spark.newSession();
+    own.conf().set(SparkSessions.PARQUET_TIMESTAMP_TYPE, "INT96");
+    SparkSessions.applyWriteDefaults(own);
+    assertThat(own.conf().get(SparkSessions.PARQUET_TIMESTAMP_TYPE)).isEqualTo("INT96");
+  }
+
+  @Test
   void autoStatePartitionsAreTheSessionsCoresAtMostSparksDefault() {
     StateSettings auto = new StateSettings(StateSettings.Store.ROCKSDB, OptionalInt.empty());
     // The tests' session runs local[2].

@@ -196,6 +196,52 @@ class VolumeSetupTest {
         .doesNotContain("page", "_source_file", "device");
   }
 
+  @Test
+  void eventIdsAreWrittenWithoutDictionaryAndTimestampsAsInt64Micros() throws IOException {
+    LakestreamConfig config = TestConfigs.local(root);
+    new Pipeline(spark, config).setUp();
+    for (String table : List.of(BronzeTable.NAME, Tables.SILVER_EVENTS)) {
+      assertThat(
+              spark
+                  .sql("SHOW TBLPROPERTIES " + config.catalog().tableIdentifier(table))
+                  .where("key = 'parquet.enable.dictionary#event_id'")
+                  .collectAsList())
+          .singleElement()
+          .satisfies(row -> assertThat(row.getString(1)).isEqualTo("false"));
+    }
+    // Forty copies of one row: a dictionary would be the obvious encoding for every column.
+    spark.sql(
+        "INSERT INTO "
+            + config.catalog().tableIdentifier(Tables.SILVER_EVENTS)
+            + " (event_id, user_id, event_type, event_time, page, event_date, _source_file,"
+            + " _ingested_at) SELECT 'e1', 'u1', 'view', TIMESTAMP'2026-01-01 00:00:00', '/home',"
+            + " DATE'2026-01-01', 'file:/landing/a.json', TIMESTAMP'2026-01-01 00:00:01'"
+            + " FROM range(40)");
+    Path written;
+    try (Stream<Path> files =
+        Files.list(root.resolve("tables/silver_events/event_date=2026-01-01"))) {
+      written =
+          files.filter(path -> path.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Map<String, org.apache.parquet.hadoop.metadata.ColumnChunkMetaData> columns =
+        new java.util.HashMap<>();
+    try (org.apache.parquet.hadoop.ParquetFileReader reader =
+        org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(written.toUri()),
+                spark.sparkContext().hadoopConfiguration()))) {
+      for (var column : reader.getFooter().getBlocks().get(0).getColumns()) {
+        columns.put(column.getPath().toDotString(), column);
+      }
+    }
+    assertThat(columns.get("event_id").hasDictionaryPage()).isFalse();
+    assertThat(columns.get("user_id").hasDictionaryPage()).isTrue();
+    assertThat(columns.get("event_time").getPrimitiveType().getPrimitiveTypeName())
+        .isEqualTo(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64);
+    assertThat(spark.table(config.catalog().tableIdentifier(Tables.SILVER_EVENTS)).count())
+        .isEqualTo(40);
+  }
+
   private String statsColumns(LakestreamConfig config, String table) {
     return spark
         .sql("SHOW TBLPROPERTIES " + config.catalog().tableIdentifier(table))
