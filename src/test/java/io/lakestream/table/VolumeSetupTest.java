@@ -201,13 +201,8 @@ class VolumeSetupTest {
     LakestreamConfig config = TestConfigs.local(root);
     new Pipeline(spark, config).setUp();
     for (String table : List.of(BronzeTable.NAME, Tables.SILVER_EVENTS)) {
-      assertThat(
-              spark
-                  .sql("SHOW TBLPROPERTIES " + config.catalog().tableIdentifier(table))
-                  .where("key = 'parquet.enable.dictionary#event_id'")
-                  .collectAsList())
-          .singleElement()
-          .satisfies(row -> assertThat(row.getString(1)).isEqualTo("false"));
+      assertThat(tableProperty(config, table, "parquet.enable.dictionary#event_id"))
+          .isEqualTo("false");
     }
     // Forty copies of one row: a dictionary would be the obvious encoding for every column.
     spark.sql(
@@ -243,11 +238,19 @@ class VolumeSetupTest {
   }
 
   private String statsColumns(LakestreamConfig config, String table) {
+    return tableProperty(config, table, "delta.dataSkippingStatsColumns");
+  }
+
+  /** The table's value of {@code key}; null when the table does not hold it. */
+  private String tableProperty(LakestreamConfig config, String table, String key) {
     return spark
         .sql("SHOW TBLPROPERTIES " + config.catalog().tableIdentifier(table))
-        .where("key = 'delta.dataSkippingStatsColumns'")
-        .first()
-        .getString(1);
+        .where(org.apache.spark.sql.functions.col("key").equalTo(key))
+        .collectAsList()
+        .stream()
+        .map(row -> row.getString(1))
+        .findFirst()
+        .orElse(null);
   }
 
   /** Every file and folder under {@code root}, relative, folders ending in "/", with file sizes. */
