@@ -57,7 +57,7 @@ work=target/bench
 mkdir -p "$work"
 ensure_built
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-prepare_cds
+prepare_cds record
 if [[ "$cds_opts" == *ArchiveClassesAtExit* ]]; then
   # The class archive is recorded by a run of its own (the whole pipeline on the sample data), not by a timed one.
   rm -rf "$work/cds-training" && mkdir -p "$work/cds-training/landing" && cp sample-data/*.json "$work/cds-training/landing/"
@@ -65,11 +65,8 @@ if [[ "$cds_opts" == *ArchiveClassesAtExit* ]]; then
   java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts $cds_opts \
     -cp "$app_classpath" io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2] \
     --set "volume.root=$work/cds-training" > "$work/cds-training.log" 2>&1 \
-    || echo "the class-recording run failed (see $work/cds-training.log); timing without the archive" >&2
-  prepare_cds
-  if [[ "$cds_opts" == *ArchiveClassesAtExit* ]]; then
-    cds_opts=""  # no timed run records the archive at its exit
-  fi
+    || { discard_recorded_cds; echo "the class-recording run failed (see $work/cds-training.log); timing without the archive" >&2; }
+  prepare_cds  # takes the recorded archive; no timed run records one
 fi
 classpath=$app_classpath
 # Every scenario, the baselines too, runs with the same JVM options (scripts/lib.sh: java_opts, and the class data

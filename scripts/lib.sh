@@ -27,16 +27,21 @@ ensure_built() {
 # them into later JVMs (-XX:SharedArchiveFile). The first run after a build records target/cds/lakestream.jsa (about
 # 200 MB; that run ends some 30 s later); the runs after it start from it. A JVM accepts an archive only with the
 # classpath it was recorded with, and only of jars: the app's classes run from target/cds/lakestream-classes.jar,
-# repacked after each build (which drops the archive). A recorded archive is checked (-Xshare:on) before it is used,
-# and dropped if a JVM refuses it. LAKESTREAM_CDS=off runs without.
+# repacked after each build (which drops the archive). Only a pipeline run records (run-local.sh, bench.sh's
+# recording run), and its archive is kept only when the run did not fail: a run stopped at a bad setting loads a
+# fraction of the classes, and its archive would serve every run until the next build (a 34 MB archive instead of
+# some 200 MB cost a 200,000-event run about 5 s). A recorded archive is checked (-Xshare:on) before it
+# is used, and dropped if a JVM refuses it. LAKESTREAM_CDS=off runs without.
 # Sets app_classpath and cds_opts (JVM options); ensure_built first.
+cds_archive=target/cds/lakestream.jsa
 prepare_cds() {
+  local may_record=${1:-}
   app_classpath="target/classes:$(cat target/local.classpath)"
   cds_opts=""
   if [ "${LAKESTREAM_CDS:-on}" = off ] || ! command -v jar > /dev/null; then
     return 0
   fi
-  local jar=target/cds/lakestream-classes.jar archive=target/cds/lakestream.jsa classpath
+  local jar=target/cds/lakestream-classes.jar archive=$cds_archive classpath
   mkdir -p target/cds
   if [ ! -f "$jar" ] || [ target/local.classpath -nt "$jar" ] \
       || [ -n "$(find target/classes -newer "$jar" -print -quit)" ]; then
@@ -57,7 +62,7 @@ prepare_cds() {
   app_classpath=$classpath
   if [ -f "$archive" ]; then
     cds_opts="-XX:SharedArchiveFile=$archive -Xlog:cds=off,cds+dynamic=off"
-  elif [ "$(df -Pk target | awk 'NR == 2 {print $4}')" -gt 1048576 ]; then
+  elif [ "$may_record" = record ] && [ "$(df -Pk target | awk 'NR == 2 {print $4}')" -gt 1048576 ]; then
     # Recording needs room for the archive; a JVM that cannot write it fails at exit.
     cds_opts="-XX:ArchiveClassesAtExit=$archive.new -Xlog:cds=off,cds+dynamic=off"
     echo "Recording the classes this run loads for faster starts of the next runs ($archive, once per build:" \
@@ -65,16 +70,50 @@ prepare_cds() {
   fi
 }
 
+# Drops the archive a run recorded (see prepare_cds): for a run that failed.
+discard_recorded_cds() {
+  rm -f "$cds_archive.new"
+}
+
 # Runs a main class on the local classpath (the app's classes, Spark and Delta), as spark-submit would:
 # with Spark's --add-opens flags, loopback networking and conf/log4j2.properties, and class data sharing.
+# run_java [--record] <main class> [arguments]: --record lets this run record the class archive when there is none.
 run_java() {
+  local may_record=""
+  if [ "$1" = --record ]; then
+    may_record=record
+    shift
+  fi
   local main_class=$1
   shift
+  case " $* " in
+    *" --help "* | *" -h "*) may_record="" ;; # prints and exits: would record next to nothing
+  esac
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  prepare_cds
+  prepare_cds "$may_record"
   # shellcheck disable=SC2086 # java_opts and cds_opts are lists of JVM options
-  exec java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts $cds_opts \
-    -cp "$app_classpath" "$main_class" "$@"
+  local command=(java @conf/spark-jvm-options -Dlog4j2.configurationFile=conf/log4j2.properties $java_opts $cds_opts
+    -cp "$app_classpath" "$main_class" "$@")
+  if [[ "$cds_opts" != *ArchiveClassesAtExit* ]]; then
+    exec "${command[@]}"
+  fi
+  # Recording: the JVM runs as a child, so that its archive can be dropped if it fails; a TERM or INT sent to the
+  # script reaches it as TERM (lakestream's graceful stop).
+  "${command[@]}" &
+  local pid=$! status
+  trap 'kill -TERM "$pid" 2> /dev/null || true' TERM INT
+  while :; do
+    status=0
+    wait "$pid" || status=$?
+    kill -0 "$pid" 2> /dev/null || break
+  done
+  trap - TERM INT
+  # A run stopped by TERM or INT (143, 130) after its queries ran loaded what a run loads: kept.
+  if [ "$status" -ne 0 ] && [ "$status" -ne 143 ] && [ "$status" -ne 130 ]; then
+    discard_recorded_cds
+    echo "The run failed (exit $status): the classes it loaded are not kept for later starts" >&2
+  fi
+  return "$status"
 }
 
 # Starts lakestream in the background with trigger=processingTime:1s over the volume $1 (logging to $2), extra

@@ -17,4 +17,4 @@ for file in sample-data/*.json; do
   name=$(basename "$file")
   [ -e "$landing/$name" ] || [ -e "lakestream-data/archive/$name" ] || cp "$file" "$landing/"
 done
-run_java io.lakestream.app.LakestreamApp --config conf/local.properties "$@"
+run_java --record io.lakestream.app.LakestreamApp --config conf/local.properties "$@"
