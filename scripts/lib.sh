@@ -24,9 +24,9 @@ ensure_built() {
 # Class data sharing (CDS). Each lakestream JVM loads and verifies some 20,000 classes of Spark, Delta and Hadoop
 # from jars, at start and at every first use (table set-up, the first batch, the summary): in a short run, a large
 # part of the wall time. JDK 17 records the classes a run loaded in an archive (-XX:ArchiveClassesAtExit) and maps
-# them into later JVMs (-XX:SharedArchiveFile). The first run after a build records target/cds/lakestream.jsa (about
-# 200 MB; that run ends some 30 s later); the runs after it start from it. A JVM accepts an archive only with the
-# classpath it was recorded with, and only of jars: the app's classes run from target/cds/lakestream-classes.jar,
+# them into later JVMs (-XX:SharedArchiveFile). The first pipeline run after a build records
+# target/cds/lakestream.jsa (about 200 MB; that run ends some 30 s later); the runs after it start from it. A JVM
+# accepts an archive only with the classpath it was recorded with, and only of jars: the app's classes run from target/cds/lakestream-classes.jar,
 # repacked after each build (which drops the archive). Only a pipeline run records (run-local.sh, bench.sh's
 # recording run), and its archive is kept only when the run did not fail: a run stopped at a bad setting loads a
 # fraction of the classes, and its archive would serve every run until the next build (a 34 MB archive instead of

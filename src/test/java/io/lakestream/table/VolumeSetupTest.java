@@ -1,5 +1,6 @@
 package io.lakestream.table;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
@@ -245,7 +246,7 @@ class VolumeSetupTest {
   private String tableProperty(LakestreamConfig config, String table, String key) {
     return spark
         .sql("SHOW TBLPROPERTIES " + config.catalog().tableIdentifier(table))
-        .where(org.apache.spark.sql.functions.col("key").equalTo(key))
+        .where(col("key").equalTo(key))
         .collectAsList()
         .stream()
         .map(row -> row.getString(1))
