@@ -19,6 +19,9 @@ public abstract class LakestreamException extends RuntimeException {
 
   public static final int ALREADY_RUNNING = 3;
 
+  /** A layer cannot read on where it stopped: retention deleted upstream history it needs. */
+  public static final int HISTORY_GONE = 4;
+
   protected LakestreamException(String message) {
     super(message);
   }

@@ -7,17 +7,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parsed command line: {@code [report [--out <file.html>] | maintain] [--config <file>] [--set
- * key=value]... [--help]}. With {@code report}, the app writes the HTML report of the configured
- * volume's tables instead of running; with {@code maintain}, it compacts, vacuums and applies the
- * retention settings once.
+ * The parsed command line: {@code [report [--out <file.html>] | maintain | rebuild <silver|gold>]
+ * [--config <file>] [--set key=value]... [--help]}. With {@code report}, the app writes the HTML
+ * report of the configured volume's tables instead of running; with {@code maintain}, it compacts,
+ * vacuums and applies the retention settings once; with {@code rebuild}, it resets a layer (and the
+ * layers after it) so that the next run derives it anew from the table before it.
  */
 public record CommandLine(
     Optional<String> propertiesFile,
     Map<String, String> settings,
     boolean help,
     Optional<String> reportFile,
-    boolean maintain) {
+    boolean maintain,
+    Optional<LayerRebuild.Layer> rebuild) {
 
   static final String DEFAULT_REPORT = "lakestream-report.html";
 
@@ -45,8 +47,18 @@ public record CommandLine(
     List<String> words = List.of(args);
     boolean report = !words.isEmpty() && words.get(0).equals("report");
     boolean maintain = !words.isEmpty() && words.get(0).equals("maintain");
+    Optional<LayerRebuild.Layer> rebuild = Optional.empty();
+    int first = report || maintain ? 1 : 0;
+    if (!words.isEmpty() && words.get(0).equals("rebuild")) {
+      if (words.size() < 2 || words.get(1).startsWith("-")) {
+        throw new UsageException(
+            "rebuild needs the layer to rebuild: lakestream rebuild silver|gold");
+      }
+      rebuild = Optional.of(LayerRebuild.Layer.parse(words.get(1)));
+      first = 2;
+    }
     Optional<String> reportFile = report ? Optional.of(DEFAULT_REPORT) : Optional.empty();
-    for (int i = report || maintain ? 1 : 0; i < words.size(); i++) {
+    for (int i = first; i < words.size(); i++) {
       String word = words.get(i);
       switch (word) {
         case "--help", "-h" -> help = true;
@@ -69,7 +81,8 @@ public record CommandLine(
         default -> throw new UsageException("unknown argument '" + word + "'");
       }
     }
-    return new CommandLine(propertiesFile, Map.copyOf(settings), help, reportFile, maintain);
+    return new CommandLine(
+        propertiesFile, Map.copyOf(settings), help, reportFile, maintain, rebuild);
   }
 
   private static String valueAfter(List<String> words, int index, String option) {

@@ -273,9 +273,7 @@ final class InstanceLock implements AutoCloseable {
         onLost.run();
         return;
       }
-      try (OutputStream out = fs.create(file, true)) {
-        out.write(content().getBytes(StandardCharsets.UTF_8));
-      }
+      io.lakestream.fs.StateFile.write(fs, file, content().getBytes(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not renew the run lock {}: {}", file, e.toString());
     }

@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * the command line, load the configuration, get the SparkSession, run the {@link Pipeline}, report.
  *
  * <p>Exit status: 0 done, 1 the pipeline failed, 2 bad command line or configuration, 3 another run
- * holds the checkpoint folder; a run stopped by SIGTERM or Ctrl-C ends with the signal's status
- * (143, 130) after stopping its queries. On Databricks it never calls {@code System.exit} nor stops
- * the shared session; failures are rethrown so the run fails, and the job's own cancel stops the
- * queries.
+ * holds the checkpoint folder, 4 a layer cannot read on where it stopped (its unread upstream
+ * history was deleted by retention; {@code rebuild} is the way out); a run stopped by SIGTERM or
+ * Ctrl-C ends with the signal's status (143, 130) after stopping its queries. On Databricks it
+ * never calls {@code System.exit} nor stops the shared session; failures are rethrown so the run
+ * fails, and the job's own cancel stops the queries.
  */
 public final class LakestreamApp {
 
@@ -164,6 +165,14 @@ public final class LakestreamApp {
       }
       if (commandLine.maintain()) {
         out.print(maintain(spark, config).render());
+        return;
+      }
+      if (commandLine.rebuild().isPresent()) {
+        try (InstanceLock lock =
+            InstanceLock.acquire(
+                spark.sessionState().newHadoopConf(), config.volume().checkpoints(), () -> {})) {
+          out.print(new LayerRebuild(spark, config).rebuild(commandLine.rebuild().get()));
+        }
         return;
       }
       // A run we launched shows live progress; on Databricks the job UI does that.

@@ -5,6 +5,7 @@ import io.lakestream.archive.BatchArchiving;
 import io.lakestream.archive.ReappearedFiles;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.ConfigException;
+import io.lakestream.config.FaultPoint;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.TriggerSpec;
@@ -121,6 +122,7 @@ public final class Pipeline {
    */
   public PipelineRun run() throws TimeoutException {
     Instant startedAt = Instant.now();
+    io.lakestream.fs.StateFile.haltWhileWriting(config.haltWriting().orElse(null));
     // Two runs writing one checkpoint folder is what the lock prevents: if another run took it
     // over, stop.
     try (InstanceLock lock =
@@ -129,6 +131,7 @@ public final class Pipeline {
       keepAutoCompactionForLongRuns();
       Topology current = withRecordedContract(topology(reportedToProgress(archiving())));
       setUp(current);
+      current.checkUnreadHistory(hadoopConf());
       bookkeeping.flushAll();
       // Before bronze starts: a file back under an ingested name is reported (or renamed to be
       // read again) even if no batch runs.
@@ -153,11 +156,13 @@ public final class Pipeline {
                     + MAX_CONTRACT_RESTARTS
                     + " times in one run; run again to go on");
           }
+          config.haltAt().haltIfAt(FaultPoint.BEFORE_WIDENING);
           current = withRecordedContract(current);
           LOG.info(
               "Restarting the queries with the wider event contract: {}",
               current.config().ingest().eventSchema().toDDL());
           setUp(current);
+          config.haltAt().haltIfAt(FaultPoint.AFTER_WIDENING);
           run = runWithProgress(current, startedAt);
         }
       } catch (RuntimeException | TimeoutException e) {

@@ -1,17 +1,90 @@
 package io.lakestream.app;
 
 import io.lakestream.LakestreamException;
+import java.util.Set;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.streaming.StreamingQuery;
 
 /** A streaming query of the pipeline failed; the message names the query and the root cause. */
 public final class QueryFailedException extends LakestreamException {
 
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Spark's error conditions raised by one value of one record: every stage is written so that no
+   * value can raise them (casts that may fail happen in bronze's parse, where failure quarantines
+   * the record, or are try_cast), so meeting one is a defect, reported with a way out.
+   */
+  private static final Set<String> VALUE_CONDITIONS =
+      Set.of(
+          "CAST_INVALID_INPUT",
+          "CAST_OVERFLOW",
+          "CAST_OVERFLOW_IN_TABLE_INSERT",
+          "ARITHMETIC_OVERFLOW",
+          "DIVIDE_BY_ZERO",
+          "NUMERIC_VALUE_OUT_OF_RANGE",
+          "DATETIME_OVERFLOW",
+          "INVALID_ARRAY_INDEX");
+
+  private final String advice;
+
   public QueryFailedException(String queryName, Throwable failure) {
-    super("query '" + queryName + "' failed: " + rootCause(failure), failure);
+    this(queryName, -1, failure);
+  }
+
+  /**
+   * @param lastBatch the last batch the query finished, -1 if unknown: the failed one came after it
+   */
+  QueryFailedException(String queryName, long lastBatch, Throwable failure) {
+    super(
+        "query '"
+            + queryName
+            + "' failed"
+            + (lastBatch >= 0 ? " in the batch after " + lastBatch : "")
+            + ": "
+            + rootCause(failure),
+        failure);
+    this.advice = valueCondition(failure) ? valueAdvice(queryName) : "";
+  }
+
+  static QueryFailedException of(StreamingQuery query, Throwable failure) {
+    long lastBatch = query.lastProgress() == null ? -1 : query.lastProgress().batchId();
+    return new QueryFailedException(query.name(), lastBatch, failure);
   }
 
   @Override
   public int exitStatus() {
     return FAILED;
+  }
+
+  @Override
+  public String advice() {
+    return advice;
+  }
+
+  private static String valueAdvice(String queryName) {
+    return "One value of the data made "
+        + queryName
+        + " fail (the value and, where Spark knows it, the column are in the message above): a"
+        + " lakestream defect, please report it with this message. The batch is retried at every"
+        + " start. To go on meanwhile: find the record (bronze_events holds it with its _source_file"
+        + " and _batch_id), add a drop expectation that matches it (quality.expect.<name>=drop:"
+        + " <predicate>) for the files still to come, and rebuild the layers after bronze without it"
+        + " (lakestream rebuild silver) once it is deleted from bronze_events.";
+  }
+
+  private static boolean valueCondition(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SparkThrowable spark
+          && spark.getCondition() != null
+          && VALUE_CONDITIONS.contains(spark.getCondition())) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static String rootCause(Throwable failure) {

@@ -63,7 +63,7 @@ final class RunningQueries {
         try {
           query.awaitTermination();
         } catch (StreamingQueryException e) {
-          throw new QueryFailedException(query.name(), e);
+          throw QueryFailedException.of(query, e);
         }
       }
       return queries;
@@ -78,7 +78,7 @@ final class RunningQueries {
       spark.streams().awaitAnyTermination();
       for (StreamingQuery query : queries) {
         if (query.exception().isDefined()) {
-          throw new QueryFailedException(query.name(), query.exception().get());
+          throw QueryFailedException.of(query, query.exception().get());
         }
       }
       return queries;

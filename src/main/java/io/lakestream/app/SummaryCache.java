@@ -254,7 +254,7 @@ final class SummaryCache {
               new java.util.TreeMap<>(entry.figures().latest()).forEach(latest::put);
             });
     try {
-      io.lakestream.fs.HadoopFiles.replaceAtomically(
+      io.lakestream.fs.StateFile.write(
           hadoopFiles.fileSystemOf(file),
           file,
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

@@ -25,6 +25,7 @@ import io.lakestream.table.BronzeTable;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.TableDefinition;
 import io.lakestream.table.Tables;
+import io.lakestream.table.UnreadHistory;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -276,7 +277,11 @@ final class Topology {
     return new QueryPlan(
         queryName,
         layer,
-        () -> tables.readStream(upstreamTable, config.volume().checkpointFor(queryName)),
+        () ->
+            tables.readStream(
+                upstreamTable,
+                config.volume().checkpointFor(queryName),
+                config.maintenance().fileRetention()),
         stages,
         writeMode.outputMode(),
         txnIdentity ->
@@ -289,6 +294,30 @@ final class Topology {
                 bookkeeping.audit(queryName)),
         // Every query after bronze keeps state (deduplication, windows, sessions).
         SparkSessions.stateConf(config.state(), spark));
+  }
+
+  /**
+   * Stops the run, before any query starts, if a query after bronze cannot read every upstream row
+   * it has not read yet (log entries or data files deleted by retention while it was stopped).
+   */
+  void checkUnreadHistory(org.apache.hadoop.conf.Configuration hadoopConf) {
+    Map<String, String> upstreamOf = new LinkedHashMap<>();
+    upstreamOf.put(SILVER_QUERY, BronzeTable.NAME);
+    for (String gold : List.of(EVENT_COUNTS_QUERY, TYPE_TOTALS_QUERY, SESSIONS_QUERY)) {
+      upstreamOf.put(gold, Tables.SILVER_EVENTS);
+    }
+    upstreamOf.forEach(
+        (query, upstream) -> {
+          if (feeds(config, query)) {
+            UnreadHistory.check(
+                hadoopConf,
+                query,
+                config.volume().checkpointFor(query),
+                tables.identifier(upstream),
+                tables.location(upstream),
+                config.maintenance().fileRetention());
+          }
+        });
   }
 
   /** What the bronze writer does with fields outside the contract. */

@@ -3,10 +3,8 @@ package io.lakestream.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
+import io.lakestream.fs.StateFile;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +16,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * The moves one batch still owes, saved before the first of them so that a crash at any point can
  * be finished later: a first JSON line with what the batch committed, then one per file with its
- * source, chosen destination (none when deleting), size and the batch that ingested it. The file is
- * replaced atomically (write aside, then rename).
+ * source, chosen destination (none when deleting), size and the batch that ingested it. The first
+ * line counts the entries, so a plan cut short reads as none. Written as a {@link StateFile}.
  */
 public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> entries) {
 
@@ -43,25 +41,38 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
     return new ArchivePlan(batchId, committed, remaining);
   }
 
-  static ArchivePlan read(FileSystem fs, Path file, long batchId) throws IOException {
+  /**
+   * The saved plan, or empty if none is saved or the file is not whole (a crash of an older
+   * writer).
+   */
+  static java.util.Optional<ArchivePlan> read(FileSystem fs, Path file, long batchId)
+      throws IOException {
+    return StateFile.readParsed(fs, file, content -> parse(content, batchId));
+  }
+
+  private static ArchivePlan parse(byte[] content, long batchId) throws IOException {
     List<Entry> entries = new ArrayList<>();
-    CommittedRows committed;
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
-      committed = committedRows(JSON.readTree(in.readLine()));
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (!line.isBlank()) {
-          JsonNode node = JSON.readTree(line);
-          entries.add(
-              new Entry(
-                  node.path("batchId").asLong(),
-                  path(node.path("source").asText()),
-                  node.hasNonNull("destination") ? path(node.path("destination").asText()) : null,
-                  node.path("sizeBytes").asLong(-1)));
-        }
+    String[] lines = new String(content, StandardCharsets.UTF_8).split("\n");
+    JsonNode head = JSON.readTree(lines[0]);
+    if (head == null || !head.has("rows")) {
+      throw new IOException("no first line with the committed rows");
+    }
+    for (int i = 1; i < lines.length; i++) {
+      if (!lines[i].isBlank()) {
+        JsonNode node = JSON.readTree(lines[i]);
+        entries.add(
+            new Entry(
+                node.path("batchId").asLong(),
+                path(node.path("source").asText()),
+                node.hasNonNull("destination") ? path(node.path("destination").asText()) : null,
+                node.path("sizeBytes").asLong(-1)));
       }
     }
-    return new ArchivePlan(batchId, committed, entries);
+    if (head.has("entries") && head.get("entries").asInt() != entries.size()) {
+      throw new IOException(
+          "it lists " + entries.size() + " of its " + head.get("entries").asInt() + " files");
+    }
+    return new ArchivePlan(batchId, committedRows(head), entries);
   }
 
   static ObjectNode json(CommittedRows committed) {
@@ -80,24 +91,20 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
   }
 
   void write(FileSystem fs, Path file) throws IOException {
-    Path aside = new Path(file.getParent(), "." + file.getName() + ".tmp");
-    try (OutputStream out = fs.create(aside, true)) {
-      out.write((JSON.writeValueAsString(json(committed)) + "\n").getBytes(StandardCharsets.UTF_8));
-      for (Entry entry : entries) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("batchId", entry.batchId());
-        node.put("source", entry.source().toUri().toString());
-        node.put(
-            "destination",
-            entry.destination() == null ? null : entry.destination().toUri().toString());
-        node.put("sizeBytes", entry.sizeBytes());
-        out.write((JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8));
-      }
+    StringBuilder text = new StringBuilder();
+    text.append(JSON.writeValueAsString(json(committed).put("entries", entries.size())))
+        .append('\n');
+    for (Entry entry : entries) {
+      ObjectNode node = JSON.createObjectNode();
+      node.put("batchId", entry.batchId());
+      node.put("source", entry.source().toUri().toString());
+      node.put(
+          "destination",
+          entry.destination() == null ? null : entry.destination().toUri().toString());
+      node.put("sizeBytes", entry.sizeBytes());
+      text.append(JSON.writeValueAsString(node)).append('\n');
     }
-    fs.delete(file, false);
-    if (!fs.rename(aside, file)) {
-      throw new IOException("Cannot rename " + aside + " to " + file);
-    }
+    StateFile.write(fs, file, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static Path path(String uri) throws IOException {

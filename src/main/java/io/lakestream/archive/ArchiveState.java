@@ -26,7 +26,10 @@ final class ArchiveState {
   // At most 18 digits: a batch id is a long, and a longer run of digits is not a file the archiver
   // wrote.
   private static final Pattern PLAN = Pattern.compile("(\\d{1,18})\\.plan");
-  private static final Pattern PLAN_ASIDE = Pattern.compile("\\.(\\d{1,18})\\.plan\\.tmp");
+
+  /** A state file's aside (StateFile), left by a crash while it was written; never read. */
+  private static final Pattern ASIDE = Pattern.compile("\\..+\\.tmp");
+
   private static final Pattern DONE = Pattern.compile("(\\d{1,18})\\.done");
 
   /**
@@ -61,7 +64,7 @@ final class ArchiveState {
   /** What archiving batch {@code batchId} did, if it finished before (this is then a replay). */
   Optional<Archiver.Outcome> outcomeOf(long batchId) throws IOException {
     Path marker = doneMarker(batchId);
-    return fs.exists(marker) ? Optional.of(Archiver.Outcome.read(fs, marker)) : Optional.empty();
+    return Archiver.Outcome.read(fs, marker);
   }
 
   /**
@@ -73,22 +76,22 @@ final class ArchiveState {
     outcome.write(fs, doneMarker(batchId));
   }
 
-  /** The plans not carried out in full, by batch id; finishes a plan a crash left aside. */
+  /**
+   * The plans not carried out in full, by batch id. A plan that is not whole (an older writer's
+   * crash) is removed: its batch is planned again from the source log when replayed.
+   */
   TreeMap<Long, ArchivePlan> pendingPlans() throws IOException {
     TreeMap<Long, ArchivePlan> plans = new TreeMap<>();
-    for (FileStatus status : fs.listStatus(folder)) {
-      Matcher aside = PLAN_ASIDE.matcher(status.getPath().getName());
-      if (aside.matches() && !fs.exists(planFile(Long.parseLong(aside.group(1))))) {
-        // A crash between removing a plan and renaming its new version into place: the new version
-        // is whole.
-        fs.rename(status.getPath(), planFile(Long.parseLong(aside.group(1))));
-      }
-    }
     for (FileStatus status : fs.listStatus(folder)) {
       Matcher plan = PLAN.matcher(status.getPath().getName());
       if (plan.matches()) {
         long batchId = Long.parseLong(plan.group(1));
-        plans.put(batchId, ArchivePlan.read(fs, status.getPath(), batchId));
+        Optional<ArchivePlan> read = ArchivePlan.read(fs, status.getPath(), batchId);
+        if (read.isPresent()) {
+          plans.put(batchId, read.get());
+        } else {
+          fs.delete(status.getPath(), false);
+        }
       } else {
         reportIfStray(status.getPath());
       }
@@ -131,7 +134,7 @@ final class ArchiveState {
   private static void reportIfStray(Path file) {
     String name = file.getName();
     boolean ours =
-        PLAN_ASIDE.matcher(name).matches()
+        ASIDE.matcher(name).matches()
             || DONE.matcher(name).matches()
             || (name.startsWith(".") && name.endsWith(".crc"));
     if (!ours && REPORTED_STRAYS.add(file.toString())) {

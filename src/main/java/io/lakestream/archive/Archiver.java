@@ -2,8 +2,8 @@ package io.lakestream.archive;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.fs.StateFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,21 +41,26 @@ public final class Archiver {
       com.fasterxml.jackson.databind.node.ObjectNode node = ArchivePlan.json(committed);
       node.put("archived", archived);
       node.put("failed", failed);
-      try (OutputStream out = fs.create(file, true)) {
-        out.write(node.toString().getBytes(StandardCharsets.UTF_8));
-      }
+      StateFile.write(fs, file, node.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    static Outcome read(FileSystem fs, Path file) throws IOException {
-      try (java.io.InputStream in = fs.open(file)) {
-        com.fasterxml.jackson.databind.JsonNode node =
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
-        return new Outcome(
-            node.path("archived").asInt(),
-            node.path("failed").asInt(),
-            ArchivePlan.committedRows(node),
-            List.of());
-      }
+    /** The outcome saved in {@code file}; empty if there is none or it is not whole. */
+    static java.util.Optional<Outcome> read(FileSystem fs, Path file) throws IOException {
+      return StateFile.readParsed(
+          fs,
+          file,
+          content -> {
+            com.fasterxml.jackson.databind.JsonNode node =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(content);
+            if (node == null || !node.has("archived") || !node.has("rows")) {
+              throw new IOException("no outcome in it");
+            }
+            return new Outcome(
+                node.path("archived").asInt(),
+                node.path("failed").asInt(),
+                ArchivePlan.committedRows(node),
+                List.of());
+          });
     }
   }
 
@@ -121,6 +126,7 @@ public final class Archiver {
       return before.get();
     }
     TreeMap<Long, ArchivePlan> pending = state.pendingPlans();
+    trimPlansOfFinishedPasses(state, pending, batchId, landingRoot.getFileSystem(hadoopConf));
     FileSystem landingFs = landingRoot.getFileSystem(hadoopConf);
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
     if (!pending.containsKey(batchId)) {
@@ -174,6 +180,28 @@ public final class Archiver {
           (System.nanoTime() - startedNanos) / 1_000_000);
     }
     return outcome;
+  }
+
+  /**
+   * An earlier batch's plan whose pass wrote its done marker but was stopped before it saved what
+   * was left of the plan still lists the files that pass moved and logged: only those still in
+   * landing (its failed moves) are left to do.
+   */
+  private static void trimPlansOfFinishedPasses(
+      ArchiveState state, TreeMap<Long, ArchivePlan> pending, long batchId, FileSystem landingFs)
+      throws IOException {
+    for (ArchivePlan plan : List.copyOf(pending.headMap(batchId).values())) {
+      java.util.Optional<Outcome> finished = state.outcomeOf(plan.batchId());
+      if (finished.isPresent() && plan.entries().size() > finished.get().failed()) {
+        List<ArchivePlan.Entry> left = new ArrayList<>();
+        for (ArchivePlan.Entry entry : plan.entries()) {
+          if (landingFs.exists(entry.source())) {
+            left.add(entry);
+          }
+        }
+        pending.put(plan.batchId(), plan.withEntries(left));
+      }
+    }
   }
 
   private static boolean hasMoreWork(

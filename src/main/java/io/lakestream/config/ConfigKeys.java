@@ -104,7 +104,10 @@ public final class ConfigKeys {
           "a Spark DDL list of columns of atomic types, e.g. 'event_id STRING, event_time TIMESTAMP', or infer",
           "Schema of the JSON events. infer (the default when unset): inferred once from the first files in landing"
               + " (up to 1,000 files or 50 MB), stored beside bronze's checkpoint and read from there by every later run;"
-              + " with it the default ingest.schema_evolution is add_new_columns. conf/local.properties gives the"
+              + " with it the default ingest.schema_evolution is add_new_columns. Inferred or not, the fields the"
+              + " pipeline computes on keep their types whatever the data says (a value that does not fit is"
+              + " quarantined as type_mismatch): event_id, user_id, event_type STRING, event_time TIMESTAMP, amount"
+              + " DOUBLE (any numeric type in an explicit schema or a hint). conf/local.properties gives the"
               + " sample data's contract. Column names starting with _ are reserved for lakestream's own"
               + " columns. See Changing the event contract.");
 
@@ -113,7 +116,8 @@ public final class ConfigKeys {
           "ingest.schema_hints",
           "a Spark DDL list of columns of atomic types, e.g. 'amount DECIMAL(10,2), page STRING'",
           "With ingest.schema=infer: these columns get these types whatever the sampled data says (added if the"
-              + " sample lacks them), like Auto Loader's cloudFiles.schemaHints.");
+              + " sample lacks them), like Auto Loader's cloudFiles.schemaHints. The pipeline's fields are built-in hints"
+              + " (see ingest.schema); of them, only amount may be given another (numeric) type.");
 
   public static final ConfigKey MAX_FILES_PER_TRIGGER =
       ConfigKey.optional(
@@ -353,9 +357,10 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "maintain.log_retention",
           "30d",
-          Durations.ALLOWED + ", at least 1d",
-          "History each table's Delta log keeps (delta.logRetentionDuration). A streaming reader stopped longer than"
-              + " this skips data when it restarts.");
+          Durations.ALLOWED + ", at least 1d and at least maintain.file_retention",
+          "History each table's Delta log keeps (delta.logRetentionDuration). A layer not run for longer than this"
+              + " cannot read on where it stopped: the run stops before starting it (exit 4) and names the way out,"
+              + " lakestream rebuild.");
 
   public static final ConfigKey FILE_RETENTION =
       ConfigKey.withDefault(
@@ -363,7 +368,8 @@ public final class ConfigKeys {
           "7d",
           Durations.ALLOWED,
           "How long a file a commit removed stays before VACUUM deletes it (delta.deletedFileRetentionDuration):"
-              + " time travel reaches back this far, and a reader stopped longer may not restart after a VACUUM.");
+              + " time travel reaches back this far. A layer not run for longer may need files a VACUUM deleted: the run"
+              + " then stops before starting it (exit 4), as for maintain.log_retention.");
 
   public static final ConfigKey TRANSACTION_RETENTION =
       ConfigKey.withDefault(
@@ -393,8 +399,17 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "fault.halt_at",
           "off",
-          "off | after_commit | before_move | between_moves | after_contract_recorded",
-          "Crash tests only: halt the JVM at this point of a bronze batch. Never set it in a real run.");
+          "off | after_commit | before_move | between_moves | after_contract_recorded | before_widening |"
+              + " after_widening",
+          "Crash tests only: halt the JVM at this point of a bronze batch, or of the restart over a grown"
+              + " contract. Never set it in a real run.");
+
+  public static final ConfigKey FAULT_HALT_WRITING =
+      ConfigKey.optional(
+          "fault.halt_writing",
+          "the name of one of lakestream's state files, e.g. 0.plan",
+          "Crash tests only: halt the JVM half-way through writing the first state file of this name, as a"
+              + " kill at that instant would. Never set it in a real run.");
 
   /**
    * Expectations are a family of keys: {@code quality.expect.<name> = <warn|drop|fail>: <SQL
@@ -481,7 +496,8 @@ public final class ConfigKeys {
           TRANSACTION_RETENTION,
           PROGRESS_RETENTION,
           MAINTAIN_INTERVAL,
-          FAULT_HALT_AT);
+          FAULT_HALT_AT,
+          FAULT_HALT_WRITING);
 
   private static final Map<String, ConfigKey> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -25,7 +25,11 @@ public enum FaultPoint {
    * After add_new_columns recorded a batch's new fields, before the tables gain them (at the
    * restart).
    */
-  AFTER_CONTRACT_RECORDED;
+  AFTER_CONTRACT_RECORDED,
+  /** After the queries stopped for a contract that grew, before the tables gain the new fields. */
+  BEFORE_WIDENING,
+  /** After the tables gained the new fields, before the queries start again over them. */
+  AFTER_WIDENING;
 
   /** Exit status of a JVM halted by a fault point, so a test can tell it from any real failure. */
   public static final int HALT_STATUS = 86;

@@ -5,6 +5,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
@@ -56,7 +57,16 @@ public record IngestSettings(
         schema = Optional.empty();
       }
     } else {
-      schema = reader.parsed(ConfigKeys.INGEST_SCHEMA, IngestSettings::parseEventSchema);
+      schema =
+          reader.parsed(
+              ConfigKeys.INGEST_SCHEMA,
+              ddl -> {
+                StructType parsed = parseEventSchema(ddl);
+                if (parsed.getFieldIndex(LakestreamConfig.AMOUNT).nonEmpty()) {
+                  requireNumericAmount(parsed.apply(LakestreamConfig.AMOUNT));
+                }
+                return parsed;
+              });
     }
     OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
     OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
@@ -97,17 +107,25 @@ public record IngestSettings(
   }
 
   /**
-   * What an inferred contract holds before any file is read: the fields the pipeline keys and times
-   * events by, with the types it needs, then the hints (a hint may not retype a pipeline field).
+   * What an inferred contract holds before any file is read: the fields the pipeline keys, times
+   * and sums events by, with the types it needs whatever the sample says (built-in hints), then the
+   * user's hints. A hint may not retype a key or the event time; it may give {@code amount} another
+   * numeric type.
    */
   private static StructType inferenceSeed(StructType hints) {
     StructType seed =
         new StructType()
-            .add(LakestreamConfig.EVENT_ID, org.apache.spark.sql.types.DataTypes.StringType)
-            .add(LakestreamConfig.USER_ID, org.apache.spark.sql.types.DataTypes.StringType)
-            .add(LakestreamConfig.EVENT_TYPE, org.apache.spark.sql.types.DataTypes.StringType)
-            .add(LakestreamConfig.EVENT_TIME, org.apache.spark.sql.types.DataTypes.TimestampType);
+            .add(LakestreamConfig.EVENT_ID, DataTypes.StringType)
+            .add(LakestreamConfig.USER_ID, DataTypes.StringType)
+            .add(LakestreamConfig.EVENT_TYPE, DataTypes.StringType)
+            .add(LakestreamConfig.EVENT_TIME, DataTypes.TimestampType)
+            .add(LakestreamConfig.AMOUNT, DataTypes.DoubleType);
     for (StructField hint : hints.fields()) {
+      if (hint.name().equals(LakestreamConfig.AMOUNT)) {
+        requireNumericAmount(hint);
+        seed = replaced(seed, hint);
+        continue;
+      }
       if (LakestreamConfig.PIPELINE_FIELDS.contains(hint.name())) {
         if (!hint.dataType().equals(seed.apply(hint.name()).dataType())) {
           throw new IllegalArgumentException(
@@ -121,6 +139,28 @@ public record IngestSettings(
       seed = seed.add(hint);
     }
     return seed;
+  }
+
+  /** The gold queries sum {@code amount}: a contract that has it must type it as a number. */
+  private static void requireNumericAmount(StructField field) {
+    if (!(field.dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException(
+          LakestreamConfig.AMOUNT
+              + " must be a numeric type (DOUBLE, BIGINT, DECIMAL(p,s), ...), not "
+              + field.dataType().sql()
+              + ": the gold queries sum it, and a value that is not a number is quarantined as"
+              + " type_mismatch");
+    }
+  }
+
+  private static StructType replaced(StructType schema, StructField field) {
+    StructField[] fields = schema.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i].name().equals(field.name())) {
+        fields[i] = field;
+      }
+    }
+    return new StructType(fields);
   }
 
   static StructType parseEventSchema(String ddl) {

@@ -31,6 +31,7 @@ public record LakestreamConfig(
     ArchiveMode archiveMode,
     MaintenanceSettings maintenance,
     FaultPoint haltAt,
+    Optional<String> haltWriting,
     Map<String, String> sparkSettings) {
 
   /**
@@ -64,6 +65,7 @@ public record LakestreamConfig(
         archiveMode,
         maintenance,
         haltAt,
+        haltWriting,
         sparkSettings);
   }
 
@@ -93,6 +95,10 @@ public record LakestreamConfig(
   public static final String USER_ID = "user_id";
   public static final String EVENT_TIME = "event_time";
   public static final String EVENT_TYPE = "event_type";
+
+  /** Summed by the gold queries: numeric in every contract, pinned as DOUBLE when inferred. */
+  public static final String AMOUNT = "amount";
+
   static final List<String> PIPELINE_FIELDS = List.of(EVENT_ID, USER_ID, EVENT_TYPE, EVENT_TIME);
 
   /** Types and validates the resolved values. */
@@ -148,6 +154,7 @@ public record LakestreamConfig(
     }
     MaintenanceSettings maintenance = MaintenanceSettings.read(reader, archiveMode);
     FaultPoint haltAt = reader.choiceOrDefault(ConfigKeys.FAULT_HALT_AT, FaultPoint.class);
+    Optional<String> haltWriting = reader.optional(ConfigKeys.FAULT_HALT_WRITING);
 
     reader.throwIfProblems();
     return new LakestreamConfig(
@@ -166,6 +173,7 @@ public record LakestreamConfig(
         archiveMode,
         maintenance,
         haltAt,
+        haltWriting,
         raw.sparkSettings());
   }
 

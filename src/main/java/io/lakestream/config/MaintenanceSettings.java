@@ -60,12 +60,19 @@ public record MaintenanceSettings(
 
   static MaintenanceSettings read(ConfigReader reader, ArchiveMode archiveMode) {
     Duration logRetention = reader.durationOrDefault(ConfigKeys.LOG_RETENTION);
+    Duration fileRetention = reader.durationOrDefault(ConfigKeys.FILE_RETENTION);
     if (logRetention.compareTo(Duration.ofDays(1)) < 0) {
       // Delta cleans log files only at a checkpoint; shorter than a day mostly loses the history a
       // restart needs.
       reader.invalid(ConfigKeys.LOG_RETENTION, "shorter than 1d");
+    } else if (logRetention.compareTo(fileRetention) < 0) {
+      // Delta refuses such a table when it creates or alters it; say so before anything starts.
+      reader.invalid(
+          ConfigKeys.LOG_RETENTION,
+          "shorter than maintain.file_retention ("
+              + Durations.format(fileRetention)
+              + "): Delta requires the log to keep at least as long as removed files");
     }
-    Duration fileRetention = reader.durationOrDefault(ConfigKeys.FILE_RETENTION);
     Duration transactionRetention = reader.durationOrDefault(ConfigKeys.TRANSACTION_RETENTION);
     if (transactionRetention.compareTo(logRetention) < 0) {
       // A run restarted within the log's retention replays its last batch under its id: the id must

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestream.fs.HadoopFiles;
+import io.lakestream.fs.StateFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +96,7 @@ public final class ContractHistory implements java.io.Serializable {
       ArrayNode sampled = root.putArray("files");
       files.forEach(sampled::add);
       fs.mkdirs(folder);
-      HadoopFiles.replaceAtomically(
+      StateFile.write(
           fs,
           new Path(folder, "0.json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
@@ -178,7 +178,7 @@ public final class ContractHistory implements java.io.Serializable {
       }
       root.put("contract", widen(contract, all).toDDL());
       fs.mkdirs(folder);
-      HadoopFiles.replaceAtomically(
+      StateFile.write(
           fs,
           new Path(folder, version + ".json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

@@ -50,28 +50,6 @@ public final class HadoopFiles {
   }
 
   /**
-   * Replaces {@code file} with {@code content}: written aside under a hidden name, then renamed
-   * into place, so a reader (or a run after a crash) finds the old content or the new, never a
-   * part. The old file is removed just before the rename (Hadoop's rename does not overwrite); a
-   * crash in between leaves no file, which every state file written this way reads as "nothing
-   * saved yet".
-   */
-  public static void replaceAtomically(FileSystem fs, Path file, byte[] content)
-      throws IOException {
-    Path aside =
-        new Path(
-            file.getParent(), "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
-    try (java.io.OutputStream out = fs.create(aside, true)) {
-      out.write(content);
-    }
-    fs.delete(file, false);
-    if (!fs.rename(aside, file)) {
-      fs.delete(aside, false);
-      throw new IOException("rename of " + aside + " to " + file + " returned false");
-    }
-  }
-
-  /**
    * Every file under {@code folder}, recursively, but hidden ones: names starting with {@code _} or
    * {@code .} (as Spark's file sources and Delta skip them: the Delta log, Hadoop's {@code .crc}
    * sidecars, writers' temporary files) are neither listed nor entered. A folder that vanishes

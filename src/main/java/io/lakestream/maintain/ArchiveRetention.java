@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.lakestream.archive.Archiver;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.fs.HadoopFiles;
+import io.lakestream.fs.StateFile;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
 import java.io.IOException;
@@ -84,7 +85,7 @@ final class ArchiveRetention {
           bytes += row.isNullAt(1) ? 0 : row.getLong(1);
         }
       }
-      HadoopFiles.replaceAtomically(
+      StateFile.write(
           stateFs, mark, Long.toString(cutoff.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete archived files older than " + cutoff, e);

@@ -2,11 +2,9 @@ package io.lakestream.sink;
 
 import io.lakestream.fs.HadoopFiles;
 import io.lakestream.fs.OffsetLog;
+import io.lakestream.fs.StateFile;
 import io.lakestream.table.TxnIdentity;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -43,23 +41,27 @@ public final class SinkIdentity {
     }
   }
 
+  /**
+   * The id saved in the checkpoint, or a new one saved now. A file that holds no id (left empty by
+   * a kill of an older lakestream as it created the file) never named a write, so a new id replaces
+   * it.
+   */
   private static String appId(HadoopFiles files, String checkpointFolder) {
     Path file = new Path(checkpointFolder, FILE_NAME);
     FileSystem fs = files.fileSystemOf(file);
     try {
-      if (!fs.exists(file)) {
-        try (OutputStream out = fs.create(file, false)) {
-          out.write(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        }
+      java.util.Optional<String> saved =
+          StateFile.readParsed(
+              fs,
+              file,
+              content ->
+                  UUID.fromString(new String(content, StandardCharsets.UTF_8).trim()).toString());
+      if (saved.isPresent()) {
+        return saved.get();
       }
-      try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
-        String id = in.readLine();
-        if (id == null || id.isBlank()) {
-          throw new IOException("the file is empty; delete it together with the checkpoint");
-        }
-        return id.trim();
-      }
+      String id = UUID.randomUUID().toString();
+      StateFile.write(fs, file, id.getBytes(StandardCharsets.UTF_8));
+      return id;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or create the sink id " + file, e);
     }

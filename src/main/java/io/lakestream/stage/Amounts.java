@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 /** The {@code amount} column as a DOUBLE, or null when the event schema has none. */
 final class Amounts {
 
-  static final String AMOUNT = "amount";
+  static final String AMOUNT = io.lakestream.config.LakestreamConfig.AMOUNT;
 
   private Amounts() {}
 
@@ -24,6 +24,8 @@ final class Amounts {
 
   static Column of(Dataset<Row> events) {
     boolean present = Arrays.asList(events.columns()).contains(AMOUNT);
-    return (present ? col(AMOUNT) : lit(null)).cast("double");
+    // try_cast: the contract types amount as a number, but a contract stored by an older
+    // lakestream may hold it as STRING, and a cast that throws on one value fails every run.
+    return (present ? col(AMOUNT) : lit(null)).try_cast("double");
   }
 }

@@ -8,12 +8,14 @@ import io.lakestream.fs.OffsetLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -72,18 +74,19 @@ public final class DeltaTables {
    * The table as the source of a streaming query whose checkpoint is {@code queryCheckpoint}.
    *
    * <p>The query reads the table's changes from version 0 rather than from its initial snapshot,
-   * when version 0 is still in the log (lakestream's tables are only appended to, so the rows are
-   * the same). Why: on every restart Spark re-plans the last committed batch; while that is batch 0
-   * (for ever, on a query without a watermark such as gold_event_type_totals, until new data comes)
-   * Delta rebuilds, without startingVersion, the table's whole snapshot with a Spark job and a
-   * cache: seconds on every idle run. With it, batch 0 is a range of log versions, re-planned from
-   * the log alone. The option is only given where the checkpoint was started with it (or is new),
-   * so a query started from a snapshot keeps reading as it began.
+   * when every version can still be read (lakestream's tables are only appended to, so the rows are
+   * the same; see versionZeroReadable). Why: on every restart Spark re-plans the last committed
+   * batch; while that is batch 0 (for ever, on a query without a watermark such as
+   * gold_event_type_totals, until new data comes) Delta rebuilds, without startingVersion, the
+   * table's whole snapshot with a Spark job and a cache: seconds on every idle run. With it, batch
+   * 0 is a range of log versions, re-planned from the log alone. The option is only given where the
+   * checkpoint was started with it (or is new), so a query started from a snapshot keeps reading as
+   * it began.
    */
-  public Dataset<Row> readStream(String tableName, String queryCheckpoint) {
+  public Dataset<Row> readStream(String tableName, String queryCheckpoint, Duration fileRetention) {
     DataStreamReader reader = spark.readStream().format("delta");
     if (startedFromVersionZero(spark.sessionState().newHadoopConf(), queryCheckpoint)
-        && versionZeroInLog(tableName)) {
+        && versionZeroReadable(tableName, fileRetention)) {
       reader = reader.option("startingVersion", "0");
     }
     return reader.table(identifier(tableName));
@@ -127,20 +130,34 @@ public final class DeltaTables {
     }
   }
 
-  private boolean versionZeroInLog(String tableName) {
-    String location =
-        catalog.mode() == CatalogSettings.Mode.LOCAL
-            ? volume.tableFolder(tableName)
-            : DeltaTable.forName(spark, identifier(tableName))
-                .detail()
-                .select("location")
-                .first()
-                .getString(0);
+  /** Where the table's files live: its folder in the volume, or what the catalog says. */
+  public String location(String tableName) {
+    return catalog.mode() == CatalogSettings.Mode.LOCAL
+        ? volume.tableFolder(tableName)
+        : DeltaTable.forName(spark, identifier(tableName))
+            .detail()
+            .select("location")
+            .first()
+            .getString(0);
+  }
+
+  /**
+   * Whether every version of the table can still be read as a change: version 0 is in the log, and
+   * was written less than {@code fileRetention} ago, so no data file it or a later version added
+   * can have been vacuumed yet (VACUUM deletes a file only that long after a commit removed it;
+   * auto compaction and OPTIMIZE remove files all the time).
+   */
+  private boolean versionZeroReadable(String tableName, Duration fileRetention) {
+    String location = location(tableName);
     Path firstCommit = AppendedFiles.commitFile(location, 0);
     try {
-      return firstCommit.getFileSystem(spark.sessionState().newHadoopConf()).exists(firstCommit);
+      FileStatus status =
+          firstCommit
+              .getFileSystem(spark.sessionState().newHadoopConf())
+              .getFileStatus(firstCommit);
+      return status.getModificationTime() > System.currentTimeMillis() - fileRetention.toMillis();
     } catch (IOException e) {
-      return false; // the snapshot start works whatever the log holds
+      return false; // gone, or unknown: the snapshot start works whatever the log holds
     }
   }
 

@@ -3,7 +3,7 @@ package io.lakestream.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestream.fs.HadoopFiles;
+import io.lakestream.fs.StateFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +96,6 @@ record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pe
       root.putNull("pending");
     }
     fs.mkdirs(file.getParent());
-    HadoopFiles.replaceAtomically(
-        fs, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    StateFile.write(fs, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 }

@@ -3,7 +3,7 @@ package io.lakestream.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.lakestream.fs.HadoopFiles;
+import io.lakestream.fs.StateFile;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -139,7 +139,7 @@ public final class TableOutbox {
       for (Row row : rows) {
         lines.append(JSON.writeValueAsString(encode(row))).append('\n');
       }
-      HadoopFiles.replaceAtomically(
+      StateFile.write(
           fs,
           new Path(folder, batchId + SUFFIX),
           lines.toString().getBytes(StandardCharsets.UTF_8));
@@ -175,7 +175,7 @@ public final class TableOutbox {
   }
 
   private void writeFlushedUpTo(FileSystem fs, long batchId) throws IOException {
-    HadoopFiles.replaceAtomically(
+    StateFile.write(
         fs,
         new Path(folder, FLUSHED_UP_TO),
         Long.toString(batchId).getBytes(StandardCharsets.UTF_8));
@@ -413,7 +413,7 @@ public final class TableOutbox {
       Path path = new Path(folder.getKey());
       FileSystem fs = path.getFileSystem(hadoopConf);
       if (fs.exists(path)) { // a checkpoint deleted since keeps nothing
-        HadoopFiles.replaceAtomically(
+        StateFile.write(
             fs,
             new Path(path, FLUSHED_UP_TO),
             Long.toString(folder.getValue()).getBytes(StandardCharsets.UTF_8));

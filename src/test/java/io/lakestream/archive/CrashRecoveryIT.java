@@ -61,6 +61,55 @@ class CrashRecoveryIT {
     ChildJvm.Result restarted = run(root, filesPerBatch);
 
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertEveryRowAndFileOnce(root, filesPerBatch);
+  }
+
+  /**
+   * Killed half-way through writing each state file in turn (a chain of runs, each halted at the
+   * next file, so every write path is cut once), then run to the end: every state file read back is
+   * whole or absent, and the tables and files come out exact.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aKillWhileAStateFileIsWrittenLeavesItWholeOrAbsent() throws Exception {
+    Path root = dir.resolve("volume");
+    SampleData.land(root.resolve("landing"), SampleData.ALL);
+    List<String> stateFiles =
+        List.of(
+            "lakestream-txn-app-id", // the bronze sink's id, at the volume's first start
+            "0.plan", // the first archive plan
+            "0.done", // the first batch's archive marker
+            "2.rows", // a batch's bookkeeping rows in an outbox
+            "audit_batches.json", // an outbox flush, recorded before it commits
+            ".flushed-up-to", // an outbox folder's flushed batch
+            "_lakestream_summary.json"); // the run summary's cache
+    for (String stateFile : stateFiles) {
+      ChildJvm.Result crashed = run(root, 1, "--set", "fault.halt_writing=" + stateFile);
+      assertThat(crashed.exitCode())
+          .as("halt while writing %s:%n%s", stateFile, crashed.output())
+          .isEqualTo(FaultPoint.HALT_STATUS);
+      assertThat(crashed.output()).contains("halting the JVM half-way through");
+      try (var files = Files.walk(root.resolve("checkpoints"))) {
+        assertThat(files.filter(Files::isRegularFile))
+            .as("state files after a halt while writing %s", stateFile)
+            .filteredOn(file -> !file.getFileName().toString().startsWith("."))
+            .allMatch(file -> file.toFile().length() > 0, "not empty");
+      }
+    }
+
+    ChildJvm.Result restarted = run(root, 1);
+
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertEveryRowAndFileOnce(root, 1);
+  }
+
+  /**
+   * Every row in bronze_events once, every file archived once and logged once, audit_batches adding
+   * up, no plan left.
+   */
+  private static void assertEveryRowAndFileOnce(Path root, int filesPerBatch) throws Exception {
+    Path landing = root.resolve("landing");
+    Path archive = root.resolve("archive");
     SparkSession spark = TestSpark.session();
     Dataset<Row> bronze = table(spark, root, "bronze_events");
     assertThat(bronze.count()).isEqualTo(300);
@@ -101,8 +150,15 @@ class CrashRecoveryIT {
     return line.substring(0, line.length() - 1) + ",\"app_version\":\"" + version + "\"}";
   }
 
-  @Test
-  void aCrashBetweenRecordingANewFieldAndWideningTheTablesLosesNothing() throws Exception {
+  /**
+   * The whole pipeline, killed at each point of the restart over a grown contract: after bronze
+   * recorded the new field, after the queries stopped for it, and after the tables gained it
+   * (before silver and gold start again). Afterwards every layer holds every event once, with the
+   * field.
+   */
+  @ParameterizedTest(name = "halt at {0}")
+  @CsvSource({"after_contract_recorded", "before_widening", "after_widening"})
+  void aCrashAroundTheRestartForANewFieldLosesNothing(String point) throws Exception {
     Path root = dir.resolve("volume");
     Path landing = root.resolve("landing");
     io.lakestream.testing.Events.land(
@@ -110,22 +166,17 @@ class CrashRecoveryIT {
         "f1.json",
         List.of(withAppVersion("e1", 1, "1.0"), withAppVersion("e2", 1, "1.1")));
     io.lakestream.testing.Events.land(landing, "f2.json", List.of(withAppVersion("e3", 2, "2.0")));
+    String[] wholePipeline = {
+      "--set", "ingest.schema_evolution=add_new_columns", "--set", "pipeline.stop_after=gold"
+    };
 
     ChildJvm.Result crashed =
-        run(
-            root,
-            1,
-            "--set",
-            "ingest.schema_evolution=add_new_columns",
-            "--set",
-            "fault.halt_at=after_contract_recorded");
+        run(root, 1, concat(wholePipeline, "--set", "fault.halt_at=" + point));
 
     assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
     assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/1.json")).exists();
-    assertThat(ArchiveTest.filesUnder(landing))
-        .hasSize(2); // batch 0 committed bronze, nothing archived yet
 
-    ChildJvm.Result restarted = run(root, 1, "--set", "ingest.schema_evolution=add_new_columns");
+    ChildJvm.Result restarted = run(root, 1, wholePipeline);
 
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
     SparkSession spark = TestSpark.session();
@@ -139,9 +190,28 @@ class CrashRecoveryIT {
             "[e1,null,{\"app_version\":\"1.0\"}]",
             "[e2,null,{\"app_version\":\"1.1\"}]",
             "[e3,2.0,null]");
+    assertThat(
+            table(spark, root, "silver_events")
+                .orderBy("event_id")
+                .selectExpr("event_id", "app_version")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[e1,null]", "[e2,null]", "[e3,2.0]");
+    assertThat(
+            table(spark, root, "gold_event_type_totals")
+                .selectExpr("event_type", "event_count")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[click,3]");
     assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
     assertThat(table(spark, root, "archive_log").count()).isEqualTo(2);
     assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/2.json")).doesNotExist();
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   private ChildJvm.Result run(Path root, int filesPerBatch, String... extra) throws Exception {

@@ -66,11 +66,12 @@ class ConfigLoaderTest {
         .isEqualTo("`streaming_workspace`.`bronze_events`");
     assertThat(config.master()).isEmpty();
     assertThat(config.ingest().maxFilesPerTrigger()).isEmpty();
-    // No ingest.schema: inferred at the first run, from the pipeline's fields on, and new fields
-    // join it.
+    // No ingest.schema: inferred at the first run, from the pipeline's fields on (pinned to the
+    // types it computes with), and new fields join it.
     assertThat(config.ingest().inferSchema()).isTrue();
-    assertThat(config.ingest().eventSchema().fieldNames())
-        .containsExactly("event_id", "user_id", "event_type", "event_time");
+    assertThat(config.ingest().eventSchema().toDDL())
+        .isEqualTo(
+            "event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,amount DOUBLE");
     assertThat(config.ingest().schemaEvolution()).isEqualTo(SchemaEvolution.ADD_NEW_COLUMNS);
   }
 
@@ -545,6 +546,54 @@ class ConfigLoaderTest {
                         "ingest.schema",
                         "event_id STRING, user_id STRING, event_type STRING, event_time STRING")))
         .hasMessageContaining("event_time must be a TIMESTAMP");
+  }
+
+  @Test
+  void logRetentionIsNotShorterThanFileRetention() {
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "maintain.log_retention",
+                        "2d",
+                        "maintain.transaction_retention",
+                        "2d")))
+        .hasMessageContaining("maintain.log_retention")
+        .hasMessageContaining("shorter than maintain.file_retention (7d)");
+  }
+
+  @Test
+  void amountIsANumberInEveryContract() {
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root",
+                        "/x",
+                        "ingest.schema",
+                        "event_id STRING, user_id STRING, event_type STRING, event_time TIMESTAMP,"
+                            + " amount STRING")))
+        .hasMessageContaining("ingest.schema")
+        .hasMessageContaining(
+            "amount must be a numeric type (DOUBLE, BIGINT, DECIMAL(p,s), ...), not STRING");
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root", "/x", "ingest.schema_hints", "amount STRING, page STRING")))
+        .hasMessageContaining("ingest.schema_hints")
+        .hasMessageContaining("amount must be a numeric type");
+    // A hint may give amount another numeric type, consciously.
+    assertThat(
+            loadCli(Map.of("volume.root", "/x", "ingest.schema_hints", "amount DECIMAL(10,2)"))
+                .ingest()
+                .eventSchema()
+                .apply("amount")
+                .dataType()
+                .sql())
+        .isEqualTo("DECIMAL(10,2)");
   }
 
   @Test
