@@ -167,7 +167,14 @@ class CrashRecoveryIT {
         List.of(withAppVersion("e1", 1, "1.0"), withAppVersion("e2", 1, "1.1")));
     io.lakestream.testing.Events.land(landing, "f2.json", List.of(withAppVersion("e3", 2, "2.0")));
     String[] wholePipeline = {
-      "--set", "ingest.schema_evolution=add_new_columns", "--set", "pipeline.stop_after=gold"
+      "--set",
+      "ingest.schema_evolution=add_new_columns",
+      "--set",
+      "pipeline.stop_after=gold",
+      // conf/local.properties names the seed relative to the project folder; the app runs
+      // elsewhere.
+      "--set",
+      "enrich.users.seed=" + SampleData.USERS
     };
 
     ChildJvm.Result crashed =

@@ -380,7 +380,8 @@ class SchemaEvolutionTest {
         .isEqualTo(io.lakestream.config.SchemaEvolution.RESCUE);
     assertThat(inferredStrict.ingest().eventSchema().toDDL())
         .isEqualTo(
-            "event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,score BIGINT");
+            "event_id STRING,user_id STRING,event_type STRING,event_time TIMESTAMP,amount DOUBLE,"
+                + "score BIGINT");
     assertThatThrownBy(
             () -> TestConfigs.local(root, Map.of("ingest.schema_evolution", "add_columns")))
         .isInstanceOf(ConfigException.class)
