@@ -69,7 +69,18 @@ public final class RawConfig {
           }
         });
     putAll(values, problems, fromSpark, ConfigSource.SPARK_CONF);
-    putAll(values, problems, commandLine, ConfigSource.COMMAND_LINE);
+    // --set spark.x=y, like a spark.* line of the properties file, over which it wins.
+    Map<String, String> lakestreamSettings = new HashMap<>();
+    commandLine.forEach(
+        (name, text) -> {
+          String trimmed = name.trim();
+          if (trimmed.startsWith("spark.") && !trimmed.startsWith(ConfigKeys.SPARK_CONF_PREFIX)) {
+            sparkSettings.put(trimmed, text.trim());
+          } else {
+            lakestreamSettings.put(name, text);
+          }
+        });
+    putAll(values, problems, lakestreamSettings, ConfigSource.COMMAND_LINE);
     return new RawConfig(values, sparkSettings, problems);
   }
 

@@ -597,6 +597,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sparkSettingsGivenWithSetWinOverThePropertiesFile() {
+    RawConfig raw =
+        RawConfig.resolve(
+            Map.of("volume.root", "/x", "spark.sql.shuffle.partitions", "3"),
+            Map.of(),
+            Map.of(
+                "spark.sql.shuffle.partitions",
+                "5",
+                "spark.hadoop.fs.s3a.endpoint",
+                "http://127.0.0.1:9000"));
+
+    assertThat(raw.problems()).isEmpty();
+    assertThat(LakestreamConfig.from(raw).sparkSettings())
+        .containsOnly(
+            Map.entry("spark.sql.shuffle.partitions", "5"),
+            Map.entry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000"));
+  }
+
+  @Test
   void sparkSettingsInThePropertiesFileAreKeptApart() {
     RawConfig raw =
         RawConfig.resolve(

@@ -29,8 +29,12 @@ public final class ComparableRows {
   private ComparableRows() {}
 
   public static List<String> of(SparkSession spark, Path volumeRoot, String table) {
-    Dataset<Row> rows =
-        spark.read().format("delta").load(volumeRoot.resolve("tables").resolve(table).toString());
+    return of(spark, volumeRoot.toString(), table);
+  }
+
+  /** The same, for a volume under any file system URI, e.g. {@code s3a://bucket/volume}. */
+  public static List<String> of(SparkSession spark, String volumeRoot, String table) {
+    Dataset<Row> rows = spark.read().format("delta").load(volumeRoot + "/tables/" + table);
     if (table.equals("silver_events")) {
       rows = rows.drop("_source_file");
     }
@@ -53,6 +57,12 @@ public final class ComparableRows {
    * table of {@code otherRoot} (a run elsewhere: spark-submit, a cluster) holds the same rows.
    */
   public static void assertSameAsLocalRun(SparkSession spark, Path otherRoot, Path localRoot)
+      throws Exception {
+    assertSameAsLocalRun(spark, otherRoot.toString(), localRoot);
+  }
+
+  /** The same, for a volume under any file system URI. */
+  public static void assertSameAsLocalRun(SparkSession spark, String otherRoot, Path localRoot)
       throws Exception {
     SampleData.land(localRoot.resolve("landing"), SampleData.ALL);
     // As conf/local.properties, which the other run reads: silver enriched from the sample users.
