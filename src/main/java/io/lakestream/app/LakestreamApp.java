@@ -152,6 +152,7 @@ public final class LakestreamApp {
           config.catalog().mode(),
           config.catalog().schemaIdentifier(),
           config.trigger());
+      checkStoreReachable(spark, config);
       if (commandLine.reportFile().isPresent()) {
         Path file = Path.of(commandLine.reportFile().get()).toAbsolutePath();
         List<String> missing = writeReport(spark, config, file);
@@ -196,6 +197,23 @@ public final class LakestreamApp {
         closeStateStores();
       }
     }
+  }
+
+  /**
+   * Stops the start with exit 2, before anything is created, when the volume's S3 bucket cannot be
+   * reached with the settings given (wrong endpoint, missing bucket, refused credentials).
+   */
+  private static void checkStoreReachable(SparkSession spark, LakestreamConfig config) {
+    java.util.Map<String, String> folders = new java.util.LinkedHashMap<>();
+    folders.put("volume.landing", config.volume().landing());
+    folders.put("volume.archive", config.volume().archive());
+    folders.put("volume.checkpoints", config.volume().checkpoints());
+    folders.put("volume.tables", config.volume().tables());
+    io.lakestream.fs.StoreCheck.problem(spark.sessionState().newHadoopConf(), folders)
+        .ifPresent(
+            problem -> {
+              throw new ConfigException(problem);
+            });
   }
 
   /**

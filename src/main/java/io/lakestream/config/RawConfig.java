@@ -47,18 +47,10 @@ public final class RawConfig {
       key.defaultValue()
           .ifPresent(text -> values.put(key.name(), new Value(text, ConfigSource.DEFAULT)));
     }
-    // Spark settings may sit in the properties file too, e.g. spark.sql.shuffle.partitions=4.
+    // Spark settings may sit in the properties file too, e.g. spark.sql.shuffle.partitions=4, and
+    // come with --set, which wins.
     Map<String, String> sparkSettings = new HashMap<>();
-    Map<String, String> lakestreamEntries = new HashMap<>();
-    propertiesFile.forEach(
-        (name, text) -> {
-          String trimmed = name.trim();
-          if (trimmed.startsWith("spark.") && !trimmed.startsWith(ConfigKeys.SPARK_CONF_PREFIX)) {
-            sparkSettings.put(trimmed, text.trim());
-          } else {
-            lakestreamEntries.put(trimmed, text);
-          }
-        });
+    Map<String, String> lakestreamEntries = withoutSparkSettings(propertiesFile, sparkSettings);
     putAll(values, problems, lakestreamEntries, ConfigSource.PROPERTIES_FILE);
     Map<String, String> fromSpark = new HashMap<>();
     sparkConf.forEach(
@@ -69,19 +61,32 @@ public final class RawConfig {
           }
         });
     putAll(values, problems, fromSpark, ConfigSource.SPARK_CONF);
-    // --set spark.x=y, like a spark.* line of the properties file, over which it wins.
-    Map<String, String> lakestreamSettings = new HashMap<>();
-    commandLine.forEach(
+    putAll(
+        values,
+        problems,
+        withoutSparkSettings(commandLine, sparkSettings),
+        ConfigSource.COMMAND_LINE);
+    return new RawConfig(values, sparkSettings, problems);
+  }
+
+  /**
+   * The entries that are not Spark settings ({@code spark.*} other than {@code
+   * spark.lakestream.*}); those go into {@code sparkSettings}, replacing what an earlier source
+   * gave.
+   */
+  private static Map<String, String> withoutSparkSettings(
+      Map<String, String> entries, Map<String, String> sparkSettings) {
+    Map<String, String> rest = new HashMap<>();
+    entries.forEach(
         (name, text) -> {
           String trimmed = name.trim();
           if (trimmed.startsWith("spark.") && !trimmed.startsWith(ConfigKeys.SPARK_CONF_PREFIX)) {
             sparkSettings.put(trimmed, text.trim());
           } else {
-            lakestreamSettings.put(name, text);
+            rest.put(trimmed, text);
           }
         });
-    putAll(values, problems, lakestreamSettings, ConfigSource.COMMAND_LINE);
-    return new RawConfig(values, sparkSettings, problems);
+    return rest;
   }
 
   private static void putAll(

@@ -25,11 +25,23 @@ public final class OffsetLog {
   /** The highest batch id in the query's offset log; -1 when it holds none or does not exist. */
   public static long lastBatch(Configuration hadoopConf, String queryCheckpoint)
       throws IOException {
-    Path offsets = of(queryCheckpoint);
-    FileSystem fs = offsets.getFileSystem(hadoopConf);
+    return highestBatchFile(hadoopConf, of(queryCheckpoint));
+  }
+
+  /**
+   * The highest batch id in the query's commit log ({@code <checkpoint>/commits}, written once a
+   * batch is done); -1 when it holds none or does not exist.
+   */
+  public static long lastCommitted(Configuration hadoopConf, String queryCheckpoint)
+      throws IOException {
+    return highestBatchFile(hadoopConf, new Path(queryCheckpoint, "commits"));
+  }
+
+  private static long highestBatchFile(Configuration hadoopConf, Path folder) throws IOException {
+    FileSystem fs = folder.getFileSystem(hadoopConf);
     long last = -1;
     try {
-      for (FileStatus status : fs.listStatus(offsets)) {
+      for (FileStatus status : fs.listStatus(folder)) {
         // Spark names each batch's file after its id; anything else (a temporary file) is not one.
         String name = status.getPath().getName();
         if (!name.isEmpty() && name.length() < 19 && name.chars().allMatch(Character::isDigit)) {

@@ -207,7 +207,7 @@ public final class UnreadHistory {
    */
   static OptionalLong nextVersionToRead(Configuration hadoopConf, String queryCheckpoint) {
     try {
-      long committed = lastNumberedFile(hadoopConf, new Path(queryCheckpoint, "commits"));
+      long committed = OffsetLog.lastCommitted(hadoopConf, queryCheckpoint);
       if (committed < 0) {
         return OptionalLong.empty();
       }
@@ -258,21 +258,5 @@ public final class UnreadHistory {
       LOG.warn("Cannot list {}; the readers' history is not checked", log, e);
       return OptionalLong.empty();
     }
-  }
-
-  private static long lastNumberedFile(Configuration hadoopConf, Path folder) throws IOException {
-    FileSystem fs = folder.getFileSystem(hadoopConf);
-    long last = -1;
-    try {
-      for (FileStatus status : fs.listStatus(folder)) {
-        String name = status.getPath().getName();
-        if (!name.isEmpty() && name.length() < 19 && name.chars().allMatch(Character::isDigit)) {
-          last = Math.max(last, Long.parseLong(name));
-        }
-      }
-    } catch (FileNotFoundException e) {
-      return -1;
-    }
-    return last;
   }
 }

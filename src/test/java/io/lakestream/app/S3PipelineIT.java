@@ -82,7 +82,50 @@ class S3PipelineIT {
     assertThat(ComparableRows.of(spark, root, "archive_log")).hasSize(4);
   }
 
+  /**
+   * A wrong endpoint, a missing bucket or refused credentials stop the start with exit 2 (S3A alone
+   * would retry for minutes), naming the setting to fix and what the store answered; nothing is
+   * created.
+   */
+  @Test
+  void aBadEndpointBucketOrCredentialStopsTheStartAtOnce() throws Exception {
+    String root = "s3a://" + BUCKET + "/refused";
+    String closedPort = "http://127.0.0.1:" + freePort();
+
+    ChildJvm.Result wrongEndpoint =
+        run(root, Duration.ofSeconds(60), "--set", "spark.hadoop.fs.s3a.endpoint=" + closedPort);
+    ChildJvm.Result noBucket = run("s3a://no-such-bucket/volume", Duration.ofSeconds(60));
+    ChildJvm.Result refused =
+        run(root, Duration.ofSeconds(60), "--set", "spark.hadoop.fs.s3a.secret.key=wrong");
+
+    assertThat(wrongEndpoint.exitCode()).as(wrongEndpoint.output()).isEqualTo(2);
+    assertThat(wrongEndpoint.output())
+        .contains("volume.landing = '" + root + "/landing'")
+        .contains("cannot reach the S3 store")
+        .contains("Fix spark.hadoop.fs.s3a.endpoint (now '" + closedPort + "')");
+    assertThat(noBucket.exitCode()).as(noBucket.output()).isEqualTo(2);
+    assertThat(noBucket.output()).contains("bucket 'no-such-bucket' does not exist");
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+    assertThat(refused.output()).contains("the store refused the credentials");
+    Configuration hadoopConf = new Configuration();
+    s3.hadoopSettings().forEach(hadoopConf::set);
+    assertThat(
+            FileSystem.get(URI.create(root), hadoopConf)
+                .exists(new org.apache.hadoop.fs.Path(root)))
+        .isFalse();
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   private ChildJvm.Result run(String root) throws Exception {
+    return run(root, Duration.ofMinutes(4));
+  }
+
+  private ChildJvm.Result run(String root, Duration timeout, String... extra) throws Exception {
     Path projectDir = Path.of(ChildJvm.property("lakestream.projectDir"));
     List<String> args =
         new ArrayList<>(
@@ -101,12 +144,9 @@ class S3PipelineIT {
               args.add("--set");
               args.add(key + "=" + value);
             });
+    args.addAll(List.of(extra));
     return ChildJvm.run(
-        ChildJvm.appClasspath(),
-        "io.lakestream.app.LakestreamApp",
-        args,
-        dir,
-        Duration.ofMinutes(4));
+        ChildJvm.appClasspath(), "io.lakestream.app.LakestreamApp", args, dir, timeout);
   }
 
   private static List<String> names(FileSystem fs, String folder) throws Exception {

@@ -104,6 +104,31 @@ class CrashRecoveryIT {
   }
 
   /**
+   * Killed half-way through storing the contract it inferred: the next start finds no contract (or
+   * a whole one), infers again and ingests every file once.
+   */
+  @Test
+  void aKillWhileTheInferredContractIsWrittenLeavesNoHalfContract() throws Exception {
+    Path root = dir.resolve("volume");
+    SampleData.land(root.resolve("landing"), SampleData.ALL);
+    Path contract = root.resolve("checkpoints/bronze_events/lakestream-schema/0.json");
+
+    ChildJvm.Result crashed =
+        run(root, 4, "--set", "ingest.schema=infer", "--set", "fault.halt_writing=0.json");
+
+    assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
+    assertThat(contract).doesNotExist();
+
+    ChildJvm.Result restarted = run(root, 4, "--set", "ingest.schema=infer");
+
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertThat(Files.readString(contract)).contains("amount DOUBLE");
+    SparkSession spark = TestSpark.session();
+    assertThat(table(spark, root, "bronze_events").count()).isEqualTo(300);
+    assertThat(ArchiveTest.filesUnder(root.resolve("landing"))).isEmpty();
+  }
+
+  /**
    * Every row in bronze_events once, every file archived once and logged once, audit_batches adding
    * up, no plan left.
    */
