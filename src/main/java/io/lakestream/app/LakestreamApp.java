@@ -182,9 +182,13 @@ public final class LakestreamApp {
               spark,
               config,
               onDatabricks ? List.of() : List.of(ConsoleProgress.onStandardOutput()));
+      java.util.Optional<io.lakestream.fs.StoreRequests> requests =
+          io.lakestream.fs.StoreRequests.start(
+              spark.sessionState().newHadoopConf(), config.volume().root());
       try (GracefulStop stop =
           onDatabricks ? GracefulStop.none() : GracefulStop.install(pipeline)) {
         out.print(pipeline.run().summary().render());
+        requests.ifPresent(counted -> out.println(counted.render()));
         if (pipeline.stopRequested()) {
           out.println(
               "lakestream: stopped on request: every query stopped; a batch cut short is replayed from its"
