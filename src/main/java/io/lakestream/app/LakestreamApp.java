@@ -184,7 +184,7 @@ public final class LakestreamApp {
               onDatabricks ? List.of() : List.of(ConsoleProgress.onStandardOutput()));
       java.util.Optional<io.lakestream.fs.StoreRequests> requests =
           io.lakestream.fs.StoreRequests.start(
-              spark.sessionState().newHadoopConf(), config.volume().root());
+              () -> spark.sessionState().newHadoopConf(), config.volume().root());
       try (GracefulStop stop =
           onDatabricks ? GracefulStop.none() : GracefulStop.install(pipeline)) {
         out.print(pipeline.run().summary().render());
@@ -213,7 +213,7 @@ public final class LakestreamApp {
     folders.put("volume.archive", config.volume().archive());
     folders.put("volume.checkpoints", config.volume().checkpoints());
     folders.put("volume.tables", config.volume().tables());
-    io.lakestream.fs.StoreCheck.problem(spark.sessionState().newHadoopConf(), folders)
+    io.lakestream.fs.StoreCheck.problem(() -> spark.sessionState().newHadoopConf(), folders)
         .ifPresent(
             problem -> {
               throw new ConfigException(problem);

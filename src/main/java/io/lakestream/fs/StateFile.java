@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -97,18 +96,8 @@ public final class StateFile {
     }
   }
 
-  /** Writes {@code content} as {@code file} if no file of that name is there; true if written. */
-  public static boolean createIfAbsent(FileSystem fs, Path file, byte[] content)
-      throws IOException {
-    if (fs.exists(file)) {
-      return false;
-    }
-    write(fs, file, content);
-    return true;
-  }
-
   /** The bytes of {@code file}, or empty if there is none. */
-  public static Optional<byte[]> read(FileSystem fs, Path file) throws IOException {
+  private static Optional<byte[]> read(FileSystem fs, Path file) throws IOException {
     try (InputStream in = fs.open(file)) {
       return Optional.of(in.readAllBytes());
     } catch (FileNotFoundException e) {
@@ -144,11 +133,6 @@ public final class StateFile {
           e.getMessage());
       return Optional.empty();
     }
-  }
-
-  /** UTF-8 text of {@code file}, or empty if there is none. */
-  public static Optional<String> readText(FileSystem fs, Path file) throws IOException {
-    return read(fs, file).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
   }
 
   private static void writeAndClose(FileSystem fs, Path file, byte[] content) throws IOException {

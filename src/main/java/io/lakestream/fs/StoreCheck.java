@@ -37,7 +37,8 @@ public final class StoreCheck {
    * configuration key that set it), or empty when all answer. Folders on other file systems are not
    * probed.
    */
-  public static Optional<String> problem(Configuration hadoopConf, Map<String, String> folders) {
+  public static Optional<String> problem(
+      java.util.function.Supplier<Configuration> hadoopConfOf, Map<String, String> folders) {
     Map<String, String> buckets = new LinkedHashMap<>();
     folders.forEach(
         (key, folder) -> {
@@ -47,6 +48,10 @@ public final class StoreCheck {
             buckets.putIfAbsent(path.toUri().getAuthority(), key + " = '" + folder + "'");
           }
         });
+    if (buckets.isEmpty()) {
+      return Optional.empty(); // nothing to ask, and no session state to reach (Databricks volumes)
+    }
+    Configuration hadoopConf = hadoopConfOf.get();
     Configuration probe = new Configuration(hadoopConf);
     PROBE_SETTINGS.forEach(probe::set);
     for (Map.Entry<String, String> bucket : buckets.entrySet()) {

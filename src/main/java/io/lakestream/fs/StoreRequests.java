@@ -40,14 +40,15 @@ public final class StoreRequests {
   }
 
   /** Starts counting the requests to the bucket of {@code root}; empty unless it is on S3A. */
-  public static Optional<StoreRequests> start(Configuration hadoopConf, String root) {
+  public static Optional<StoreRequests> start(
+      java.util.function.Supplier<Configuration> hadoopConfOf, String root) {
     Path path = new Path(root);
     String scheme = path.toUri().getScheme();
     if (scheme == null || !scheme.toLowerCase(Locale.ROOT).equals("s3a")) {
       return Optional.empty();
     }
     try {
-      FileSystem fs = path.getFileSystem(hadoopConf);
+      FileSystem fs = path.getFileSystem(hadoopConfOf.get());
       if (fs instanceof IOStatisticsSource source && source.getIOStatistics() != null) {
         return Optional.of(new StoreRequests(source.getIOStatistics()));
       }
