@@ -1,9 +1,10 @@
 package io.lakestream.app;
 
 import io.lakestream.LakestreamException;
+import io.lakestream.config.FaultPoint;
+import io.lakestream.fs.ExclusiveFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>The lock is a file {@code <checkpoints>/_lakestream.lock} created only if absent, naming its
  * owner (host, pid, start) and a heartbeat the owner rewrites every {@value #HEARTBEAT_SECONDS} s.
  * A lock is stale, and is taken over, when its owner ran on this host and its process is gone (a
- * crashed or killed run), or when its heartbeat is older than {@link #EXPIRY}. Taking over renames
- * the stale file first, so of two starting runs only one can win. Works through Hadoop's FileSystem
- * on local disk, HDFS and volumes.
+ * crashed or killed run), or when its heartbeat is older than {@link #EXPIRY}. Creating and taking
+ * over go through {@link ExclusiveFile}, so of two starting runs only one can win: atomic on a
+ * local disk, HDFS and volumes, and on S3 by conditional writes; there the winner also reads the
+ * lock back after {@link #CONFIRM} (S3-compatible stores that ignore conditional headers exist).
  */
 final class InstanceLock implements AutoCloseable {
 
@@ -43,10 +44,15 @@ final class InstanceLock implements AutoCloseable {
   static final Duration EXPIRY = Duration.ofMinutes(2);
   static final Duration SETTLE = Duration.ofSeconds(2);
 
+  /** How long after writing the lock an S3 run reads it back to learn whether a racer won. */
+  static final Duration CONFIRM = Duration.ofSeconds(1);
+
   private static final Logger LOG = LoggerFactory.getLogger(InstanceLock.class);
 
   private final FileSystem fs;
   private final Path file;
+  private final ExclusiveFile exclusive;
+  private final FaultPoint haltAt;
   private final String owner = UUID.randomUUID().toString();
   private final Instant startedAt = Instant.now();
   private final ScheduledExecutorService heartbeat =
@@ -74,10 +80,12 @@ final class InstanceLock implements AutoCloseable {
   private final Runnable onLost;
   private final AtomicBoolean lost = new AtomicBoolean();
 
-  private InstanceLock(FileSystem fs, Path file, Runnable onLost) {
+  private InstanceLock(FileSystem fs, Path file, Runnable onLost, FaultPoint haltAt) {
     this.fs = fs;
     this.file = file;
+    this.exclusive = ExclusiveFile.of(fs, file);
     this.onLost = onLost;
+    this.haltAt = haltAt;
   }
 
   /**
@@ -88,6 +96,12 @@ final class InstanceLock implements AutoCloseable {
    * @throws HeldElsewhereException if a live run holds it; the message says who and what to do
    */
   static InstanceLock acquire(Configuration hadoopConf, String checkpointsFolder, Runnable onLost) {
+    return acquire(hadoopConf, checkpointsFolder, onLost, FaultPoint.OFF);
+  }
+
+  /** As {@link #acquire(Configuration, String, Runnable)}, halting at {@code haltAt} (tests). */
+  static InstanceLock acquire(
+      Configuration hadoopConf, String checkpointsFolder, Runnable onLost, FaultPoint haltAt) {
     Path file = new Path(checkpointsFolder, FILE_NAME);
     try {
       FileSystem fs = file.getFileSystem(hadoopConf);
@@ -97,7 +111,7 @@ final class InstanceLock implements AutoCloseable {
         fs = checksummed.getRawFileSystem();
       }
       fs.mkdirs(file.getParent());
-      InstanceLock lock = new InstanceLock(fs, file, onLost);
+      InstanceLock lock = new InstanceLock(fs, file, onLost, haltAt);
       lock.take();
       lock.heartbeat.scheduleWithFixedDelay(
           lock::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
@@ -109,10 +123,11 @@ final class InstanceLock implements AutoCloseable {
 
   private void take() throws IOException {
     for (int attempt = 0; attempt < 3; attempt++) {
-      if (tryCreate()) {
-        LOG.info("Took the run lock {}", file);
+      if (exclusive.createIfAbsent(content())) {
+        confirm("Took");
         return;
       }
+      String version = exclusive.version();
       Map<String, String> holder = readSettled();
       if (!holder.isEmpty() && !holder.containsKey("heartbeat")) {
         holder.put(
@@ -121,46 +136,65 @@ final class InstanceLock implements AutoCloseable {
       }
       String staleBecause = holder.isEmpty() ? unreadableBecause() : staleBecause(holder);
       if (staleBecause == null) {
-        throw new HeldElsewhereException(
-            "another lakestream run is using "
-                + file.getParent()
-                + " (host "
-                + holder.get("host")
-                + ", pid "
-                + holder.get("pid")
-                + ", started "
-                + holder.get("started")
-                + ", alive "
-                + secondsSince(holder.get("heartbeat"))
-                + " s ago). Only one run may use a checkpoint folder at a"
-                + " time; stop that run first. If it is dead, its lock "
-                + file
-                + " expires "
-                + EXPIRY.toMinutes()
-                + " min after its last heartbeat, or delete that file.");
+        throw heldBy(holder);
       }
       LOG.warn("Taking over the run lock {}: {}", file, staleBecause);
-      Path aside = new Path(file.getParent(), FILE_NAME + ".stale-" + owner);
-      if (fs.rename(file, aside)) {
-        fs.delete(aside, false);
+      haltAt.haltIfAt(FaultPoint.TAKING_OVER_LOCK);
+      if (version != null && exclusive.replaceIfUnchanged(version, content())) {
+        confirm("Took over");
+        return;
       }
     }
     throw new HeldElsewhereException(
         "could not take the run lock " + file + ": other runs keep taking it");
   }
 
-  private boolean tryCreate() throws IOException {
-    try (OutputStream out = fs.create(file, false)) {
-      out.write(content().getBytes(StandardCharsets.UTF_8));
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    } catch (IOException e) {
-      if (fs.exists(file)) {
-        return false; // some file systems say "exists" with a plain IOException
+  private HeldElsewhereException heldBy(Map<String, String> holder) {
+    return new HeldElsewhereException(
+        "another lakestream run is using "
+            + file.getParent()
+            + " (host "
+            + holder.get("host")
+            + ", pid "
+            + holder.get("pid")
+            + ", started "
+            + holder.get("started")
+            + ", alive "
+            + secondsSince(holder.get("heartbeat"))
+            + " s ago). Only one run may use a checkpoint folder at a"
+            + " time; stop that run first. If it is dead, its lock "
+            + file
+            + " expires "
+            + EXPIRY.toMinutes()
+            + " min after its last heartbeat, or delete that file.");
+  }
+
+  /**
+   * On S3, reads the lock back after {@link #CONFIRM}: a store that ignored the conditional write
+   * let a racing run overwrite it, and the last writer is the holder.
+   */
+  private void confirm(String took) throws IOException {
+    if (exclusive.confirmByReadingBack()) {
+      if (!exclusive.conditionalWrites()) {
+        LOG.warn(
+            "The store refused conditional writes (fs.s3a.create.conditional.enabled=false): the"
+                + " run lock {} is not created atomically; two runs started within {} ms of each"
+                + " other are told apart by reading it back",
+            file,
+            CONFIRM.toMillis());
       }
-      throw e;
+      try {
+        Thread.sleep(CONFIRM.toMillis()); // long enough for a racing PUT to have landed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted while taking the run lock " + file, e);
+      }
+      Map<String, String> holder = read();
+      if (!owner.equals(holder.get("owner"))) {
+        throw heldBy(holder);
+      }
     }
+    LOG.info("{} the run lock {}", took, file);
   }
 
   /**
@@ -190,18 +224,19 @@ final class InstanceLock implements AutoCloseable {
         + " ms (left half-written by a run stopped while writing it)";
   }
 
-  private String content() {
-    return "owner="
-        + owner
-        + "\nhost="
-        + hostName()
-        + "\npid="
-        + ProcessHandle.current().pid()
-        + "\nstarted="
-        + startedAt
-        + "\nheartbeat="
-        + Instant.now()
-        + "\n";
+  private byte[] content() {
+    return ("owner="
+            + owner
+            + "\nhost="
+            + hostName()
+            + "\npid="
+            + ProcessHandle.current().pid()
+            + "\nstarted="
+            + startedAt
+            + "\nheartbeat="
+            + Instant.now()
+            + "\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private Map<String, String> read() {
@@ -260,6 +295,7 @@ final class InstanceLock implements AutoCloseable {
       return;
     }
     try {
+      String version = exclusive.version();
       Map<String, String> holder = read();
       if (!owner.equals(holder.get("owner"))) {
         lost.set(true);
@@ -273,7 +309,7 @@ final class InstanceLock implements AutoCloseable {
         onLost.run();
         return;
       }
-      io.lakestream.fs.StateFile.write(fs, file, content().getBytes(StandardCharsets.UTF_8));
+      exclusive.overwriteIfUnchanged(version, content());
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not renew the run lock {}: {}", file, e.toString());
     }

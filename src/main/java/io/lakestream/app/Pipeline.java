@@ -126,7 +126,8 @@ public final class Pipeline {
     // Two runs writing one checkpoint folder is what the lock prevents: if another run took it
     // over, stop.
     try (InstanceLock lock =
-        InstanceLock.acquire(hadoopConf(), config.volume().checkpoints(), queries::requestStop)) {
+        InstanceLock.acquire(
+            hadoopConf(), config.volume().checkpoints(), queries::requestStop, config.haltAt())) {
       reappeared = null; // each run reports every file it finds back
       keepAutoCompactionForLongRuns();
       Topology current = withRecordedContract(topology(reportedToProgress(archiving())));

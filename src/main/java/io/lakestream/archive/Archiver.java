@@ -137,7 +137,7 @@ public final class Archiver {
     }
     haltAt.haltIfAt(FaultPoint.BEFORE_MOVE);
 
-    FileMover mover = new FileMover(mode, hadoopConf, landingFs, archiveFs, state);
+    FileMover mover = new FileMover(mode, hadoopConf, landingFs, archiveFs, state, haltAt);
     List<Record> done = new ArrayList<>();
     int failed = 0;
     for (ArchivePlan plan : List.copyOf(pending.values())) {

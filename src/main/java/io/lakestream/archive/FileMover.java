@@ -1,7 +1,10 @@
 package io.lakestream.archive;
 
 import io.lakestream.config.ArchiveMode;
+import io.lakestream.config.FaultPoint;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -26,14 +29,17 @@ final class FileMover {
   private final FileSystem landingFs;
   private final FileSystem archiveFs;
   private final ArchiveState state;
+  private final FaultPoint haltAt;
 
   FileMover(
       ArchiveMode mode,
       Configuration hadoopConf,
       FileSystem landingFs,
       FileSystem archiveFs,
-      ArchiveState state) {
+      ArchiveState state,
+      FaultPoint haltAt) {
     this.mode = mode;
+    this.haltAt = haltAt;
     this.hadoopConf = hadoopConf;
     this.landingFs = landingFs;
     this.archiveFs = archiveFs;
@@ -67,6 +73,14 @@ final class FileMover {
       return new Archiver.Record(entry.withDestination(null), Archiver.VANISHED, now);
     }
     if (archiveFs.exists(entry.destination())) {
+      if (sameContent(entry.source(), entry.destination())) {
+        // A move killed between its copy and its delete (an object store's rename is both, as is
+        // a move across file systems): finish it rather than archive the file twice.
+        if (!landingFs.delete(entry.source(), false)) {
+          throw new IOException("delete of " + entry.source() + " returned false");
+        }
+        return new Archiver.Record(entry, Archiver.MOVED, now);
+      }
       // Something took the planned name since the plan was saved: choose again and save before
       // moving.
       Set<Path> reserved = new HashSet<>();
@@ -79,6 +93,10 @@ final class FileMover {
       entry = renamed;
     }
     archiveFs.mkdirs(entry.destination().getParent());
+    if (haltAt == FaultPoint.BETWEEN_COPY_AND_DELETE) {
+      FileUtil.copy(landingFs, entry.source(), archiveFs, entry.destination(), false, hadoopConf);
+      haltAt.haltIfAt(FaultPoint.BETWEEN_COPY_AND_DELETE);
+    }
     if (landingFs.getUri().equals(archiveFs.getUri())) {
       if (!landingFs.rename(entry.source(), entry.destination())) {
         throw new IOException("rename to " + entry.destination() + " returned false");
@@ -96,5 +114,23 @@ final class FileMover {
       }
     }
     return new Archiver.Record(entry, Archiver.MOVED, now);
+  }
+
+  /** Whether the two files hold the same bytes (compared only on the rare path after a crash). */
+  private boolean sameContent(Path source, Path destination) throws IOException {
+    if (landingFs.getFileStatus(source).getLen() != archiveFs.getFileStatus(destination).getLen()) {
+      return false;
+    }
+    try (InputStream a = new BufferedInputStream(landingFs.open(source));
+        InputStream b = new BufferedInputStream(archiveFs.open(destination))) {
+      int next;
+      do {
+        next = a.read();
+        if (next != b.read()) {
+          return false;
+        }
+      } while (next != -1);
+      return true;
+    }
   }
 }

@@ -22,6 +22,13 @@ public enum FaultPoint {
   /** After the first file of a batch with several files is moved. */
   BETWEEN_MOVES,
   /**
+   * In a file's move, after it is copied to the archive and before it is deleted from landing:
+   * where an object store's rename (a copy, then a delete) leaves it when killed.
+   */
+  BETWEEN_COPY_AND_DELETE,
+  /** After a start judged the run lock stale, before it replaces it. */
+  TAKING_OVER_LOCK,
+  /**
    * After add_new_columns recorded a batch's new fields, before the tables gain them (at the
    * restart).
    */
