@@ -58,9 +58,18 @@ class S3PipelineIT {
       Thread.sleep(5); // distinct modification times, read in landing order
     }
 
-    ChildJvm.Result first = run(root);
+    // Two instances started at the same moment on the same checkpoints: one runs, one is refused.
+    ChildJvm.Running one = start(root);
+    ChildJvm.Running other = start(root);
+    ChildJvm.Result oneResult = one.await(Duration.ofMinutes(4));
+    ChildJvm.Result otherResult = other.await(Duration.ofMinutes(4));
+    ChildJvm.Result first = oneResult.exitCode() == 0 ? oneResult : otherResult;
+    ChildJvm.Result refused = oneResult.exitCode() == 0 ? otherResult : oneResult;
 
     assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(3);
+    assertThat(refused.output())
+        .contains("another lakestream run is using " + root + "/checkpoints (host ");
     assertThat(first.output())
         .contains("  bronze_events                   300        300")
         .contains("  quarantine_events                10         10")
@@ -80,6 +89,82 @@ class S3PipelineIT {
     assertThat(second.output()).contains("  bronze_events                     0        300");
     assertThat(ComparableRows.of(spark, root, "bronze_events")).hasSize(300);
     assertThat(ComparableRows.of(spark, root, "archive_log")).hasSize(4);
+  }
+
+  /**
+   * Where rename is a copy and a delete: a chain of runs, each halted dead at the next worst moment
+   * (after a commit before archiving, between an archive copy and its delete, half-way through
+   * replacing a state file, while taking over the lock the last one left), then run to the end.
+   * Every row once, every file archived once and logged once, none left in landing.
+   */
+  @Test
+  void aKillAtEachWorstMomentOnS3LosesAndDuplicatesNothing() throws Exception {
+    String root = "s3a://" + BUCKET + "/crashes";
+    for (String name : SampleData.ALL) {
+      s3.put("crashes/landing/" + name, SampleData.FOLDER.resolve(name));
+      Thread.sleep(5);
+    }
+    FileSystem fs = fileSystem(root);
+    String[] bronzeOneFileABatch = {
+      "--set", "pipeline.stop_after=bronze", "--set", "ingest.max_files_per_trigger=1"
+    };
+    List<String[]> halts =
+        List.of(
+            new String[] {"fault.halt_at=after_commit"},
+            new String[] {"fault.halt_at=between_copy_and_delete"},
+            new String[] {"fault.halt_writing=0.done"},
+            new String[] {"fault.halt_at=taking_over_lock"});
+    for (String[] halt : halts) {
+      ChildJvm.Result crashed =
+          run(root, Duration.ofMinutes(3), concat(bronzeOneFileABatch, "--set", halt[0]));
+      assertThat(crashed.exitCode())
+          .as("%s:%n%s", halt[0], crashed.output())
+          .isEqualTo(io.lakestream.config.FaultPoint.HALT_STATUS);
+      if (halt[0].endsWith("between_copy_and_delete")) {
+        assertThat(names(fs, root + "/landing")).hasSize(4);
+        assertThat(names(fs, root + "/archive")).hasSize(1); // in both places now
+      }
+    }
+
+    ChildJvm.Result restarted = run(root, Duration.ofMinutes(4), bronzeOneFileABatch);
+
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertThat(names(fs, root + "/landing")).isEmpty();
+    assertThat(names(fs, root + "/archive")).containsExactlyInAnyOrder(SampleData.ALL);
+    SparkSession spark = TestSpark.session();
+    s3.hadoopSettings().forEach(spark.conf()::set);
+    List<String> bronzeFiles =
+        spark
+            .read()
+            .format("delta")
+            .load(root + "/tables/bronze_events")
+            .groupBy("_source_file")
+            .count()
+            .select("count")
+            .as(org.apache.spark.sql.Encoders.LONG())
+            .collectAsList()
+            .stream()
+            .map(String::valueOf)
+            .toList();
+    assertThat(bronzeFiles).containsExactly("75", "75", "75", "75");
+    assertThat(ComparableRows.of(spark, root, "quarantine_events")).hasSize(10);
+    assertThat(ComparableRows.of(spark, root, "archive_log")).hasSize(4);
+    var audit = spark.read().format("delta").load(root + "/tables/audit_batches");
+    assertThat(audit.count()).isEqualTo(4).isEqualTo(audit.select("batch_id").distinct().count());
+    assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0))
+        .isEqualTo(300);
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  private static FileSystem fileSystem(String root) throws Exception {
+    Configuration hadoopConf = new Configuration();
+    s3.hadoopSettings().forEach(hadoopConf::set);
+    return FileSystem.get(URI.create(root), hadoopConf);
   }
 
   /**
@@ -126,6 +211,20 @@ class S3PipelineIT {
   }
 
   private ChildJvm.Result run(String root, Duration timeout, String... extra) throws Exception {
+    return ChildJvm.run(
+        ChildJvm.appClasspath(),
+        "io.lakestream.app.LakestreamApp",
+        args(root, extra),
+        dir,
+        timeout);
+  }
+
+  private ChildJvm.Running start(String root, String... extra) throws Exception {
+    return ChildJvm.start(
+        ChildJvm.appClasspath(), "io.lakestream.app.LakestreamApp", args(root, extra), dir);
+  }
+
+  private static List<String> args(String root, String... extra) {
     Path projectDir = Path.of(ChildJvm.property("lakestream.projectDir"));
     List<String> args =
         new ArrayList<>(
@@ -145,8 +244,7 @@ class S3PipelineIT {
               args.add(key + "=" + value);
             });
     args.addAll(List.of(extra));
-    return ChildJvm.run(
-        ChildJvm.appClasspath(), "io.lakestream.app.LakestreamApp", args, dir, timeout);
+    return args;
   }
 
   private static List<String> names(FileSystem fs, String folder) throws Exception {
