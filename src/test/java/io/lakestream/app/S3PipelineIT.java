@@ -82,6 +82,18 @@ class S3PipelineIT {
     s3.hadoopSettings().forEach(spark.conf()::set);
     ComparableRows.assertSameAsLocalRun(spark, root, dir.resolve("local"));
     assertThat(ComparableRows.of(spark, root, "archive_log")).hasSize(4);
+    // The local-disk shortcuts of conf/local.properties (this session sets the same) stay local.
+    var logStores =
+        (org.apache.spark.sql.delta.storage.DelegatingLogStore)
+            org.apache.spark.sql.delta.storage.LogStore$.MODULE$.apply(spark);
+    assertThat(logStoreOf(logStores, root)).isEqualTo("io.delta.storage.S3SingleDriverLogStore");
+    assertThat(logStoreOf(logStores, dir.toUri().toString()))
+        .isEqualTo(io.lakestream.fs.LocalDeltaLogStore.class.getName());
+    var sessionHadoopConf = spark.sessionState().newHadoopConf();
+    assertThat(new org.apache.hadoop.fs.Path(root).getFileSystem(sessionHadoopConf))
+        .isInstanceOf(org.apache.hadoop.fs.s3a.S3AFileSystem.class);
+    assertThat(new org.apache.hadoop.fs.Path(dir.toUri()).getFileSystem(sessionHadoopConf))
+        .isInstanceOf(io.lakestream.fs.ForklessLocalFileSystem.class);
 
     ChildJvm.Result second = run(root);
 
@@ -159,6 +171,14 @@ class S3PipelineIT {
     List<String> all = new ArrayList<>(List.of(first));
     all.addAll(List.of(more));
     return all.toArray(String[]::new);
+  }
+
+  private static String logStoreOf(
+      org.apache.spark.sql.delta.storage.DelegatingLogStore logStores, String path) {
+    var delegate = logStores.getDelegate(new org.apache.hadoop.fs.Path(path));
+    return delegate instanceof org.apache.spark.sql.delta.storage.LogStoreAdaptor adaptor
+        ? adaptor.logStoreImpl().getClass().getName()
+        : delegate.getClass().getName();
   }
 
   private static FileSystem fileSystem(String root) throws Exception {
