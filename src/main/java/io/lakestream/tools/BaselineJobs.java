@@ -60,6 +60,9 @@ public final class BaselineJobs {
     SparkSession spark = session(args[3]);
     StructType schema = StructType.fromDDL(ConfigKeys.SAMPLE_EVENT_SCHEMA);
     long started = System.nanoTime();
+    var requests =
+        io.lakestream.fs.StoreRequests.start(
+            () -> spark.sparkContext().hadoopConfiguration(), output);
     switch (job) {
       case "batch-ingest" -> batchIngest(spark, schema, input, output);
       case "batch-pipeline" -> batchPipeline(spark, schema, input, output);
@@ -69,6 +72,7 @@ public final class BaselineJobs {
     }
     System.out.printf(
         Locale.ROOT, "%s finished in %.1f s%n", job, (System.nanoTime() - started) / 1e9);
+    requests.ifPresent(counted -> System.out.println(counted.render()));
     spark.stop();
   }
 

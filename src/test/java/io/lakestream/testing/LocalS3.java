@@ -99,16 +99,18 @@ public final class LocalS3 implements AutoCloseable {
   }
 
   /**
-   * Runs a server until the process is stopped: {@code LocalS3 <port> <bucket> [<prefix>
-   * <file>...]} stores each file as {@code <prefix>/<file name>}, then prints one line when it is
-   * ready.
+   * Runs a server until the process is stopped: {@code LocalS3 <port> <bucket> [<prefixes>
+   * <file>...]} stores each file as {@code <prefix>/<file name>} under each of the space-separated
+   * prefixes, then prints one line when it is ready.
    */
   public static void main(String[] args) throws Exception {
     LocalS3 server = start(Integer.parseInt(args[0]), args[1]);
-    for (int i = 3; i < args.length; i++) {
-      java.nio.file.Path file = java.nio.file.Path.of(args[i]);
-      server.put(args[2] + "/" + file.getFileName(), file);
-      Thread.sleep(5); // distinct modification times: Spark reads files in that order
+    for (String prefix : args[2].split(" ")) {
+      for (int i = 3; i < args.length; i++) {
+        java.nio.file.Path file = java.nio.file.Path.of(args[i]);
+        server.put(prefix + "/" + file.getFileName(), file);
+        Thread.sleep(5); // distinct modification times: Spark reads files in that order
+      }
     }
     System.out.println(
         "lakestream: S3 server ready at " + server.endpoint() + ", bucket " + args[1]);
