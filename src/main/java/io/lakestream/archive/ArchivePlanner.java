@@ -78,7 +78,8 @@ final class ArchivePlanner {
             wanted,
             candidate -> {
               try {
-                return reserved.contains(candidate) || archiveFs.exists(candidate);
+                return reserved.contains(candidate)
+                    || io.lakestream.fs.HadoopFiles.fileExists(archiveFs, candidate);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }

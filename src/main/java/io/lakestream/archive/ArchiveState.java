@@ -1,6 +1,9 @@
 package io.lakestream.archive;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -8,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.BulkDelete;
+import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,6 +47,9 @@ final class ArchiveState {
 
   private final FileSystem fs;
   private final Path folder;
+
+  /** The done markers the last {@link #pendingPlans} listing found. */
+  private final List<Path> markersListed = new ArrayList<>();
 
   private ArchiveState(FileSystem fs, Path folder) {
     this.fs = fs;
@@ -82,6 +90,7 @@ final class ArchiveState {
    */
   TreeMap<Long, ArchivePlan> pendingPlans() throws IOException {
     TreeMap<Long, ArchivePlan> plans = new TreeMap<>();
+    markersListed.clear();
     for (FileStatus status : fs.listStatus(folder)) {
       Matcher plan = PLAN.matcher(status.getPath().getName());
       if (plan.matches()) {
@@ -92,6 +101,8 @@ final class ArchiveState {
         } else {
           fs.delete(status.getPath(), false);
         }
+      } else if (DONE.matcher(status.getPath().getName()).matches()) {
+        markersListed.add(status.getPath());
       } else {
         reportIfStray(status.getPath());
       }
@@ -109,21 +120,63 @@ final class ArchiveState {
     }
   }
 
-  /** Removes the done markers of batches before {@code batchId}: no replay can reach them. */
-  void removeMarkersBefore(long batchId) throws IOException {
-    for (FileStatus status : fs.listStatus(folder)) {
-      Matcher done = DONE.matcher(status.getPath().getName());
+  /**
+   * The done markers of batches before {@code batchId} that the last {@link #pendingPlans} listed
+   * (no second listing: on S3 each is a billed request); no replay can reach them.
+   */
+  List<Path> markersListedBefore(long batchId) {
+    List<Path> before = new ArrayList<>();
+    for (Path marker : markersListed) {
+      Matcher done = DONE.matcher(marker.getName());
       if (done.matches() && Long.parseLong(done.group(1)) < batchId) {
-        fs.delete(status.getPath(), false);
+        before.add(marker);
+      }
+    }
+    markersListed.clear();
+    return before;
+  }
+
+  /**
+   * Removes state files no longer needed (finished plans, old markers); one request for all on a
+   * store that deletes in bulk (S3A: one request instead of a probe, a delete and a listing each).
+   */
+  void remove(List<Path> files) throws IOException {
+    if (files.isEmpty()) {
+      return;
+    }
+    if (files.size() == 1
+        || !fs.hasPathCapability(folder, CommonPathCapabilities.BULK_DELETE)
+        || !Bulk.deleted(fs, folder, files)) {
+      for (Path file : files) {
+        fs.delete(file, false);
       }
     }
   }
 
-  private Path planFile(long batchId) {
+  /**
+   * Hadoop 3.4.1's bulk delete, in a class of its own: loaded only where the file system says it
+   * has it, so an older Hadoop (a platform's own) never links to it.
+   */
+  private static final class Bulk {
+    static boolean deleted(FileSystem fs, Path folder, List<Path> files) throws IOException {
+      try (BulkDelete bulk = fs.createBulkDelete(folder)) {
+        if (files.size() > bulk.pageSize()) {
+          return false;
+        }
+        List<Map.Entry<Path, String>> failed = bulk.bulkDelete(files);
+        if (!failed.isEmpty()) {
+          LOG.debug("Bulk delete left {}; deleting one by one", failed);
+        }
+        return failed.isEmpty();
+      }
+    }
+  }
+
+  Path planFile(long batchId) {
     return new Path(folder, batchId + ".plan");
   }
 
-  private Path doneMarker(long batchId) {
+  Path doneMarker(long batchId) {
     return new Path(folder, batchId + ".done");
   }
 

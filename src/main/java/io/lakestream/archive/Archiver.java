@@ -80,6 +80,17 @@ public final class Archiver {
   private final Path archiveRoot;
   private final String queryCheckpoint;
   private final FaultPoint haltAt;
+
+  /** This run's archive state (its folder made once) and the archive folders it made. */
+  private ArchiveState state;
+
+  /** The plans this run's last pass left, and its batch; null before a pass completes. */
+  private TreeMap<Long, ArchivePlan> pendingAfterLastPass;
+
+  private long lastPassBatch = -1;
+
+  private final java.util.Set<Path> madeFolders =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ArchiveLog archiveLog;
   private final ArchivePlanner planner;
 
@@ -119,17 +130,29 @@ public final class Archiver {
   private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed)
       throws IOException {
     long startedNanos = System.nanoTime();
-    ArchiveState state = ArchiveState.open(hadoopConf, queryCheckpoint);
-    java.util.Optional<Outcome> before = state.outcomeOf(batchId);
-    if (before.isPresent()) {
-      LOG.info("Batch {} was archived before this replay", batchId);
-      return before.get();
+    if (state == null) {
+      state = ArchiveState.open(hadoopConf, queryCheckpoint); // creates its folder: once a run
     }
-    TreeMap<Long, ArchivePlan> pending = state.pendingPlans();
-    trimPlansOfFinishedPasses(state, pending, batchId, landingRoot.getFileSystem(hadoopConf));
+    // The batch after the one this run's last pass archived is no replay, and the plans are those
+    // that pass left: nothing to read back (on S3, requests saved per batch).
+    boolean continuing = pendingAfterLastPass != null && batchId == lastPassBatch + 1;
+    TreeMap<Long, ArchivePlan> pending;
+    if (continuing) {
+      pending = new TreeMap<>(pendingAfterLastPass);
+    } else {
+      java.util.Optional<Outcome> before = state.outcomeOf(batchId);
+      if (before.isPresent()) {
+        LOG.info("Batch {} was archived before this replay", batchId);
+        return before.get();
+      }
+      pending = state.pendingPlans();
+      trimPlansOfFinishedPasses(state, pending, batchId, landingRoot.getFileSystem(hadoopConf));
+    }
+    pendingAfterLastPass = null; // until this pass ends
     FileSystem landingFs = landingRoot.getFileSystem(hadoopConf);
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
-    if (!pending.containsKey(batchId)) {
+    boolean plannedNow = !pending.containsKey(batchId);
+    if (plannedNow) {
       List<Path> files = new SourceFileLog(state.fileSystem(), queryCheckpoint).filesOf(batchId);
       ArchivePlan plan = planner.plan(batchId, committed, files, landingFs, archiveFs, pending);
       state.save(plan);
@@ -137,16 +160,18 @@ public final class Archiver {
     }
     haltAt.haltIfAt(FaultPoint.BEFORE_MOVE);
 
-    FileMover mover = new FileMover(mode, hadoopConf, landingFs, archiveFs, state, haltAt);
+    FileMover mover =
+        new FileMover(mode, hadoopConf, landingFs, archiveFs, state, haltAt, madeFolders);
     List<Record> done = new ArrayList<>();
     int failed = 0;
+    java.util.Set<Long> changed = new java.util.HashSet<>();
     for (ArchivePlan plan : List.copyOf(pending.values())) {
       List<ArchivePlan.Entry> remaining = new ArrayList<>();
       List<ArchivePlan.Entry> entries = new ArrayList<>(plan.entries());
       for (int i = 0; i < entries.size(); i++) {
         ArchivePlan.Entry entry = entries.get(i);
         try {
-          done.add(mover.carryOut(plan, entries, i));
+          done.add(mover.carryOut(plan, entries, i, plannedNow && plan.batchId() == batchId));
           if (done.size() == 1 && hasMoreWork(pending, plan, i)) {
             haltAt.haltIfAt(FaultPoint.BETWEEN_MOVES);
           }
@@ -160,16 +185,29 @@ public final class Archiver {
               e.toString());
         }
       }
+      if (remaining.size() != plan.entries().size()) {
+        changed.add(plan.batchId());
+      }
       pending.put(plan.batchId(), plan.withEntries(remaining));
     }
     archiveLog.append(batchId, done);
     Outcome outcome =
         new Outcome(done.size(), failed, pending.get(batchId).committed(), List.copyOf(done));
     state.markDone(batchId, outcome);
-    for (ArchivePlan plan : pending.values()) {
-      state.save(plan);
+    List<Path> finished = new ArrayList<>();
+    for (ArchivePlan plan : List.copyOf(pending.values())) {
+      if (plan.entries().isEmpty()) {
+        finished.add(state.planFile(plan.batchId()));
+        pending.remove(plan.batchId());
+      } else if (changed.contains(plan.batchId())) {
+        state.save(plan); // a plan none of whose moves went through is left as it is
+      }
     }
-    state.removeMarkersBefore(batchId);
+    finished.addAll(
+        continuing ? List.of(state.doneMarker(lastPassBatch)) : state.markersListedBefore(batchId));
+    state.remove(finished);
+    pendingAfterLastPass = pending;
+    lastPassBatch = batchId;
     if (!done.isEmpty() || failed > 0) {
       LOG.info(
           "Batch {}: {} files archived ({}), {} failed and pending, in {} ms",

@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.fs.HadoopFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ final class FileMover {
   private final FileSystem archiveFs;
   private final ArchiveState state;
   private final FaultPoint haltAt;
+  private final Set<Path> madeFolders;
 
   FileMover(
       ArchiveMode mode,
@@ -37,9 +39,11 @@ final class FileMover {
       FileSystem landingFs,
       FileSystem archiveFs,
       ArchiveState state,
-      FaultPoint haltAt) {
+      FaultPoint haltAt,
+      Set<Path> madeFolders) {
     this.mode = mode;
     this.haltAt = haltAt;
+    this.madeFolders = madeFolders;
     this.hadoopConf = hadoopConf;
     this.landingFs = landingFs;
     this.archiveFs = archiveFs;
@@ -49,12 +53,19 @@ final class FileMover {
   /**
    * Moves or deletes {@code entries[index]} of {@code plan}. A destination chosen anew (after a
    * collision) is saved into {@code entries} and the plan file first.
+   *
+   * @param justPlanned the plan was made a moment ago in this pass, which found the source (if its
+   *     size is known) and a free destination: not asked again (on S3, requests saved per file); a
+   *     destination taken since makes the move fail, and it is retried with the checks next batch
    */
-  Archiver.Record carryOut(ArchivePlan plan, List<ArchivePlan.Entry> entries, int index)
+  Archiver.Record carryOut(
+      ArchivePlan plan, List<ArchivePlan.Entry> entries, int index, boolean justPlanned)
       throws IOException {
     ArchivePlan.Entry entry = entries.get(index);
     Instant now = Instant.now();
-    boolean sourceExists = landingFs.exists(entry.source());
+    boolean sourceExists =
+        (justPlanned && entry.sizeBytes() >= 0)
+            || HadoopFiles.fileExists(landingFs, entry.source());
     if (mode == ArchiveMode.DELETE) {
       if (sourceExists && !landingFs.delete(entry.source(), false)) {
         throw new IOException("delete returned false");
@@ -62,7 +73,7 @@ final class FileMover {
       return new Archiver.Record(entry, Archiver.DELETED, now);
     }
     if (!sourceExists) {
-      if (archiveFs.exists(entry.destination())) {
+      if (HadoopFiles.fileExists(archiveFs, entry.destination())) {
         // Moved by an attempt that crashed before logging it.
         return new Archiver.Record(entry, Archiver.MOVED, now);
       }
@@ -72,7 +83,7 @@ final class FileMover {
           entry.batchId());
       return new Archiver.Record(entry.withDestination(null), Archiver.VANISHED, now);
     }
-    if (archiveFs.exists(entry.destination())) {
+    if (!justPlanned && HadoopFiles.fileExists(archiveFs, entry.destination())) {
       if (sameContent(entry.source(), entry.destination())) {
         // A move killed between its copy and its delete (an object store's rename is both, as is
         // a move across file systems): finish it rather than archive the file twice.
@@ -92,14 +103,20 @@ final class FileMover {
       state.save(plan.withEntries(entries));
       entry = renamed;
     }
-    archiveFs.mkdirs(entry.destination().getParent());
+    Path folder = entry.destination().getParent();
+    if (madeFolders.add(folder)) {
+      archiveFs.mkdirs(folder);
+    }
     if (haltAt == FaultPoint.BETWEEN_COPY_AND_DELETE) {
       FileUtil.copy(landingFs, entry.source(), archiveFs, entry.destination(), false, hadoopConf);
       haltAt.haltIfAt(FaultPoint.BETWEEN_COPY_AND_DELETE);
     }
     if (landingFs.getUri().equals(archiveFs.getUri())) {
       if (!landingFs.rename(entry.source(), entry.destination())) {
-        throw new IOException("rename to " + entry.destination() + " returned false");
+        archiveFs.mkdirs(folder); // made earlier in this run, and removed since?
+        if (!landingFs.rename(entry.source(), entry.destination())) {
+          throw new IOException("rename to " + entry.destination() + " returned false");
+        }
       }
     } else {
       // Across file systems: copy beside the destination, rename into place, then delete the

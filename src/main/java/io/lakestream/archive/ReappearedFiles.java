@@ -121,10 +121,7 @@ public final class ReappearedFiles {
     try {
       Path root = new Path(landingRoot);
       fs = root.getFileSystem(hadoopConf);
-      if (!fs.exists(root)) {
-        return 0;
-      }
-      landed = HadoopFiles.visibleFiles(fs, root);
+      landed = HadoopFiles.visibleFiles(fs, root); // empty if the folder is missing
     } catch (IOException e) {
       LOG.warn("Could not list {} to look for reappeared files: {}", landingRoot, e.toString());
       return 0;

@@ -38,10 +38,17 @@ public final class SourceFileLog {
     Path plain = new Path(logFolder, Long.toString(batchId));
     Path compact = new Path(logFolder, batchId + ".compact");
     try {
-      Path file = fs.exists(plain) ? plain : compact;
+      Path file = plain;
+      java.io.InputStream stream;
+      try {
+        stream = fs.open(plain); // no exists() first: on S3 that is one more request per batch
+      } catch (java.io.FileNotFoundException e) {
+        file = compact;
+        stream = fs.open(compact);
+      }
       List<Path> files = new ArrayList<>();
       try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+          new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String version = in.readLine();
         if (version == null || !version.equals("v1")) {
           throw new IOException("unsupported file source log version " + version + " in " + file);

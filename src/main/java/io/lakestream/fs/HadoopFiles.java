@@ -50,6 +50,18 @@ public final class HadoopFiles {
   }
 
   /**
+   * Whether {@code file} exists as a file. Opening it asks only that (on S3A one HEAD, where {@code
+   * exists} adds a LIST to look for a folder of that name); nothing is read.
+   */
+  public static boolean fileExists(FileSystem fs, Path file) throws IOException {
+    try (java.io.InputStream in = fs.open(file)) {
+      return true;
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
    * Every file under {@code folder}, recursively, but hidden ones: names starting with {@code _} or
    * {@code .} (as Spark's file sources and Delta skip them: the Delta log, Hadoop's {@code .crc}
    * sidecars, writers' temporary files) are neither listed nor entered. A folder that vanishes

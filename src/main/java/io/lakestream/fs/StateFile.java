@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
@@ -45,6 +46,9 @@ public final class StateFile {
 
   private static final Logger LOG = LoggerFactory.getLogger(StateFile.class);
 
+  /** Hadoop's createFile() option for S3A: no probes before the PUT. */
+  private static final String CREATE_PERFORMANCE = "fs.s3a.create.performance";
+
   /** Crash tests only: the file name whose write halts the JVM half-way, or null. */
   private static volatile String haltWhileWriting;
 
@@ -67,7 +71,11 @@ public final class StateFile {
   /** Replaces {@code file} with {@code content}, whole or not at all. */
   public static void write(FileSystem fs, Path file, byte[] content) throws IOException {
     if (ATOMIC_PUT_SCHEMES.contains(scheme(fs))) {
-      writeAndClose(fs, file, content);
+      // S3A's "performance" create skips the listing that checks the path is no folder: ours are
+      // files in lakestream's own folders (an option other stores ignore).
+      FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(file).overwrite(true);
+      builder.opt(CREATE_PERFORMANCE, true);
+      writeAndClose((FSDataOutputStream) builder.build(), file, content);
       return;
     }
     Path aside =
@@ -136,7 +144,12 @@ public final class StateFile {
   }
 
   private static void writeAndClose(FileSystem fs, Path file, byte[] content) throws IOException {
-    try (OutputStream out = fs.create(file, true)) {
+    writeAndClose(fs.create(file, true), file, content);
+  }
+
+  private static void writeAndClose(OutputStream stream, Path file, byte[] content)
+      throws IOException {
+    try (OutputStream out = stream) {
       String halt = haltWhileWriting;
       if (halt != null
           && file.getName()
