@@ -399,10 +399,10 @@ public final class ConfigKeys {
       ConfigKey.withDefault(
           "fault.halt_at",
           "off",
-          "off | after_commit | before_move | between_moves | after_contract_recorded | before_widening |"
-              + " after_widening",
-          "Crash tests only: halt the JVM at this point of a bronze batch, or of the restart over a grown"
-              + " contract. Never set it in a real run.");
+          "off | after_commit | before_move | between_moves | between_copy_and_delete |"
+              + " taking_over_lock | after_contract_recorded | before_widening | after_widening",
+          "Crash tests only: halt the JVM at this point of a bronze batch, of taking over the run lock,"
+              + " or of the restart over a grown contract. Never set it in a real run.");
 
   public static final ConfigKey FAULT_HALT_WRITING =
       ConfigKey.optional(
