@@ -21,6 +21,18 @@ ensure_built() {
   fi
 }
 
+# Builds the app and the tests' S3 server (testing.LocalS3, its classpath in target/s3-server.classpath) if
+# anything changed since: for run-s3.sh and s3-requests.sh.
+ensure_s3_server_built() {
+  if [ ! -f target/s3-server.classpath ] || [ ! -f target/test-classes/io/lakestream/testing/LocalS3.class ] \
+      || [ -n "$(find pom.xml src conf -newer target/s3-server.classpath -print 2>/dev/null | head -n 1)" ]; then
+    echo "Building lakestream and its test S3 server (./mvnw test-compile)..." >&2
+    ./mvnw -B -q -DskipTests test-compile
+    touch target/local.classpath target/s3-server.classpath
+  fi
+  ensure_built
+}
+
 # Class data sharing (CDS). Each lakestream JVM loads and verifies some 20,000 classes of Spark, Delta and Hadoop
 # from jars, at start and at every first use (table set-up, the first batch, the summary): in a short run, a large
 # part of the wall time. JDK 17 records the classes a run loaded in an archive (-XX:ArchiveClassesAtExit) and maps

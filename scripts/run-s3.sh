@@ -10,13 +10,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-if [ ! -f target/s3-server.classpath ] || [ ! -f target/test-classes/io/lakestream/testing/LocalS3.class ] \
-    || [ -n "$(find pom.xml src conf -newer target/s3-server.classpath -print 2>/dev/null | head -n 1)" ]; then
-  echo "Building lakestream and its test S3 server (./mvnw test-compile)..." >&2
-  ./mvnw -B -q -DskipTests test-compile
-  touch target/local.classpath target/s3-server.classpath
-fi
-ensure_built
+ensure_s3_server_built
 
 port=${LAKESTREAM_S3_PORT:-9878}
 log=$(mktemp -t lakestream-s3.XXXXXX)

@@ -13,13 +13,7 @@ if [ "${1:-}" = --idle-seconds ]; then
   idle_seconds=$2
 fi
 
-if [ ! -f target/s3-server.classpath ] || [ ! -f target/test-classes/io/lakestream/testing/LocalS3.class ] \
-    || [ -n "$(find pom.xml src conf -newer target/s3-server.classpath -print 2>/dev/null | head -n 1)" ]; then
-  echo "Building lakestream and its test S3 server (./mvnw test-compile)..." >&2
-  ./mvnw -B -q -DskipTests test-compile
-  touch target/local.classpath target/s3-server.classpath
-fi
-ensure_built
+ensure_s3_server_built
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 prepare_cds ""
 
