@@ -45,7 +45,8 @@ class PipelineSampleTest {
     LakestreamConfig config = TestConfigs.local(root);
     SampleData.land(root.resolve("landing"), SampleData.ALL);
 
-    PipelineRun run = new Pipeline(spark, config).run();
+    // With Spark's code generation, as a run has it: the unit tier's other tests run interpreted.
+    PipelineRun run = TestSpark.withCodeGeneration(() -> new Pipeline(spark, config).run());
     RunSummary summary = run.summary();
 
     // state.partitions (default auto: the session's cores, 2 under local[2]) applies to the

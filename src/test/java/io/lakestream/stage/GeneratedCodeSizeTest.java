@@ -39,7 +39,11 @@ class GeneratedCodeSizeTest {
 
   @Test
   void bronzeParseAndQualityChecksCompileToMethodsTheJitCompiles(@TempDir Path landing)
-      throws IOException {
+      throws Exception {
+    TestSpark.withCodeGeneration(() -> checkMethodSizes(landing));
+  }
+
+  private Void checkMethodSizes(Path landing) throws IOException {
     Files.writeString(landing.resolve("events.json"), "{\"event_id\":\"e1\"}\n");
     StructType schema = StructType.fromDDL(ConfigKeys.SAMPLE_EVENT_SCHEMA);
     // A file scan, as bronze reads: a local collection would be folded away by the optimizer.
@@ -64,6 +68,7 @@ class GeneratedCodeSizeTest {
     }
 
     assertThat(methodSizes).isNotEmpty().allMatch(size -> size <= JIT_LIMIT);
+    return null;
   }
 
   private static List<WholeStageCodegenExec> codegenStages(SparkPlan plan) {

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -18,6 +20,14 @@ import org.apache.spark.sql.SparkSession;
  * setting fails them.
  */
 public final class TestSpark {
+
+  private static final Map<String, String> INTERPRETED =
+      Map.of(
+          "spark.sql.codegen.wholeStage", "false", "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+
+  /** Spark's defaults for the same keys. */
+  private static final Map<String, String> CODE_GENERATION =
+      Map.of("spark.sql.codegen.wholeStage", "true", "spark.sql.codegen.factoryMode", "FALLBACK");
 
   private static SparkSession session;
 
@@ -44,13 +54,22 @@ public final class TestSpark {
               "spark.sql.sources.parallelPartitionDiscovery.parallelism", "2",
               "spark.databricks.delta.stats.collect", "false",
               "spark.sql.warehouse.dir", scratch.toString());
-      Map<String, String> settings = new java.util.HashMap<>(propertiesFile);
+      Map<String, String> settings = new HashMap<>(propertiesFile);
       // As a draining run sets it: tests that write tables without a run must not compact either.
       settings.put("spark.databricks.delta.autoCompact.enabled", "false");
       // As conf/local.properties: no chmod process for each file created.
       settings.put("spark.hadoop.fs.file.impl", "io.lakestream.fs.ForklessLocalFileSystem");
+      // As conf/local.properties: Spark's default (FileContext) forks readlink and chmod per file.
+      settings.put(
+          "spark.sql.streaming.checkpointFileManagerClass",
+          "org.apache.spark.sql.execution.streaming.checkpointing"
+              + ".FileSystemBasedCheckpointFileManager");
       // As conf/local.properties: a log listing stats only the files since the checkpoint.
       settings.put("spark.delta.logStore.file.impl", "io.lakestream.fs.LocalDeltaLogStore");
+      // Spark's interpreted evaluation, as Spark's own suites can run: generating and compiling
+      // Java for each new plan was half the unit tier's time. The integration tests run the app as
+      // users do, with code generation; withCodeGeneration turns it on for a test.
+      settings.putAll(INTERPRETED);
       LakestreamConfig config =
           LakestreamConfig.from(RawConfig.resolve(settings, Map.of(), Map.of()));
       session = SparkSessions.getOrCreate(config, false);
@@ -63,14 +82,40 @@ public final class TestSpark {
    * switches them off to go faster).
    */
   public static void withDeltaStatistics(Runnable writes) {
-    String key = "spark.databricks.delta.stats.collect";
-    SparkSession spark = session();
-    String before = spark.conf().get(key);
-    spark.conf().set(key, "true");
     try {
-      writes.run();
+      with(
+          Map.of("spark.databricks.delta.stats.collect", "true"),
+          () -> {
+            writes.run();
+            return null;
+          });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} with Spark's code generation on, as a run has it (the tests' session
+   * evaluates plans interpreted to go faster).
+   */
+  public static <T> T withCodeGeneration(Callable<T> work) throws Exception {
+    return with(CODE_GENERATION, work);
+  }
+
+  private static <T> T with(Map<String, String> settings, Callable<T> work) throws Exception {
+    SparkSession spark = session();
+    Map<String, String> before = new HashMap<>();
+    settings.forEach(
+        (key, value) -> {
+          before.put(key, spark.conf().get(key));
+          spark.conf().set(key, value);
+        });
+    try {
+      return work.call();
     } finally {
-      spark.conf().set(key, before);
+      before.forEach(spark.conf()::set);
     }
   }
 }
