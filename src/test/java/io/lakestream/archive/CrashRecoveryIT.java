@@ -260,7 +260,13 @@ class CrashRecoveryIT {
                 "--set",
                 "pipeline.stop_after=bronze",
                 "--set",
-                "ingest.max_files_per_trigger=" + filesPerBatch));
+                "ingest.max_files_per_trigger=" + filesPerBatch,
+                // Interpreted, as the unit tier: these runs are about halts, and the other
+                // integration tests run the app with code generation, as users do.
+                "--set",
+                "spark.sql.codegen.wholeStage=false",
+                "--set",
+                "spark.sql.codegen.factoryMode=NO_CODEGEN"));
     args.addAll(List.of(extra));
     return ChildJvm.run(
         ChildJvm.appClasspath(),
