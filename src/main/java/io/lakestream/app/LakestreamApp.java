@@ -6,6 +6,7 @@ import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigLoader;
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.observe.ConsoleProgress;
 import io.lakestream.report.HtmlReport;
 import io.lakestream.report.ReportData;
@@ -121,7 +122,7 @@ public final class LakestreamApp {
     }
     try (InstanceLock lock =
         InstanceLock.acquire(
-            spark.sessionState().newHadoopConf(), config.volume().checkpoints(), () -> {})) {
+            SessionHadoopConf.of(spark), config.volume().checkpoints(), () -> {})) {
       return maintenance.passBetweenRuns();
     }
   }
@@ -171,7 +172,7 @@ public final class LakestreamApp {
       if (commandLine.rebuild().isPresent()) {
         try (InstanceLock lock =
             InstanceLock.acquire(
-                spark.sessionState().newHadoopConf(), config.volume().checkpoints(), () -> {})) {
+                SessionHadoopConf.of(spark), config.volume().checkpoints(), () -> {})) {
           out.print(new LayerRebuild(spark, config).rebuild(commandLine.rebuild().get()));
         }
         return;
@@ -184,7 +185,7 @@ public final class LakestreamApp {
               onDatabricks ? List.of() : List.of(ConsoleProgress.onStandardOutput()));
       java.util.Optional<io.lakestream.fs.StoreRequests> requests =
           io.lakestream.fs.StoreRequests.start(
-              () -> spark.sessionState().newHadoopConf(), config.volume().root());
+              () -> SessionHadoopConf.of(spark), config.volume().root());
       try (GracefulStop stop =
           onDatabricks ? GracefulStop.none() : GracefulStop.install(pipeline)) {
         out.print(pipeline.run().summary().render());
@@ -213,7 +214,7 @@ public final class LakestreamApp {
     folders.put("volume.archive", config.volume().archive());
     folders.put("volume.checkpoints", config.volume().checkpoints());
     folders.put("volume.tables", config.volume().tables());
-    io.lakestream.fs.StoreCheck.problem(() -> spark.sessionState().newHadoopConf(), folders)
+    io.lakestream.fs.StoreCheck.problem(() -> SessionHadoopConf.of(spark), folders)
         .ifPresent(
             problem -> {
               throw new ConfigException(problem);

@@ -1,5 +1,6 @@
 package io.lakestream.archive;
 
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.table.TableOutbox;
 import io.lakestream.table.Tables;
 import java.sql.Timestamp;
@@ -56,7 +57,7 @@ public final class ArchiveLog {
                         record.entry().batchId(),
                         Timestamp.from(record.at())))
             .toList();
-    outbox.add(spark.sessionState().newHadoopConf(), batchId, rows);
+    outbox.add(SessionHadoopConf.of(spark), batchId, rows);
     outbox.flushIfDue(spark);
   }
 }

@@ -1,5 +1,6 @@
 package io.lakestream.archive;
 
+import io.lakestream.fs.SessionHadoopConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -28,7 +29,7 @@ public interface BatchArchiving {
   /** Archives with {@code archiver}, then looks for reappeared files. */
   static BatchArchiving of(Archiver archiver, ReappearedFiles reappeared) {
     return (spark, batchId, committed) -> {
-      org.apache.hadoop.conf.Configuration hadoopConf = spark.sessionState().newHadoopConf();
+      org.apache.hadoop.conf.Configuration hadoopConf = SessionHadoopConf.of(spark);
       Archiver.Outcome outcome = archiver.archive(hadoopConf, batchId, committed);
       reappeared.remember(outcome.records());
       return new Result(

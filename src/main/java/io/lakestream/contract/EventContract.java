@@ -1,6 +1,7 @@
 package io.lakestream.contract;
 
 import io.lakestream.config.IngestSettings;
+import io.lakestream.fs.SessionHadoopConf;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -40,7 +41,7 @@ public final class EventContract {
 
   /** The contract as recorded now: the configured or inferred one, with every field added. */
   public StructType recorded() {
-    Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    Configuration hadoopConf = SessionHadoopConf.of(spark);
     StructType base = ingest.eventSchema();
     if (ingest.inferSchema()) {
       base = history.inferred(hadoopConf).orElseGet(this::inferAndStore);
@@ -58,10 +59,7 @@ public final class EventContract {
     EventSchemaInference.Inferred inferred =
         new EventSchemaInference(spark).infer(landing, ingest.eventSchema());
     history.storeInferred(
-        spark.sessionState().newHadoopConf(),
-        inferred.contract(),
-        inferred.files(),
-        inferred.bytes());
+        SessionHadoopConf.of(spark), inferred.contract(), inferred.files(), inferred.bytes());
     LOG.info(
         "ingest.schema=infer: inferred the event contract from {} files ({} bytes) in {}: {};"
             + " stored in {}/0.json, which every later run reads instead of inferring",

@@ -1,5 +1,6 @@
 package io.lakestream.contract;
 
+import io.lakestream.fs.SessionHadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public final class EventSchemaInference {
   private List<LocatedFileStatus> sample(Path landing) {
     List<LocatedFileStatus> files = new ArrayList<>();
     try {
-      FileSystem fs = landing.getFileSystem(spark.sessionState().newHadoopConf());
+      FileSystem fs = landing.getFileSystem(SessionHadoopConf.of(spark));
       if (!fs.exists(landing)) {
         return List.of();
       }

@@ -21,7 +21,7 @@ public final class HadoopFiles {
   private final Configuration hadoopConf;
 
   public HadoopFiles(SparkSession spark) {
-    this.hadoopConf = spark.sessionState().newHadoopConf();
+    this.hadoopConf = SessionHadoopConf.of(spark);
   }
 
   /** The session's Hadoop configuration these files are reached with. */

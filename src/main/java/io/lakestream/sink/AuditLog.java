@@ -1,6 +1,7 @@
 package io.lakestream.sink;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.table.TableOutbox;
 import io.lakestream.table.Tables;
 import java.sql.Timestamp;
@@ -61,7 +62,7 @@ public final class AuditLog {
             entry.files().reappeared(),
             Timestamp.from(entry.startedAt()),
             durationMs);
-    outbox.add(spark.sessionState().newHadoopConf(), entry.batchId(), List.of(row));
+    outbox.add(SessionHadoopConf.of(spark), entry.batchId(), List.of(row));
     outbox.flushIfDue(spark);
   }
 

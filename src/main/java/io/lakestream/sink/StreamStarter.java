@@ -53,8 +53,7 @@ public final class StreamStarter {
       // bookkeeping append, takes the next free core instead of queueing behind every task of the
       // other queries' jobs, as FIFO makes it. The stream's thread inherits the property from this
       // one when the query starts.
-      String previousPool = spark.sparkContext().getLocalProperty(SchedulerPools.PROPERTY);
-      spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, queryName);
+      String previousPool = SchedulerPools.use(spark, queryName);
       Map<String, Optional<String>> sessionValues = new HashMap<>();
       queryConf.forEach(
           (name, value) -> {
@@ -68,7 +67,7 @@ public final class StreamStarter {
             (name, value) ->
                 value.ifPresentOrElse(
                     v -> spark.conf().set(name, v), () -> spark.conf().unset(name)));
-        spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, previousPool);
+        SchedulerPools.use(spark, previousPool);
       }
     }
   }

@@ -168,9 +168,7 @@ public final class UsersReference {
     Thread thread =
         new Thread(
             () -> {
-              spark
-                  .sparkContext()
-                  .setLocalProperty(SchedulerPools.PROPERTY, SchedulerPools.REFERENCE);
+              SchedulerPools.use(spark, SchedulerPools.REFERENCE);
               try {
                 loadLatestSnapshot();
               } catch (RuntimeException e) {

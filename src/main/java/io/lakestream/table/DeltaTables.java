@@ -5,6 +5,7 @@ import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.SqlText;
 import io.lakestream.config.VolumeLayout;
 import io.lakestream.fs.OffsetLog;
+import io.lakestream.fs.SessionHadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -85,7 +86,7 @@ public final class DeltaTables {
    */
   public Dataset<Row> readStream(String tableName, String queryCheckpoint, Duration fileRetention) {
     DataStreamReader reader = spark.readStream().format("delta");
-    if (startedFromVersionZero(spark.sessionState().newHadoopConf(), queryCheckpoint)
+    if (startedFromVersionZero(SessionHadoopConf.of(spark), queryCheckpoint)
         && versionZeroReadable(tableName, fileRetention)) {
       reader = reader.option("startingVersion", "0");
     }
@@ -152,9 +153,7 @@ public final class DeltaTables {
     Path firstCommit = AppendedFiles.commitFile(location, 0);
     try {
       FileStatus status =
-          firstCommit
-              .getFileSystem(spark.sessionState().newHadoopConf())
-              .getFileStatus(firstCommit);
+          firstCommit.getFileSystem(SessionHadoopConf.of(spark)).getFileStatus(firstCommit);
       return status.getModificationTime() > System.currentTimeMillis() - fileRetention.toMillis();
     } catch (IOException e) {
       return false; // gone, or unknown: the snapshot start works whatever the log holds

@@ -1,5 +1,7 @@
 package io.lakestream.table;
 
+import org.apache.spark.sql.SparkSession;
+
 /**
  * The FAIR scheduler pools lakestream's Spark jobs run in (under Spark's default FIFO scheduler the
  * pool is ignored): each streaming query runs in a pool named after it, so a small job of one query
@@ -18,4 +20,19 @@ public final class SchedulerPools {
   public static final String REFERENCE = "lakestream_reference";
 
   private SchedulerPools() {}
+
+  /**
+   * Names the pool of the jobs this thread submits from now on, and returns the one it named before
+   * (null for none; passing null names none). Where the SparkContext is out of reach (Databricks
+   * shared and serverless compute refuse it) the jobs run in the default pool.
+   */
+  public static String use(SparkSession spark, String pool) {
+    try {
+      String previous = spark.sparkContext().getLocalProperty(PROPERTY);
+      spark.sparkContext().setLocalProperty(PROPERTY, pool);
+      return previous;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.lakestream.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.fs.StateFile;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
@@ -241,9 +242,7 @@ public final class TableOutbox {
     void submit(SparkSession spark, Runnable flush) {
       executor.execute(
           () -> {
-            spark
-                .sparkContext()
-                .setLocalProperty(SchedulerPools.PROPERTY, SchedulerPools.BOOKKEEPING);
+            SchedulerPools.use(spark, SchedulerPools.BOOKKEEPING);
             flush.run();
           });
     }
@@ -295,7 +294,7 @@ public final class TableOutbox {
 
   private static long flushTable(SparkSession spark, List<TableOutbox> outboxes) {
     TableOutbox first = outboxes.get(0);
-    Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    Configuration hadoopConf = SessionHadoopConf.of(spark);
     try {
       FileSystem stateFs = first.flushState.getFileSystem(hadoopConf);
       OutboxFlushState state = OutboxFlushState.read(stateFs, first.flushState).orElse(null);
