@@ -9,6 +9,7 @@ import io.lakestream.config.FaultPoint;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.TriggerSpec;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.maintain.Maintenance;
 import io.lakestream.maintain.MaintenanceSchedule;
 import io.lakestream.observe.ProgressListener;
@@ -86,7 +87,14 @@ public final class Pipeline {
 
   /** The topology of the configured contract, archiving bronze's files with {@code archiving}. */
   private Topology topology(BatchArchiving archiving) {
-    return new Topology(spark, config, tables, bookkeeping, archiving, enrichmentColumns);
+    return new Topology(
+        spark,
+        config,
+        tables,
+        bookkeeping,
+        archiving,
+        enrichmentColumns,
+        queries::stopFromAnotherThread);
   }
 
   /** The same topology over the contract as recorded now (fields added, or inferred and stored). */
@@ -194,7 +202,7 @@ public final class Pipeline {
   }
 
   private Configuration hadoopConf() {
-    return spark.sessionState().newHadoopConf();
+    return SessionHadoopConf.of(spark);
   }
 
   /**

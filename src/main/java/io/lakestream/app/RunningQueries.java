@@ -56,6 +56,24 @@ final class RunningQueries {
     return stopRequested;
   }
 
+  /**
+   * Stops the named query on a thread of its own, as Spark requires of a stop asked from the
+   * query's own batch; the run then restarts it (bronze, when its contract grew).
+   */
+  void stopFromAnotherThread(String queryName) {
+    List<StreamingQuery> named;
+    synchronized (started) {
+      named = started.stream().filter(query -> queryName.equals(query.name())).toList();
+    }
+    if (named.isEmpty()) {
+      throw new IllegalStateException(
+          "Query " + queryName + " is not among this run's queries; run again to go on");
+    }
+    Thread stopper = new Thread(() -> stopAll(named), "lakestream-stop-" + queryName);
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
   /** Waits for each query to finish; if one fails, stops the others and reports the failed one. */
   List<StreamingQuery> awaitAll(List<StreamingQuery> queries) {
     try {

@@ -8,6 +8,7 @@ import io.lakestream.contract.EventContract;
 import io.lakestream.contract.NewFields;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.sink.BronzeBatchWriter;
+import io.lakestream.sink.QueryStopper;
 import io.lakestream.sink.TableBatchWriter;
 import io.lakestream.stage.AddEventDate;
 import io.lakestream.stage.Deduplicate;
@@ -75,6 +76,9 @@ final class Topology {
   /** The columns enrichment adds to silver, read once from the reference table at set-up. */
   private final AtomicReference<StructType> enrichmentColumns;
 
+  /** The runner's, for bronze to be stopped when its contract grew. */
+  private final QueryStopper stopper;
+
   /**
    * @param archiving what bronze does with its files once a batch is committed
    * @param enrichmentColumns holds the enrichment columns once read; shared by the topologies of a
@@ -86,13 +90,15 @@ final class Topology {
       DeltaTables tables,
       Bookkeeping bookkeeping,
       BatchArchiving archiving,
-      AtomicReference<StructType> enrichmentColumns) {
+      AtomicReference<StructType> enrichmentColumns,
+      QueryStopper stopper) {
     this.spark = spark;
     this.config = config;
     this.tables = tables;
     this.bookkeeping = bookkeeping;
     this.archiving = archiving;
     this.enrichmentColumns = enrichmentColumns;
+    this.stopper = stopper;
     this.contract =
         new EventContract(
             spark,
@@ -118,7 +124,8 @@ final class Topology {
         tables,
         bookkeeping,
         archiving,
-        enrichmentColumns);
+        enrichmentColumns,
+        stopper);
   }
 
   /** Whether fields were recorded that this topology's contract lacks. */
@@ -213,7 +220,8 @@ final class Topology {
                     bookkeeping.quarantineOutbox(),
                     txnIdentity,
                     config.haltAt(),
-                    newFields),
+                    newFields,
+                    stopper),
                 archiving,
                 bookkeeping.audit(BRONZE_QUERY),
                 config.haltAt(),

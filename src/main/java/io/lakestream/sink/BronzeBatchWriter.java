@@ -14,6 +14,7 @@ import io.lakestream.config.QualitySettings;
 import io.lakestream.config.SchemaEvolution;
 import io.lakestream.contract.ContractHistory;
 import io.lakestream.contract.NewFields;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.table.BatchAppender;
@@ -21,6 +22,8 @@ import io.lakestream.table.BronzeTable;
 import io.lakestream.table.IdempotentWrites;
 import io.lakestream.table.TableOutbox;
 import io.lakestream.table.TxnIdentity;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -99,6 +103,9 @@ public final class BronzeBatchWriter implements java.io.Serializable {
    */
   private transient volatile boolean contractGrew;
 
+  /** The runner's: stops this query when the contract grew (see #awaitTheRunnersStop). */
+  private final transient QueryStopper stopper;
+
   /** Appends to bronze_events; made on the driver at the first batch of this query start. */
   private transient BatchAppender bronzeAppender;
 
@@ -110,7 +117,8 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       TableOutbox quarantine,
       TxnIdentity txnIdentity,
       FaultPoint haltAt,
-      NewFields newFields) {
+      NewFields newFields,
+      QueryStopper stopper) {
     this.queryName = queryName;
     this.quality = quality;
     this.eventSchema = eventSchema;
@@ -119,6 +127,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     this.txnIdentity = txnIdentity;
     this.haltAt = haltAt;
     this.newFields = newFields;
+    this.stopper = stopper;
   }
 
   /**
@@ -139,7 +148,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
    */
   public Written write(Dataset<Row> batch, long batchId) {
     if (contractGrew) {
-      stopForTheWiderContract(batch.sparkSession(), batchId);
+      awaitTheRunnersStop(batchId);
     }
     Instant startedAt = Instant.now();
     SparkSession spark = batch.sparkSession();
@@ -185,7 +194,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     if (counts.quarantined() > 0 && quality.enabled() && counts.rejected() != null) {
       // Collected while bronze was written: saved with the batch, appended in bulk (see
       // TableOutbox).
-      quarantine.add(spark.sessionState().newHadoopConf(), batchId, counts.rejected());
+      quarantine.add(SessionHadoopConf.of(spark), batchId, counts.rejected());
       quarantine.flushIfDue(spark);
       steps.done("quarantine");
     } else if (counts.quarantined() > 0 && quality.enabled()) {
@@ -193,7 +202,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       if (counts.quarantined() <= QUARANTINE_OUTBOX_LIMIT) {
         // Few rows: saved with the batch and appended in bulk, one commit fewer per batch (see
         // TableOutbox).
-        quarantine.add(spark.sessionState().newHadoopConf(), batchId, rejected.collectAsList());
+        quarantine.add(SessionHadoopConf.of(spark), batchId, rejected.collectAsList());
         quarantine.flushIfDue(spark);
       } else {
         write(rejected, quarantine.tableIdentifier(), batchId);
@@ -432,9 +441,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
                     BronzeTable.RESCUED_DATA,
                     why));
     List<ContractHistory.AddedField> added =
-        newFields
-            .history()
-            .record(spark.sessionState().newHadoopConf(), eventSchema, findings.fields());
+        newFields.history().record(SessionHadoopConf.of(spark), eventSchema, findings.fields());
     for (ContractHistory.AddedField field : added) {
       LOG.info(
           "ingest.schema_evolution=add_new_columns: field '{}' added to the event contract as {} (first in {}, batch {} of {});"
@@ -453,57 +460,27 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   }
 
   /**
-   * The contract grew in an earlier batch of this query: stops the query (from another thread, as
-   * Spark requires) before this batch writes anything, so the run restarts it with the new columns;
-   * the batch's offsets are logged, and the restarted query reads the same files again, typed.
+   * The contract grew in an earlier batch of this query: before this batch writes anything, the
+   * runner stops the query, so that the run starts it again with the new columns. The batch's
+   * offsets are logged, and the restarted query reads the same files again, typed.
    */
-  private void stopForTheWiderContract(SparkSession spark, long batchId) {
+  private void awaitTheRunnersStop(long batchId) {
     LOG.info(
         "Query {} stops before batch {} to restart with the wider event contract",
         queryName,
         batchId);
-    // The batch's session is the query's clone, whose query manager is empty: the query is the
-    // owner session's.
-    SparkSession owner =
-        SparkSession.getDefaultSession().isDefined()
-            ? SparkSession.getDefaultSession().get()
-            : spark;
-    boolean found = false;
-    for (org.apache.spark.sql.streaming.StreamingQuery query : owner.streams().active()) {
-      if (queryName.equals(query.name())) {
-        found = true;
-        Thread stopper =
-            new Thread(
-                () -> {
-                  try {
-                    query.stop();
-                  } catch (java.util.concurrent.TimeoutException e) {
-                    LOG.warn("Query {} did not stop in time", queryName, e);
-                  }
-                },
-                "lakestream-contract-restart");
-        stopper.setDaemon(true);
-        stopper.start();
-      }
-    }
-    if (!found) {
-      throw new IllegalStateException(
-          "Query "
-              + queryName
-              + " must restart to read the wider event contract but is not among the default session's"
-              + " queries; run again: the next run starts over the new contract");
-    }
+    stopper.stopFromAnotherThread(queryName);
     try {
-      // stop() interrupts this thread; Spark then ends the query as stopped, not failed.
-      Thread.sleep(STOP_WAIT.toMillis());
+      // Waits for the stop, which interrupts this thread; Spark then ends the query as stopped.
+      new CountDownLatch(1).await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      throw new java.io.UncheckedIOException(
-          new java.io.InterruptedIOException("stopped to restart with the wider event contract"));
+      throw new UncheckedIOException(
+          new InterruptedIOException("stopped to restart with the wider event contract"));
     }
     throw new IllegalStateException(
         "Query "
             + queryName
-            + " did not stop within "
+            + " was not stopped within "
             + STOP_WAIT
             + " to restart with the wider event contract; run again");
   }

@@ -173,7 +173,10 @@ class BronzeIngestTest {
                 root.resolve("quarantine-flush.json").toString()),
             io.lakestream.table.TxnIdentity.withUnknownHistory("test-app-id"),
             FaultPoint.OFF,
-            NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE));
+            NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE),
+            query -> {
+              throw new AssertionError("the contract did not grow: nothing to stop");
+            });
     Dataset<Row> batch =
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"
