@@ -46,6 +46,13 @@ class ReadmeTest {
   }
 
   @Test
+  void theReadmeAndTheBenchmarksPageStayShortEnoughToRead() throws IOException {
+    // Internals go to src/docs/design.md, per-change lab notes to git history.
+    assertThat(Files.readAllLines(Path.of("README.md"))).hasSizeLessThanOrEqualTo(400);
+    assertThat(Files.readAllLines(Path.of("src/docs/benchmarks.md"))).hasSizeLessThanOrEqualTo(300);
+  }
+
+  @Test
   void theTriggerMatrixIsTheOneTheAppChecks() throws IOException {
     assertThat(Files.readString(Path.of("README.md")))
         .contains(io.lakestream.config.TriggerMatrix.markdown());
