@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+# Every scenario starts from one class data sharing archive (see prepare_cds) unless LAKESTREAM_CDS=off.
+export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
 ensure_built
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

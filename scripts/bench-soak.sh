@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+# Every scenario starts from one class data sharing archive (see prepare_cds) unless LAKESTREAM_CDS=off.
+export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
 files=${1:-2000}
 shift || true # further arguments (--set key=value ...) go to the app

@@ -31,6 +31,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+# Every scenario starts from one class data sharing archive (see prepare_cds) unless LAKESTREAM_CDS=off.
+export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
 events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false
 while [ $# -gt 0 ]; do

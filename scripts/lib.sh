@@ -43,14 +43,16 @@ ensure_s3_server_built() {
 # recording run), and its archive is kept only when the run did not fail: a run stopped at a bad setting loads a
 # fraction of the classes, and its archive would serve every run until the next build (a 34 MB archive instead of
 # some 200 MB cost a 200,000-event run about 5 s). A recorded archive is checked (-Xshare:on) before it
-# is used, and dropped if a JVM refuses it. LAKESTREAM_CDS=off runs without.
+# is used, and dropped if a JVM refuses it. Off unless LAKESTREAM_CDS=on: recording costs the first run about 40 s,
+# which a newcomer's first three runs of the sample did not win back (81 s with it, 50 s without); the benchmarks
+# turn it on, for every scenario alike.
 # Sets app_classpath and cds_opts (JVM options); ensure_built first.
 cds_archive=target/cds/lakestream.jsa
 prepare_cds() {
   local may_record=${1:-}
   app_classpath="target/classes:$(cat target/local.classpath)"
   cds_opts=""
-  if [ "${LAKESTREAM_CDS:-on}" = off ] || ! command -v jar > /dev/null; then
+  if [ "${LAKESTREAM_CDS:-off}" != on ] || ! command -v jar > /dev/null; then
     return 0
   fi
   local jar=target/cds/lakestream-classes.jar archive=$cds_archive classpath
@@ -78,7 +80,7 @@ prepare_cds() {
     # Recording needs room for the archive; a JVM that cannot write it fails at exit.
     cds_opts="-XX:ArchiveClassesAtExit=$archive.new -Xlog:cds=off,cds+dynamic=off"
     echo "Recording the classes this run loads for faster starts of the next runs ($archive, once per build:" \
-      "this run ends some 30 s later; LAKESTREAM_CDS=off skips it)" >&2
+      "this run ends some 30 s later)" >&2
   fi
 }
 

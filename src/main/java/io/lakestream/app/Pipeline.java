@@ -336,7 +336,8 @@ public final class Pipeline {
           queries.track(
               starter.start(
                   plan.name(), plan.stream(), plan.outputMode(), plan.writer(), plan.queryConf())));
-      LOG.info(
+      // The progress log says when it started; this adds how it runs.
+      LOG.debug(
           "Started query {} ({} mode, trigger {})",
           plan.name(),
           plan.outputMode(),

@@ -2,6 +2,10 @@ package io.lakestream.app;
 
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.StateSettings;
+import io.lakestream.table.SchedulerPools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -71,7 +75,13 @@ public final class SparkSessions {
                 builder.config(name, value);
               }
             });
-    SparkSession spark = builder.getOrCreate();
+    Path pools = declarePools(launcherConf, config, builder);
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } finally {
+      deleteQuietly(pools);
+    }
     config
         .sparkSettings()
         .forEach(
@@ -83,6 +93,42 @@ public final class SparkSessions {
     applyWriteDefaults(spark);
     applyPipelineSettings(spark);
     return spark;
+  }
+
+  /**
+   * Under FAIR scheduling, declares the pools lakestream's jobs run in (SchedulerPools), which
+   * Spark otherwise makes on first use with a warning each. Spark reads the file once, when the
+   * SparkContext starts; a file of the launcher's or the properties' own wins.
+   */
+  private static Path declarePools(
+      SparkConf launcherConf, LakestreamConfig config, SparkSession.Builder builder) {
+    String mode =
+        launcherConf.get(
+            "spark.scheduler.mode",
+            config.sparkSettings().getOrDefault("spark.scheduler.mode", ""));
+    if (!mode.equalsIgnoreCase("FAIR")
+        || launcherConf.contains(SchedulerPools.ALLOCATION_FILE)
+        || config.sparkSettings().containsKey(SchedulerPools.ALLOCATION_FILE)) {
+      return null;
+    }
+    try {
+      Path file = Files.createTempFile("lakestream-pools", ".xml");
+      Files.writeString(file, SchedulerPools.declaration(Topology.QUERIES));
+      builder.config(SchedulerPools.ALLOCATION_FILE, file.toUri().toString());
+      return file;
+    } catch (IOException e) {
+      return null; // the pools are then made on first use, as Spark does
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        file.toFile().deleteOnExit();
+      }
+    }
   }
 
   /**

@@ -208,13 +208,21 @@ public final class Archiver {
     state.remove(finished);
     pendingAfterLastPass = pending;
     lastPassBatch = batchId;
-    if (!done.isEmpty() || failed > 0) {
+    if (failed > 0) {
       LOG.info(
           "Batch {}: {} files archived ({}), {} failed and pending, in {} ms",
           batchId,
           done.size(),
           mode.name().toLowerCase(Locale.ROOT),
           failed,
+          (System.nanoTime() - startedNanos) / 1_000_000);
+    } else if (!done.isEmpty()) {
+      // The batch's progress line says how many files were archived.
+      LOG.debug(
+          "Batch {}: {} files archived ({}) in {} ms",
+          batchId,
+          done.size(),
+          mode.name().toLowerCase(Locale.ROOT),
           (System.nanoTime() - startedNanos) / 1_000_000);
     }
     return outcome;

@@ -1,5 +1,6 @@
 package io.lakestream.table;
 
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -19,7 +20,28 @@ public final class SchedulerPools {
   /** The pool of the users reference's read ahead of silver's first batch. */
   public static final String REFERENCE = "lakestream_reference";
 
+  /** Spark's setting naming the file that declares the FAIR scheduler's pools. */
+  public static final String ALLOCATION_FILE = "spark.scheduler.allocation.file";
+
   private SchedulerPools() {}
+
+  /**
+   * The allocation file declaring the pools of {@code queryNames} and lakestream's own, each as
+   * Spark makes an undeclared pool on its first use (FIFO inside, weight 1, no minimum share), so
+   * that Spark does not warn about each of them.
+   */
+  public static String declaration(List<String> queryNames) {
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
+    List<String> pools = new java.util.ArrayList<>(queryNames);
+    pools.addAll(List.of(BOOKKEEPING, REFERENCE));
+    for (String pool : pools) {
+      xml.append("  <pool name=\"")
+          .append(pool)
+          .append("\"><schedulingMode>FIFO</schedulingMode><weight>1</weight>")
+          .append("<minShare>0</minShare></pool>\n");
+    }
+    return xml.append("</allocations>\n").toString();
+  }
 
   /**
    * Names the pool of the jobs this thread submits from now on, and returns the one it named before
