@@ -110,22 +110,7 @@ public final class RawConfig {
             });
   }
 
-  /** Keys earlier versions read, with what replaced them. */
-  private static final Map<String, String> REMOVED_KEYS =
-      Map.of(
-          "volume.quarantine",
-          "quarantined records go to the quarantine_events table; no folder is needed");
-
   private static String unknownKey(String name, ConfigSource source) {
-    if (REMOVED_KEYS.containsKey(name)) {
-      return "key '"
-          + name
-          + "' (from "
-          + source.label()
-          + ") was removed: "
-          + REMOVED_KEYS.get(name)
-          + ". Delete it.";
-    }
     String closest =
         ConfigKeys.ALL.stream()
             .map(ConfigKey::name)

@@ -115,7 +115,7 @@ public final class StateFile {
 
   /**
    * {@code file} parsed, or empty if there is none or it is not whole (empty, or refused by {@code
-   * parser}): left by a crash of an older lakestream or a hand edit, it is logged and treated as
+   * parser}): left by a hand edit or a store that lost part of a write, it is logged and treated as
    * absent, so the step that writes it runs again.
    */
   public static <T> Optional<T> readParsed(FileSystem fs, Path file, Parser<T> parser)

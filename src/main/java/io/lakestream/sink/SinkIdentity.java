@@ -42,9 +42,8 @@ public final class SinkIdentity {
   }
 
   /**
-   * The id saved in the checkpoint, or a new one saved now. A file that holds no id (left empty by
-   * a kill of an older lakestream as it created the file) never named a write, so a new id replaces
-   * it.
+   * The id saved in the checkpoint, or a new one saved now. A file that holds no id (emptied by
+   * hand, or by a store that lost a write) never named a write, so a new id replaces it.
    */
   private static String appId(HadoopFiles files, String checkpointFolder) {
     Path file = new Path(checkpointFolder, FILE_NAME);

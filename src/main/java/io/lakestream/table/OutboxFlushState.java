@@ -48,9 +48,7 @@ record OutboxFlushState(String appId, long version, Optional<OutboxFlushState.Pe
         "lakestream-outbox-" + tableName + "-" + UUID.randomUUID(), 0, Optional.empty());
   }
 
-  /**
-   * The saved state; empty if none was saved (a new volume, or one written by an older lakestream).
-   */
+  /** The saved state; empty if none was saved (a new volume, or a kill before the first save). */
   static Optional<OutboxFlushState> read(FileSystem fs, Path file) throws IOException {
     JsonNode root;
     try (InputStream in = fs.open(file)) {

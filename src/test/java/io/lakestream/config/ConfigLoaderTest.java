@@ -131,14 +131,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void theRemovedQuarantineFolderKeySaysWhatReplacedIt() {
-    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "volume.quarantine", "/x/q")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining(
-            "key 'volume.quarantine' (from --set) was removed: quarantined records go to the quarantine_events table");
-  }
-
-  @Test
   void silverToConsoleOrMemoryNeedsTheRunToStopAfterSilver() {
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "sink.silver_events", "console")))
         .isInstanceOf(ConfigException.class)
