@@ -18,6 +18,7 @@ import io.lakestream.observe.ProgressSink;
 import io.lakestream.observe.ProgressTable;
 import io.lakestream.sink.StreamStarter;
 import io.lakestream.stage.QualityRules;
+import io.lakestream.table.DeltaStreamSource;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
 import io.lakestream.table.VolumeSetup;
@@ -145,7 +146,7 @@ public final class Pipeline {
       // Before bronze starts: a file back under an ingested name is reported (or renamed to be
       // read again) even if no batch runs.
       if (archivesFiles()) {
-        if (!DeltaTables.plannedABatch(
+        if (!DeltaStreamSource.plannedABatch(
             hadoopConf(), config.volume().checkpointFor(Topology.BRONZE_QUERY))) {
           reappearedFiles().nothingIngestedYet();
         }

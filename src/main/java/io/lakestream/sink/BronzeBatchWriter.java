@@ -1,8 +1,6 @@
 package io.lakestream.sink;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
@@ -12,10 +10,8 @@ import io.lakestream.config.Expectation;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.QualitySettings;
 import io.lakestream.config.SchemaEvolution;
-import io.lakestream.contract.ContractHistory;
 import io.lakestream.contract.NewFields;
 import io.lakestream.fs.SessionHadoopConf;
-import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.table.BatchAppender;
 import io.lakestream.table.BronzeTable;
@@ -27,27 +23,22 @@ import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF0;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.Await;
 
 /**
  * Writes one ingested micro-batch to its two tables: every record to {@code bronze_events},
@@ -73,17 +64,11 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BronzeBatchWriter.class);
 
-  /** Spark hands observed metrics over through its listener bus, normally within milliseconds. */
-  private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
-
   /**
    * Up to this many rejected records a batch go through the outbox; more are written to Delta at
    * once.
    */
   static final long QUARANTINE_OUTBOX_LIMIT = 10_000;
-
-  /** Rescued records read to find and type the new fields of a batch. */
-  private static final int NEW_FIELD_SAMPLE = 1_000;
 
   /** How long a batch waits for the stop that restarts its query with a wider contract. */
   private static final Duration STOP_WAIT = Duration.ofMinutes(2);
@@ -102,6 +87,10 @@ public final class BronzeBatchWriter implements java.io.Serializable {
    * batch.
    */
   private transient volatile boolean contractGrew;
+
+  private final BronzeCounter counter;
+
+  private final NewFieldsCheck newFieldsCheck;
 
   /** The runner's: stops this query when the contract grew (see #awaitTheRunnersStop). */
   private final transient QueryStopper stopper;
@@ -128,6 +117,8 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     this.haltAt = haltAt;
     this.newFields = newFields;
     this.stopper = stopper;
+    this.counter = new BronzeCounter(quality);
+    this.newFieldsCheck = new NewFieldsCheck(queryName, eventSchema, newFields);
   }
 
   /**
@@ -163,13 +154,13 @@ public final class BronzeBatchWriter implements java.io.Serializable {
             .withColumn(BronzeTable.BATCH_ID, constant(batchId, DataTypes.LongType));
     StepTimes steps = new StepTimes();
     if (newFields.mode() == SchemaEvolution.FAIL_ON_NEW_COLUMNS) {
-      failOnNewFields(classified, batchId);
+      newFieldsCheck.failIfAny(classified, batchId);
     }
     if (quality.enabled()) {
       failOnViolations(classified, batchId);
     }
     Observation observation = new Observation();
-    Column[] aggregates = countAggregates(quality.enabled());
+    Column[] aggregates = counter.aggregates(quality.enabled());
     Dataset<Row> observed =
         classified.observe(
             observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
@@ -181,14 +172,18 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     // consistent with its first attempt.
     java.util.function.Supplier<Dataset<Row>> committedRows =
         () -> spark.table(bronzeTable).where(col(BronzeTable.BATCH_ID).equalTo(batchId));
-    BatchCounts counts =
-        countsOf(observation, batchId)
+    BronzeCounter.BatchCounts counts =
+        counter
+            .observed(observation, "query " + queryName + " batch " + batchId)
             // A replay Delta skipped wrote nothing to observe: count what the first attempt
             // committed.
-            .orElseGet(() -> countCommitted(committedRows.get()));
+            .orElseGet(() -> counter.committed(committedRows.get()));
     steps.done("count");
     if (newFields.mode() == SchemaEvolution.ADD_NEW_COLUMNS && counts.rescued() > 0) {
-      addNewFields(spark, batchId, committedRows.get());
+      if (newFieldsCheck.record(spark, batchId, committedRows.get())) {
+        haltAt.haltIfAt(FaultPoint.AFTER_CONTRACT_RECORDED);
+        contractGrew = true;
+      }
       steps.done("contract");
     }
     if (counts.quarantined() > 0 && quality.enabled() && counts.rejected() != null) {
@@ -198,7 +193,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       quarantine.flushIfDue(spark);
       steps.done("quarantine");
     } else if (counts.quarantined() > 0 && quality.enabled()) {
-      Dataset<Row> rejected = quarantineRows(committedRows.get());
+      Dataset<Row> rejected = BronzeCounter.quarantineRows(committedRows.get());
       if (counts.quarantined() <= QUARANTINE_OUTBOX_LIMIT) {
         // Few rows: saved with the batch and appended in bulk, one commit fewer per batch (see
         // TableOutbox).
@@ -219,152 +214,6 @@ public final class BronzeBatchWriter implements java.io.Serializable {
         counts.byReason(),
         counts.violations(),
         steps);
-  }
-
-  /**
-   * What one batch held: records, per quarantine reason, and per warn/fail expectation violated.
-   */
-  record BatchCounts(
-      long rows,
-      Map<String, Long> byReason,
-      Map<String, Long> violations,
-      long warned,
-      long rescued,
-      List<Row> rejected) {
-    long quarantined() {
-      return byReason.values().stream().mapToLong(Long::longValue).sum();
-    }
-  }
-
-  /** Expectations whose violations are counted: warn and fail, when the quality rules run. */
-  private List<Expectation> countedExpectations() {
-    List<Expectation> counted = new ArrayList<>();
-    if (quality.enabled()) {
-      counted.addAll(quality.expectations(Expectation.Action.WARN));
-      counted.addAll(quality.expectations(Expectation.Action.FAIL));
-    }
-    return counted;
-  }
-
-  /**
-   * Records per reason, records, warned records, violations per counted expectation, then (if
-   * {@code withRejectedRows}) the rejected rows themselves. {@link #countsIn} reads them back in
-   * this order.
-   */
-  private Column[] countAggregates(boolean withRejectedRows) {
-    List<Column> aggregates = new ArrayList<>();
-    Column reason = col(BronzeTable.QUARANTINE_REASON);
-    for (String known : BronzeMetrics.REASONS) {
-      aggregates.add(sum(when(reason.equalTo(known), 1).otherwise(0)).cast("long"));
-    }
-    aggregates.add(count(lit(1)));
-    Column anyWarn = lit(false);
-    List<Column> violations = new ArrayList<>();
-    for (Expectation rule : countedExpectations()) {
-      Column violates = QualityRules.violatedByValidRecord(rule);
-      violations.add(sum(when(violates, 1).otherwise(0)).cast("long"));
-      if (rule.action() == Expectation.Action.WARN) {
-        anyWarn = anyWarn.or(violates);
-      }
-    }
-    aggregates.add(sum(when(anyWarn, 1).otherwise(0)).cast("long"));
-    aggregates.add(count(col(BronzeTable.RESCUED_DATA)));
-    aggregates.addAll(violations);
-    if (withRejectedRows) {
-      aggregates.add(rejectedRows());
-    }
-    // Observed metrics must be named.
-    Column[] named = new Column[aggregates.size()];
-    for (int i = 0; i < named.length; i++) {
-      named[i] = aggregates.get(i).as("m" + i);
-    }
-    return named;
-  }
-
-  /** The batch's rejected rows, in quarantine_events' columns, collected by a bounded aggregate. */
-  private static Column rejectedRows() {
-    StructType input =
-        new StructType()
-            .add("reason", DataTypes.StringType)
-            .add("detail", DataTypes.StringType)
-            .add("event_id", DataTypes.StringType)
-            .add("raw_record", DataTypes.StringType)
-            .add("source_file", DataTypes.StringType)
-            .add("ingested_at", DataTypes.TimestampType)
-            .add("batch_id", DataTypes.LongType);
-    return functions
-        .udaf(new RejectedRows(), Encoders.row(input))
-        .apply(
-            col(BronzeTable.QUARANTINE_REASON),
-            col(BronzeTable.QUARANTINE_DETAIL),
-            col("event_id").cast("string"),
-            col(BronzeTable.RAW_RECORD),
-            col(BronzeTable.SOURCE_FILE),
-            col(BronzeTable.INGESTED_AT),
-            col(BronzeTable.BATCH_ID));
-  }
-
-  /**
-   * The counts observed while bronze was written, or empty when the write did not run (a skipped
-   * replay).
-   */
-  private java.util.Optional<BatchCounts> countsOf(Observation observation, long batchId) {
-    Row observed;
-    try {
-      observed =
-          Await.result(
-              observation.future(),
-              scala.concurrent.duration.Duration.create(
-                  OBSERVATION_WAIT.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while counting batch " + batchId, e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      LOG.warn(
-          "Query {} batch {}: no counts from the write within {}; counting what bronze committed",
-          queryName,
-          batchId,
-          OBSERVATION_WAIT);
-      return java.util.Optional.empty();
-    }
-    if (observed.length() == 0) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(countsIn(observed, quality.enabled()));
-  }
-
-  /**
-   * What bronze committed of a batch Delta skipped on replay: the same aggregates over the rows
-   * read back.
-   */
-  private BatchCounts countCommitted(Dataset<Row> committed) {
-    Column[] aggregates = countAggregates(false);
-    return countsIn(
-        committed.agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length)).first(),
-        false);
-  }
-
-  /** Reads the values of {@link #countAggregates} back. */
-  private BatchCounts countsIn(Row observed, boolean withRejectedRows) {
-    List<Expectation> counted = countedExpectations();
-    Map<String, Long> byReason = new LinkedHashMap<>();
-    int i = 0;
-    for (String known : BronzeMetrics.REASONS) {
-      long value = observed.getLong(i++);
-      if (value > 0) {
-        byReason.put(known, value);
-      }
-    }
-    long rows = observed.getLong(i++);
-    long warned = observed.getLong(i++);
-    long rescued = observed.getLong(i++);
-    Map<String, Long> violations = new LinkedHashMap<>();
-    for (Expectation rule : counted) {
-      violations.put(rule.name(), observed.getLong(i++));
-    }
-    List<Row> rejected =
-        withRejectedRows ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
-    return new BatchCounts(rows, byReason, violations, warned, rescued, rejected);
   }
 
   /**
@@ -415,51 +264,6 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   }
 
   /**
-   * ingest.schema_evolution=add_new_columns: the fields of this batch's rescued data that the
-   * contract lacks are recorded (with a type inferred from their values) once the batch is in
-   * bronze; the batch keeps them rescued. Read back from bronze, and only when the batch rescued
-   * something, so the source is read once.
-   */
-  private void addNewFields(SparkSession spark, long batchId, Dataset<Row> committed) {
-    List<Row> rescued =
-        committed
-            .where(col(BronzeTable.RESCUED_DATA).isNotNull())
-            .select(col(BronzeTable.RESCUED_DATA), col(BronzeTable.SOURCE_FILE))
-            .limit(NEW_FIELD_SAMPLE)
-            .collectAsList();
-    ContractHistory.Findings findings =
-        ContractHistory.infer(rescued, eventSchema, newFields.takenNames(), batchId);
-    findings
-        .leftRescued()
-        .forEach(
-            (name, why) ->
-                LOG.warn(
-                    "Query {} batch {}: field '{}' stays in {}: {}",
-                    queryName,
-                    batchId,
-                    name,
-                    BronzeTable.RESCUED_DATA,
-                    why));
-    List<ContractHistory.AddedField> added =
-        newFields.history().record(SessionHadoopConf.of(spark), eventSchema, findings.fields());
-    for (ContractHistory.AddedField field : added) {
-      LOG.info(
-          "ingest.schema_evolution=add_new_columns: field '{}' added to the event contract as {} (first in {}, batch {} of {});"
-              + " this batch keeps its values in {}; the queries restart with the new column before the next batch",
-          field.name(),
-          field.type().sql(),
-          field.firstFile(),
-          batchId,
-          queryName,
-          BronzeTable.RESCUED_DATA);
-    }
-    if (!added.isEmpty()) {
-      haltAt.haltIfAt(FaultPoint.AFTER_CONTRACT_RECORDED);
-      contractGrew = true;
-    }
-  }
-
-  /**
    * The contract grew in an earlier batch of this query: before this batch writes anything, the
    * runner stops the query, so that the run starts it again with the new columns. The batch's
    * offsets are logged, and the restarted query reads the same files again, typed.
@@ -483,65 +287,6 @@ public final class BronzeBatchWriter implements java.io.Serializable {
             + " was not stopped within "
             + STOP_WAIT
             + " to restart with the wider event contract; run again");
-  }
-
-  /**
-   * ingest.schema_evolution=fail_on_new_columns: a look at the batch's rescued fields before
-   * anything is written (the batch is read twice in this mode). The batch is not committed, so
-   * after ingest.schema gains the fields a restart reads it again, typed.
-   */
-  private void failOnNewFields(Dataset<Row> classified, long batchId) {
-    List<Row> fields =
-        classified
-            .where(col(BronzeTable.RESCUED_DATA).isNotNull())
-            .select(
-                functions
-                    .explode(functions.json_object_keys(col(BronzeTable.RESCUED_DATA)))
-                    .as("field"),
-                col(BronzeTable.SOURCE_FILE))
-            .groupBy("field")
-            .agg(functions.min(BronzeTable.SOURCE_FILE), count(lit(1)))
-            .orderBy("field")
-            .limit(10)
-            .collectAsList();
-    if (fields.isEmpty()) {
-      return;
-    }
-    List<String> named = new ArrayList<>();
-    for (Row field : fields) {
-      named.add(
-          "'"
-              + field.getString(0)
-              + "' ("
-              + field.getLong(2)
-              + " records, first in "
-              + field.getString(1)
-              + ")");
-    }
-    throw new UnknownFieldsException(
-        "ingest.schema_evolution=fail_on_new_columns: batch "
-            + batchId
-            + " of "
-            + queryName
-            + " holds fields that are not"
-            + " in ingest.schema: "
-            + String.join(", ", named)
-            + (fields.size() == 10 ? " and maybe more" : "")
-            + ". Nothing of this batch was written; add them to ingest.schema (or set ingest.schema_evolution=rescue),"
-            + " then run again: the batch is read again with the new columns.");
-  }
-
-  private Dataset<Row> quarantineRows(Dataset<Row> classified) {
-    return classified
-        .where(col(BronzeTable.QUARANTINE_REASON).isNotNull())
-        .select(
-            col(BronzeTable.QUARANTINE_REASON).as("reason"),
-            col(BronzeTable.QUARANTINE_DETAIL).as("detail"),
-            col("event_id").cast("string").as("event_id"),
-            col(BronzeTable.RAW_RECORD).as("raw_record"),
-            col(BronzeTable.SOURCE_FILE).as("source_file"),
-            col(BronzeTable.INGESTED_AT).as("ingested_at"),
-            col(BronzeTable.BATCH_ID).as("batch_id"));
   }
 
   private void write(Dataset<Row> rows, String table, long batchId) {

@@ -3,12 +3,10 @@ package io.lakestream.table;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +30,6 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
-import scala.concurrent.Await;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -52,9 +49,6 @@ final class DeltaTransactionAppend {
 
   /** The Delta release whose transaction API this class was written and tested against. */
   static final String VERIFIED_DELTA_VERSION = "4.3.1";
-
-  /** Spark hands observed metrics over through its listener bus, normally within milliseconds. */
-  private static final Duration OBSERVATION_WAIT = Duration.ofSeconds(30);
 
   private static final AtomicBoolean UNUSABLE = new AtomicBoolean(!runningOnVerifiedDelta());
 
@@ -256,20 +250,9 @@ final class DeltaTransactionAppend {
    */
   private static long rowsWritten(
       Observation observation, List<Action> files, SparkSession spark, DeltaLog log) {
-    try {
-      Row observed =
-          Await.result(
-              observation.future(),
-              scala.concurrent.duration.Duration.create(
-                  OBSERVATION_WAIT.toMillis(), TimeUnit.MILLISECONDS));
-      if (observed.length() > 0) {
-        return observed.getLong(0);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while counting an append", e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      LOG.warn("No row count from a write within {}; reading its files back", OBSERVATION_WAIT);
+    Optional<Row> observed = Observations.await(observation, "an append");
+    if (observed.isPresent()) {
+      return observed.get().getLong(0);
     }
     String[] paths = filePaths(files, log).toArray(String[]::new);
     return paths.length == 0 ? 0 : spark.read().parquet(paths).count();

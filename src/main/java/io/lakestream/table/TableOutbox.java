@@ -1,20 +1,13 @@
 package io.lakestream.table;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.fs.StateFile;
-import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +21,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *       Delta skips if it committed them.
  * </ul>
  *
- * An outbox folder an older lakestream wrote (files, no {@code .flushed-up-to}) is flushed once the
- * old way: rows whose key the table holds are left out.
+ * An outbox folder without {@code .flushed-up-to} (a kill between making the folder and writing
+ * that file) is flushed once by comparing keys: rows whose key the table holds are left out.
  *
  * <p>A flush runs when one is {@link #DUE_EVERY} after the last, at the start and at the end of
  * every run, so the table lags a running pipeline by at most that long and is complete whenever no
@@ -78,7 +67,6 @@ public final class TableOutbox {
   /** Per outbox folder: the highest batch id whose rows the table holds. */
   private static final String FLUSHED_UP_TO = ".flushed-up-to";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(TableOutbox.class);
 
   /**
@@ -92,6 +80,7 @@ public final class TableOutbox {
   private final Path folder;
   private final String tableIdentifier;
   private final StructType schema;
+  private final OutboxRowCodec codec;
   private final List<String> key;
   private final Path flushState;
   private volatile long lastFlushNanos = System.nanoTime();
@@ -117,6 +106,7 @@ public final class TableOutbox {
     this.folder = new Path(folder);
     this.tableIdentifier = tableIdentifier;
     this.schema = schema;
+    this.codec = new OutboxRowCodec(schema);
     this.key = List.copyOf(key);
     this.flushState = new Path(flushState);
   }
@@ -138,7 +128,7 @@ public final class TableOutbox {
       prepareFolder(fs);
       StringBuilder lines = new StringBuilder();
       for (Row row : rows) {
-        lines.append(JSON.writeValueAsString(encode(row))).append('\n');
+        lines.append(codec.line(row)).append('\n');
       }
       StateFile.write(
           fs,
@@ -152,8 +142,8 @@ public final class TableOutbox {
 
   /**
    * A new folder starts with nothing appended ({@code .flushed-up-to} = -1); a folder that exists
-   * without that file was written by an older lakestream and keeps none, so its first flush
-   * compares keys with the table.
+   * without that file (a kill right after making it) keeps none, so its first flush compares keys
+   * with the table.
    */
   private void prepareFolder(FileSystem fs) throws IOException {
     if (folderReady) {
@@ -197,7 +187,7 @@ public final class TableOutbox {
     if (!flushQueued.compareAndSet(false, true)) {
       return;
     }
-    BackgroundFlusher.INSTANCE.submit(
+    OutboxFlusher.INSTANCE.submit(
         spark,
         () -> {
           try {
@@ -219,43 +209,7 @@ public final class TableOutbox {
    * flush).
    */
   public static void awaitBackgroundFlushes() {
-    BackgroundFlusher.INSTANCE.awaitQueued();
-  }
-
-  /**
-   * One daemon thread for the due flushes of every outbox, so they queue rather than compete. It
-   * does not inherit the Spark local properties of the batch thread that first needs it (the
-   * query's job group, which stopping the query cancels, and its SQL execution id); its jobs run in
-   * a scheduler pool of their own.
-   */
-  private static final class BackgroundFlusher {
-    static final BackgroundFlusher INSTANCE = new BackgroundFlusher();
-
-    private final java.util.concurrent.ExecutorService executor =
-        java.util.concurrent.Executors.newSingleThreadExecutor(
-            runnable -> {
-              Thread thread = new Thread(null, runnable, "lakestream-outbox-flush", 0, false);
-              thread.setDaemon(true);
-              return thread;
-            });
-
-    void submit(SparkSession spark, Runnable flush) {
-      executor.execute(
-          () -> {
-            SchedulerPools.use(spark, SchedulerPools.BOOKKEEPING);
-            flush.run();
-          });
-    }
-
-    void awaitQueued() {
-      try {
-        executor.submit(() -> {}).get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      }
-    }
+    OutboxFlusher.INSTANCE.awaitQueued();
   }
 
   /** Appends the saved rows the table does not hold yet, in one commit, then forgets them. */
@@ -478,7 +432,7 @@ public final class TableOutbox {
   private List<Row> readAll(List<Saved> files) throws IOException {
     List<Row> rows = new ArrayList<>();
     for (Saved file : files) {
-      read(file.fs(), file.file(), rows);
+      codec.readInto(file.fs(), file.file(), rows);
     }
     return rows;
   }
@@ -503,68 +457,5 @@ public final class TableOutbox {
       return List.of(); // nothing was ever saved here
     }
     return files;
-  }
-
-  private ArrayNode encode(Row row) {
-    ArrayNode values = JSON.createArrayNode();
-    for (int i = 0; i < schema.size(); i++) {
-      Object value = row.get(i);
-      if (value == null) {
-        values.addNull();
-      } else if (value instanceof Timestamp timestamp) {
-        values.add(timestamp.toInstant().toString());
-      } else if (value instanceof Long number) {
-        values.add(number);
-      } else if (value instanceof Integer number) {
-        values.add(number);
-      } else if (value instanceof Double number) {
-        values.add(number);
-      } else if (value instanceof Boolean flag) {
-        values.add(flag);
-      } else {
-        values.add(value.toString());
-      }
-    }
-    return values;
-  }
-
-  private void read(FileSystem fs, Path file, List<Row> into) throws IOException {
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode values = JSON.readTree(line);
-        Object[] row = new Object[schema.size()];
-        StructField[] fields = schema.fields();
-        for (int i = 0; i < fields.length; i++) {
-          row[i] = decode(values.get(i), fields[i].dataType());
-        }
-        into.add(RowFactory.create(row));
-      }
-    }
-  }
-
-  private static Object decode(JsonNode value, DataType type) {
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (type.equals(DataTypes.TimestampType)) {
-      return Timestamp.from(Instant.parse(value.asText()));
-    }
-    if (type.equals(DataTypes.LongType)) {
-      return value.asLong();
-    }
-    if (type.equals(DataTypes.IntegerType)) {
-      return value.asInt();
-    }
-    if (type.equals(DataTypes.DoubleType)) {
-      return value.asDouble();
-    }
-    if (type.equals(DataTypes.BooleanType)) {
-      return value.asBoolean();
-    }
-    return value.asText();
   }
 }

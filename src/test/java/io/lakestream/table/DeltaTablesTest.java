@@ -17,7 +17,7 @@ class DeltaTablesTest {
   @TempDir Path checkpoint;
 
   private boolean fromVersionZero() {
-    return DeltaTables.startedFromVersionZero(new Configuration(), checkpoint.toString());
+    return DeltaStreamSource.startedFromVersionZero(new Configuration(), checkpoint.toString());
   }
 
   @Test
