@@ -86,16 +86,7 @@ public final class LakestreamApp {
     List<String> missing = new ArrayList<>();
     data.withArray("missingTables").forEach(name -> missing.add(name.asText()));
     if (missing.size() == ReportData.TABLES.size()) {
-      throw new ConfigException(
-          "volume.root = '"
-              + config.volume().root()
-              + "' holds none of the tables the report reads ("
-              + String.join(", ", missing)
-              + " in "
-              + (config.catalog().mode() == CatalogSettings.Mode.LOCAL
-                  ? config.volume().tables()
-                  : config.catalog().schemaIdentifier())
-              + "). Allowed: the volume root of a lakestream run.");
+      throw holdsNoTables(config, "the tables the report reads", String.join(", ", missing));
     }
     Files.writeString(
         file, HtmlReport.render(data, "lakestream report: " + config.volume().root()));
@@ -111,20 +102,34 @@ public final class LakestreamApp {
     io.lakestream.maintain.Maintenance maintenance =
         new io.lakestream.maintain.Maintenance(spark, config, java.time.Clock.systemUTC());
     if (maintenance.existingTables().isEmpty()) {
-      throw new ConfigException(
-          "volume.root = '"
-              + config.volume().root()
-              + "' holds none of lakestream's tables (in "
-              + (config.catalog().mode() == CatalogSettings.Mode.LOCAL
-                  ? config.volume().tables()
-                  : config.catalog().schemaIdentifier())
-              + "). Allowed: the volume root of a lakestream run.");
+      throw holdsNoTables(config, "lakestream's tables", "");
     }
     try (InstanceLock lock =
         InstanceLock.acquire(
             SessionHadoopConf.of(spark), config.volume().checkpoints(), () -> {})) {
       return maintenance.passBetweenRuns();
     }
+  }
+
+  /**
+   * The report and maintenance refuse a volume root without tables: a mistyped path, most likely.
+   */
+  private static ConfigException holdsNoTables(
+      LakestreamConfig config, String tables, String names) {
+    Object where =
+        config.catalog().mode() == CatalogSettings.Mode.LOCAL
+            ? config.volume().tables()
+            : config.catalog().schemaIdentifier();
+    return new ConfigException(
+        "volume.root = '"
+            + config.volume().root()
+            + "' holds none of "
+            + tables
+            + " ("
+            + (names.isEmpty() ? "" : names + " ")
+            + "in "
+            + where
+            + "). Allowed: the volume root of a lakestream run.");
   }
 
   /**

@@ -6,21 +6,22 @@ import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.SchemaEvolution;
 import io.lakestream.contract.EventContract;
 import io.lakestream.contract.NewFields;
+import io.lakestream.enrich.EnrichWithUsers;
+import io.lakestream.enrich.UsersReference;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.QueryStopper;
 import io.lakestream.sink.TableBatchWriter;
+import io.lakestream.source.LandingStream;
 import io.lakestream.stage.AddEventDate;
 import io.lakestream.stage.Deduplicate;
-import io.lakestream.stage.EnrichWithUsers;
 import io.lakestream.stage.EventCounts;
+import io.lakestream.stage.EventParser;
 import io.lakestream.stage.EventTypeTotals;
-import io.lakestream.stage.JsonIngest;
 import io.lakestream.stage.NormalizeIdentifiers;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.stage.Sessionize;
 import io.lakestream.stage.Stage;
-import io.lakestream.stage.UsersReference;
 import io.lakestream.stage.ValidEvents;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.DeltaTables;
@@ -200,12 +201,17 @@ final class Topology {
         BRONZE_QUERY,
         Layer.BRONZE,
         () ->
-            new JsonIngest(
-                    config.volume().landing(),
-                    config.ingest(),
-                    config.archiveMode(),
-                    config.volume().archive())
-                .read(spark),
+            new EventParser(
+                    config.ingest().eventSchema(),
+                    config.ingest().maxRecordBytes(),
+                    config.ingest().rescueUnknownFields())
+                .parse(
+                    new LandingStream(
+                            config.volume().landing(),
+                            config.ingest(),
+                            config.archiveMode(),
+                            config.volume().archive())
+                        .read(spark)),
         classify.then(BronzeMetrics::observe),
         OutputMode.Append(),
         txnIdentity ->

@@ -80,13 +80,13 @@ public sealed interface TriggerSpec {
   }
 
   /**
-   * Spark's continuous processing; never runs here, since it cannot read files (see {@link
-   * TriggerMatrix}).
+   * Spark's continuous processing; never runs here, since it cannot read files: the start-up check
+   * refuses it with {@link TriggerMatrix}'s reasons before any query is built.
    */
   record Continuous(Duration checkpointInterval) implements TriggerSpec {
     @Override
     public Trigger toSparkTrigger() {
-      return Trigger.Continuous(checkpointInterval.toMillis());
+      throw new IllegalStateException("continuous is refused at start-up; no query runs with it");
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.lakestream.observe;
 
 import io.lakestream.archive.BatchArchiving;
-import io.lakestream.stage.EnrichWithUsers;
+import io.lakestream.enrich.EnrichWithUsers;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

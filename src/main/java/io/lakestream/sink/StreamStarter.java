@@ -92,7 +92,7 @@ public final class StreamStarter {
         files.mkdirs(checkpoint);
         writer
             .option("checkpointLocation", checkpoint)
-            .foreachBatch(deltaWriter.apply(SinkIdentity.loadOrCreate(files, checkpoint)));
+            .foreachBatch(deltaWriter.apply(TxnIdentityFile.loadOrCreate(files, checkpoint)));
       }
       case CONSOLE -> writer.format("console").option("truncate", "false").option("numRows", "100");
       case MEMORY -> writer.format("memory");

@@ -1,6 +1,5 @@
 package io.lakestream.table;
 
-import io.lakestream.fs.OffsetLog;
 import io.lakestream.fs.SessionHadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,6 @@ package io.lakestream.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.LakestreamException;
-import io.lakestream.fs.OffsetLog;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

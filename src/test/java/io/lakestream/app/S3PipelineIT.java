@@ -89,7 +89,7 @@ class S3PipelineIT {
             org.apache.spark.sql.delta.storage.LogStore$.MODULE$.apply(spark);
     assertThat(logStoreOf(logStores, root)).isEqualTo("io.delta.storage.S3SingleDriverLogStore");
     assertThat(logStoreOf(logStores, dir.toUri().toString()))
-        .isEqualTo(io.lakestream.fs.LocalDeltaLogStore.class.getName());
+        .isEqualTo(io.lakestream.table.LocalDeltaLogStore.class.getName());
     var sessionHadoopConf = spark.sessionState().newHadoopConf();
     assertThat(new org.apache.hadoop.fs.Path(root).getFileSystem(sessionHadoopConf))
         .isInstanceOf(org.apache.hadoop.fs.s3a.S3AFileSystem.class);

@@ -85,13 +85,18 @@ class ProgressTest {
             Map.entry("missing_required_field", 2L),
             Map.entry("type_mismatch", 4L));
     Row first = bronze.first();
-    assertThat(first.<Long>getAs("duration_ms")).isPositive();
-    assertThat(first.<Long>getAs("add_batch_ms")).isPositive();
+    Map<String, Long> firstDurations = firstBatch(run, "bronze_events").durationMs();
+    assertThat(first.<Long>getAs("duration_ms")).isEqualTo(firstDurations.get("triggerExecution"));
+    assertThat(first.<Long>getAs("add_batch_ms")).isEqualTo(firstDurations.get("addBatch"));
     assertThat(first.<String>getAs("progress_json"))
         .contains("\"batchId\":0")
         .contains("bronze_quality");
     Row silver = progress.where(col("query").equalTo("silver_events")).orderBy("batch_id").first();
-    assertThat(silver.<Long>getAs("state_rows")).isNotNull();
+    assertThat(silver.<Long>getAs("state_rows"))
+        .isEqualTo(
+            Arrays.stream(firstBatch(run, "silver_events").stateOperators())
+                .mapToLong(operator -> operator.numRowsTotal())
+                .sum());
     assertThat(silver.<Long>getAs("rows_quarantined")).isNull();
   }
 
@@ -158,5 +163,15 @@ class ProgressTest {
   private static BatchProgress progress(String query, long batchId) {
     return BatchProgress.withoutFigures(
         query, "run-1", batchId, java.time.Instant.parse("2026-12-03T06:00:00Z"), 5, "{}");
+  }
+
+  private static org.apache.spark.sql.streaming.StreamingQueryProgress firstBatch(
+      PipelineRun run, String queryName) {
+    return run.queries().stream()
+        .filter(query -> query.name().equals(queryName))
+        .flatMap(query -> Arrays.stream(query.recentProgress()))
+        .filter(BatchProgress::ranABatch)
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -65,7 +65,7 @@ public final class TestSpark {
           "org.apache.spark.sql.execution.streaming.checkpointing"
               + ".FileSystemBasedCheckpointFileManager");
       // As conf/local.properties: a log listing stats only the files since the checkpoint.
-      settings.put("spark.delta.logStore.file.impl", "io.lakestream.fs.LocalDeltaLogStore");
+      settings.put("spark.delta.logStore.file.impl", "io.lakestream.table.LocalDeltaLogStore");
       // Spark's interpreted evaluation, as Spark's own suites can run: generating and compiling
       // Java for each new plan was half the unit tier's time. The integration tests run the app as
       // users do, with code generation; withCodeGeneration turns it on for a test.

@@ -70,9 +70,8 @@ class EventGeneratorTest {
     assertThat(unparseable).isEqualTo(stats.malformedJson());
     assertThat(withoutUser).isEqualTo(stats.missingUserId());
     assertThat(repeats).isEqualTo(stats.duplicates());
-    assertThat(stats.duplicates()).isPositive();
-    assertThat(stats.late()).isPositive();
-    assertThat(stats.badType()).isPositive();
+    // Seed 42 gives these counts on every JVM (java.util.Random's sequence is specified).
+    assertThat(stats).isEqualTo(new EventGenerator.Stats(2000, 1843, 93, 49, 9, 4, 2));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.lakestream.stage;
+package io.lakestream.enrich;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A sink's id stays with its checkpoint, and its first new batch is the one after the last batch
  * Spark logged in the checkpoint: read from a real query's checkpoint.
  */
-class SinkIdentityTest {
+class TxnIdentityFileTest {
 
   private final SparkSession spark = TestSpark.session();
 
@@ -36,12 +36,12 @@ class SinkIdentityTest {
     HadoopFiles files = new HadoopFiles(spark);
     String checkpoint = root.resolve("checkpoint").toString();
 
-    TxnIdentity first = SinkIdentity.loadOrCreate(files, checkpoint);
-    TxnIdentity again = SinkIdentity.loadOrCreate(files, checkpoint);
+    TxnIdentity first = TxnIdentityFile.loadOrCreate(files, checkpoint);
+    TxnIdentity again = TxnIdentityFile.loadOrCreate(files, checkpoint);
 
     assertThat(first.firstNewBatch()).isZero();
     assertThat(again).isEqualTo(first);
-    assertThat(SinkIdentity.loadOrCreate(files, root.resolve("other").toString()).appId())
+    assertThat(TxnIdentityFile.loadOrCreate(files, root.resolve("other").toString()).appId())
         .isNotEqualTo(first.appId());
   }
 
@@ -53,7 +53,7 @@ class SinkIdentityTest {
     Files.writeString(landing.resolve("c.txt"), "3\n");
     String checkpoint = root.resolve("checkpoint").toString();
     HadoopFiles files = new HadoopFiles(spark);
-    TxnIdentity before = SinkIdentity.loadOrCreate(files, checkpoint);
+    TxnIdentity before = TxnIdentityFile.loadOrCreate(files, checkpoint);
 
     SEEN.clear();
     StreamingQuery query =
@@ -70,7 +70,7 @@ class SinkIdentityTest {
     query.awaitTermination();
     // A temporary file Spark left behind is not a logged batch.
     Files.writeString(Path.of(checkpoint, "offsets", ".7.0b1c.tmp"), "");
-    TxnIdentity after = SinkIdentity.loadOrCreate(files, checkpoint);
+    TxnIdentity after = TxnIdentityFile.loadOrCreate(files, checkpoint);
 
     assertThat(SEEN).containsExactly(0L, 1L, 2L);
     assertThat(before.firstNewBatch()).isZero();

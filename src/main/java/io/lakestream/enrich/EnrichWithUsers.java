@@ -1,4 +1,4 @@
-package io.lakestream.stage;
+package io.lakestream.enrich;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.config.LakestreamConfig;
+import io.lakestream.stage.Stage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 

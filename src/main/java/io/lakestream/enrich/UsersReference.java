@@ -1,4 +1,4 @@
-package io.lakestream.stage;
+package io.lakestream.enrich;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -12,6 +12,7 @@ import io.lakestream.config.ConfigException;
 import io.lakestream.config.ConfigKeys;
 import io.lakestream.config.EnrichSettings;
 import io.lakestream.config.VolumeLayout;
+import io.lakestream.stage.NormalizeIdentifiers;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.SchedulerPools;
 import java.util.ArrayList;

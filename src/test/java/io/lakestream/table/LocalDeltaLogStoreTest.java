@@ -1,9 +1,10 @@
-package io.lakestream.fs;
+package io.lakestream.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delta.storage.LocalLogStore;
+import io.lakestream.fs.ForklessLocalFileSystem;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.lakestream.fs;
+package io.lakestream.table;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.lakestream.stage;
+package io.lakestream.source;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -12,18 +12,18 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 
 /**
  * The streaming read of the landing folder: JSON-lines files, rate-limited per micro-batch, each
- * line kept whole with the file it came from, then parsed once by {@link EventParser} with the
- * explicit event schema (no inference). Reading lines rather than letting the JSON reader drop what
- * it cannot type is what lets every bad line keep its raw text and every unknown field be rescued.
+ * line kept whole with the file it came from (the bronze query then parses each once, with the
+ * explicit event schema). Reading lines rather than letting the JSON reader drop what it cannot
+ * type is what lets every bad line keep its raw text and every unknown field be rescued.
  */
-public final class JsonIngest {
+public final class LandingStream {
 
   private final String landingFolder;
   private final IngestSettings settings;
   private final ArchiveMode archiveMode;
   private final String archiveFolder;
 
-  public JsonIngest(
+  public LandingStream(
       String landingFolder,
       IngestSettings settings,
       ArchiveMode archiveMode,
@@ -34,10 +34,7 @@ public final class JsonIngest {
     this.archiveFolder = archiveFolder;
   }
 
-  /**
-   * Event columns, parse diagnostics, {@code _raw_record} and {@code _source_file}, as a streaming
-   * Dataset.
-   */
+  /** {@code _raw_record} and {@code _source_file}, one row per line, as a streaming Dataset. */
   public Dataset<Row> read(SparkSession spark) {
     DataStreamReader reader =
         spark
@@ -54,14 +51,10 @@ public final class JsonIngest {
     }
     settings.maxFilesPerTrigger().ifPresent(files -> reader.option("maxFilesPerTrigger", files));
     settings.maxBytesPerTrigger().ifPresent(bytes -> reader.option("maxBytesPerTrigger", bytes));
-    Dataset<Row> lines =
-        reader
-            .load(landingFolder)
-            .select(
-                col("value").as(BronzeTable.RAW_RECORD),
-                col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
-    return new EventParser(
-            settings.eventSchema(), settings.maxRecordBytes(), settings.rescueUnknownFields())
-        .parse(lines);
+    return reader
+        .load(landingFolder)
+        .select(
+            col("value").as(BronzeTable.RAW_RECORD),
+            col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
   }
 }

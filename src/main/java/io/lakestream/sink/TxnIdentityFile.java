@@ -1,8 +1,8 @@
 package io.lakestream.sink;
 
 import io.lakestream.fs.HadoopFiles;
-import io.lakestream.fs.OffsetLog;
 import io.lakestream.fs.StateFile;
+import io.lakestream.table.OffsetLog;
 import io.lakestream.table.TxnIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +24,11 @@ import org.apache.hadoop.fs.Path;
  * the last one logged then were never run by anyone, and their writers need not ask a table whether
  * it holds them.
  */
-public final class SinkIdentity {
+public final class TxnIdentityFile {
 
   static final String FILE_NAME = "lakestream-txn-app-id";
 
-  private SinkIdentity() {}
+  private TxnIdentityFile() {}
 
   /** The sink's id and first new batch; call before the query starts. */
   public static TxnIdentity loadOrCreate(HadoopFiles files, String checkpointFolder) {

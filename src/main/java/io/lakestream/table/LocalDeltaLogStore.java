@@ -1,4 +1,4 @@
-package io.lakestream.fs;
+package io.lakestream.table;
 
 import io.delta.storage.LocalLogStore;
 import java.io.File;
