@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -24,6 +26,7 @@ import org.yaml.snakeyaml.Yaml;
  * and the job cluster's {@code spark.lakestream.*} conf is a valid configuration equal to
  * conf/databricks.properties.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DatabricksBundleIT {
 
   private final Path bundle =

@@ -10,16 +10,19 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The two deployable jars. "No Spark, Scala or Hadoop classes" is checked against the real thing:
  * no class in our jars may also exist in the jars an open-source Spark cluster ships (Spark's
  * runtime classpath).
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class JarContentsIT {
 
   private static Set<String> sparkClasses;

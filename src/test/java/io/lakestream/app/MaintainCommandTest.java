@@ -7,11 +7,14 @@ import io.lakestream.config.ConfigException;
 import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The maintain command's refusals; what a pass does is MaintenanceTest's. */
+/** The maintain command's refusals; what a pass does is MaintenanceStreamTest's. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MaintainCommandTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -11,11 +11,14 @@ import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The report command only reads: it creates nothing and says which tables it did not find. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ReportCommandTest {
 
   private final SparkSession spark = TestSpark.session();

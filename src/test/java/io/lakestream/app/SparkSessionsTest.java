@@ -6,9 +6,12 @@ import io.lakestream.config.StateSettings;
 import io.lakestream.testing.TestSpark;
 import java.time.ZoneId;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SparkSessionsTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -44,15 +44,15 @@ class CrashRecoveryIT {
     ChildJvm.Result crashed = run(root, filesPerBatch, "--set", "fault.halt_at=" + point);
 
     assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
-    List<String> leftInLanding = ArchiveTest.filesUnder(landing);
+    List<String> leftInLanding = ArchiveStreamTest.filesUnder(landing);
     switch (point) {
       case "after_commit", "before_move" -> {
         assertThat(leftInLanding).hasSize(4);
-        assertThat(ArchiveTest.filesUnder(archive)).isEmpty();
+        assertThat(ArchiveStreamTest.filesUnder(archive)).isEmpty();
       }
       default -> {
         assertThat(leftInLanding).hasSize(3);
-        assertThat(ArchiveTest.filesUnder(archive)).hasSize(1);
+        assertThat(ArchiveStreamTest.filesUnder(archive)).hasSize(1);
       }
     }
     assertThat(Files.exists(root.resolve("checkpoints/bronze_events/lakestream-archive/0.plan")))
@@ -125,7 +125,7 @@ class CrashRecoveryIT {
     assertThat(Files.readString(contract)).contains("amount DOUBLE");
     SparkSession spark = TestSpark.session();
     assertThat(table(spark, root, "bronze_events").count()).isEqualTo(300);
-    assertThat(ArchiveTest.filesUnder(root.resolve("landing"))).isEmpty();
+    assertThat(ArchiveStreamTest.filesUnder(root.resolve("landing"))).isEmpty();
   }
 
   /**
@@ -154,8 +154,8 @@ class CrashRecoveryIT {
     assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0))
         .isEqualTo(300);
 
-    assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
-    assertThat(ArchiveTest.filesUnder(archive)).containsExactlyInAnyOrder(SampleData.ALL);
+    assertThat(ArchiveStreamTest.filesUnder(landing)).isEmpty();
+    assertThat(ArchiveStreamTest.filesUnder(archive)).containsExactlyInAnyOrder(SampleData.ALL);
     Dataset<Row> log = table(spark, root, "archive_log");
     assertThat(log.count()).isEqualTo(4);
     assertThat(log.select("action").distinct().as(Encoders.STRING()).collectAsList())
@@ -163,7 +163,9 @@ class CrashRecoveryIT {
     assertThat(log.select("source").as(Encoders.STRING()).collectAsList())
         .containsExactlyInAnyOrderElementsOf(
             bronze.select("_source_file").distinct().as(Encoders.STRING()).collectAsList());
-    assertThat(ArchiveTest.filesUnder(root.resolve("checkpoints/bronze_events/lakestream-archive")))
+    assertThat(
+            ArchiveStreamTest.filesUnder(
+                root.resolve("checkpoints/bronze_events/lakestream-archive")))
         .noneMatch(name -> name.endsWith(".plan"));
   }
 
@@ -235,7 +237,7 @@ class CrashRecoveryIT {
                 .collectAsList())
         .extracting(Row::toString)
         .containsExactly("[click,3]");
-    assertThat(ArchiveTest.filesUnder(landing)).isEmpty();
+    assertThat(ArchiveStreamTest.filesUnder(landing)).isEmpty();
     assertThat(table(spark, root, "archive_log").count()).isEqualTo(2);
     assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/2.json")).doesNotExist();
   }

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakestream.table.SchedulerPools;
 import io.lakestream.testing.TestSpark;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The session's Hadoop configuration and scheduler pools, through Spark's internals and through the
  * public fallback a Databricks shared or serverless session gets.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SessionHadoopConfTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -9,13 +9,16 @@ import io.lakestream.testing.TestConfigs;
 import io.lakestream.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A replayed micro-batch (same txnAppId and batch id) must not change a table a second time. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class TableBatchWriterTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,12 +18,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sink's id stays with its checkpoint, and its first new batch is the one after the last batch
  * Spark logged in the checkpoint: read from a real query's checkpoint.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class TxnIdentityFileTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -6,14 +6,17 @@ import io.lakestream.config.ConfigKeys;
 import io.lakestream.testing.TestSpark;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The parse of raw lines, on a batch DataFrame: one outcome per kind of line. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class EventParserTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -21,12 +22,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The unit tier of the stages: each stage, or a layer's chain of them, on a small batch DataFrame,
  * with no stream, checkpoint or table. What needs a stream (deduplication within the watermark,
  * late data across batches, restarts, crashes) is in the end-to-end tests.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class StagesTest {
 
   private final SparkSession spark = TestSpark.session();
@@ -55,7 +58,7 @@ class StagesTest {
             "('e2', 'u9', 'click', '2026-11-01 10:00:00', '/', 'web', 2.0, 'malformed_json')",
             "('e3', 'u2', 'PURCHASE', '2026-11-02 00:00:01', '/Cart', 'Web', 5.5, NULL)");
     // Deduplicate, next in the chain, is streaming-only (dropDuplicatesWithinWatermark):
-    // DeduplicationTest drives it on a stream.
+    // DeduplicationStreamTest drives it on a stream.
     Stage silver =
         new ValidEvents(schema).then(new NormalizeIdentifiers()).then(new AddEventDate());
 

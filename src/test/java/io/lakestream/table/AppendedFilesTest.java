@@ -6,13 +6,16 @@ import io.lakestream.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Which commit ranges count as plain appends, and what their files hold. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AppendedFilesTest {
 
   private final SparkSession spark = TestSpark.session();

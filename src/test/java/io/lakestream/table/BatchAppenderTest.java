@@ -7,11 +7,13 @@ import io.lakestream.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every batch's transaction, a replay after a restart is skipped, and only the first append of an
  * appender (or one after a failure) asks the table.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BatchAppenderTest {
 
   private final SparkSession spark = TestSpark.session();

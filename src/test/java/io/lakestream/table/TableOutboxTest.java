@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -19,12 +20,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The outbox appends each saved row exactly once without reading the table: replayed batches, a
  * crash before or after the flush's commit, and folders an older lakestream left behind.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class TableOutboxTest {
 
   private final SparkSession spark = TestSpark.session();

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * groups end before it, holding 185 events; 14 of the 26 sessions (30-minute gap) are closed.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class PipelineSampleTest {
+class PipelineSampleStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

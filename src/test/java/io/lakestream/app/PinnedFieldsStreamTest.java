@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * quarantine rows both times, and a second run of each adds nothing.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class PinnedFieldsTest {
+class PinnedFieldsStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

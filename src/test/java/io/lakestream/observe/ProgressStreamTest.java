@@ -16,18 +16,21 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * pipeline_progress against the queries' own progress, and a progress table that cannot be written.
  */
-class ProgressTest {
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ProgressStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DELETE included).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SummaryCacheTest {
+class SummaryCacheStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

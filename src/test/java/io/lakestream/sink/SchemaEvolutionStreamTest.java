@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by the user.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class SchemaEvolutionTest {
+class SchemaEvolutionStreamTest {
 
   private static final String WIDER = ConfigKeys.SAMPLE_EVENT_SCHEMA + ", country STRING";
 

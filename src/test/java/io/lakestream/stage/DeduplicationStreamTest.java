@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Duplicates by event_id in one file, across files, micro-batches and restarts reach silver once.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class DeduplicationTest {
+class DeduplicationStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

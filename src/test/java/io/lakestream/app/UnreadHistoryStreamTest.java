@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * row in silver and gold once.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class UnreadHistoryTest {
+class UnreadHistoryStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

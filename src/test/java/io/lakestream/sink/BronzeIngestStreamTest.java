@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * events-00004.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class BronzeIngestTest {
+class BronzeIngestStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by run: each run is an availableNow restart from the checkpoints, like a scheduled job.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class EventCountsTest {
+class EventCountsStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 
@@ -37,7 +37,7 @@ class EventCountsTest {
         .orderBy("window_start", "event_type")
         .collectAsList()
         .stream()
-        .map(EventCountsTest::describe)
+        .map(EventCountsStreamTest::describe)
         .toList();
   }
 

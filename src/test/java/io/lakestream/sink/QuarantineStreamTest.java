@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every kind of bad record ends in quarantine_events with its reason, raw text and source file. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class QuarantineTest {
+class QuarantineStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

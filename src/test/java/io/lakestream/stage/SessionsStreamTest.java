@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gold_user_sessions: 30-minute inactivity gap, 10-minute watermark, state kept across restarts.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class SessionsTest {
+class SessionsStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

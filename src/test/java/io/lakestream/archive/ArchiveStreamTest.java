@@ -15,18 +15,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Archiving in-process: where files go, what archive_log and audit_batches say, failed moves,
  * reappearances.
  */
-class ArchiveTest {
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ArchiveStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 

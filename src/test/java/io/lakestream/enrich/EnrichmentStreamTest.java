@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loss.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class EnrichmentTest {
+class EnrichmentStreamTest {
 
   private static final StructType EVENTS = StructType.fromDDL("event_id STRING, user_id STRING");
   private static final StructType USERS =

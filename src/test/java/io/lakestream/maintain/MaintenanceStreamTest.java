@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class MaintenanceTest {
+class MaintenanceStreamTest {
 
   private final SparkSession spark = TestSpark.session();
 
