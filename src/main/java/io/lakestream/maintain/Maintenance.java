@@ -127,12 +127,22 @@ public final class Maintenance {
               .collectAsList();
       expired = result.isEmpty() ? 0 : result.get(0).getLong(0);
     }
+    Row after = before;
+    long[] folderAfter = folderBefore;
     if (compact) {
       spark.sql("OPTIMIZE " + target).collectAsList();
     }
-    spark.sql("VACUUM " + target).collectAsList();
-    Row after = detail(target);
-    long[] folderAfter = dataFiles(location);
+    if (compact || expired > 0) {
+      after = detail(target);
+      folderAfter = dataFiles(location);
+    }
+    // VACUUM deletes only files the table no longer refers to: with none in the folder it has
+    // nothing to do, and skipping it spares a Spark job per table on every pass.
+    if (folderAfter[0] > after.<Long>getAs("numFiles")) {
+      spark.sql("VACUUM " + target).collectAsList();
+      after = detail(target);
+      folderAfter = dataFiles(location);
+    }
     TableReport report =
         new TableReport(
             table,
