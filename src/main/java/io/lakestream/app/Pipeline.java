@@ -1,9 +1,6 @@
 package io.lakestream.app;
 
-import io.lakestream.archive.Archiver;
 import io.lakestream.archive.BatchArchiving;
-import io.lakestream.archive.ReappearedFiles;
-import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.LakestreamConfig;
@@ -18,7 +15,6 @@ import io.lakestream.observe.ProgressSink;
 import io.lakestream.observe.ProgressTable;
 import io.lakestream.sink.StreamStarter;
 import io.lakestream.stage.QualityRules;
-import io.lakestream.table.DeltaStreamSource;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
 import io.lakestream.table.VolumeSetup;
@@ -27,9 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -66,7 +59,6 @@ public final class Pipeline {
   private final Bookkeeping bookkeeping;
   private final AtomicReference<StructType> enrichmentColumns = new AtomicReference<>();
   private volatile ProgressListener progress;
-  private ReappearedFiles reappeared;
 
   public Pipeline(SparkSession spark, LakestreamConfig config) {
     this(spark, config, List.of());
@@ -137,24 +129,20 @@ public final class Pipeline {
     try (InstanceLock lock =
         InstanceLock.acquire(
             hadoopConf(), config.volume().checkpoints(), queries::requestStop, config.haltAt())) {
-      reappeared = null; // each run reports every file it finds back
+      // Each run reports every file it finds back.
+      RunArchiving archiving = new RunArchiving(spark, config, tables, bookkeeping);
       keepAutoCompactionForLongRuns();
-      Topology current = withRecordedContract(topology(reportedToProgress(archiving())));
+      Topology current =
+          withRecordedContract(topology(reportedToProgress(archiving.batchArchiving())));
       setUp(current);
       current.checkUnreadHistory(hadoopConf());
       bookkeeping.flushAll();
       // Before bronze starts: a file back under an ingested name is reported (or renamed to be
       // read again) even if no batch runs.
-      if (archivesFiles()) {
-        if (!DeltaStreamSource.plannedABatch(
-            hadoopConf(), config.volume().checkpointFor(Topology.BRONZE_QUERY))) {
-          reappearedFiles().nothingIngestedYet();
-        }
-        reappearedFiles().checkNow(hadoopConf());
-      }
+      archiving.checkAtStart(hadoopConf());
       PipelineRun run;
       try (MaintenanceSchedule maintenance = maintenanceSchedule()) {
-        run = runWithProgress(current, startedAt);
+        run = runWithProgress(current, archiving, startedAt);
         // add_new_columns recorded fields: the tables gain them and the queries start again over
         // the wider contract.
         for (int restart = 1;
@@ -173,7 +161,7 @@ public final class Pipeline {
               current.config().ingest().eventSchema().toDDL());
           setUp(current);
           config.haltAt().haltIfAt(FaultPoint.AFTER_WIDENING);
-          run = runWithProgress(current, startedAt);
+          run = runWithProgress(current, archiving, startedAt);
         }
       } catch (RuntimeException | TimeoutException e) {
         if (!lock.lost()) {
@@ -246,7 +234,7 @@ public final class Pipeline {
   }
 
   /** Runs the queries with a progress listener that writes pipeline_progress and the log. */
-  private PipelineRun runWithProgress(Topology topology, Instant startedAt)
+  private PipelineRun runWithProgress(Topology topology, RunArchiving archiving, Instant startedAt)
       throws TimeoutException {
     if (config.trigger() instanceof TriggerSpec.AvailableNow availableNow
         && availableNow.requestedAsOnce()) {
@@ -264,7 +252,7 @@ public final class Pipeline {
       progress = new ProgressListener(sinks);
       spark.streams().addListener(progress);
       try {
-        run = runQueries(topology, startedAt);
+        run = runQueries(topology, archiving, startedAt);
         awaitProgressOf(run.queries());
       } finally {
         spark.streams().removeListener(progress);
@@ -297,7 +285,8 @@ public final class Pipeline {
    * gold then start after the restart, over the wider tables). Any other run starts every layer,
    * then waits until one query ends.
    */
-  private PipelineRun runQueries(Topology topology, Instant startedAt) throws TimeoutException {
+  private PipelineRun runQueries(Topology topology, RunArchiving archiving, Instant startedAt)
+      throws TimeoutException {
     boolean drains = config.trigger().stopsWhenDrained();
     if (!drains) {
       // awaitAnyTermination returns at once if a query of this session ended before; forget those.
@@ -317,17 +306,11 @@ public final class Pipeline {
       }
     }
     if (!drains) {
-      try (IdleChecks idle = checkReappearedFilesEveryTrigger()) {
+      try (RunArchiving.IdleChecks idle = archiving.checkEveryTrigger(hadoopConf())) {
         finished.addAll(queries.awaitAny(started));
       }
     }
-    return new PipelineRun(
-        spark,
-        config,
-        startedAt,
-        finished,
-        reappeared == null ? 0 : reappeared.reportedThisRun(),
-        0);
+    return new PipelineRun(spark, config, startedAt, finished, archiving.reportedThisRun(), 0);
   }
 
   private List<StreamingQuery> start(List<QueryPlan> plans) throws TimeoutException {
@@ -347,44 +330,6 @@ public final class Pipeline {
     return started;
   }
 
-  /** A repeating task stopped when the run ends. */
-  private interface IdleChecks extends AutoCloseable {
-    @Override
-    void close();
-  }
-
-  /**
-   * With a processingTime trigger, bronze runs a batch only when files arrive; a file back under an
-   * ingested name is not one Spark reads, so it is looked for at every trigger interval too.
-   */
-  private IdleChecks checkReappearedFilesEveryTrigger() {
-    if (!archivesFiles()
-        || !(config.trigger() instanceof TriggerSpec.ProcessingTime processingTime)) {
-      return () -> {};
-    }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "lakestream-reappeared-files");
-              thread.setDaemon(true);
-              return thread;
-            });
-    long every = Math.max(1, processingTime.interval().toMillis());
-    Configuration hadoopConf = hadoopConf();
-    timer.scheduleWithFixedDelay(
-        () -> {
-          try {
-            reappearedFiles().checkNow(hadoopConf);
-          } catch (RuntimeException e) {
-            LOG.warn("Could not look for files back in the landing folder: {}", e.toString());
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
-    return timer::shutdownNow;
-  }
-
   /** Tells the progress listener what the archiving of each batch did. */
   private BatchArchiving reportedToProgress(BatchArchiving archiving) {
     return (session, batchId, committed) -> {
@@ -395,41 +340,5 @@ public final class Pipeline {
       }
       return result;
     };
-  }
-
-  /**
-   * Moving and deleting are ours; off leaves files, and spark leaves them to the file source's
-   * cleanSource.
-   */
-  private boolean archivesFiles() {
-    return config.archiveMode() == ArchiveMode.MOVE || config.archiveMode() == ArchiveMode.DELETE;
-  }
-
-  /** One per run, shared by the start-up, batch and idle checks, so each file is reported once. */
-  private synchronized ReappearedFiles reappearedFiles() {
-    if (reappeared == null) {
-      reappeared =
-          new ReappearedFiles(
-              spark,
-              config.volume().landing(),
-              tables.identifier(Tables.ARCHIVE_LOG),
-              config.ingest().allowOverwrites());
-    }
-    return reappeared;
-  }
-
-  private BatchArchiving archiving() {
-    if (!archivesFiles()) {
-      return BatchArchiving.NONE;
-    }
-    return BatchArchiving.of(
-        new Archiver(
-            config.archiveMode(),
-            config.volume().landing(),
-            config.volume().archive(),
-            config.volume().checkpointFor(Topology.BRONZE_QUERY),
-            config.haltAt(),
-            bookkeeping.archiveLog()),
-        reappearedFiles());
   }
 }

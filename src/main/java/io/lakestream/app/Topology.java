@@ -8,18 +8,13 @@ import io.lakestream.contract.EventContract;
 import io.lakestream.contract.NewFields;
 import io.lakestream.enrich.EnrichWithUsers;
 import io.lakestream.enrich.UsersReference;
-import io.lakestream.observe.BronzeMetrics;
-import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.QueryStopper;
 import io.lakestream.sink.TableBatchWriter;
-import io.lakestream.source.LandingStream;
 import io.lakestream.stage.AddEventDate;
 import io.lakestream.stage.Deduplicate;
 import io.lakestream.stage.EventCounts;
-import io.lakestream.stage.EventParser;
 import io.lakestream.stage.EventTypeTotals;
 import io.lakestream.stage.NormalizeIdentifiers;
-import io.lakestream.stage.QualityRules;
 import io.lakestream.stage.Sessionize;
 import io.lakestream.stage.Stage;
 import io.lakestream.stage.ValidEvents;
@@ -37,10 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -191,49 +183,17 @@ final class Topology {
   }
 
   private QueryPlan bronze() {
-    // Classified on the stream (not in the batch writer) so the per-reason counts can be observed.
-    Stage classify =
-        config.quality().enabled()
-            ? new QualityRules(config.quality(), config.ingest().eventSchema())
-            : Stage.identity();
-    NewFields newFields = newFields();
-    return new QueryPlan(
-        BRONZE_QUERY,
-        Layer.BRONZE,
-        () ->
-            new EventParser(
-                    config.ingest().eventSchema(),
-                    config.ingest().maxRecordBytes(),
-                    config.ingest().rescueUnknownFields())
-                .parse(
-                    new LandingStream(
-                            config.volume().landing(),
-                            config.ingest(),
-                            config.archiveMode(),
-                            config.volume().archive())
-                        .read(spark)),
-        classify.then(BronzeMetrics::observe),
-        OutputMode.Append(),
-        txnIdentity ->
-            new BronzeBatch(
-                BRONZE_QUERY,
-                tables.identifier(BronzeTable.NAME),
-                new BronzeBatchWriter(
-                    BRONZE_QUERY,
-                    config.quality(),
-                    config.ingest().eventSchema(),
-                    tables.identifier(BronzeTable.NAME),
-                    bookkeeping.quarantineOutbox(),
-                    txnIdentity,
-                    config.haltAt(),
-                    newFields,
-                    stopper),
-                archiving,
-                bookkeeping.audit(BRONZE_QUERY),
-                config.haltAt(),
-                // Silver's first batch then finds the reference's file list read.
-                enriches() ? usersReference()::loadLatestSnapshotInBackground : () -> {}),
-        Map.of());
+    return new BronzeQuery(
+            spark,
+            config,
+            tables,
+            bookkeeping,
+            archiving,
+            stopper,
+            newFields(),
+            // Silver's first batch then finds the reference's file list read.
+            enriches() ? usersReference()::loadLatestSnapshotInBackground : () -> {})
+        .plan();
   }
 
   private QueryPlan silver() {
@@ -245,7 +205,7 @@ final class Topology {
             // After deduplication: its state holds only the events' own columns, and fewer rows
             // meet the join.
             .then(enriches() ? new EnrichWithUsers(usersReference()) : Stage.identity())
-            .then(events -> events.select(columnsOf(silverTable())));
+            .then(events -> events.select(silverTable().columns()));
     return tableQuery(
         SILVER_QUERY,
         Layer.SILVER,
@@ -370,9 +330,5 @@ final class Topology {
 
   private UsersReference usersReference() {
     return new UsersReference(spark, config.enrich(), config.catalog(), config.volume());
-  }
-
-  private static Column[] columnsOf(TableDefinition table) {
-    return Arrays.stream(table.schema().fieldNames()).map(functions::col).toArray(Column[]::new);
   }
 }

@@ -165,7 +165,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
         classified.observe(
             observation, aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length));
     bronzeAppender()
-        .append(observed.select(columns(BronzeTable.definition(eventSchema).schema())), batchId);
+        .append(observed.select(BronzeTable.definition(eventSchema).columns()), batchId);
     steps.done("bronze");
     // What bronze holds of this batch; reading it back, not the batch again, keeps the source read
     // once (Spark counts every read of the source in the batch's numInputRows) and a replay
@@ -306,9 +306,5 @@ public final class BronzeBatchWriter implements java.io.Serializable {
    */
   private static Column constant(Object value, DataType type) {
     return udf((UDF0<Object>) () -> value, type).asNondeterministic().apply();
-  }
-
-  private static Column[] columns(StructType schema) {
-    return Arrays.stream(schema.fieldNames()).map(name -> col(name)).toArray(Column[]::new);
   }
 }

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.table.BronzeTable;
+import io.lakestream.table.TableDefinition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +24,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -118,7 +118,7 @@ public final class EventParser {
                         tooLarge.as(TOO_LARGE),
                         parsed.getField(PARSE_ERROR).as(PARSE_ERROR),
                         parsed),
-                    columnsOf(lines))
+                    Arrays.asList(TableDefinition.columnsOf(lines.schema())))
                 .toArray(Column[]::new));
     Dataset<Row> checked =
         typed.withColumn(
@@ -146,12 +146,8 @@ public final class EventParser {
             .when(parseError.isNotNull(), parseError)
             .otherwise(mismatch)
             .as(BronzeTable.QUARANTINE_DETAIL));
-    outcome.addAll(columnsOf(lines));
+    outcome.addAll(Arrays.asList(TableDefinition.columnsOf(lines.schema())));
     return checked.select(outcome.toArray(Column[]::new));
-  }
-
-  private static List<Column> columnsOf(Dataset<Row> rows) {
-    return Arrays.stream(rows.columns()).map(functions::col).toList();
   }
 
   @SafeVarargs

@@ -49,4 +49,16 @@ public record TableDefinition(
     merged.putAll(more);
     return new TableDefinition(name, schema, partitionColumns, merged);
   }
+
+  /** The table's columns, in order: selecting them shapes a Dataset to exactly this table. */
+  public org.apache.spark.sql.Column[] columns() {
+    return columnsOf(schema);
+  }
+
+  /** A column per field of {@code schema}, in order. */
+  public static org.apache.spark.sql.Column[] columnsOf(StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames())
+        .map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
+  }
 }

@@ -1,0 +1,83 @@
+package io.lakestream.app;
+
+import io.lakestream.archive.BatchArchiving;
+import io.lakestream.config.LakestreamConfig;
+import io.lakestream.config.LakestreamConfig.Layer;
+import io.lakestream.contract.NewFields;
+import io.lakestream.observe.BronzeMetrics;
+import io.lakestream.sink.BronzeBatchWriter;
+import io.lakestream.sink.QueryStopper;
+import io.lakestream.source.LandingStream;
+import io.lakestream.stage.EventParser;
+import io.lakestream.stage.QualityRules;
+import io.lakestream.stage.Stage;
+import io.lakestream.table.BronzeTable;
+import io.lakestream.table.DeltaTables;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.OutputMode;
+
+/**
+ * The bronze query's plan: the landing folder read line by line, each line parsed once against the
+ * event contract and classified by the quality rules, each batch written by the bronze writer, then
+ * archived and audited.
+ *
+ * @param newFields what the writer does with fields outside the contract
+ * @param atFirstBatch run when the query's first batch begins (silver's users reference is read
+ *     meanwhile)
+ */
+record BronzeQuery(
+    SparkSession spark,
+    LakestreamConfig config,
+    DeltaTables tables,
+    Bookkeeping bookkeeping,
+    BatchArchiving archiving,
+    QueryStopper stopper,
+    NewFields newFields,
+    Runnable atFirstBatch) {
+
+  QueryPlan plan() {
+    // Classified on the stream (not in the batch writer) so the per-reason counts can be observed.
+    Stage classify =
+        config.quality().enabled()
+            ? new QualityRules(config.quality(), config.ingest().eventSchema())
+            : Stage.identity();
+    String table = tables.identifier(BronzeTable.NAME);
+    return new QueryPlan(
+        Topology.BRONZE_QUERY,
+        Layer.BRONZE,
+        () ->
+            new EventParser(
+                    config.ingest().eventSchema(),
+                    config.ingest().maxRecordBytes(),
+                    config.ingest().rescueUnknownFields())
+                .parse(
+                    new LandingStream(
+                            config.volume().landing(),
+                            config.ingest(),
+                            config.archiveMode(),
+                            config.volume().archive())
+                        .read(spark)),
+        classify.then(BronzeMetrics::observe),
+        OutputMode.Append(),
+        txnIdentity ->
+            new BronzeBatch(
+                Topology.BRONZE_QUERY,
+                table,
+                new BronzeBatchWriter(
+                    Topology.BRONZE_QUERY,
+                    config.quality(),
+                    config.ingest().eventSchema(),
+                    table,
+                    bookkeeping.quarantineOutbox(),
+                    txnIdentity,
+                    config.haltAt(),
+                    newFields,
+                    stopper),
+                archiving,
+                bookkeeping.audit(Topology.BRONZE_QUERY),
+                config.haltAt(),
+                atFirstBatch),
+        Map.of());
+  }
+}
