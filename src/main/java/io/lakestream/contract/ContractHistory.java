@@ -22,7 +22,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -209,12 +208,10 @@ public final class ContractHistory implements java.io.Serializable {
 
   /**
    * The new fields in a batch's rescued data ({@code _rescued_data}, {@code _source_file} rows),
-   * with a type inferred conservatively from their values: a string is STRING, whole numbers
-   * BIGINT, numbers with a fraction or exponent DOUBLE (whole numbers with them too), true/false
-   * BOOLEAN, anything else (objects, arrays, a mix) STRING holding the JSON text. A field seen only
-   * as null is not added yet (its type is unknown): it stays rescued until a value arrives. A name
-   * that is not a plain column name, or is taken (case-insensitive) by a column of the tables,
-   * stays rescued too.
+   * typed from their values by {@link JsonFieldTypes} (the rules {@code ingest.schema=infer} uses
+   * too). A field seen only as null is not added yet (its type is unknown): it stays rescued until
+   * a value arrives. A name that is not a plain column name, or is taken (case-insensitive) by a
+   * column of the tables, stays rescued too.
    *
    * @param contract the contract the batch is read with now: a field it holds was rescued by a
    *     replayed batch's first attempt, under the older contract, and is passed over in silence
@@ -223,7 +220,7 @@ public final class ContractHistory implements java.io.Serializable {
   public static Findings infer(
       List<Row> rescued, StructType contract, Set<String> taken, long batchId) {
     Set<String> inContract = Set.of(contract.fieldNames());
-    Map<String, String> kinds = new LinkedHashMap<>();
+    Map<String, DataType> types = new LinkedHashMap<>();
     Map<String, String> firstFile = new LinkedHashMap<>();
     Map<String, String> leftRescued = new LinkedHashMap<>();
     for (Row row : rescued) {
@@ -249,54 +246,18 @@ public final class ContractHistory implements java.io.Serializable {
           leftRescued.putIfAbsent(name, "a column of that name exists already (case-insensitive)");
           continue;
         }
-        String kind = kindOf(field.getValue());
-        if (kind == null) {
+        DataType type = JsonFieldTypes.typeOf(field.getValue());
+        if (type == null) {
           continue;
         }
         firstFile.putIfAbsent(name, row.getString(1));
-        kinds.merge(name, kind, ContractHistory::merge);
+        types.merge(name, type, JsonFieldTypes::wider);
       }
     }
     List<AddedField> fields = new ArrayList<>();
-    kinds.forEach(
-        (name, kind) ->
-            fields.add(new AddedField(name, typeOf(kind), batchId, firstFile.get(name))));
+    types.forEach(
+        (name, type) -> fields.add(new AddedField(name, type, batchId, firstFile.get(name))));
     return new Findings(fields, leftRescued);
-  }
-
-  private static String kindOf(JsonNode value) {
-    if (value.isNull()) {
-      return null;
-    }
-    if (value.isIntegralNumber()) {
-      return "long";
-    }
-    if (value.isNumber()) {
-      return "double";
-    }
-    if (value.isBoolean()) {
-      return "boolean";
-    }
-    return value.isTextual() ? "string" : "json";
-  }
-
-  private static String merge(String a, String b) {
-    if (a.equals(b)) {
-      return a;
-    }
-    if (Set.of(a, b).equals(Set.of("long", "double"))) {
-      return "double";
-    }
-    return "json";
-  }
-
-  private static DataType typeOf(String kind) {
-    return switch (kind) {
-      case "long" -> DataTypes.LongType;
-      case "double" -> DataTypes.DoubleType;
-      case "boolean" -> DataTypes.BooleanType;
-      default -> DataTypes.StringType;
-    };
   }
 
   /**

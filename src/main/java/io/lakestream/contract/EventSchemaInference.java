@@ -14,11 +14,6 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -27,9 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ingest.schema=infer}: the event contract from a bounded sample of the landing folder, the
  * oldest files first (at most {@link #MAX_FILES} files or {@link #MAX_BYTES}), as Auto Loader
- * samples. Spark's JSON reader infers the types; the contract keeps the atomic ones it supports
- * (whole numbers BIGINT, other numbers DOUBLE, BOOLEAN, STRING) and takes objects and arrays as
- * STRING holding their JSON text. The pipeline's fields and the hints come first with their fixed
+ * samples. Spark's JSON reader infers the types, mapped to the contract's by {@link JsonFieldTypes}
+ * (the rules new fields get too). The pipeline's fields and the hints come first with their fixed
  * types (the seed); a name that is not a plain column name is left out (its values are rescued).
  * Run once per volume: the result is stored and read back by every later run.
  */
@@ -74,7 +68,7 @@ public final class EventSchemaInference {
         continue;
       }
       if (names.add(field.name().toLowerCase(Locale.ROOT))) {
-        contract = contract.add(field.name(), supported(field), true);
+        contract = contract.add(field.name(), JsonFieldTypes.columnType(field.dataType()), true);
       }
     }
     if (!leftOut.isEmpty()) {
@@ -83,17 +77,6 @@ public final class EventSchemaInference {
           leftOut);
     }
     return new Inferred(contract, paths, bytes);
-  }
-
-  private static org.apache.spark.sql.types.DataType supported(StructField field) {
-    var type = field.dataType();
-    if (type instanceof LongType
-        || type instanceof DoubleType
-        || type instanceof BooleanType
-        || type instanceof StringType) {
-      return type;
-    }
-    return DataTypes.StringType; // objects, arrays, a field only ever null
   }
 
   /**
