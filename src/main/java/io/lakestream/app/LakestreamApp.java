@@ -231,7 +231,8 @@ public final class LakestreamApp {
    * loaded after it stops, and {@code spark.stop()} does not close them): native RocksDB threads
    * left running into the JVM's exit can abort it ({@code std::bad_alloc}, exit 134, seen once at
    * the exit of a run-local that recorded the class archive). Spark's internal API; if it is not
-   * there, nothing is closed, as before.
+   * there, nothing is closed, as before. Listed in src/docs/design.md ("Internals of Spark and
+   * Delta").
    */
   private static void closeStateStores() {
     try {

@@ -20,6 +20,9 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>The batch's rows cannot tell: an empty file has no rows but is still part of the batch, and by
  * the time a batch is replayed some of its files may already be archived.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class SourceFileLog {
 

@@ -20,6 +20,9 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * checksum files, the checkpoint's offsets and commits, Parquet parts). Selected with {@code
  * spark.hadoop.fs.file.impl} (conf/local.properties); where the platform has no POSIX permissions,
  * or for a sticky bit, it does what Hadoop does.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class ForklessLocalFileSystem extends LocalFileSystem {
 

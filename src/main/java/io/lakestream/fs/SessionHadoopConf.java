@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
  * Spark builds it through its internal {@code sessionState()}; a session that does not offer it (a
  * Databricks shared or serverless compute, another Spark build) gets the same from the session's
  * public conf.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class SessionHadoopConf {
 

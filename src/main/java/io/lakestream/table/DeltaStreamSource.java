@@ -14,6 +14,9 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 
 /**
  * A lakestream table read as the source of a streaming query (silver reads bronze, gold silver).
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class DeltaStreamSource {
 

@@ -42,6 +42,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * then knows. These are Delta's internal classes, so this path runs only on the open-source Delta
  * it was checked against ({@link #VERIFIED_DELTA_VERSION}), and falls back for good on the first
  * sign of a different one.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 final class DeltaTransactionAppend {
 

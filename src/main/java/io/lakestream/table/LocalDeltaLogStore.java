@@ -26,6 +26,9 @@ import org.apache.hadoop.fs.Path;
  * that size, and the statuses Delta wants are the dozen files since the checkpoint. Selected with
  * {@code spark.delta.logStore.file.impl} (conf/local.properties); other file systems keep Delta's
  * own stores.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class LocalDeltaLogStore extends LocalLogStore {
 

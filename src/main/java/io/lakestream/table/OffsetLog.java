@@ -10,6 +10,9 @@ import org.apache.hadoop.fs.Path;
 /**
  * A streaming query's offset log, {@code <checkpoint>/offsets}: Spark writes {@code offsets/<batch
  * id>} before it runs the batch, so the log tells which batches a query ever planned.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class OffsetLog {
 

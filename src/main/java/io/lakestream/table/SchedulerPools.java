@@ -8,6 +8,9 @@ import org.apache.spark.sql.SparkSession;
  * pool is ignored): each streaming query runs in a pool named after it, so a small job of one query
  * does not queue behind the tasks of the others, and bookkeeping appends run in a pool of their
  * own.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class SchedulerPools {
 

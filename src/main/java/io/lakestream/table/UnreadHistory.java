@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * reservoirVersion}) and the names of the commit files in the table's {@code _delta_log}. Both
  * formats are versioned and documented in Delta's protocol; if either cannot be read, nothing is
  * checked and the query starts as it always did.
+ *
+ * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
+ * src/docs/design.md} ("Internals of Spark and Delta").
  */
 public final class UnreadHistory {
 
