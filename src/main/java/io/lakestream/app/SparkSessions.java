@@ -75,7 +75,8 @@ public final class SparkSessions {
                 builder.config(name, value);
               }
             });
-    Path pools = declarePools(launcherConf, config, builder);
+    // On Databricks the SparkContext is running already: a file given now would not be read.
+    Path pools = onDatabricks ? null : declarePools(launcherConf, config, builder);
     SparkSession spark;
     try {
       spark = builder.getOrCreate();
