@@ -13,8 +13,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 /**
  * What a run did and what the tables hold afterwards: rows per table (this run, from {@code
  * audit_batches}; in total), quarantined rows per reason, files processed and archived, and the
- * rows each stateful query dropped as older than its watermark (from the queries' progress). Totals
- * of tables that did not change since the last summary come from {@link SummaryCache}.
+ * rows each stateful query dropped as older than its watermark (from the queries' progress), and
+ * the files in landing that {@code ingest.path_glob} leaves unread. Totals of tables that did not
+ * change since the last summary come from {@link SummaryCache}.
  */
 public record RunSummary(
     Duration elapsed,
@@ -26,7 +27,8 @@ public record RunSummary(
     FileActivity archiving,
     Map<String, Long> lateRowsDropped,
     long progressRowsNotWritten,
-    Map<String, SummaryCache.Source> figureSources) {
+    Map<String, SummaryCache.Source> figureSources,
+    long filesNotMatchingGlob) {
 
   /**
    * What happened to landing files: archived (moved or deleted) this run and in all, failing moves,
@@ -86,6 +88,10 @@ public record RunSummary(
               + " changed and ingest.allow_overwrites=true): "
               + archiving.reappearedThisRun()
               + "\n");
+    }
+    if (filesNotMatchingGlob > 0) {
+      text.append(
+          "  files in landing that ingest.path_glob leaves unread: " + filesNotMatchingGlob + "\n");
     }
     if (!quarantinedByReason.isEmpty()) {
       text.append("  quarantined by reason: ");

@@ -11,8 +11,11 @@ import static org.apache.spark.sql.functions.when;
 import io.lakestream.app.SummaryCache.Figures;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.SinkKind;
+import io.lakestream.fs.HadoopFiles;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.Tables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -123,7 +127,8 @@ final class RunSummaryReader {
           archiving,
           lateRowsDropped(queries),
           progressRowsNotWritten,
-          new TreeMap<>(cache.sources()));
+          new TreeMap<>(cache.sources()),
+          filesNotMatchingGlob(spark, config));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
@@ -207,6 +212,25 @@ final class RunSummaryReader {
         .collectAsList()
         .forEach(row -> byReason.put(row.getString(0), row.getLong(1)));
     return new Figures(byReason, Map.of());
+  }
+
+  /**
+   * The files in landing (hidden ones aside) whose names ingest.path_glob does not match: what it
+   * leaves unread, listed once per run; none without a glob.
+   */
+  private static long filesNotMatchingGlob(SparkSession spark, LakestreamConfig config) {
+    if (config.ingest().pathGlob().isEmpty()) {
+      return 0;
+    }
+    HadoopFiles files = new HadoopFiles(spark);
+    Path landing = new Path(config.volume().landing());
+    try {
+      return HadoopFiles.visibleFiles(files.fileSystemOf(landing), landing).stream()
+          .filter(file -> !config.ingest().reads(file.getPath().getName()))
+          .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + landing, e);
+    }
   }
 
   /** Rows each stateful query dropped as older than its watermark, from the queries' progress. */

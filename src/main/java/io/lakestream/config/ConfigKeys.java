@@ -119,6 +119,14 @@ public final class ConfigKeys {
               + " sample lacks them), like Auto Loader's cloudFiles.schemaHints. The pipeline's fields are built-in hints"
               + " (see ingest.schema); of them, only amount may be given another (numeric) type.");
 
+  public static final ConfigKey PATH_GLOB =
+      ConfigKey.optional(
+          "ingest.path_glob",
+          "a glob on file names, such as *.json or events-*.json.gz",
+          "Only files whose name matches are read (Spark's pathGlobFilter, as Auto Loader's"
+              + " pathGlobFilter); the others stay in landing, are never archived, and are counted in the run"
+              + " summary.");
+
   public static final ConfigKey MAX_FILES_PER_TRIGGER =
       ConfigKey.optional(
           "ingest.max_files_per_trigger",
@@ -459,6 +467,7 @@ public final class ConfigKeys {
           CATALOG_VOLUME,
           INGEST_SCHEMA,
           SCHEMA_HINTS,
+          PATH_GLOB,
           MAX_FILES_PER_TRIGGER,
           MAX_BYTES_PER_TRIGGER,
           MAX_RECORD_SIZE,

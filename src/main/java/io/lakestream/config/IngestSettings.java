@@ -3,6 +3,7 @@ package io.lakestream.config;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.apache.hadoop.fs.GlobPattern;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -18,7 +19,8 @@ import org.apache.spark.sql.types.TimestampType;
  * How the JSON ingest reads the landing folder. At most one of the two rate limits is set. Lines
  * longer than {@code maxRecordBytes} are not parsed; fields outside the schema are kept as JSON
  * when {@code rescueUnknownFields} (false when {@code schemaEvolution} is NONE). A file back under
- * an ingested name is read again only if {@code allowOverwrites}.
+ * an ingested name is read again only if {@code allowOverwrites}. With {@code pathGlob}, only files
+ * whose name matches are read.
  *
  * <p>With {@code inferSchema} (ingest.schema=infer), {@code eventSchema} is the part known before
  * any file is read: the pipeline's fields and {@code schemaHints}; the run infers the rest once and
@@ -33,7 +35,8 @@ public record IngestSettings(
     boolean allowOverwrites,
     SchemaEvolution schemaEvolution,
     boolean inferSchema,
-    StructType schemaHints) {
+    StructType schemaHints,
+    Optional<String> pathGlob) {
 
   static IngestSettings read(ConfigReader reader) {
     boolean infer =
@@ -68,6 +71,7 @@ public record IngestSettings(
                 return parsed;
               });
     }
+    Optional<String> pathGlob = reader.parsed(ConfigKeys.PATH_GLOB, IngestSettings::parsePathGlob);
     OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
     OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
     long maxRecordBytes = reader.positiveSizeOrDefault(ConfigKeys.MAX_RECORD_SIZE);
@@ -103,7 +107,46 @@ public record IngestSettings(
         allowOverwrites,
         evolution,
         infer,
-        hints.orElse(new StructType()));
+        hints.orElse(new StructType()),
+        pathGlob);
+  }
+
+  /** The same settings over another event contract. */
+  public IngestSettings withEventSchema(StructType contract) {
+    return new IngestSettings(
+        contract,
+        maxFilesPerTrigger,
+        maxBytesPerTrigger,
+        maxRecordBytes,
+        rescueUnknownFields,
+        allowOverwrites,
+        schemaEvolution,
+        inferSchema,
+        schemaHints,
+        pathGlob);
+  }
+
+  /**
+   * Whether a file of this name is read: every file without {@code ingest.path_glob}, else the
+   * names the glob matches, as Spark's pathGlobFilter decides.
+   */
+  public boolean reads(String fileName) {
+    return pathGlob.isEmpty() || new GlobPattern(pathGlob.get()).matches(fileName);
+  }
+
+  /** A glob on file names (Hadoop's syntax, which Spark's pathGlobFilter uses). */
+  private static String parsePathGlob(String text) {
+    String glob = text.strip();
+    if (glob.isEmpty() || glob.contains("/")) {
+      throw new IllegalArgumentException(
+          "a glob matches file names, not folders: no '/' (sub-folders of landing are read anyway)");
+    }
+    try {
+      new GlobPattern(glob);
+    } catch (RuntimeException e) { // Hadoop's shaded re2j PatternSyntaxException
+      throw new IllegalArgumentException("not a glob: " + e.getMessage(), e);
+    }
+    return glob;
   }
 
   /**

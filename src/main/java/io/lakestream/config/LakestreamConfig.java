@@ -39,22 +39,12 @@ public record LakestreamConfig(
    * added).
    */
   public LakestreamConfig withEventSchema(org.apache.spark.sql.types.StructType eventSchema) {
-    IngestSettings i = ingest;
     return new LakestreamConfig(
         appName,
         master,
         volume,
         catalog,
-        new IngestSettings(
-            eventSchema,
-            i.maxFilesPerTrigger(),
-            i.maxBytesPerTrigger(),
-            i.maxRecordBytes(),
-            i.rescueUnknownFields(),
-            i.allowOverwrites(),
-            i.schemaEvolution(),
-            i.inferSchema(),
-            i.schemaHints()),
+        ingest.withEventSchema(eventSchema),
         trigger,
         quality,
         aggregation,

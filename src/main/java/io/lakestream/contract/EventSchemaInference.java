@@ -47,7 +47,16 @@ public final class EventSchemaInference {
    * @param seed the fields whose types are fixed: the pipeline's, then the hints
    */
   public Inferred infer(String landing, StructType seed) {
-    List<LocatedFileStatus> sample = sample(new Path(landing));
+    return infer(landing, seed, name -> true);
+  }
+
+  /**
+   * @param seed the fields whose types are fixed: the pipeline's, then the hints
+   * @param reads whether a file of that name is one the pipeline reads (ingest.path_glob)
+   */
+  public Inferred infer(
+      String landing, StructType seed, java.util.function.Predicate<String> reads) {
+    List<LocatedFileStatus> sample = sample(new Path(landing), reads);
     if (sample.isEmpty()) {
       return new Inferred(seed, List.of(), 0);
     }
@@ -82,7 +91,7 @@ public final class EventSchemaInference {
   /**
    * The oldest files under landing (not hidden), within the bounds; at least one if there is any.
    */
-  private List<LocatedFileStatus> sample(Path landing) {
+  private List<LocatedFileStatus> sample(Path landing, java.util.function.Predicate<String> reads) {
     List<LocatedFileStatus> files = new ArrayList<>();
     try {
       FileSystem fs = landing.getFileSystem(SessionHadoopConf.of(spark));
@@ -92,7 +101,7 @@ public final class EventSchemaInference {
       RemoteIterator<LocatedFileStatus> listing = fs.listFiles(landing, true);
       while (listing.hasNext()) {
         LocatedFileStatus file = listing.next();
-        if (!hidden(landing, file.getPath())) {
+        if (!hidden(landing, file.getPath()) && reads.test(file.getPath().getName())) {
           files.add(file);
         }
       }

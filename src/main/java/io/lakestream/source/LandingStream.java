@@ -49,6 +49,7 @@ public final class LandingStream {
     if (archiveMode == ArchiveMode.SPARK) {
       reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);
     }
+    settings.pathGlob().ifPresent(glob -> reader.option("pathGlobFilter", glob));
     settings.maxFilesPerTrigger().ifPresent(files -> reader.option("maxFilesPerTrigger", files));
     settings.maxBytesPerTrigger().ifPresent(bytes -> reader.option("maxBytesPerTrigger", bytes));
     return reader

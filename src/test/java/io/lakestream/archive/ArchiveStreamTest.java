@@ -39,6 +39,53 @@ class ArchiveStreamTest {
     return TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze", "archive.mode", mode));
   }
 
+  /**
+   * ingest.path_glob: only matching names are read (in sub-folders too), inferred from and
+   * archived; the rest stay in landing and are counted by every run's summary.
+   */
+  @Test
+  void aPathGlobReadsOnlyMatchingFilesAndCountsTheOthersInTheSummary() throws Exception {
+    LakestreamConfig config =
+        TestConfigs.local(
+            root,
+            Map.of(
+                "pipeline.stop_after", "bronze",
+                "ingest.schema", "infer",
+                "ingest.path_glob", "*.json"));
+    Path landing = root.resolve("landing");
+    Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    Events.land(
+        landing.resolve("2026"),
+        "b.json",
+        List.of(Events.event("e2", "u1", "click", Events.at(1))));
+    String unmatched = Events.event("e3", "u1", "click", Events.at(2));
+    Events.land(
+        landing,
+        "notes.txt",
+        List.of(unmatched.substring(0, unmatched.length() - 1) + ",\"secret_field\":1}"));
+    Events.land(landing, "a.json.tmp", List.of(Events.event("e4", "u1", "click", Events.at(3))));
+
+    RunSummary first = new Pipeline(spark, config).run().summary();
+    RunSummary second = new Pipeline(spark, config).run().summary();
+
+    assertThat(
+            table(config, "bronze_events")
+                .orderBy("event_id")
+                .select("event_id")
+                .as(Encoders.STRING())
+                .collectAsList())
+        .containsExactly("e1", "e2");
+    assertThat(table(config, "bronze_events").columns()).doesNotContain("secret_field");
+    assertThat(filesUnder(landing)).containsExactlyInAnyOrder("notes.txt", "a.json.tmp");
+    assertThat(filesUnder(root.resolve("archive")))
+        .containsExactlyInAnyOrder("a.json", "2026/b.json");
+    assertThat(first.filesNotMatchingGlob()).isEqualTo(2);
+    assertThat(second.filesNotMatchingGlob()).isEqualTo(2);
+    assertThat(first.render())
+        .contains("files in landing that ingest.path_glob leaves unread: 2")
+        .contains("  files processed                   2          2");
+  }
+
   @Test
   void movesEveryCommittedFileKeepingSubFoldersAndRecordsIt() throws Exception {
     LakestreamConfig config = config("move");

@@ -111,6 +111,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPathGlobMatchesFileNamesAndABadOneIsRefusedByName() {
+    LakestreamConfig config =
+        loadCli(Map.of("volume.root", "/x", "ingest.path_glob", " events-*.json.gz "));
+    assertThat(config.ingest().pathGlob()).contains("events-*.json.gz");
+    assertThat(config.ingest().reads("events-01.json.gz")).isTrue();
+    assertThat(config.ingest().reads("events-01.json")).isFalse();
+    assertThat(config.ingest().reads("notes.txt")).isFalse();
+    assertThat(loadCli(Map.of("volume.root", "/x")).ingest().reads("notes.txt")).isTrue();
+    assertThat(
+            loadCli(Map.of("volume.root", "/x", "ingest.path_glob", "*.{json,jsonl}"))
+                .ingest()
+                .reads("a.jsonl"))
+        .isTrue();
+
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.path_glob", "2026/*.json")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.path_glob")
+        .hasMessageContaining("a glob matches file names, not folders");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.path_glob", "[ab")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.path_glob")
+        .hasMessageContaining("a glob on file names, such as *.json");
+  }
+
+  @Test
   void missingRootNamesTheKeyAndHowToSetIt() {
     assertThatThrownBy(() -> loadCli(Map.of()))
         .isInstanceOf(ConfigException.class)
