@@ -44,7 +44,11 @@ public final class QueryFailedException extends LakestreamException {
             + ": "
             + rootCause(failure),
         failure);
-    this.advice = valueCondition(failure) ? valueAdvice(queryName) : "";
+    String unreadable = unreadableFile(failure);
+    this.advice =
+        valueCondition(failure)
+            ? valueAdvice(queryName)
+            : unreadable != null ? unreadableFileAdvice(unreadable, rootCause(failure)) : "";
   }
 
   static QueryFailedException of(StreamingQuery query, Throwable failure) {
@@ -71,6 +75,38 @@ public final class QueryFailedException extends LakestreamException {
         + " and _batch_id), add a drop expectation that matches it (quality.expect.<name>=drop:"
         + " <predicate>) for the files still to come, and rebuild the layers after bronze without it"
         + " (lakestream rebuild silver) once it is deleted from bronze_events.";
+  }
+
+  /**
+   * A file Spark could not read to its end (a truncated or damaged compressed file, most often):
+   * the same batch fails at every start until the file leaves the landing folder. Once it is moved
+   * away the batch reads its other files (missing files are skipped) and archives them.
+   */
+  private static String unreadableFileAdvice(String file, String cause) {
+    return "Spark could not read "
+        + file
+        + " ("
+        + cause
+        + "): a truncated or damaged file. The batch that reads it fails at every start: move the"
+        + " file out of the landing folder (keep it for whoever produced it), then start again: the"
+        + " batch's other files are read and archived as usual, and archive_log records this one as"
+        + " vanished.";
+  }
+
+  /** The path of Spark's FAILED_READ_FILE error among the causes, or null. */
+  private static String unreadableFile(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SparkThrowable spark
+          && spark.getCondition() != null
+          && spark.getCondition().startsWith("FAILED_READ_FILE")
+          && spark.getMessageParameters().containsKey("path")) {
+        return spark.getMessageParameters().get("path");
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
   }
 
   private static boolean valueCondition(Throwable failure) {

@@ -1,5 +1,6 @@
 package io.lakestream.sink;
 
+import static io.lakestream.testing.TestTables.table;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.split;
@@ -112,6 +113,93 @@ class BronzeIngestStreamTest {
                 .as(Encoders.STRING())
                 .collectAsList())
         .containsExactlyInAnyOrder("e0000116", "e0000266");
+  }
+
+  /**
+   * Files compressed with gzip or bzip2 are read through Hadoop's codecs and archived as they came.
+   * A truncated one makes its batch fail, naming the file and what to do; once it is moved out of
+   * landing the batch reads and archives the others.
+   */
+  @Test
+  void compressedFilesAreReadAndADamagedOneStopsTheRunNamingItUntilMovedAway() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+    Path landing = java.nio.file.Files.createDirectories(root.resolve("landing"));
+    compressed(
+        landing.resolve("a.json.gz"),
+        new java.util.zip.GZIPOutputStream(
+            java.nio.file.Files.newOutputStream(landing.resolve("a.json.gz"))),
+        List.of(
+            io.lakestream.testing.Events.event(
+                "e1", "u1", "click", io.lakestream.testing.Events.at(0)),
+            io.lakestream.testing.Events.event(
+                "e2", "u2", "click", io.lakestream.testing.Events.at(1))));
+    org.apache.hadoop.io.compress.BZip2Codec bzip2 = new org.apache.hadoop.io.compress.BZip2Codec();
+    bzip2.setConf(new org.apache.hadoop.conf.Configuration());
+    compressed(
+        landing.resolve("b.json.bz2"),
+        bzip2.createOutputStream(
+            java.nio.file.Files.newOutputStream(landing.resolve("b.json.bz2"))),
+        List.of(
+            io.lakestream.testing.Events.event(
+                "e3", "u3", "view", io.lakestream.testing.Events.at(2))));
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      many.add(
+          io.lakestream.testing.Events.event(
+              "d" + i, "u" + i, "view", io.lakestream.testing.Events.at(3)));
+    }
+    Path whole = root.resolve("whole.json.gz");
+    compressed(
+        whole,
+        new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(whole)),
+        many);
+    byte[] bytes = java.nio.file.Files.readAllBytes(whole);
+    java.nio.file.Files.write(
+        landing.resolve("c.json.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Pipeline(spark, config).run())
+        .isInstanceOfSatisfying(
+            io.lakestream.app.QueryFailedException.class,
+            failure ->
+                assertThat(failure.advice())
+                    .contains("Spark could not read file:")
+                    .contains("/landing/c.json.gz")
+                    .contains("Unexpected end of input stream")
+                    .contains("move the file out of the landing folder"));
+    assertThat(table(config, BronzeTable.NAME).count()).isZero();
+
+    java.nio.file.Files.move(landing.resolve("c.json.gz"), root.resolve("c.json.gz"));
+    RunSummary summary = new Pipeline(spark, config).run().summary();
+
+    assertThat(
+            table(config, BronzeTable.NAME)
+                .orderBy("event_id")
+                .select(col("event_id"), element_at(split(col(BronzeTable.SOURCE_FILE), "/"), -1))
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[e1,a.json.gz]", "[e2,a.json.gz]", "[e3,b.json.bz2]");
+    // The file moved away is recorded as vanished: it left landing without being read.
+    assertThat(summary.archiving().archivedThisRun()).isEqualTo(3);
+    assertThat(
+            table(config, Tables.ARCHIVE_LOG)
+                .orderBy("source")
+                .select(element_at(split(col("source"), "/"), -1), col("action"))
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[a.json.gz,moved]", "[b.json.bz2,moved]", "[c.json.gz,vanished]");
+    try (var left = java.nio.file.Files.list(landing)) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(root.resolve("archive/a.json.gz")).exists();
+    assertThat(root.resolve("archive/b.json.bz2")).exists();
+  }
+
+  private static void compressed(Path file, java.io.OutputStream out, List<String> lines)
+      throws java.io.IOException {
+    try (out) {
+      out.write(
+          (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   @Test
