@@ -3,7 +3,6 @@ package io.lakestream.enrich;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.config.LakestreamConfig;
@@ -43,9 +42,7 @@ public final class EnrichWithUsers implements Stage {
         .observe(
             METRICS,
             count(lit(1)).as("events"),
-            sum(when(col(UsersReference.MATCHED).isNull(), 1).otherwise(0))
-                .cast("long")
-                .as(UNMATCHED))
+            count(when(col(UsersReference.MATCHED).isNull(), 1)).as(UNMATCHED))
         .drop(UsersReference.JOIN_KEY, UsersReference.MATCHED);
   }
 }

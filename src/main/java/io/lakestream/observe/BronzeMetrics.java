@@ -3,7 +3,6 @@ package io.lakestream.observe;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.stage.EventParser;
@@ -40,15 +39,9 @@ public final class BronzeMetrics {
 
   public static Dataset<Row> observe(Dataset<Row> classified) {
     List<Column> metrics = new ArrayList<>();
-    metrics.add(
-        sum(when(col(BronzeTable.RESCUED_DATA).isNotNull(), 1).otherwise(0))
-            .cast("long")
-            .as("rescued"));
+    metrics.add(count(when(col(BronzeTable.RESCUED_DATA).isNotNull(), 1)).as("rescued"));
     for (String reason : REASONS) {
-      metrics.add(
-          sum(when(col(BronzeTable.QUARANTINE_REASON).equalTo(reason), 1).otherwise(0))
-              .cast("long")
-              .as(reason));
+      metrics.add(count(when(col(BronzeTable.QUARANTINE_REASON).equalTo(reason), 1)).as(reason));
     }
     return classified.observe(NAME, count(lit(1)).as("records"), metrics.toArray(Column[]::new));
   }

@@ -1,7 +1,7 @@
 package io.lakestream.sink;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -228,10 +228,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     // One pass counts every fail rule; a second read, for an example, only when one is broken.
     Column[] counts =
         rules.stream()
-            .map(
-                rule ->
-                    sum(when(col(QualityRules.VIOLATES_PREFIX + rule.name()), 1).otherwise(0))
-                        .cast("long"))
+            .map(rule -> count(when(col(QualityRules.VIOLATES_PREFIX + rule.name()), 1)))
             .toArray(Column[]::new);
     Row violated = classified.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).first();
     for (int i = 0; i < rules.size(); i++) {

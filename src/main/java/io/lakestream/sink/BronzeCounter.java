@@ -3,7 +3,6 @@ package io.lakestream.sink;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.config.Expectation;
@@ -75,19 +74,19 @@ final class BronzeCounter implements java.io.Serializable {
     List<Column> aggregates = new ArrayList<>();
     Column reason = col(BronzeTable.QUARANTINE_REASON);
     for (String known : BronzeMetrics.REASONS) {
-      aggregates.add(sum(when(reason.equalTo(known), 1).otherwise(0)).cast("long"));
+      aggregates.add(count(when(reason.equalTo(known), 1)));
     }
     aggregates.add(count(lit(1)));
     Column anyWarn = lit(false);
     List<Column> violations = new ArrayList<>();
     for (Expectation rule : countedExpectations()) {
       Column violates = QualityRules.violatedByValidRecord(rule);
-      violations.add(sum(when(violates, 1).otherwise(0)).cast("long"));
+      violations.add(count(when(violates, 1)));
       if (rule.action() == Expectation.Action.WARN) {
         anyWarn = anyWarn.or(violates);
       }
     }
-    aggregates.add(sum(when(anyWarn, 1).otherwise(0)).cast("long"));
+    aggregates.add(count(when(anyWarn, 1)));
     aggregates.add(count(col(BronzeTable.RESCUED_DATA)));
     aggregates.addAll(violations);
     if (withRejectedRows) {

@@ -194,6 +194,44 @@ class BronzeIngestStreamTest {
     assertThat(root.resolve("archive/b.json.bz2")).exists();
   }
 
+  /**
+   * A batch of only empty files (no line at all) counts zero of everything: Spark's sum over no
+   * rows is null, and a count made of it failed the batch at every start.
+   */
+  @Test
+  void aBatchOfOnlyEmptyFilesIsCommittedAndArchived() throws Exception {
+    LakestreamConfig config =
+        TestConfigs.local(
+            root, Map.of("pipeline.stop_after", "bronze", "ingest.max_files_per_trigger", "1"));
+    Path landing = java.nio.file.Files.createDirectories(root.resolve("landing"));
+    java.nio.file.Files.writeString(landing.resolve("empty.json"), "");
+    io.lakestream.testing.Events.land(
+        landing,
+        "later.json",
+        List.of(
+            io.lakestream.testing.Events.event(
+                "e1", "u1", "click", io.lakestream.testing.Events.at(0))));
+    java.nio.file.Files.setLastModifiedTime(
+        landing.resolve("empty.json"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+
+    RunSummary summary = new Pipeline(spark, config).run().summary();
+
+    assertThat(
+            table(config, BronzeTable.NAME)
+                .select("event_id")
+                .as(Encoders.STRING())
+                .collectAsList())
+        .containsExactly("e1");
+    assertThat(summary.archiving().archivedThisRun()).isEqualTo(2);
+    assertThat(
+            table(config, Tables.AUDIT_BATCHES)
+                .orderBy("batch_id")
+                .select("batch_id", "rows_in", "rows_quarantined", "files_archived")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[0,0,0,1]", "[1,1,0,1]");
+  }
+
   private static void compressed(Path file, java.io.OutputStream out, List<String> lines)
       throws java.io.IOException {
     try (out) {
