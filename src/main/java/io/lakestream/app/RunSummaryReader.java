@@ -222,11 +222,12 @@ final class RunSummaryReader {
     if (config.ingest().pathGlob().isEmpty()) {
       return 0;
     }
+    java.util.function.Predicate<String> reads = config.ingest().fileNames();
     HadoopFiles files = new HadoopFiles(spark);
     Path landing = new Path(config.volume().landing());
     try {
       return HadoopFiles.visibleFiles(files.fileSystemOf(landing), landing).stream()
-          .filter(file -> !config.ingest().reads(file.getPath().getName()))
+          .filter(file -> !reads.test(file.getPath().getName()))
           .count();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + landing, e);

@@ -131,7 +131,16 @@ public record IngestSettings(
    * names the glob matches, as Spark's pathGlobFilter decides.
    */
   public boolean reads(String fileName) {
-    return pathGlob.isEmpty() || new GlobPattern(pathGlob.get()).matches(fileName);
+    return fileNames().test(fileName);
+  }
+
+  /** {@link #reads} with the glob compiled once, for testing many names. */
+  public java.util.function.Predicate<String> fileNames() {
+    if (pathGlob.isEmpty()) {
+      return name -> true;
+    }
+    GlobPattern glob = new GlobPattern(pathGlob.get());
+    return glob::matches;
   }
 
   /** A glob on file names (Hadoop's syntax, which Spark's pathGlobFilter uses). */
