@@ -169,30 +169,28 @@ class CrashRecoveryIT {
         .noneMatch(name -> name.endsWith(".plan"));
   }
 
-  /** An event with a field the default contract lacks. */
-  private static String withAppVersion(String eventId, int minute, String version) {
+  /** An event with one field the default contract lacks. */
+  private static String withField(String eventId, int minute, String field, String value) {
     String line =
         io.lakestream.testing.Events.event(
             eventId, "u1", "click", io.lakestream.testing.Events.at(minute));
-    return line.substring(0, line.length() - 1) + ",\"app_version\":\"" + version + "\"}";
+    return line.substring(0, line.length() - 1) + ",\"" + field + "\":\"" + value + "\"}";
   }
 
   /**
    * The whole pipeline, killed at each point of the restart over a grown contract: after bronze
-   * recorded the new field, after the queries stopped for it, and after the tables gained it
-   * (before silver and gold start again). Afterwards every layer holds every event once, with the
-   * field.
+   * recorded a new field, after the queries stopped for one, and after the tables gained one
+   * (before silver and gold start again). One volume takes the three kills in a chain, each on a
+   * field that arrives after the kill before it, so each later run first recovers from the kill
+   * before (the run after the last kill recovers from it alone). Afterwards every layer holds every
+   * event once, with the three fields.
    */
-  @ParameterizedTest(name = "halt at {0}")
-  @CsvSource({"after_contract_recorded", "before_widening", "after_widening"})
-  void aCrashAroundTheRestartForANewFieldLosesNothing(String point) throws Exception {
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aCrashAtEachPointOfTheRestartForANewFieldLosesNothing() throws Exception {
     Path root = dir.resolve("volume");
     Path landing = root.resolve("landing");
-    io.lakestream.testing.Events.land(
-        landing,
-        "f1.json",
-        List.of(withAppVersion("e1", 1, "1.0"), withAppVersion("e2", 1, "1.1")));
-    io.lakestream.testing.Events.land(landing, "f2.json", List.of(withAppVersion("e3", 2, "2.0")));
+    Path contracts = root.resolve("checkpoints/bronze_events/lakestream-schema");
     String[] wholePipeline = {
       "--set",
       "ingest.schema_evolution=add_new_columns",
@@ -203,43 +201,74 @@ class CrashRecoveryIT {
       "--set",
       "enrich.users.seed=" + SampleData.USERS
     };
+    // Each kill's field first comes in one file and again in the next one (one file a batch): the
+    // first file's batch records it, the second is read over the wider contract.
+    String[][] fieldAndKill = {
+      {"app_version", "after_contract_recorded"},
+      {"os", "before_widening"},
+      {"region", "after_widening"}
+    };
+    int event = 0;
+    for (int kill = 0; kill < fieldAndKill.length; kill++) {
+      String field = fieldAndKill[kill][0];
+      for (int file = 0; file < 2; file++) {
+        event++;
+        io.lakestream.testing.Events.land(
+            landing,
+            "f" + event + ".json",
+            List.of(withField("e" + event, event, field, field + "-" + event)));
+      }
+      ChildJvm.Result crashed =
+          run(root, 1, concat(wholePipeline, "--set", "fault.halt_at=" + fieldAndKill[kill][1]));
 
-    ChildJvm.Result crashed =
-        run(root, 1, concat(wholePipeline, "--set", "fault.halt_at=" + point));
-
-    assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
-    assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/1.json")).exists();
+      assertThat(crashed.exitCode())
+          .as("halt at %s:%n%s", fieldAndKill[kill][1], crashed.output())
+          .isEqualTo(FaultPoint.HALT_STATUS);
+      assertThat(contracts.resolve((kill + 1) + ".json")).exists();
+      assertThat(contracts.resolve((kill + 2) + ".json")).doesNotExist();
+    }
 
     ChildJvm.Result restarted = run(root, 1, wholePipeline);
 
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    // The file that brought a field is in bronze with the field rescued (its batch was written
+    // over the narrower contract); the next one has it typed. Silver takes bronze's columns.
     SparkSession spark = TestSpark.session();
     assertThat(
             table(spark, root, "bronze_events")
                 .orderBy("event_id")
-                .selectExpr("event_id", "app_version", "_rescued_data")
+                .selectExpr("event_id", "app_version", "os", "region", "_rescued_data")
                 .collectAsList())
         .extracting(Row::toString)
         .containsExactly(
-            "[e1,null,{\"app_version\":\"1.0\"}]",
-            "[e2,null,{\"app_version\":\"1.1\"}]",
-            "[e3,2.0,null]");
+            "[e1,null,null,null,{\"app_version\":\"app_version-1\"}]",
+            "[e2,app_version-2,null,null,null]",
+            "[e3,null,null,null,{\"os\":\"os-3\"}]",
+            "[e4,null,os-4,null,null]",
+            "[e5,null,null,null,{\"region\":\"region-5\"}]",
+            "[e6,null,null,region-6,null]");
     assertThat(
             table(spark, root, "silver_events")
                 .orderBy("event_id")
-                .selectExpr("event_id", "app_version")
+                .selectExpr("event_id", "app_version", "os", "region")
                 .collectAsList())
         .extracting(Row::toString)
-        .containsExactly("[e1,null]", "[e2,null]", "[e3,2.0]");
+        .containsExactly(
+            "[e1,null,null,null]",
+            "[e2,app_version-2,null,null]",
+            "[e3,null,null,null]",
+            "[e4,null,os-4,null]",
+            "[e5,null,null,null]",
+            "[e6,null,null,region-6]");
     assertThat(
             table(spark, root, "gold_event_type_totals")
                 .selectExpr("event_type", "event_count")
                 .collectAsList())
         .extracting(Row::toString)
-        .containsExactly("[click,3]");
+        .containsExactly("[click,6]");
     assertThat(ArchiveStreamTest.filesUnder(landing)).isEmpty();
-    assertThat(table(spark, root, "archive_log").count()).isEqualTo(2);
-    assertThat(root.resolve("checkpoints/bronze_events/lakestream-schema/2.json")).doesNotExist();
+    assertThat(table(spark, root, "archive_log").count()).isEqualTo(6);
+    assertThat(contracts.resolve("4.json")).doesNotExist();
   }
 
   private static String[] concat(String[] first, String... more) {
