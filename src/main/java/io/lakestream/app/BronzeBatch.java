@@ -2,6 +2,7 @@ package io.lakestream.app;
 
 import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.config.HaltAt;
 import io.lakestream.sink.AuditLog;
 import io.lakestream.sink.BronzeBatchWriter;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -28,7 +29,7 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final BronzeBatchWriter writer;
   private final BatchArchiving archiving;
   private final AuditLog audit;
-  private final FaultPoint haltAt;
+  private final HaltAt haltAt;
 
   /**
    * Run once, when this query start's first batch begins: what the layers after bronze can prepare
@@ -44,7 +45,7 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
       BronzeBatchWriter writer,
       BatchArchiving archiving,
       AuditLog audit,
-      FaultPoint haltAt,
+      HaltAt haltAt,
       Runnable atFirstBatch) {
     this.queryName = queryName;
     this.bronzeTable = bronzeTable;
@@ -63,7 +64,7 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
       atFirstBatch.run();
     }
     BronzeBatchWriter.Written written = writer.write(batch, batchId);
-    haltAt.haltIfAt(FaultPoint.AFTER_COMMIT);
+    haltAt.haltIfAt(FaultPoint.AFTER_COMMIT, batchId);
     // Only now, with every row of the batch committed, may its files leave the landing folder.
     BatchArchiving.Result archived = archiving.afterCommit(spark, batchId, written.committed());
     written.steps().done("archive");

@@ -2,6 +2,7 @@ package io.lakestream.app;
 
 import io.lakestream.LakestreamException;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.config.HaltAt;
 import io.lakestream.fs.ExclusiveFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ final class InstanceLock implements AutoCloseable {
   private final FileSystem fs;
   private final Path file;
   private final ExclusiveFile exclusive;
-  private final FaultPoint haltAt;
+  private final HaltAt haltAt;
   private final String owner = UUID.randomUUID().toString();
   private final Instant startedAt = Instant.now();
   private final ScheduledExecutorService heartbeat =
@@ -80,7 +81,7 @@ final class InstanceLock implements AutoCloseable {
   private final Runnable onLost;
   private final AtomicBoolean lost = new AtomicBoolean();
 
-  private InstanceLock(FileSystem fs, Path file, Runnable onLost, FaultPoint haltAt) {
+  private InstanceLock(FileSystem fs, Path file, Runnable onLost, HaltAt haltAt) {
     this.fs = fs;
     this.file = file;
     this.exclusive = ExclusiveFile.of(fs, file);
@@ -96,12 +97,12 @@ final class InstanceLock implements AutoCloseable {
    * @throws HeldElsewhereException if a live run holds it; the message says who and what to do
    */
   static InstanceLock acquire(Configuration hadoopConf, String checkpointsFolder, Runnable onLost) {
-    return acquire(hadoopConf, checkpointsFolder, onLost, FaultPoint.OFF);
+    return acquire(hadoopConf, checkpointsFolder, onLost, HaltAt.OFF);
   }
 
   /** As {@link #acquire(Configuration, String, Runnable)}, halting at {@code haltAt} (tests). */
   static InstanceLock acquire(
-      Configuration hadoopConf, String checkpointsFolder, Runnable onLost, FaultPoint haltAt) {
+      Configuration hadoopConf, String checkpointsFolder, Runnable onLost, HaltAt haltAt) {
     Path file = new Path(checkpointsFolder, FILE_NAME);
     try {
       FileSystem fs = file.getFileSystem(hadoopConf);

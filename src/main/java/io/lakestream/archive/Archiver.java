@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.config.HaltAt;
 import io.lakestream.fs.StateFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ public final class Archiver {
   private final Path landingRoot;
   private final Path archiveRoot;
   private final String queryCheckpoint;
-  private final FaultPoint haltAt;
+  private final HaltAt haltAt;
 
   /** This run's archive state (its folder made once) and the archive folders it made. */
   private ArchiveState state;
@@ -99,7 +100,7 @@ public final class Archiver {
       String landingRoot,
       String archiveRoot,
       String queryCheckpoint,
-      FaultPoint haltAt,
+      HaltAt haltAt,
       ArchiveLog archiveLog) {
     if (mode != ArchiveMode.MOVE && mode != ArchiveMode.DELETE) {
       throw new IllegalArgumentException("Archiver handles move and delete, not " + mode);
@@ -158,10 +159,10 @@ public final class Archiver {
       state.save(plan);
       pending.put(batchId, plan);
     }
-    haltAt.haltIfAt(FaultPoint.BEFORE_MOVE);
+    haltAt.haltIfAt(FaultPoint.BEFORE_MOVE, batchId);
 
     FileMover mover =
-        new FileMover(mode, hadoopConf, landingFs, archiveFs, state, haltAt, madeFolders);
+        new FileMover(mode, hadoopConf, landingFs, archiveFs, state, haltAt, batchId, madeFolders);
     List<Record> done = new ArrayList<>();
     int failed = 0;
     java.util.Set<Long> changed = new java.util.HashSet<>();
@@ -173,7 +174,7 @@ public final class Archiver {
         try {
           done.add(mover.carryOut(plan, entries, i, plannedNow && plan.batchId() == batchId));
           if (done.size() == 1 && hasMoreWork(pending, plan, i)) {
-            haltAt.haltIfAt(FaultPoint.BETWEEN_MOVES);
+            haltAt.haltIfAt(FaultPoint.BETWEEN_MOVES, batchId);
           }
         } catch (IOException | RuntimeException e) {
           failed++;

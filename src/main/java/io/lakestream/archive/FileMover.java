@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.config.HaltAt;
 import io.lakestream.fs.HadoopFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -30,7 +31,8 @@ final class FileMover {
   private final FileSystem landingFs;
   private final FileSystem archiveFs;
   private final ArchiveState state;
-  private final FaultPoint haltAt;
+  private final HaltAt haltAt;
+  private final long batchId;
   private final Set<Path> madeFolders;
 
   FileMover(
@@ -39,10 +41,12 @@ final class FileMover {
       FileSystem landingFs,
       FileSystem archiveFs,
       ArchiveState state,
-      FaultPoint haltAt,
+      HaltAt haltAt,
+      long batchId,
       Set<Path> madeFolders) {
     this.mode = mode;
     this.haltAt = haltAt;
+    this.batchId = batchId;
     this.madeFolders = madeFolders;
     this.hadoopConf = hadoopConf;
     this.landingFs = landingFs;
@@ -107,9 +111,9 @@ final class FileMover {
     if (madeFolders.add(folder)) {
       archiveFs.mkdirs(folder);
     }
-    if (haltAt == FaultPoint.BETWEEN_COPY_AND_DELETE) {
+    if (haltAt.isAt(FaultPoint.BETWEEN_COPY_AND_DELETE, batchId)) {
       FileUtil.copy(landingFs, entry.source(), archiveFs, entry.destination(), false, hadoopConf);
-      haltAt.haltIfAt(FaultPoint.BETWEEN_COPY_AND_DELETE);
+      haltAt.haltIfAt(FaultPoint.BETWEEN_COPY_AND_DELETE, batchId);
     }
     if (landingFs.getUri().equals(archiveFs.getUri())) {
       if (!landingFs.rename(entry.source(), entry.destination())) {

@@ -408,9 +408,11 @@ public final class ConfigKeys {
           "fault.halt_at",
           "off",
           "off | after_commit | before_move | between_moves | between_copy_and_delete |"
-              + " taking_over_lock | after_contract_recorded | before_widening | after_widening",
-          "Crash tests only: halt the JVM at this point of a bronze batch, of taking over the run lock,"
-              + " or of the restart over a grown contract. Never set it in a real run.");
+              + " taking_over_lock | after_contract_recorded | before_widening | after_widening;"
+              + " a point inside a batch may name one: before_move@2",
+          "Crash tests only: halt the JVM at this point of a bronze batch (of any batch, or of the"
+              + " one named), of taking over the run lock, or of the restart over a grown contract."
+              + " Never set it in a real run.");
 
   public static final ConfigKey FAULT_HALT_WRITING =
       ConfigKey.optional(

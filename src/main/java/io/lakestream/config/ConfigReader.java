@@ -227,7 +227,7 @@ final class ConfigReader {
     throw new IllegalArgumentException("not true or false");
   }
 
-  private static <E extends Enum<E>> E choice(String text, Class<E> type) {
+  static <E extends Enum<E>> E choice(String text, Class<E> type) {
     for (E constant : type.getEnumConstants()) {
       if (constant.name().equalsIgnoreCase(text)) {
         return constant;

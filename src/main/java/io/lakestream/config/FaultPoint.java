@@ -1,13 +1,9 @@
 package io.lakestream.config;
 
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * A named point in a micro-batch where the crash tests stop the JVM dead ({@code fault.halt_at}).
- * Off in every real run; the tests use it to prove that a crash at the worst moment loses and
- * duplicates nothing.
+ * A named point in a micro-batch where the crash tests stop the JVM dead ({@code fault.halt_at},
+ * see {@link HaltAt}). Off in every real run; the tests use it to prove that a crash at the worst
+ * moment loses and duplicates nothing.
  */
 public enum FaultPoint {
   /** Never halt. */
@@ -40,16 +36,4 @@ public enum FaultPoint {
 
   /** Exit status of a JVM halted by a fault point, so a test can tell it from any real failure. */
   public static final int HALT_STATUS = 86;
-
-  private static final Logger LOG = LoggerFactory.getLogger(FaultPoint.class);
-
-  /** Halts the JVM, without shutdown hooks, if {@code point} is this configured fault point. */
-  public void haltIfAt(FaultPoint point) {
-    if (this != OFF && this == point) {
-      LOG.error(
-          "fault.halt_at={}: halting the JVM now (crash test)",
-          point.name().toLowerCase(Locale.ROOT));
-      Runtime.getRuntime().halt(HALT_STATUS);
-    }
-  }
 }

@@ -30,7 +30,7 @@ public record LakestreamConfig(
     Layer stopAfter,
     ArchiveMode archiveMode,
     MaintenanceSettings maintenance,
-    FaultPoint haltAt,
+    HaltAt haltAt,
     Optional<String> haltWriting,
     Map<String, String> sparkSettings) {
 
@@ -143,7 +143,7 @@ public record LakestreamConfig(
               + " records no ingested file to compare with; use archive.mode move or delete");
     }
     MaintenanceSettings maintenance = MaintenanceSettings.read(reader, archiveMode);
-    FaultPoint haltAt = reader.choiceOrDefault(ConfigKeys.FAULT_HALT_AT, FaultPoint.class);
+    HaltAt haltAt = reader.parsedOrDefault(ConfigKeys.FAULT_HALT_AT, HaltAt::parse);
     Optional<String> haltWriting = reader.optional(ConfigKeys.FAULT_HALT_WRITING);
 
     reader.throwIfProblems();

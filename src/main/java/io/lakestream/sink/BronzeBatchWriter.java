@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import io.lakestream.archive.CommittedRows;
 import io.lakestream.config.Expectation;
 import io.lakestream.config.FaultPoint;
+import io.lakestream.config.HaltAt;
 import io.lakestream.config.QualitySettings;
 import io.lakestream.config.SchemaEvolution;
 import io.lakestream.contract.NewFields;
@@ -79,7 +80,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   private final String bronzeTable;
   private final TableOutbox quarantine;
   private final TxnIdentity txnIdentity;
-  private final FaultPoint haltAt;
+  private final HaltAt haltAt;
   private final NewFields newFields;
 
   /**
@@ -105,7 +106,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       String bronzeTable,
       TableOutbox quarantine,
       TxnIdentity txnIdentity,
-      FaultPoint haltAt,
+      HaltAt haltAt,
       NewFields newFields,
       QueryStopper stopper) {
     this.queryName = queryName;
@@ -181,7 +182,7 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     steps.done("count");
     if (newFields.mode() == SchemaEvolution.ADD_NEW_COLUMNS && counts.rescued() > 0) {
       if (newFieldsCheck.record(spark, batchId, committedRows.get())) {
-        haltAt.haltIfAt(FaultPoint.AFTER_CONTRACT_RECORDED);
+        haltAt.haltIfAt(FaultPoint.AFTER_CONTRACT_RECORDED, batchId);
         contractGrew = true;
       }
       steps.done("contract");

@@ -20,8 +20,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The app in a child JVM is halted dead (no shutdown hooks, like a power cut or kill -9) at the
@@ -33,35 +31,60 @@ class CrashRecoveryIT {
 
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "halt at {0}, {1} files per batch")
-  @CsvSource({"after_commit, 4", "before_move, 4", "between_moves, 4", "between_moves, 2"})
-  void aCrashAtAnyPointLosesAndDuplicatesNothing(String point, int filesPerBatch) throws Exception {
+  /**
+   * One volume killed at each worst point of a bronze batch in turn: after the commit, before the
+   * first move, between moves in a batch of four files and in a batch of two. Each kill falls on a
+   * batch of files landed after the kill before it ({@code fault.halt_at=<point>@<batch>}), so
+   * every run but the first also recovers the batch the run before left.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aCrashAtAnyPointLosesAndDuplicatesNothing() throws Exception {
     Path root = dir.resolve("volume");
     Path landing = root.resolve("landing");
     Path archive = root.resolve("archive");
-    SampleData.land(landing, SampleData.ALL);
+    Path plans = root.resolve("checkpoints/bronze_events/lakestream-archive");
+    // {point, files per batch, files left in landing after the kill, files archived by then}
+    String[][] kills = {
+      {"after_commit", "4", "4", "0"},
+      {"before_move", "4", "4", "4"},
+      {"between_moves", "4", "3", "9"},
+      {"between_moves", "2", "3", "13"}
+    };
+    for (int batch = 0; batch < kills.length; batch++) {
+      String wave = "wave" + batch;
+      SampleData.land(landing.resolve(wave), SampleData.ALL);
+      String point = kills[batch][0];
+      int filesPerBatch = Integer.parseInt(kills[batch][1]);
 
-    ChildJvm.Result crashed = run(root, filesPerBatch, "--set", "fault.halt_at=" + point);
+      ChildJvm.Result crashed =
+          run(root, filesPerBatch, "--set", "fault.halt_at=" + point + "@" + batch);
 
-    assertThat(crashed.exitCode()).as(crashed.output()).isEqualTo(FaultPoint.HALT_STATUS);
-    List<String> leftInLanding = ArchiveStreamTest.filesUnder(landing);
-    switch (point) {
-      case "after_commit", "before_move" -> {
-        assertThat(leftInLanding).hasSize(4);
-        assertThat(ArchiveStreamTest.filesUnder(archive)).isEmpty();
-      }
-      default -> {
-        assertThat(leftInLanding).hasSize(3);
-        assertThat(ArchiveStreamTest.filesUnder(archive)).hasSize(1);
-      }
+      assertThat(crashed.exitCode())
+          .as("halt at %s@%d:%n%s", point, batch, crashed.output())
+          .isEqualTo(FaultPoint.HALT_STATUS);
+      assertThat(ArchiveStreamTest.filesUnder(landing))
+          .as("landing after the halt at %s@%d", point, batch)
+          .hasSize(Integer.parseInt(kills[batch][2]))
+          .allMatch(file -> file.startsWith(wave + "/"));
+      assertThat(ArchiveStreamTest.filesUnder(archive))
+          .as("archive after the halt at %s@%d", point, batch)
+          .hasSize(Integer.parseInt(kills[batch][3]));
+      assertThat(Files.exists(plans.resolve(batch + ".plan")))
+          .isEqualTo(!point.equals("after_commit"));
     }
-    assertThat(Files.exists(root.resolve("checkpoints/bronze_events/lakestream-archive/0.plan")))
-        .isEqualTo(!point.equals("after_commit"));
 
-    ChildJvm.Result restarted = run(root, filesPerBatch);
+    ChildJvm.Result restarted = run(root, 2);
 
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
-    assertEveryRowAndFileOnce(root, filesPerBatch);
+    List<String> landed = new ArrayList<>();
+    for (int wave = 0; wave < kills.length; wave++) {
+      for (String file : SampleData.ALL) {
+        landed.add("wave" + wave + "/" + file);
+      }
+    }
+    // Batches 0-2 of four files, then wave 3 in two batches of two.
+    assertEveryRowAndFileOnce(root, landed, 5);
   }
 
   /**
@@ -100,7 +123,7 @@ class CrashRecoveryIT {
     ChildJvm.Result restarted = run(root, 1);
 
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
-    assertEveryRowAndFileOnce(root, 1);
+    assertEveryRowAndFileOnce(root, List.of(SampleData.ALL), 4);
   }
 
   /**
@@ -129,15 +152,17 @@ class CrashRecoveryIT {
   }
 
   /**
-   * Every row in bronze_events once, every file archived once and logged once, audit_batches adding
-   * up, no plan left.
+   * Every row of the {@code landed} sample files in bronze_events once, every file archived once
+   * and logged once, audit_batches adding up over {@code batches} batches, no plan left.
    */
-  private static void assertEveryRowAndFileOnce(Path root, int filesPerBatch) throws Exception {
+  private static void assertEveryRowAndFileOnce(Path root, List<String> landed, int batches)
+      throws Exception {
     Path landing = root.resolve("landing");
     Path archive = root.resolve("archive");
     SparkSession spark = TestSpark.session();
     Dataset<Row> bronze = table(spark, root, "bronze_events");
-    assertThat(bronze.count()).isEqualTo(300);
+    long rows = 75L * landed.size();
+    assertThat(bronze.count()).isEqualTo(rows);
     assertThat(
             bronze
                 .groupBy("_source_file")
@@ -145,19 +170,20 @@ class CrashRecoveryIT {
                 .select("count")
                 .as(Encoders.LONG())
                 .collectAsList())
-        .containsExactly(75L, 75L, 75L, 75L);
-    assertThat(table(spark, root, "quarantine_events").count()).isEqualTo(10);
+        .hasSize(landed.size())
+        .containsOnly(75L);
+    assertThat(table(spark, root, "quarantine_events").count()).isEqualTo(10L * landed.size() / 4);
     Dataset<Row> audit = table(spark, root, "audit_batches");
     assertThat(audit.count())
         .isEqualTo(audit.select("batch_id").distinct().count())
-        .isEqualTo(4 / filesPerBatch);
+        .isEqualTo(batches);
     assertThat(audit.agg(org.apache.spark.sql.functions.sum("rows_in")).first().getLong(0))
-        .isEqualTo(300);
+        .isEqualTo(rows);
 
     assertThat(ArchiveStreamTest.filesUnder(landing)).isEmpty();
-    assertThat(ArchiveStreamTest.filesUnder(archive)).containsExactlyInAnyOrder(SampleData.ALL);
+    assertThat(ArchiveStreamTest.filesUnder(archive)).containsExactlyInAnyOrderElementsOf(landed);
     Dataset<Row> log = table(spark, root, "archive_log");
-    assertThat(log.count()).isEqualTo(4);
+    assertThat(log.count()).isEqualTo(landed.size());
     assertThat(log.select("action").distinct().as(Encoders.STRING()).collectAsList())
         .containsExactly("moved");
     assertThat(log.select("source").as(Encoders.STRING()).collectAsList())

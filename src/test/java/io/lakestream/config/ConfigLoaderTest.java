@@ -208,7 +208,7 @@ class ConfigLoaderTest {
         .hasValue(6);
     assertThat(config.stopAfter().name()).isEqualTo("GOLD");
     assertThat(config.archiveMode()).isEqualTo(ArchiveMode.MOVE);
-    assertThat(config.haltAt()).isEqualTo(FaultPoint.OFF);
+    assertThat(config.haltAt()).isEqualTo(HaltAt.OFF);
     assertThat(config.maintenance().logRetention()).isEqualTo(java.time.Duration.ofDays(30));
     assertThat(config.maintenance().fileRetention()).isEqualTo(java.time.Duration.ofDays(7));
     assertThat(config.maintenance().autoCompact()).isTrue();
@@ -674,9 +674,24 @@ class ConfigLoaderTest {
   @Test
   void archiveModeAndFaultPointAreChoices() {
     assertThat(loadCli(Map.of("volume.root", "/x")).archiveMode()).isEqualTo(ArchiveMode.MOVE);
-    assertThat(loadCli(Map.of("volume.root", "/x")).haltAt()).isEqualTo(FaultPoint.OFF);
+    assertThat(loadCli(Map.of("volume.root", "/x")).haltAt()).isEqualTo(HaltAt.OFF);
     assertThat(loadCli(Map.of("volume.root", "/x", "archive.mode", "Delete")).archiveMode())
         .isEqualTo(ArchiveMode.DELETE);
+    assertThat(loadCli(Map.of("volume.root", "/x", "fault.halt_at", "Before_Move@12")).haltAt())
+        .isEqualTo(new HaltAt(FaultPoint.BEFORE_MOVE, java.util.OptionalLong.of(12)));
+    assertThat(loadCli(Map.of("volume.root", "/x", "fault.halt_at", "taking_over_lock")).haltAt())
+        .isEqualTo(new HaltAt(FaultPoint.TAKING_OVER_LOCK, java.util.OptionalLong.empty()));
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "fault.halt_at", "taking_over_lock@1")))
+        .hasMessageContaining("fault.halt_at = 'taking_over_lock@1'")
+        .hasMessageContaining(
+            "only a point inside a batch takes @<batch id>, a whole number: [after_commit,"
+                + " after_contract_recorded, before_move, between_copy_and_delete, between_moves]");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "fault.halt_at", "before_move@")))
+        .hasMessageContaining("fault.halt_at = 'before_move@'");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "fault.halt_at", "nowhere@1")))
+        .hasMessageContaining("fault.halt_at = 'nowhere@1'")
+        .hasMessageContaining("unknown value");
     assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "archive.mode", "copy")))
         .hasMessageContaining(
             "archive.mode = 'copy' (from --set) is not allowed: unknown value. Allowed: move | delete | off | spark.");

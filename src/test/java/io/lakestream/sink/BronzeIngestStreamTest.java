@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.app.Pipeline;
 import io.lakestream.app.RunSummary;
-import io.lakestream.config.FaultPoint;
+import io.lakestream.config.HaltAt;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.contract.NewFields;
 import io.lakestream.table.BronzeTable;
@@ -298,7 +298,7 @@ class BronzeIngestStreamTest {
                 Tables.QUARANTINE_KEY,
                 root.resolve("quarantine-flush.json").toString()),
             io.lakestream.table.TxnIdentity.withUnknownHistory("test-app-id"),
-            FaultPoint.OFF,
+            HaltAt.OFF,
             NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE),
             query -> {
               throw new AssertionError("the contract did not grow: nothing to stop");
