@@ -129,7 +129,8 @@ final class RunArchiving {
               spark,
               config.volume().landing(),
               tables.identifier(Tables.ARCHIVE_LOG),
-              config.ingest().allowOverwrites());
+              config.ingest().allowOverwrites(),
+              config.ingest().fileNames());
     }
     return reappeared;
   }

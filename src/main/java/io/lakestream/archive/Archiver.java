@@ -128,6 +128,23 @@ public final class Archiver {
     }
   }
 
+  /**
+   * The files the last pass of this run left planned (moves that failed, retried with the next
+   * batch): already read, though still in landing.
+   */
+  public java.util.Set<String> sourcesStillPlanned() {
+    if (pendingAfterLastPass == null) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> sources = new java.util.HashSet<>();
+    for (ArchivePlan plan : pendingAfterLastPass.values()) {
+      for (ArchivePlan.Entry entry : plan.entries()) {
+        sources.add(entry.source().toUri().toString());
+      }
+    }
+    return sources;
+  }
+
   private Outcome archiveOrThrow(Configuration hadoopConf, long batchId, CommittedRows committed)
       throws IOException {
     long startedNanos = System.nanoTime();

@@ -50,18 +50,35 @@ public final class ReappearedFiles {
   private final String landingRoot;
   private final String archiveLogTable;
   private final boolean allowOverwrites;
+  private final java.util.function.Predicate<String> readNames;
   private final Set<String> reported = new HashSet<>();
   private Map<String, Ingested> archived;
 
   /** Files reported by checks outside a batch, not yet counted in a batch's audit row. */
   private int uncounted;
 
+  /**
+   * What the check after a batch found: files back under an ingested name, and the files and bytes
+   * still to be read (Auto Loader's numFilesOutstanding and numBytesOutstanding); both null when
+   * landing could not be listed.
+   */
+  public record AfterBatch(int reappeared, Long filesOutstanding, Long bytesOutstanding) {}
+
+  /**
+   * @param readNames the file names the landing read takes (ingest.path_glob); the others are not
+   *     waiting to be read
+   */
   public ReappearedFiles(
-      SparkSession spark, String landingRoot, String archiveLogTable, boolean allowOverwrites) {
+      SparkSession spark,
+      String landingRoot,
+      String archiveLogTable,
+      boolean allowOverwrites,
+      java.util.function.Predicate<String> readNames) {
     this.spark = spark;
     this.landingRoot = landingRoot;
     this.archiveLogTable = archiveLogTable;
     this.allowOverwrites = allowOverwrites;
+    this.readNames = readNames;
   }
 
   /**
@@ -97,17 +114,24 @@ public final class ReappearedFiles {
    * the next batch's audit row.
    */
   public synchronized void checkNow(Configuration hadoopConf) {
-    uncounted += check(hadoopConf);
+    uncounted += check(hadoopConf, Set.of()).reappeared();
   }
 
   /**
    * The check after a bronze batch: logs what is back and returns the number of files to count in
-   * its audit row (those found now plus those found by checks since the last batch).
+   * its audit row (those found now plus those found by checks since the last batch), with what the
+   * same listing shows still waiting to be read.
+   *
+   * @param stillPlanned files already read whose archiving is retried with the next batch
    */
-  public synchronized int checkAfterBatch(Configuration hadoopConf) {
-    int count = check(hadoopConf) + uncounted;
+  public synchronized AfterBatch checkAfterBatch(
+      Configuration hadoopConf, Set<String> stillPlanned) {
+    AfterBatch found = check(hadoopConf, stillPlanned);
+    AfterBatch counted =
+        new AfterBatch(
+            found.reappeared() + uncounted, found.filesOutstanding(), found.bytesOutstanding());
     uncounted = 0;
-    return count;
+    return counted;
   }
 
   /** Files found back in the landing folder under an ingested name in this run. */
@@ -115,7 +139,7 @@ public final class ReappearedFiles {
     return reported.size();
   }
 
-  private int check(Configuration hadoopConf) {
+  private AfterBatch check(Configuration hadoopConf, Set<String> stillPlanned) {
     List<FileStatus> landed;
     FileSystem fs;
     try {
@@ -124,17 +148,28 @@ public final class ReappearedFiles {
       landed = HadoopFiles.visibleFiles(fs, root); // empty if the folder is missing
     } catch (IOException e) {
       LOG.warn("Could not list {} to look for reappeared files: {}", landingRoot, e.toString());
-      return 0;
+      return new AfterBatch(0, null, null);
     }
     if (landed.isEmpty()) {
-      return 0;
+      return new AfterBatch(0, 0L, 0L);
     }
     Map<String, Ingested> archivedSources = archived();
     int fresh = 0;
+    long waitingFiles = 0;
+    long waitingBytes = 0;
     for (FileStatus file : landed) {
       String uri = ArchivePaths.canonical(fs.makeQualified(file.getPath())).toUri().toString();
       Ingested before = archivedSources.get(uri);
-      if (before == null || !reported.add(uri)) {
+      if (before == null) {
+        // Not ingested under this name: the file source reads it, unless the glob leaves it or it
+        // was read and only its move is pending.
+        if (readNames.test(file.getPath().getName()) && !stillPlanned.contains(uri)) {
+          waitingFiles++;
+          waitingBytes += file.getLen();
+        }
+        continue;
+      }
+      if (!reported.add(uri)) {
         continue;
       }
       fresh++;
@@ -143,6 +178,8 @@ public final class ReappearedFiles {
               || file.getModificationTime() > before.archivedAt().toEpochMilli();
       if (allowOverwrites && changed) {
         reingest(fs, file, before);
+        waitingFiles++; // under its new name
+        waitingBytes += file.getLen();
       } else {
         LOG.warn(
             "{} is in the landing folder again, but a file of that name was already ingested and archived at {}."
@@ -154,7 +191,7 @@ public final class ReappearedFiles {
                 : "rename the file to ingest it, or set ingest.allow_overwrites=true.");
       }
     }
-    return fresh;
+    return new AfterBatch(fresh, waitingFiles, waitingBytes);
   }
 
   /** Renames a changed file to a name Spark has not read, so the next batch ingests it whole. */

@@ -37,6 +37,8 @@ public record BatchProgress(
     Map<String, Long> quarantinedByReason,
     Long rowsRescued,
     Long filesArchived,
+    Long filesOutstanding,
+    Long bytesOutstanding,
     Long unmatchedEnrichment,
     String progressJson) {
 
@@ -45,7 +47,7 @@ public record BatchProgress(
       String query, String runId, long batchId, Instant timestamp, long rowsIn, String json) {
     return new BatchProgress(
         query, runId, batchId, timestamp, rowsIn, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, json);
+        null, null, null, null, null, null, null, null, null, null, null, json);
   }
 
   /**
@@ -91,6 +93,8 @@ public record BatchProgress(
         quality == null ? null : BronzeMetrics.byReason(quality),
         quality == null ? null : BronzeMetrics.rescued(quality),
         files.map(BatchArchiving.FileCounts::archived).orElse(null),
+        files.map(BatchArchiving.FileCounts::filesOutstanding).orElse(null),
+        files.map(BatchArchiving.FileCounts::bytesOutstanding).orElse(null),
         enrichment == null ? null : enrichment.<Long>getAs(EnrichWithUsers.UNMATCHED),
         progress.json());
   }

@@ -80,6 +80,14 @@ public final class ProgressLog implements ProgressSink {
     if (p.filesArchived() != null) {
       parts.add("files archived " + p.filesArchived());
     }
+    if (p.filesOutstanding() != null) {
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "waiting %d files / %.1f MB",
+              p.filesOutstanding(),
+              p.bytesOutstanding() / 1048576.0));
+    }
     if (p.unmatchedEnrichment() != null) {
       parts.add("unmatched enrichment " + p.unmatchedEnrichment());
     }

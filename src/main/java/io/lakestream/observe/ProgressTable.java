@@ -175,6 +175,8 @@ public final class ProgressTable implements ProgressSink, AutoCloseable {
             : scala.jdk.javaapi.CollectionConverters.asScala(p.quarantinedByReason()),
         p.rowsRescued(),
         p.filesArchived(),
+        p.filesOutstanding(),
+        p.bytesOutstanding(),
         p.unmatchedEnrichment(),
         p.progressJson());
   }

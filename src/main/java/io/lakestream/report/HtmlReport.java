@@ -10,7 +10,7 @@ import java.util.Properties;
 
 /**
  * One self-contained HTML page: the figures as JSON in {@code <script id="report-data">}, Chart.js
- * (from its WebJar, inlined) and a small script that draws five charts from the JSON. Nothing is
+ * (from its WebJar, inlined) and a small script that draws six charts from the JSON. Nothing is
  * fetched when the page is opened. Chart.js rather than hand-drawn SVG: axes, legends, stacking and
  * scaling are its job.
  */
@@ -44,12 +44,14 @@ public final class HtmlReport {
         <body>
         <h1>%1$s</h1>
         <div class="meta">Generated %2$s (UTC) from pipeline_progress, audit_batches, gold_event_counts and quarantine_events.</div>
+        <div class="meta" id="backlog">%6$s</div>
         <div class="grid">
           <div class="card"><h2>Throughput per batch (rows/s processed)</h2><div class="chart"><canvas id="throughput"></canvas></div></div>
           <div class="card"><h2>Batch duration (ms)</h2><div class="chart"><canvas id="duration"></canvas></div></div>
           <div class="card"><h2>State rows of the stateful queries</h2><div class="chart"><canvas id="stateRows"></canvas></div></div>
           <div class="card"><h2>Events per window by type (gold_event_counts)</h2><div class="chart"><canvas id="eventsByWindow"></canvas></div></div>
           <div class="card"><h2>Quarantined records by reason</h2><div class="chart"><canvas id="quarantineReasons"></canvas></div></div>
+          <div class="card"><h2>Files waiting in landing after each batch</h2><div class="chart"><canvas id="filesOutstanding"></canvas></div></div>
           <div class="card"><h2>Rows written per query (audit_batches)</h2><table id="rowsByQuery"><tr><th>query</th><th>batches</th><th>rows</th></tr></table></div>
         </div>
         <script id="%3$s" type="application/json">%4$s</script>
@@ -77,6 +79,7 @@ public final class HtmlReport {
           lines('throughput', data.throughput, 'rows per second');
           lines('duration', data.duration, 'milliseconds');
           lines('stateRows', data.stateRows, 'rows in state');
+          lines('filesOutstanding', data.filesOutstanding, 'files');
           const types = Object.keys(data.eventsByWindow.byType);
           new Chart(document.getElementById('eventsByWindow'), { type: 'bar',
             data: { labels: data.eventsByWindow.windows, datasets: types.map((type, i) => ({
@@ -106,7 +109,24 @@ public final class HtmlReport {
             Instant.now().toString().substring(0, 19).replace('T', ' '),
             DATA_ELEMENT_ID,
             json,
-            chartJs());
+            chartJs(),
+            escape(backlogLine(data)));
+  }
+
+  /** E.g. "Waiting in landing after bronze_events batch 7: 12 files, 3.4 MB." */
+  static String backlogLine(ObjectNode data) {
+    if (!data.has("backlog")) {
+      return "Waiting in landing: not known (no bronze batch recorded it; archive.mode off or spark"
+          + " lists nothing).";
+    }
+    com.fasterxml.jackson.databind.JsonNode backlog = data.get("backlog");
+    return String.format(
+        java.util.Locale.ROOT,
+        "Waiting in landing after %s batch %d: %d files, %.1f MB.",
+        backlog.get("query").asText(),
+        backlog.get("batch").asLong(),
+        backlog.get("files").asLong(),
+        backlog.get("bytes").asLong() / 1048576.0);
   }
 
   /** Chart.js's UMD build from the org.webjars:chartjs jar on the classpath. */

@@ -21,9 +21,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The figures the report draws, read from the tables into one JSON document: per query and batch
- * the throughput, duration and state size ({@code pipeline_progress}), rows per query ({@code
- * audit_batches}), events per window and type ({@code gold_event_counts}), quarantined records per
- * reason.
+ * the throughput, duration, state size and the files left waiting in landing ({@code
+ * pipeline_progress}), rows per query ({@code audit_batches}), events per window and type ({@code
+ * gold_event_counts}), quarantined records per reason.
  */
 public final class ReportData {
 
@@ -73,11 +73,25 @@ public final class ReportData {
                 "duration_ms",
                 "state_rows",
                 "state_memory_bytes",
-                "rows_in")
+                "rows_in",
+                "files_outstanding",
+                "bytes_outstanding")
             .collectAsList();
     data.set("throughput", series(progress, 2));
     data.set("duration", series(progress, 3));
     data.set("stateRows", series(progress, 4));
+    data.set("filesOutstanding", series(progress, 7));
+    // The backlog as the last bronze batch left it (rows are ordered by time within a query).
+    progress.stream()
+        .filter(row -> !row.isNullAt(7))
+        .reduce((earlier, later) -> later)
+        .ifPresent(
+            last ->
+                data.putObject("backlog")
+                    .put("query", last.getString(0))
+                    .put("batch", last.getLong(1))
+                    .put("files", last.getLong(7))
+                    .put("bytes", last.getLong(8)));
 
     ObjectNode rowsByQuery = data.putObject("rowsByQuery");
     for (Row row :

@@ -163,6 +163,8 @@ public final class Tables {
             .add("quarantined_by_reason", DataTypes.createMapType(StringType, LongType))
             .add("rows_rescued", LongType)
             .add("files_archived", LongType)
+            .add("files_outstanding", LongType)
+            .add("bytes_outstanding", LongType)
             .add("unmatched_enrichment", LongType)
             .add("progress_json", StringType);
     return new TableDefinition(PIPELINE_PROGRESS, schema, List.of());

@@ -61,9 +61,34 @@ class ReportCommandTest {
         .contains("\"rowsByQuery\":{\"bronze_events\":{\"rows\":7,\"batches\":1}}")
         .contains(
             "\"missingTables\":[\"pipeline_progress\",\"gold_event_counts\",\"quarantine_events\"]");
+    assertThat(Files.readString(file)).contains("Waiting in landing: not known");
     try (var entries = Files.list(dir)) {
       assertThat(entries.map(path -> path.getFileName().toString()))
           .containsExactlyInAnyOrder("tables", "report.html");
     }
+  }
+
+  @Test
+  void theBacklogIsWhatTheLastBronzeBatchLeftWaiting() throws Exception {
+    LakestreamConfig config = TestConfigs.local(dir);
+    DeltaTables tables = new DeltaTables(spark, config.catalog(), config.volume());
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + config.catalog().schemaIdentifier());
+    tables.ensure(Tables.pipelineProgress());
+    spark.sql(
+        "INSERT INTO "
+            + tables.identifier(Tables.PIPELINE_PROGRESS)
+            + " (query, batch_id, timestamp, rows_in, files_outstanding, bytes_outstanding) VALUES"
+            + " ('bronze_events', 0, TIMESTAMP'2026-12-06 10:00:00', 5, 3, 6291456),"
+            + " ('bronze_events', 1, TIMESTAMP'2026-12-06 10:00:02', 5, 1, 2097152),"
+            + " ('silver_events', 0, TIMESTAMP'2026-12-06 10:00:03', 10, NULL, NULL)");
+
+    Path file = dir.resolve("report.html");
+    LakestreamApp.writeReport(spark, config, file);
+
+    assertThat(Files.readString(file))
+        .contains("\"filesOutstanding\":{\"bronze_events\":[{\"x\":0,\"y\":3},{\"x\":1,\"y\":1}]}")
+        .contains(
+            "\"backlog\":{\"query\":\"bronze_events\",\"batch\":1,\"files\":1,\"bytes\":2097152}")
+        .contains("Waiting in landing after bronze_events batch 1: 1 files, 2.0 MB.");
   }
 }

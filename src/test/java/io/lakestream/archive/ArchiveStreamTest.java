@@ -79,6 +79,14 @@ class ArchiveStreamTest {
     assertThat(filesUnder(landing)).containsExactlyInAnyOrder("notes.txt", "a.json.tmp");
     assertThat(filesUnder(root.resolve("archive")))
         .containsExactlyInAnyOrder("a.json", "2026/b.json");
+    // The files the glob leaves are not waiting to be read: bronze's one batch leaves none.
+    assertThat(
+            table(config, "pipeline_progress")
+                .where("query = 'bronze_events'")
+                .selectExpr("files_outstanding", "bytes_outstanding")
+                .collectAsList())
+        .extracting(Object::toString)
+        .containsExactly("[0,0]");
     assertThat(first.filesNotMatchingGlob()).isEqualTo(2);
     assertThat(second.filesNotMatchingGlob()).isEqualTo(2);
     assertThat(first.render())

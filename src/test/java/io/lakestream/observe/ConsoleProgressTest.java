@@ -84,6 +84,8 @@ class ConsoleProgressTest {
         null,
         null,
         null,
+        null,
+        null,
         "{}");
   }
 }

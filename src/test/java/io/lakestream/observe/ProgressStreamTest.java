@@ -73,6 +73,20 @@ class ProgressStreamTest {
     assertThat(totals.getLong(1))
         .isEqualTo(table(config, "bronze_events").where(col("_rescued_data").isNotNull()).count());
     assertThat(totals.getLong(2)).isEqualTo(4);
+    // After batch 0 (the two oldest files) the two newer ones wait in landing; after batch 1, none.
+    assertThat(bronze.select("files_outstanding").as(Encoders.LONG()).collectAsList())
+        .containsExactly(2L, 0L);
+    assertThat(bronze.select("bytes_outstanding").as(Encoders.LONG()).collectAsList())
+        .containsExactly(
+            Files.size(SampleData.FOLDER.resolve(SampleData.ALL[2]))
+                + Files.size(SampleData.FOLDER.resolve(SampleData.ALL[3])),
+            0L);
+    assertThat(
+            progress
+                .where(col("query").equalTo("silver_events"))
+                .where(col("files_outstanding").isNotNull())
+                .count())
+        .isZero();
     Map<String, Long> firstReasons =
         bronze.first().getJavaMap(bronze.first().fieldIndex("quarantined_by_reason"));
     Map<String, Long> secondReasons =
