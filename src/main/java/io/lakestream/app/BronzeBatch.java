@@ -30,6 +30,7 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final BatchArchiving archiving;
   private final AuditLog audit;
   private final HaltAt haltAt;
+  private final transient DamagedFilesAside damagedFiles;
 
   /**
    * Run once, when this query start's first batch begins: what the layers after bronze can prepare
@@ -46,6 +47,7 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
       BatchArchiving archiving,
       AuditLog audit,
       HaltAt haltAt,
+      DamagedFilesAside damagedFiles,
       Runnable atFirstBatch) {
     this.queryName = queryName;
     this.bronzeTable = bronzeTable;
@@ -53,17 +55,18 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
     this.archiving = archiving;
     this.audit = audit;
     this.haltAt = haltAt;
+    this.damagedFiles = damagedFiles;
     this.atFirstBatch = atFirstBatch;
   }
 
   @Override
-  public void call(Dataset<Row> batch, Long batchId) {
+  public void call(Dataset<Row> batch, Long batchId) throws Exception {
     SparkSession spark = batch.sparkSession();
     if (!started && atFirstBatch != null) {
       started = true;
       atFirstBatch.run();
     }
-    BronzeBatchWriter.Written written = writer.write(batch, batchId);
+    BronzeBatchWriter.Written written = damagedFiles.write(writer, batch, batchId);
     haltAt.haltIfAt(FaultPoint.AFTER_COMMIT, batchId);
     // Only now, with every row of the batch committed, may its files leave the landing folder.
     BatchArchiving.Result archived = archiving.afterCommit(spark, batchId, written.committed());

@@ -36,6 +36,13 @@ record BronzeQuery(
     NewFields newFields,
     Runnable atFirstBatch) {
 
+  private EventParser parser() {
+    return new EventParser(
+        config.ingest().eventSchema(),
+        config.ingest().maxRecordBytes(),
+        config.ingest().rescueUnknownFields());
+  }
+
   QueryPlan plan() {
     // Classified on the stream (not in the batch writer) so the per-reason counts can be observed.
     Stage classify =
@@ -47,10 +54,7 @@ record BronzeQuery(
         Topology.BRONZE_QUERY,
         Layer.BRONZE,
         () ->
-            new EventParser(
-                    config.ingest().eventSchema(),
-                    config.ingest().maxRecordBytes(),
-                    config.ingest().rescueUnknownFields())
+            parser()
                 .parse(
                     new LandingStream(
                             config.volume().landing(),
@@ -77,6 +81,10 @@ record BronzeQuery(
                 archiving,
                 bookkeeping.audit(Topology.BRONZE_QUERY),
                 config.haltAt(),
+                new DamagedFilesAside(
+                    Topology.BRONZE_QUERY,
+                    config.volume().checkpointFor(Topology.BRONZE_QUERY),
+                    lines -> classify.apply(parser().parse(lines))),
                 atFirstBatch),
         Map.of());
   }

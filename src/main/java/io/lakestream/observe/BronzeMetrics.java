@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.lakestream.source.DamagedFiles;
 import io.lakestream.stage.EventParser;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.table.BronzeTable;
@@ -33,7 +34,8 @@ public final class BronzeMetrics {
           EventParser.TYPE_MISMATCH,
           QualityRules.MISSING_REQUIRED_FIELD,
           QualityRules.TOO_FAR_IN_FUTURE,
-          QualityRules.EXPECTATION_FAILED);
+          QualityRules.EXPECTATION_FAILED,
+          DamagedFiles.UNREADABLE_FILE);
 
   private BronzeMetrics() {}
 

@@ -5,10 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.IngestSettings;
 import io.lakestream.table.BronzeTable;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The streaming read of the landing folder: JSON-lines files, rate-limited per micro-batch, each
@@ -52,10 +56,32 @@ public final class LandingStream {
     settings.pathGlob().ifPresent(glob -> reader.option("pathGlobFilter", glob));
     settings.maxFilesPerTrigger().ifPresent(files -> reader.option("maxFilesPerTrigger", files));
     settings.maxBytesPerTrigger().ifPresent(bytes -> reader.option("maxBytesPerTrigger", bytes));
-    return reader
-        .load(landingFolder)
-        .select(
-            col("value").as(BronzeTable.RAW_RECORD),
-            col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
+    return lines(reader.load(landingFolder));
+  }
+
+  /**
+   * The same columns for the named files, read as a batch: what a micro-batch holds once a file
+   * that cannot be read is set aside.
+   */
+  public static Dataset<Row> readFiles(SparkSession spark, List<Path> files) {
+    if (files.isEmpty()) {
+      return spark.createDataFrame(
+          List.of(),
+          new StructType()
+              .add(BronzeTable.RAW_RECORD, DataTypes.StringType)
+              .add(BronzeTable.SOURCE_FILE, DataTypes.StringType));
+    }
+    // A file name is not a pattern: Hadoop's glob characters in it are escaped.
+    String[] paths =
+        files.stream()
+            .map(file -> file.toString().replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1"))
+            .toArray(String[]::new);
+    return lines(spark.read().format("text").load(paths));
+  }
+
+  private static Dataset<Row> lines(Dataset<Row> text) {
+    return text.select(
+        col("value").as(BronzeTable.RAW_RECORD),
+        col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
   }
 }

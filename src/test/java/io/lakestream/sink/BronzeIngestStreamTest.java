@@ -117,11 +117,11 @@ class BronzeIngestStreamTest {
 
   /**
    * Files compressed with gzip or bzip2 are read through Hadoop's codecs and archived as they came.
-   * A truncated one makes its batch fail, naming the file and what to do; once it is moved out of
-   * landing the batch reads and archives the others.
+   * A truncated one is one quarantined record naming the file and the codec's error; the batch's
+   * other files are written and every file is archived, in one run that ends well.
    */
   @Test
-  void compressedFilesAreReadAndADamagedOneStopsTheRunNamingItUntilMovedAway() throws Exception {
+  void compressedFilesAreReadAndADamagedOneIsQuarantinedWholeAndArchived() throws Exception {
     LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
     Path landing = java.nio.file.Files.createDirectories(root.resolve("landing"));
     compressed(
@@ -157,28 +157,31 @@ class BronzeIngestStreamTest {
     java.nio.file.Files.write(
         landing.resolve("c.json.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Pipeline(spark, config).run())
-        .isInstanceOfSatisfying(
-            io.lakestream.app.QueryFailedException.class,
-            failure ->
-                assertThat(failure.advice())
-                    .contains("Spark could not read file:")
-                    .contains("/landing/c.json.gz")
-                    .contains("Unexpected end of input stream")
-                    .contains("move the file out of the landing folder"));
-    assertThat(table(config, BronzeTable.NAME).count()).isZero();
-
-    java.nio.file.Files.move(landing.resolve("c.json.gz"), root.resolve("c.json.gz"));
     RunSummary summary = new Pipeline(spark, config).run().summary();
 
+    // The damaged file is one quarantined record; the batch's other files are written whole.
     assertThat(
             table(config, BronzeTable.NAME)
                 .orderBy("event_id")
-                .select(col("event_id"), element_at(split(col(BronzeTable.SOURCE_FILE), "/"), -1))
+                .select(
+                    col("event_id"),
+                    element_at(split(col(BronzeTable.SOURCE_FILE), "/"), -1),
+                    col(BronzeTable.QUARANTINE_REASON))
                 .collectAsList())
         .extracting(Row::toString)
-        .containsExactly("[e1,a.json.gz]", "[e2,a.json.gz]", "[e3,b.json.bz2]");
-    // The file moved away is recorded as vanished: it left landing without being read.
+        .containsExactly(
+            "[null,c.json.gz,unreadable_file]",
+            "[e1,a.json.gz,null]",
+            "[e2,a.json.gz,null]",
+            "[e3,b.json.bz2,null]");
+    List<Row> quarantined = table(config, Tables.QUARANTINE_EVENTS).collectAsList();
+    assertThat(quarantined).hasSize(1);
+    assertThat(quarantined.get(0).<String>getAs("reason")).isEqualTo("unreadable_file");
+    assertThat(quarantined.get(0).<String>getAs("source_file")).endsWith("/landing/c.json.gz");
+    assertThat(quarantined.get(0).<String>getAs("detail"))
+        .startsWith(".gz cannot be decoded: ")
+        .contains("Unexpected end of input stream");
+    // Every file, the damaged one too, is archived as it came.
     assertThat(summary.archiving().archivedThisRun()).isEqualTo(3);
     assertThat(
             table(config, Tables.ARCHIVE_LOG)
@@ -186,12 +189,17 @@ class BronzeIngestStreamTest {
                 .select(element_at(split(col("source"), "/"), -1), col("action"))
                 .collectAsList())
         .extracting(Row::toString)
-        .containsExactly("[a.json.gz,moved]", "[b.json.bz2,moved]", "[c.json.gz,vanished]");
+        .containsExactly("[a.json.gz,moved]", "[b.json.bz2,moved]", "[c.json.gz,moved]");
     try (var left = java.nio.file.Files.list(landing)) {
       assertThat(left).isEmpty();
     }
     assertThat(root.resolve("archive/a.json.gz")).exists();
     assertThat(root.resolve("archive/b.json.bz2")).exists();
+    assertThat(java.nio.file.Files.size(root.resolve("archive/c.json.gz")))
+        .isEqualTo(bytes.length / 2);
+    Row audit = table(config, Tables.AUDIT_BATCHES).first();
+    assertThat(audit.<Long>getAs("rows_quarantined")).isEqualTo(1);
+    assertThat(audit.<Long>getAs("files_archived")).isEqualTo(3);
   }
 
   /**
