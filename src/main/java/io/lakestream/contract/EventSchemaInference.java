@@ -1,6 +1,7 @@
 package io.lakestream.contract;
 
 import io.lakestream.fs.SessionHadoopConf;
+import io.lakestream.source.ZstdCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -62,7 +63,12 @@ public final class EventSchemaInference {
     }
     List<String> paths = sample.stream().map(file -> file.getPath().toString()).toList();
     long bytes = sample.stream().mapToLong(LocatedFileStatus::getLen).sum();
-    StructType sampled = spark.read().json(paths.toArray(String[]::new)).schema();
+    StructType sampled =
+        spark
+            .read()
+            .option(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(SessionHadoopConf.of(spark)))
+            .json(paths.toArray(String[]::new))
+            .schema();
     Set<String> names = new HashSet<>();
     for (String name : seed.fieldNames()) {
       names.add(name.toLowerCase(Locale.ROOT));

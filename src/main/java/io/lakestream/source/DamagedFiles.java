@@ -58,7 +58,9 @@ public final class DamagedFiles {
    * end, or its bytes could not all be read (then nothing is known about it).
    */
   public static Optional<String> damage(Configuration hadoopConf, Path file) {
-    CompressionCodec codec = new CompressionCodecFactory(hadoopConf).getCodec(file);
+    Configuration withZstd = new Configuration(hadoopConf);
+    withZstd.set(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(hadoopConf));
+    CompressionCodec codec = new CompressionCodecFactory(withZstd).getCodec(file);
     if (codec == null) {
       return Optional.empty();
     }

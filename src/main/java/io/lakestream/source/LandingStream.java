@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.IngestSettings;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.table.BronzeTable;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -49,7 +50,8 @@ public final class LandingStream {
             // A file is archived only after its batch is committed, so a replayed batch that misses
             // a file was already written: Delta skips the replay's writes, and the read must not
             // fail.
-            .option("ignoreMissingFiles", "true");
+            .option("ignoreMissingFiles", "true")
+            .option(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(SessionHadoopConf.of(spark)));
     if (archiveMode == ArchiveMode.SPARK) {
       reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);
     }
@@ -76,7 +78,12 @@ public final class LandingStream {
         files.stream()
             .map(file -> file.toString().replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1"))
             .toArray(String[]::new);
-    return lines(spark.read().format("text").load(paths));
+    return lines(
+        spark
+            .read()
+            .format("text")
+            .option(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(SessionHadoopConf.of(spark)))
+            .load(paths));
   }
 
   private static Dataset<Row> lines(Dataset<Row> text) {

@@ -116,9 +116,9 @@ class BronzeIngestStreamTest {
   }
 
   /**
-   * Files compressed with gzip or bzip2 are read through Hadoop's codecs and archived as they came.
-   * A truncated one is one quarantined record naming the file and the codec's error; the batch's
-   * other files are written and every file is archived, in one run that ends well.
+   * Files compressed with gzip, bzip2 or zstd are read through Hadoop's codecs and archived as they
+   * came. A truncated one is one quarantined record naming the file and the codec's error; the
+   * batch's other files are written and every file is archived, in one run that ends well.
    */
   @Test
   void compressedFilesAreReadAndADamagedOneIsQuarantinedWholeAndArchived() throws Exception {
@@ -142,6 +142,13 @@ class BronzeIngestStreamTest {
         List.of(
             io.lakestream.testing.Events.event(
                 "e3", "u3", "view", io.lakestream.testing.Events.at(2))));
+    compressed(
+        landing.resolve("d.json.zst"),
+        new com.github.luben.zstd.ZstdOutputStream(
+            java.nio.file.Files.newOutputStream(landing.resolve("d.json.zst"))),
+        List.of(
+            io.lakestream.testing.Events.event(
+                "e4", "u4", "view", io.lakestream.testing.Events.at(2))));
     List<String> many = new java.util.ArrayList<>();
     for (int i = 0; i < 500; i++) {
       many.add(
@@ -173,7 +180,8 @@ class BronzeIngestStreamTest {
             "[null,c.json.gz,unreadable_file]",
             "[e1,a.json.gz,null]",
             "[e2,a.json.gz,null]",
-            "[e3,b.json.bz2,null]");
+            "[e3,b.json.bz2,null]",
+            "[e4,d.json.zst,null]");
     List<Row> quarantined = table(config, Tables.QUARANTINE_EVENTS).collectAsList();
     assertThat(quarantined).hasSize(1);
     assertThat(quarantined.get(0).<String>getAs("reason")).isEqualTo("unreadable_file");
@@ -182,14 +190,15 @@ class BronzeIngestStreamTest {
         .startsWith(".gz cannot be decoded: ")
         .contains("Unexpected end of input stream");
     // Every file, the damaged one too, is archived as it came.
-    assertThat(summary.archiving().archivedThisRun()).isEqualTo(3);
+    assertThat(summary.archiving().archivedThisRun()).isEqualTo(4);
     assertThat(
             table(config, Tables.ARCHIVE_LOG)
                 .orderBy("source")
                 .select(element_at(split(col("source"), "/"), -1), col("action"))
                 .collectAsList())
         .extracting(Row::toString)
-        .containsExactly("[a.json.gz,moved]", "[b.json.bz2,moved]", "[c.json.gz,moved]");
+        .containsExactly(
+            "[a.json.gz,moved]", "[b.json.bz2,moved]", "[c.json.gz,moved]", "[d.json.zst,moved]");
     try (var left = java.nio.file.Files.list(landing)) {
       assertThat(left).isEmpty();
     }
@@ -199,7 +208,7 @@ class BronzeIngestStreamTest {
         .isEqualTo(bytes.length / 2);
     Row audit = table(config, Tables.AUDIT_BATCHES).first();
     assertThat(audit.<Long>getAs("rows_quarantined")).isEqualTo(1);
-    assertThat(audit.<Long>getAs("files_archived")).isEqualTo(3);
+    assertThat(audit.<Long>getAs("files_archived")).isEqualTo(4);
   }
 
   /**
