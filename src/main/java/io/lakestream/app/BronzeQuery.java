@@ -9,11 +9,14 @@ import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.QueryStopper;
 import io.lakestream.source.LandingStream;
 import io.lakestream.stage.EventParser;
+import io.lakestream.stage.PartitionValues;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.stage.Stage;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.DeltaTables;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.OutputMode;
 
@@ -36,11 +39,19 @@ record BronzeQuery(
     NewFields newFields,
     Runnable atFirstBatch) {
 
-  private EventParser parser() {
-    return new EventParser(
-        config.ingest().eventSchema(),
-        config.ingest().maxRecordBytes(),
-        config.ingest().rescueUnknownFields());
+  /** The landing read's lines parsed against the contract, with the partition folders' values. */
+  private Dataset<Row> parsed(Dataset<Row> lines) {
+    Dataset<Row> parsed =
+        new EventParser(
+                config.ingest().columnsSchema(),
+                config.ingest().maxRecordBytes(),
+                config.ingest().rescueUnknownFields())
+            .parse(lines);
+    return new PartitionValues(
+            new org.apache.hadoop.fs.Path(config.volume().landing()).toUri().getRawPath(),
+            config.ingest().partitionColumns(),
+            config.ingest().columnsSchema())
+        .apply(parsed);
   }
 
   QueryPlan plan() {
@@ -54,14 +65,13 @@ record BronzeQuery(
         Topology.BRONZE_QUERY,
         Layer.BRONZE,
         () ->
-            parser()
-                .parse(
-                    new LandingStream(
-                            config.volume().landing(),
-                            config.ingest(),
-                            config.archiveMode(),
-                            config.volume().archive())
-                        .read(spark)),
+            parsed(
+                new LandingStream(
+                        config.volume().landing(),
+                        config.ingest(),
+                        config.archiveMode(),
+                        config.volume().archive())
+                    .read(spark)),
         classify.then(BronzeMetrics::observe),
         OutputMode.Append(),
         txnIdentity ->
@@ -71,7 +81,7 @@ record BronzeQuery(
                 new BronzeBatchWriter(
                     Topology.BRONZE_QUERY,
                     config.quality(),
-                    config.ingest().eventSchema(),
+                    config.ingest().columnsSchema(),
                     table,
                     bookkeeping.quarantineOutbox(),
                     txnIdentity,
@@ -84,7 +94,7 @@ record BronzeQuery(
                 new DamagedFilesAside(
                     Topology.BRONZE_QUERY,
                     config.volume().checkpointFor(Topology.BRONZE_QUERY),
-                    lines -> classify.apply(parser().parse(lines))),
+                    lines -> classify.apply(parsed(lines))),
                 atFirstBatch),
         Map.of());
   }

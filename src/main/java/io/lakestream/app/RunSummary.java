@@ -28,7 +28,8 @@ public record RunSummary(
     Map<String, Long> lateRowsDropped,
     long progressRowsNotWritten,
     Map<String, SummaryCache.Source> figureSources,
-    long filesNotMatchingGlob) {
+    long filesNotMatchingGlob,
+    long filesOutsidePartitionLayout) {
 
   /**
    * What happened to landing files: archived (moved or deleted) this run and in all, failing moves,
@@ -92,6 +93,13 @@ public record RunSummary(
     if (filesNotMatchingGlob > 0) {
       text.append(
           "  files in landing that ingest.path_glob leaves unread: " + filesNotMatchingGlob + "\n");
+    }
+    if (filesOutsidePartitionLayout > 0) {
+      text.append(
+          "  files read this run outside ingest.partition_columns' folders (their rows keep their own"
+              + " fields, or null): "
+              + filesOutsidePartitionLayout
+              + "\n");
     }
     if (!quarantinedByReason.isEmpty()) {
       text.append("  quarantined by reason: ");

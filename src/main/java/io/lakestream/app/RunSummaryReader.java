@@ -128,7 +128,8 @@ final class RunSummaryReader {
           lateRowsDropped(queries),
           progressRowsNotWritten,
           new TreeMap<>(cache.sources()),
-          filesNotMatchingGlob(spark, config));
+          filesNotMatchingGlob(spark, config),
+          filesOutsidePartitionLayout(spark, config, since));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
@@ -232,6 +233,31 @@ final class RunSummaryReader {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + landing, e);
     }
+  }
+
+  /**
+   * The files read this run whose path lacks one of ingest.partition_columns' folders, from the
+   * run's bronze rows (skipped by Delta's statistics on {@code _ingested_at}); none without the
+   * key.
+   */
+  private static long filesOutsidePartitionLayout(
+      SparkSession spark, LakestreamConfig config, Timestamp since) {
+    if (config.ingest().partitionColumns().isEmpty()
+        || !spark.catalog().tableExists(config.catalog().tableIdentifier(BronzeTable.NAME))) {
+      return 0;
+    }
+    io.lakestream.stage.PartitionValues layout =
+        new io.lakestream.stage.PartitionValues(
+            new Path(config.volume().landing()).toUri().getRawPath(),
+            config.ingest().partitionColumns(),
+            config.ingest().columnsSchema());
+    return spark
+        .table(config.catalog().tableIdentifier(BronzeTable.NAME))
+        .where(org.apache.spark.sql.functions.col(BronzeTable.INGESTED_AT).geq(since))
+        .where(layout.outsideLayout())
+        .select(BronzeTable.SOURCE_FILE)
+        .distinct()
+        .count();
   }
 
   /** Rows each stateful query dropped as older than its watermark, from the queries' progress. */

@@ -134,7 +134,7 @@ final class Topology {
    */
   List<Supplier<TableDefinition>> tableMakers() {
     Map<String, Supplier<TableDefinition>> makers = new LinkedHashMap<>();
-    makers.put(BronzeTable.NAME, () -> BronzeTable.definition(config.ingest().eventSchema()));
+    makers.put(BronzeTable.NAME, () -> BronzeTable.definition(config.ingest().columnsSchema()));
     makers.put(Tables.QUARANTINE_EVENTS, Tables::quarantine);
     makers.put(Tables.AUDIT_BATCHES, Tables::audit);
     makers.put(Tables.ARCHIVE_LOG, Tables::archiveLog);
@@ -198,7 +198,7 @@ final class Topology {
 
   private QueryPlan silver() {
     Stage silver =
-        new ValidEvents(config.ingest().eventSchema())
+        new ValidEvents(config.ingest().columnsSchema())
             .then(new NormalizeIdentifiers())
             .then(new AddEventDate())
             .then(new Deduplicate(config.aggregation().dedupHorizon()))
@@ -302,7 +302,7 @@ final class Topology {
     }
     Set<String> taken = new HashSet<>();
     for (TableDefinition table :
-        List.of(BronzeTable.definition(config.ingest().eventSchema()), silverTable())) {
+        List.of(BronzeTable.definition(config.ingest().columnsSchema()), silverTable())) {
       for (String column : table.schema().fieldNames()) {
         taken.add(column.toLowerCase(Locale.ROOT));
       }
@@ -312,7 +312,7 @@ final class Topology {
 
   /** Silver's definition: the event columns, lakestream's, and those enrichment adds. */
   private TableDefinition silverTable() {
-    return Tables.silver(config.ingest().eventSchema(), enrichmentColumns());
+    return Tables.silver(config.ingest().columnsSchema(), enrichmentColumns());
   }
 
   private StructType enrichmentColumns() {

@@ -127,6 +127,14 @@ public final class ConfigKeys {
               + " pathGlobFilter); the others stay in landing, are never archived, and are counted in the run"
               + " summary.");
 
+  public static final ConfigKey PARTITION_COLUMNS =
+      ConfigKey.optional(
+          "ingest.partition_columns",
+          "column names, comma-separated, such as date,hour",
+          "Hive-style key=value folders under landing read into these columns of bronze and silver"
+              + " (as Auto Loader's partitionColumns): typed as ingest.schema declares them, else STRING;"
+              + " a file outside that layout keeps the record's own field of that name, or null.");
+
   public static final ConfigKey MAX_FILES_PER_TRIGGER =
       ConfigKey.optional(
           "ingest.max_files_per_trigger",
@@ -470,6 +478,7 @@ public final class ConfigKeys {
           INGEST_SCHEMA,
           SCHEMA_HINTS,
           PATH_GLOB,
+          PARTITION_COLUMNS,
           MAX_FILES_PER_TRIGGER,
           MAX_BYTES_PER_TRIGGER,
           MAX_RECORD_SIZE,

@@ -1,5 +1,6 @@
 package io.lakestream.config;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -36,7 +37,8 @@ public record IngestSettings(
     SchemaEvolution schemaEvolution,
     boolean inferSchema,
     StructType schemaHints,
-    Optional<String> pathGlob) {
+    Optional<String> pathGlob,
+    List<String> partitionColumns) {
 
   static IngestSettings read(ConfigReader reader) {
     boolean infer =
@@ -72,6 +74,10 @@ public record IngestSettings(
               });
     }
     Optional<String> pathGlob = reader.parsed(ConfigKeys.PATH_GLOB, IngestSettings::parsePathGlob);
+    List<String> partitionColumns =
+        reader
+            .parsed(ConfigKeys.PARTITION_COLUMNS, IngestSettings::parsePartitionColumns)
+            .orElse(List.of());
     OptionalInt maxFiles = reader.positiveInt(ConfigKeys.MAX_FILES_PER_TRIGGER);
     OptionalLong maxBytes = reader.positiveSize(ConfigKeys.MAX_BYTES_PER_TRIGGER);
     long maxRecordBytes = reader.positiveSizeOrDefault(ConfigKeys.MAX_RECORD_SIZE);
@@ -108,7 +114,8 @@ public record IngestSettings(
         evolution,
         infer,
         hints.orElse(new StructType()),
-        pathGlob);
+        pathGlob,
+        partitionColumns);
   }
 
   /** The same settings over another event contract. */
@@ -123,7 +130,22 @@ public record IngestSettings(
         schemaEvolution,
         inferSchema,
         schemaHints,
-        pathGlob);
+        pathGlob,
+        partitionColumns);
+  }
+
+  /**
+   * The columns bronze and silver carry: the contract's fields, then each partition column the
+   * contract does not declare, as STRING (a declared one keeps its type and place).
+   */
+  public StructType columnsSchema() {
+    StructType columns = eventSchema;
+    for (String name : partitionColumns) {
+      if (columns.getFieldIndex(name).isEmpty()) {
+        columns = columns.add(name, org.apache.spark.sql.types.DataTypes.StringType);
+      }
+    }
+    return columns;
   }
 
   /**
@@ -141,6 +163,24 @@ public record IngestSettings(
     }
     GlobPattern glob = new GlobPattern(pathGlob.get());
     return glob::matches;
+  }
+
+  private static List<String> parsePartitionColumns(String text) {
+    List<String> names = new java.util.ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String name = part.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!name.matches("[a-z][a-z0-9_]*")) {
+        throw new IllegalArgumentException(
+            "'"
+                + part.strip()
+                + "' is not a column name: letters, digits and _, starting with a letter");
+      }
+      if (names.contains(name)) {
+        throw new IllegalArgumentException(name + " is named twice");
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
   }
 
   /** A glob on file names (Hadoop's syntax, which Spark's pathGlobFilter uses). */

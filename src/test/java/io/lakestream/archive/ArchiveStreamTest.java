@@ -94,6 +94,71 @@ class ArchiveStreamTest {
         .contains("  files processed                   2          2");
   }
 
+  /**
+   * ingest.partition_columns: Hive-style folders become columns of bronze and silver, typed as the
+   * contract declares them (date) or STRING (hour), escaped values decoded; a file outside the
+   * layout keeps its record's own field, or null. Archive paths keep the folders.
+   */
+  @Test
+  void partitionFoldersBecomeColumnsTypedByTheContract() throws Exception {
+    LakestreamConfig config =
+        TestConfigs.local(
+            root,
+            Map.of(
+                "pipeline.stop_after", "silver",
+                "ingest.schema",
+                    io.lakestream.config.ConfigKeys.SAMPLE_EVENT_SCHEMA + ", date DATE",
+                "ingest.partition_columns", "date, hour"));
+    Path landing = root.resolve("landing");
+    Events.land(
+        landing.resolve("date=2026-12-05/hour=07"),
+        "a.json",
+        List.of(Events.event("e1", "u1", "click", Events.at(0))));
+    String withHour = Events.event("e2", "u1", "click", Events.at(1));
+    Events.land(
+        landing,
+        "flat.json",
+        List.of(withHour.substring(0, withHour.length() - 1) + ",\"hour\":\"99\"}"));
+    Events.land(
+        landing.resolve("date=2026-12-06/hour=10%3A30 +1"),
+        "b.json",
+        List.of(Events.event("e3", "u1", "click", Events.at(2))));
+    Events.land(
+        landing.resolve("date=__HIVE_DEFAULT_PARTITION__"),
+        "c.json",
+        List.of(Events.event("e4", "u1", "click", Events.at(3))));
+
+    RunSummary summary = new Pipeline(spark, config).run().summary();
+
+    // flat.json has no folders, c.json no hour folder.
+    assertThat(summary.filesOutsidePartitionLayout()).isEqualTo(2);
+    assertThat(summary.render())
+        .contains("files read this run outside ingest.partition_columns' folders")
+        .contains("or null): 2");
+    List<String> expected =
+        List.of("[e1,2026-12-05,07]", "[e2,null,99]", "[e3,2026-12-06,10:30 +1]", "[e4,null,null]");
+    for (String layer : List.of("bronze_events", "silver_events")) {
+      assertThat(
+              table(config, layer)
+                  .orderBy("event_id")
+                  .selectExpr("event_id", "date", "hour")
+                  .collectAsList())
+          .as(layer)
+          .extracting(Row::toString)
+          .containsExactlyElementsOf(expected);
+    }
+    assertThat(table(config, "bronze_events").schema().apply("date").dataType().sql())
+        .isEqualTo("DATE");
+    assertThat(table(config, "bronze_events").schema().apply("hour").dataType().sql())
+        .isEqualTo("STRING");
+    assertThat(filesUnder(root.resolve("archive")))
+        .containsExactlyInAnyOrder(
+            "date=2026-12-05/hour=07/a.json",
+            "flat.json",
+            "date=2026-12-06/hour=10%3A30 +1/b.json",
+            "date=__HIVE_DEFAULT_PARTITION__/c.json");
+  }
+
   @Test
   void movesEveryCommittedFileKeepingSubFoldersAndRecordsIt() throws Exception {
     LakestreamConfig config = config("move");
@@ -223,7 +288,12 @@ class ArchiveStreamTest {
             root, Map.of("pipeline.stop_after", "bronze", "ingest.allow_overwrites", "true"));
     Path landing = root.resolve("landing");
     Events.land(landing, "a.json", List.of(Events.event("e1", "u1", "click", Events.at(0))));
-    Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(0))));
+    Path original =
+        Events.land(landing, "b.json", List.of(Events.event("e2", "u1", "click", Events.at(0))));
+    // Older than its archiving, whatever Events.land's arrival clock (ahead of the wall clock
+    // after many landed files) gave it.
+    Files.setLastModifiedTime(
+        original, FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
     new Pipeline(spark, config).run();
     // a.json comes back with a line appended; b.json is copied back as it was (same size, old
     // time).

@@ -111,6 +111,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void partitionColumnsAreNamesAndUndeclaredOnesBecomeStringColumns() {
+    LakestreamConfig config =
+        loadCli(
+            Map.of(
+                "volume.root", "/x",
+                "ingest.schema", ConfigKeys.SAMPLE_EVENT_SCHEMA + ", date DATE",
+                "ingest.partition_columns", " date, Hour "));
+    assertThat(config.ingest().partitionColumns()).containsExactly("date", "hour");
+    assertThat(config.ingest().columnsSchema().apply("date").dataType().sql()).isEqualTo("DATE");
+    assertThat(config.ingest().columnsSchema().apply("hour").dataType().sql()).isEqualTo("STRING");
+    assertThat(config.ingest().eventSchema().getFieldIndex("hour").isEmpty()).isTrue();
+    assertThat(loadCli(Map.of("volume.root", "/x")).ingest().partitionColumns()).isEmpty();
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.partition_columns", "date,,hour")))
+        .hasMessageContaining("ingest.partition_columns = 'date,,hour'")
+        .hasMessageContaining("'' is not a column name");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.partition_columns", "date,DATE")))
+        .hasMessageContaining("date is named twice");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.partition_columns", "_file")))
+        .hasMessageContaining(
+            "'_file' is not a column name: letters, digits and _, starting with a letter");
+  }
+
+  @Test
   void aPathGlobMatchesFileNamesAndABadOneIsRefusedByName() {
     LakestreamConfig config =
         loadCli(Map.of("volume.root", "/x", "ingest.path_glob", " events-*.json.gz "));
