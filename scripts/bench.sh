@@ -2,7 +2,7 @@
 # Side-by-side benchmark on the same generated files, local[2], each run its own JVM, wall time of the whole
 # process (JVM and Spark start included), scenarios alternating, repeated; medians with min-max.
 #
-#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--latency | --soak]
+#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--latency | --soak]
 #       defaults: 1000000 events in 100 files, N-batch scenarios in 10 micro-batches, 3 runs
 #
 # Scenarios (--only takes their names):
@@ -26,7 +26,8 @@
 # at the end, the files per table, the Delta logs' and checkpoints' size and the driver's heap.
 #
 # Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS, CPU seconds) and writes JSON under
-# target/bench/. Generated input is cached in target/bench/input-<events>-<files>.
+# target/bench/. Generated input is cached in target/bench/input-<events>-<files> (with --gzip, gzipped copies in
+# input-<events>-<files>-gz, which every scenario reads instead; MB/s is then of the compressed bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -34,7 +35,7 @@ source scripts/lib.sh
 # Every scenario starts from one class data sharing archive (see prepare_cds) unless LAKESTREAM_CDS=off.
 export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
-events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false
+events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false gzip=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
     --batches) batches=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --gzip) gzip=true; shift ;;
     --latency) latency=true; shift ;;
     --soak) soak=true; shift ;;
     -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
@@ -81,6 +83,17 @@ if [ ! -d "$input" ]; then
   java -cp target/classes io.lakestream.tools.EventGenerator --events "$events" --files "$files" --seed 42 \
     --duplicate-rate 0.05 --late-rate 0.03 --malformed-rate 0.01 --start 2026-01-01T00:00:00Z --out "$input" >&2
 fi
+suffix=""
+if $gzip; then
+  suffix="-gz"
+  # The same files gzipped (.json.gz): every scenario reads them through Hadoop's gzip codec.
+  if [ ! -d "$input-gz" ]; then
+    mkdir -p "$input-gz.tmp"
+    for file in "$input"/*.json; do gzip -c "$file" > "$input-gz.tmp/$(basename "$file").gz"; done
+    mv "$input-gz.tmp" "$input-gz"
+  fi
+  input="$input-gz"
+fi
 bytes=$(du -sb "$input" | cut -f1)
 per_trigger=$(( (files + batches - 1) / batches ))
 
@@ -94,7 +107,7 @@ run_once() {
   rm -rf "$out"
   mkdir -p "$out/landing"
   case "$name" in
-    bronze-*|pipeline-*|silver-*) cp "$input"/*.json "$out/landing/" ;;
+    bronze-*|pipeline-*|silver-*) cp "$input"/* "$out/landing/" ;;
   esac
   local cmd
   case "$name" in
@@ -125,7 +138,7 @@ scenarios=(batch-ingest tutorial-1 bronze-1 tutorial-N bronze-N batch-pipeline p
 if [ -n "$only" ]; then
   IFS=, read -r -a scenarios <<< "$only"
 fi
-results="$work/results-$events-$files.txt"
+results="$work/results-$events-$files$suffix.txt"
 : > "$results"
 echo "lakestream bench: $events events in $files files ($((bytes / 1048576)) MB), N = $batches micro-batches" \
   "($per_trigger files each), $runs runs, local[2], $(nproc) cores" >&2
@@ -142,7 +155,7 @@ for run in $(seq 1 "$runs"); do
 done
 
 # Median, min and max per scenario; ratios against the batch ceiling and the tutorial stream.
-awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/results-$events-$files.json" \
+awk -v events="$events" -v bytes="$bytes" -v batches="$batches" -v json="$work/results-$events-$files$suffix.json" \
     -v machine="$(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" '
   { t[$1] = t[$1] " " $2; c[$1] = c[$1] " " ($4 + $5); if ($3 > rss[$1]) rss[$1] = $3
     if (!($1 in order)) { order[$1] = ++n; name[n] = $1 } }
