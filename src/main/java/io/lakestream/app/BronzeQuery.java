@@ -47,11 +47,7 @@ record BronzeQuery(
                 config.ingest().maxRecordBytes(),
                 config.ingest().rescueUnknownFields())
             .parse(lines);
-    return new PartitionValues(
-            new org.apache.hadoop.fs.Path(config.volume().landing()).toUri().getRawPath(),
-            config.ingest().partitionColumns(),
-            config.ingest().columnsSchema())
-        .apply(parsed);
+    return PartitionValues.of(config.volume().landing(), config.ingest()).apply(parsed);
   }
 
   QueryPlan plan() {

@@ -95,18 +95,7 @@ public final class QueryFailedException extends LakestreamException {
 
   /** The path of Spark's FAILED_READ_FILE error among the causes, or null. */
   private static String unreadableFile(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SparkThrowable spark
-          && spark.getCondition() != null
-          && spark.getCondition().startsWith("FAILED_READ_FILE")
-          && spark.getMessageParameters().containsKey("path")) {
-        return spark.getMessageParameters().get("path");
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return null;
+    return io.lakestream.source.DamagedFiles.fileNamedBy(failure).orElse(null);
   }
 
   private static boolean valueCondition(Throwable failure) {

@@ -247,10 +247,7 @@ final class RunSummaryReader {
       return 0;
     }
     io.lakestream.stage.PartitionValues layout =
-        new io.lakestream.stage.PartitionValues(
-            new Path(config.volume().landing()).toUri().getRawPath(),
-            config.ingest().partitionColumns(),
-            config.ingest().columnsSchema());
+        io.lakestream.stage.PartitionValues.of(config.volume().landing(), config.ingest());
     return spark
         .table(config.catalog().tableIdentifier(BronzeTable.NAME))
         .where(org.apache.spark.sql.functions.col(BronzeTable.INGESTED_AT).geq(since))

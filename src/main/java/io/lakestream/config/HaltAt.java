@@ -53,9 +53,7 @@ public record HaltAt(FaultPoint point, OptionalLong batch) {
 
   /** Halts the JVM if this is {@code at} in any batch or in batch {@code batchId}. */
   public void haltIfAt(FaultPoint at, long batchId) {
-    if (point != FaultPoint.OFF
-        && point == at
-        && (batch.isEmpty() || batch.getAsLong() == batchId)) {
+    if (point != FaultPoint.OFF && isAt(at, batchId)) {
       halt();
     }
   }

@@ -66,7 +66,7 @@ public final class EventSchemaInference {
     StructType sampled =
         spark
             .read()
-            .option(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(SessionHadoopConf.of(spark)))
+            .options(ZstdCodec.readOption(spark))
             .json(paths.toArray(String[]::new))
             .schema();
     Set<String> names = new HashSet<>();

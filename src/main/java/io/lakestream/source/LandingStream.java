@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.IngestSettings;
-import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.table.BronzeTable;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -51,7 +50,7 @@ public final class LandingStream {
             // a file was already written: Delta skips the replay's writes, and the read must not
             // fail.
             .option("ignoreMissingFiles", "true")
-            .option(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(SessionHadoopConf.of(spark)));
+            .options(ZstdCodec.readOption(spark));
     if (archiveMode == ArchiveMode.SPARK) {
       reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);
     }
@@ -78,12 +77,7 @@ public final class LandingStream {
         files.stream()
             .map(file -> file.toString().replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1"))
             .toArray(String[]::new);
-    return lines(
-        spark
-            .read()
-            .format("text")
-            .option(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(SessionHadoopConf.of(spark)))
-            .load(paths));
+    return lines(spark.read().format("text").options(ZstdCodec.readOption(spark)).load(paths));
   }
 
   private static Dataset<Row> lines(Dataset<Row> text) {

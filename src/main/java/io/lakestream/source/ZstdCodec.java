@@ -23,6 +23,11 @@ public final class ZstdCodec implements CompressionCodec {
   /** Hadoop's list of codec classes, read after the ones it discovers (the last one wins). */
   public static final String CODECS_KEY = "io.compression.codecs";
 
+  /** The option that gives a read of {@code spark} this codec as well as the configured ones. */
+  public static java.util.Map<String, String> readOption(org.apache.spark.sql.SparkSession spark) {
+    return java.util.Map.of(CODECS_KEY, codecsWith(io.lakestream.fs.SessionHadoopConf.of(spark)));
+  }
+
   /** {@code io.compression.codecs} as configured, with this codec last. */
   public static String codecsWith(org.apache.hadoop.conf.Configuration hadoopConf) {
     String configured = hadoopConf.get(CODECS_KEY);

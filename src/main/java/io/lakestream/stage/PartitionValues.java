@@ -44,6 +44,14 @@ public final class PartitionValues implements Stage {
     this.columnsSchema = columnsSchema;
   }
 
+  /** The layout {@code ingest} names below the {@code landing} folder (a path or URI). */
+  public static PartitionValues of(String landing, io.lakestream.config.IngestSettings ingest) {
+    return new PartitionValues(
+        new org.apache.hadoop.fs.Path(landing).toUri().getRawPath(),
+        ingest.partitionColumns(),
+        ingest.columnsSchema());
+  }
+
   @Override
   public Dataset<Row> apply(Dataset<Row> parsed) {
     if (columns.isEmpty()) {
