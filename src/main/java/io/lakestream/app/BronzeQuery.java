@@ -90,7 +90,8 @@ record BronzeQuery(
                 new DamagedFilesAside(
                     Topology.BRONZE_QUERY,
                     config.volume().checkpointFor(Topology.BRONZE_QUERY),
-                    lines -> classify.apply(parsed(lines))),
+                    lines -> classify.apply(parsed(lines)),
+                    config.ingest()),
                 atFirstBatch),
         Map.of());
   }

@@ -2,6 +2,7 @@ package io.lakestream.app;
 
 import io.lakestream.archive.ArchivePaths;
 import io.lakestream.archive.SourceFileLog;
+import io.lakestream.config.IngestSettings;
 import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.source.DamagedFiles;
@@ -41,10 +42,14 @@ final class DamagedFilesAside {
   /** From the landing read's lines to the rows the writer takes, as the query's plan does it. */
   private final Stage classifiedRows;
 
-  DamagedFilesAside(String queryName, String queryCheckpoint, Stage classifiedRows) {
+  private final IngestSettings ingest;
+
+  DamagedFilesAside(
+      String queryName, String queryCheckpoint, Stage classifiedRows, IngestSettings ingest) {
     this.queryName = queryName;
     this.queryCheckpoint = queryCheckpoint;
     this.classifiedRows = classifiedRows;
+    this.ingest = ingest;
   }
 
   BronzeBatchWriter.Written write(BronzeBatchWriter writer, Dataset<Row> batch, long batchId)
@@ -108,7 +113,7 @@ final class DamagedFilesAside {
                             field.name(), field.dataType(), true, field.metadata()))
                 .toArray(org.apache.spark.sql.types.StructField[]::new));
     return classifiedRows
-        .apply(LandingStream.readFiles(spark, readable))
+        .apply(LandingStream.readFiles(spark, readable, ingest))
         .unionByName(spark.createDataFrame(records, nullable));
   }
 

@@ -119,6 +119,17 @@ public final class ConfigKeys {
               + " sample lacks them), like Auto Loader's cloudFiles.schemaHints. The pipeline's fields are built-in hints"
               + " (see ingest.schema); of them, only amount may be given another (numeric) type.");
 
+  public static final ConfigKey INGEST_FORMAT =
+      ConfigKey.withDefault(
+          "ingest.format",
+          "json_lines",
+          "json_lines | json",
+          "How a landing file holds its records: json_lines, one JSON object per line; json, JSON values"
+              + " (one object, an array of objects, or objects one after another, each possibly over many lines),"
+              + " every object one record, as Auto Loader's multiLine. A json file is read as a stream: a record"
+              + " longer than ingest.max_record_size is record_too_large, and a file that stops being JSON keeps"
+              + " its records before that point (the rest is one malformed_json record).");
+
   public static final ConfigKey PATH_GLOB =
       ConfigKey.optional(
           "ingest.path_glob",
@@ -154,7 +165,8 @@ public final class ConfigKeys {
           "ingest.max_record_size",
           "1m",
           "a size such as 64k, 1m",
-          "Longest JSON line accepted; longer lines are not parsed and are reported as record_too_large.");
+          "Longest record accepted (a line, or a json file's object); a longer one is not parsed and is reported as"
+              + " record_too_large.");
 
   public static final ConfigKey SCHEMA_EVOLUTION =
       ConfigKey.withDefault(
@@ -477,6 +489,7 @@ public final class ConfigKeys {
           CATALOG_VOLUME,
           INGEST_SCHEMA,
           SCHEMA_HINTS,
+          INGEST_FORMAT,
           PATH_GLOB,
           PARTITION_COLUMNS,
           MAX_FILES_PER_TRIGGER,

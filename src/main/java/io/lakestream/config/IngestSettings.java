@@ -17,11 +17,11 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * How the JSON ingest reads the landing folder. At most one of the two rate limits is set. Lines
- * longer than {@code maxRecordBytes} are not parsed; fields outside the schema are kept as JSON
- * when {@code rescueUnknownFields} (false when {@code schemaEvolution} is NONE). A file back under
- * an ingested name is read again only if {@code allowOverwrites}. With {@code pathGlob}, only files
- * whose name matches are read.
+ * How the JSON ingest reads the landing folder: records one per line, or JSON documents ({@code
+ * format}). At most one of the two rate limits is set. Lines longer than {@code maxRecordBytes} are
+ * not parsed; fields outside the schema are kept as JSON when {@code rescueUnknownFields} (false
+ * when {@code schemaEvolution} is NONE). A file back under an ingested name is read again only if
+ * {@code allowOverwrites}. With {@code pathGlob}, only files whose name matches are read.
  *
  * <p>With {@code inferSchema} (ingest.schema=infer), {@code eventSchema} is the part known before
  * any file is read: the pipeline's fields and {@code schemaHints}; the run infers the rest once and
@@ -29,6 +29,7 @@ import org.apache.spark.sql.types.TimestampType;
  */
 public record IngestSettings(
     StructType eventSchema,
+    IngestFormat format,
     OptionalInt maxFilesPerTrigger,
     OptionalLong maxBytesPerTrigger,
     long maxRecordBytes,
@@ -106,6 +107,7 @@ public record IngestSettings(
     }
     return new IngestSettings(
         schema.orElse(null),
+        reader.choiceOrDefault(ConfigKeys.INGEST_FORMAT, IngestFormat.class),
         maxFiles,
         maxBytes,
         maxRecordBytes,
@@ -122,6 +124,7 @@ public record IngestSettings(
   public IngestSettings withEventSchema(StructType contract) {
     return new IngestSettings(
         contract,
+        format,
         maxFilesPerTrigger,
         maxBytesPerTrigger,
         maxRecordBytes,

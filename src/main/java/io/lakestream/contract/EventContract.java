@@ -57,7 +57,7 @@ public final class EventContract {
   /** ingest.schema=infer on a volume without a stored contract: infers it from landing. */
   private StructType inferAndStore() {
     EventSchemaInference.Inferred inferred =
-        new EventSchemaInference(spark).infer(landing, ingest.eventSchema(), ingest.fileNames());
+        new EventSchemaInference(spark).infer(landing, ingest.eventSchema(), ingest);
     history.storeInferred(
         SessionHadoopConf.of(spark), inferred.contract(), inferred.files(), inferred.bytes());
     LOG.info(

@@ -1,7 +1,14 @@
 package io.lakestream.contract;
 
+import static org.apache.spark.sql.functions.col;
+
+import io.lakestream.config.IngestFormat;
+import io.lakestream.config.IngestSettings;
 import io.lakestream.fs.SessionHadoopConf;
+import io.lakestream.source.LandingStream;
 import io.lakestream.source.ZstdCodec;
+import io.lakestream.stage.EventParser;
+import io.lakestream.table.BronzeTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,6 +21,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -48,27 +57,52 @@ public final class EventSchemaInference {
    * @param seed the fields whose types are fixed: the pipeline's, then the hints
    */
   public Inferred infer(String landing, StructType seed) {
-    return infer(landing, seed, name -> true);
+    return infer(landing, seed, name -> true, null);
   }
 
   /**
    * @param seed the fields whose types are fixed: the pipeline's, then the hints
-   * @param reads whether a file of that name is one the pipeline reads (ingest.path_glob)
+   * @param ingest which files are read (ingest.path_glob) and how their records are told apart
    */
-  public Inferred infer(
-      String landing, StructType seed, java.util.function.Predicate<String> reads) {
+  public Inferred infer(String landing, StructType seed, IngestSettings ingest) {
+    return infer(
+        landing, seed, ingest.fileNames(), ingest.format() == IngestFormat.JSON ? ingest : null);
+  }
+
+  /**
+   * @param reads whether a file of that name is one the pipeline reads
+   * @param documents how JSON document files are read, or null for JSON lines
+   */
+  private Inferred infer(
+      String landing,
+      StructType seed,
+      java.util.function.Predicate<String> reads,
+      IngestSettings documents) {
     List<LocatedFileStatus> sample = sample(new Path(landing), reads);
     if (sample.isEmpty()) {
       return new Inferred(seed, List.of(), 0);
     }
     List<String> paths = sample.stream().map(file -> file.getPath().toString()).toList();
     long bytes = sample.stream().mapToLong(LocatedFileStatus::getLen).sum();
-    StructType sampled =
-        spark
-            .read()
-            .options(ZstdCodec.readOption(spark))
-            .json(paths.toArray(String[]::new))
-            .schema();
+    StructType sampled;
+    if (documents == null) {
+      sampled =
+          spark
+              .read()
+              .options(ZstdCodec.readOption(spark))
+              .json(paths.toArray(String[]::new))
+              .schema();
+    } else {
+      // The records as the pipeline splits them: Spark's multiLine reader takes only a file's
+      // first value, missing the fields of every later object in the file.
+      Dataset<String> records =
+          LandingStream.readFiles(
+                  spark, sample.stream().map(LocatedFileStatus::getPath).toList(), documents)
+              .where(col(EventParser.READ_REASON).isNull())
+              .select(col(BronzeTable.RAW_RECORD))
+              .as(Encoders.STRING());
+      sampled = spark.read().json(records).schema();
+    }
     Set<String> names = new HashSet<>();
     for (String name : seed.fieldNames()) {
       names.add(name.toLowerCase(Locale.ROOT));

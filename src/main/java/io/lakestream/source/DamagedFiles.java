@@ -1,6 +1,5 @@
 package io.lakestream.source;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -76,7 +75,7 @@ public final class DamagedFiles {
       }
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      if (raw == null || raw.failed) {
+      if (raw == null || raw.failed()) {
         return Optional.empty(); // the storage failed, not the codec
       }
       return Optional.of(
@@ -84,45 +83,6 @@ public final class DamagedFiles {
               + " cannot be decoded: "
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-    }
-  }
-
-  /** The file's own bytes, remembering whether reading them (not decoding them) ever failed. */
-  private static final class RawBytes extends FilterInputStream {
-    private boolean failed;
-
-    RawBytes(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        failed = true;
-        throw e;
-      }
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      try {
-        return super.read(buffer, offset, length);
-      } catch (IOException e) {
-        failed = true;
-        throw e;
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return super.skip(n);
-      } catch (IOException e) {
-        failed = true;
-        throw e;
-      }
     }
   }
 }

@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.table.BronzeTable;
-import io.lakestream.table.TableDefinition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +56,14 @@ public final class EventParser {
   public static final String MALFORMED_JSON = "malformed_json";
   public static final String TYPE_MISMATCH = "type_mismatch";
 
+  /**
+   * Optional input columns: a reason and detail the reading already gave the record (a JSON
+   * document's part that is not JSON, a record too large to keep); such a record is not parsed.
+   */
+  public static final String READ_REASON = "_read_reason";
+
+  public static final String READ_DETAIL = "_read_detail";
+
   private static final String PARSED = "_parsed";
   private static final String PARSE_ERROR = "_parse_error";
   private static final String TOO_LARGE = "_too_large";
@@ -78,15 +85,28 @@ public final class EventParser {
    * @return the event columns, {@code _rescued_data}, {@code _quarantine_reason}, {@code
    *     _quarantine_detail}, then the input's columns
    */
-  public Dataset<Row> parse(Dataset<Row> lines) {
+  public Dataset<Row> parse(Dataset<Row> input) {
+    Dataset<Row> lines = input;
+    for (String column : List.of(READ_REASON, READ_DETAIL)) {
+      if (!Arrays.asList(input.columns()).contains(column)) {
+        lines = lines.withColumn(column, lit(null).cast(DataTypes.StringType));
+      }
+    }
+    List<Column> passedThrough =
+        Arrays.stream(input.columns())
+            .filter(name -> !name.equals(READ_REASON) && !name.equals(READ_DETAIL))
+            .map(org.apache.spark.sql.functions::col)
+            .toList();
     Column raw = col(BronzeTable.RAW_RECORD);
+    Column readReason = col(READ_REASON);
     Column tooLarge = octet_length(raw).gt(maxRecordBytes);
     // Its own projection: Spark keeps a UDF referenced many times in a separate step, so it runs
     // once a line.
     Dataset<Row> withParsed =
         lines
-            .where(trim(raw).notEqual(""))
-            .withColumn(PARSED, when(not(tooLarge), parseLine().apply(raw)));
+            .where(trim(raw).notEqual("").or(readReason.isNotNull()))
+            .withColumn(
+                PARSED, when(readReason.isNull().and(not(tooLarge)), parseLine().apply(raw)));
     Column parsed = col(PARSED);
 
     // Three steps, each computing its expressions once: the typed fields, then the mismatches,
@@ -117,8 +137,10 @@ public final class EventParser {
                         parsed.getField(BronzeTable.RESCUED_DATA).as(BronzeTable.RESCUED_DATA),
                         tooLarge.as(TOO_LARGE),
                         parsed.getField(PARSE_ERROR).as(PARSE_ERROR),
+                        readReason,
+                        col(READ_DETAIL),
                         parsed),
-                    Arrays.asList(TableDefinition.columnsOf(lines.schema())))
+                    passedThrough)
                 .toArray(Column[]::new));
     Dataset<Row> checked =
         typed.withColumn(
@@ -132,12 +154,14 @@ public final class EventParser {
     }
     outcome.add(col(BronzeTable.RESCUED_DATA));
     outcome.add(
-        when(col(TOO_LARGE), lit(RECORD_TOO_LARGE))
+        when(readReason.isNotNull(), readReason)
+            .when(col(TOO_LARGE), lit(RECORD_TOO_LARGE))
             .when(parseError.isNotNull(), lit(MALFORMED_JSON))
             .when(mismatch.isNotNull(), lit(TYPE_MISMATCH))
             .as(BronzeTable.QUARANTINE_REASON));
     outcome.add(
-        when(
+        when(readReason.isNotNull(), col(READ_DETAIL))
+            .when(
                 col(TOO_LARGE),
                 concat(
                     lit("record of "),
@@ -146,7 +170,7 @@ public final class EventParser {
             .when(parseError.isNotNull(), parseError)
             .otherwise(mismatch)
             .as(BronzeTable.QUARANTINE_DETAIL));
-    outcome.addAll(Arrays.asList(TableDefinition.columnsOf(lines.schema())));
+    outcome.addAll(passedThrough);
     return checked.select(outcome.toArray(Column[]::new));
   }
 

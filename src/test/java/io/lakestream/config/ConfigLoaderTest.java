@@ -137,6 +137,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theIngestFormatIsJsonLinesUnlessSetAndAnUnknownOneIsRefusedByName() {
+    assertThat(loadCli(Map.of("volume.root", "/x")).ingest().format())
+        .isEqualTo(IngestFormat.JSON_LINES);
+    assertThat(loadCli(Map.of("volume.root", "/x", "ingest.format", " JSON ")).ingest().format())
+        .isEqualTo(IngestFormat.JSON);
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.format", "jsonl")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.format")
+        .hasMessageContaining("json_lines | json");
+  }
+
+  @Test
   void aPathGlobMatchesFileNamesAndABadOneIsRefusedByName() {
     LakestreamConfig config =
         loadCli(Map.of("volume.root", "/x", "ingest.path_glob", " events-*.json.gz "));
