@@ -2,7 +2,7 @@
 # Side-by-side benchmark on the same generated files, local[2], each run its own JVM, wall time of the whole
 # process (JVM and Spark start included), scenarios alternating, repeated; medians with min-max.
 #
-#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--latency | --soak]
+#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--json] [--latency | --soak]
 #       defaults: 1000000 events in 100 files, N-batch scenarios in 10 micro-batches, 3 runs
 #
 # Scenarios (--only takes their names):
@@ -27,7 +27,9 @@
 #
 # Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS, CPU seconds) and writes JSON under
 # target/bench/. Generated input is cached in target/bench/input-<events>-<files> (with --gzip, gzipped copies in
-# input-<events>-<files>-gz, which every scenario reads instead; MB/s is then of the compressed bytes).
+# input-<events>-<files>-gz, which every scenario reads instead; MB/s is then of the compressed bytes; with --json,
+# each file as one JSON array in input-<events>-<files>-json, read by lakestream with ingest.format=json and by the
+# baselines with Spark's multiLine reader).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -35,7 +37,7 @@ source scripts/lib.sh
 # Every scenario starts from one class data sharing archive (see prepare_cds) unless LAKESTREAM_CDS=off.
 export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
-events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false gzip=false
+events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false gzip=false json=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --gzip) gzip=true; shift ;;
+    --json) json=true; shift ;;
     --latency) latency=true; shift ;;
     --soak) soak=true; shift ;;
     -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
@@ -84,8 +87,27 @@ if [ ! -d "$input" ]; then
     --duplicate-rate 0.05 --late-rate 0.03 --malformed-rate 0.01 --start 2026-01-01T00:00:00Z --out "$input" >&2
 fi
 suffix=""
+lakestream_format=()
+baseline_props=()
+if $json; then
+  suffix="-json"
+  # The same events as JSON documents: each file one array of objects, one per line (lines that are not a
+  # JSON object dropped, as an array cannot hold them). lakestream reads them with ingest.format=json, the
+  # baselines with Spark's multiLine reader.
+  if [ ! -d "$input-json" ]; then
+    mkdir -p "$input-json.tmp"
+    for file in "$input"/*.json; do
+      awk 'BEGIN { print "[" } /^\{.*\}$/ { if (n++) print previous ","; previous = $0 } END { if (n) print previous; print "]" }' \
+        "$file" > "$input-json.tmp/$(basename "$file")"
+    done
+    mv "$input-json.tmp" "$input-json"
+  fi
+  input="$input-json"
+  lakestream_format=(--set ingest.format=json)
+  baseline_props=(-Dlakestream.baseline.multiLine=true)
+fi
 if $gzip; then
-  suffix="-gz"
+  suffix="$suffix-gz"
   # The same files gzipped (.json.gz): every scenario reads them through Hadoop's gzip codec.
   if [ ! -d "$input-gz" ]; then
     mkdir -p "$input-gz.tmp"
@@ -97,8 +119,8 @@ fi
 bytes=$(du -sb "$input" | cut -f1)
 per_trigger=$(( (files + batches - 1) / batches ))
 
-lakestream=("${java_cmd[@]}" -cp "$classpath" io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2])
-baseline=("${java_cmd[@]}" -cp "$classpath" io.lakestream.tools.BaselineJobs)
+lakestream=("${java_cmd[@]}" -cp "$classpath" io.lakestream.app.LakestreamApp --config conf/local.properties --set master=local[2] "${lakestream_format[@]}")
+baseline=("${java_cmd[@]}" "${baseline_props[@]}" -cp "$classpath" io.lakestream.tools.BaselineJobs)
 
 # Runs one scenario once, in a fresh folder; appends "<scenario> <seconds> <peak RSS KB> <user CPU s> <system CPU s>"
 # to the results.

@@ -46,6 +46,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class BaselineJobs {
 
+  /** JSON documents (bench.sh --json): Spark's reader then takes each file whole (multiLine). */
+  private static final boolean MULTI_LINE = Boolean.getBoolean("lakestream.baseline.multiLine");
+
   private BaselineJobs() {}
 
   public static void main(String[] args) throws Exception {
@@ -102,6 +105,7 @@ public final class BaselineJobs {
     spark
         .read()
         .schema(schema)
+        .option("multiLine", MULTI_LINE)
         .json(input)
         .withColumn("_source_file", col("_metadata.file_path"))
         .withColumn("_ingested_at", current_timestamp())
@@ -117,6 +121,7 @@ public final class BaselineJobs {
         spark
             .read()
             .schema(schema)
+            .option("multiLine", MULTI_LINE)
             .json(input)
             .where(
                 col("event_id")
@@ -166,6 +171,7 @@ public final class BaselineJobs {
         spark
             .readStream()
             .schema(schema)
+            .option("multiLine", MULTI_LINE)
             .option("maxFilesPerTrigger", filesPerTrigger)
             .json(input)
             .writeStream()
