@@ -4,10 +4,12 @@ import io.lakestream.archive.BatchArchiving;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.contract.NewFields;
+import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.QueryStopper;
 import io.lakestream.source.LandingStream;
+import io.lakestream.source.StartPoint;
 import io.lakestream.stage.EventParser;
 import io.lakestream.stage.PartitionValues;
 import io.lakestream.stage.QualityRules;
@@ -57,6 +59,8 @@ record BronzeQuery(
             ? new QualityRules(config.quality(), config.ingest().eventSchema())
             : Stage.identity();
     String table = tables.identifier(BronzeTable.NAME);
+    String checkpoint = config.volume().checkpointFor(Topology.BRONZE_QUERY);
+    StartPoint start = StartPoint.stored(SessionHadoopConf.of(spark), checkpoint);
     return new QueryPlan(
         Topology.BRONZE_QUERY,
         Layer.BRONZE,
@@ -66,7 +70,8 @@ record BronzeQuery(
                         config.volume().landing(),
                         config.ingest(),
                         config.archiveMode(),
-                        config.volume().archive())
+                        config.volume().archive(),
+                        start)
                     .read(spark)),
         classify.then(BronzeMetrics::observe),
         OutputMode.Append(),
@@ -89,9 +94,10 @@ record BronzeQuery(
                 config.haltAt(),
                 new DamagedFilesAside(
                     Topology.BRONZE_QUERY,
-                    config.volume().checkpointFor(Topology.BRONZE_QUERY),
+                    checkpoint,
                     lines -> classify.apply(parsed(lines)),
-                    config.ingest()),
+                    config.ingest(),
+                    start),
                 atFirstBatch),
         Map.of());
   }

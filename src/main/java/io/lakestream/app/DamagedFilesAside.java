@@ -7,6 +7,7 @@ import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.source.DamagedFiles;
 import io.lakestream.source.LandingStream;
+import io.lakestream.source.StartPoint;
 import io.lakestream.stage.Stage;
 import io.lakestream.table.BronzeTable;
 import java.net.URI;
@@ -43,9 +44,15 @@ final class DamagedFilesAside {
   private final Stage classifiedRows;
 
   private final IngestSettings ingest;
+  private final StartPoint start;
 
   DamagedFilesAside(
-      String queryName, String queryCheckpoint, Stage classifiedRows, IngestSettings ingest) {
+      String queryName,
+      String queryCheckpoint,
+      Stage classifiedRows,
+      IngestSettings ingest,
+      StartPoint start) {
+    this.start = start;
     this.queryName = queryName;
     this.queryCheckpoint = queryCheckpoint;
     this.classifiedRows = classifiedRows;
@@ -97,7 +104,8 @@ final class DamagedFilesAside {
     Path checkpoint = new Path(queryCheckpoint);
     List<Path> readable = new ArrayList<>();
     for (Path file :
-        new SourceFileLog(checkpoint.getFileSystem(hadoopConf), queryCheckpoint).filesOf(batchId)) {
+        new SourceFileLog(checkpoint.getFileSystem(hadoopConf), queryCheckpoint, start::reads)
+            .filesOf(batchId)) {
       if (!damagedPaths.contains(ArchivePaths.canonical(file))) {
         readable.add(file);
       }

@@ -14,6 +14,7 @@ import io.lakestream.observe.ProgressLog;
 import io.lakestream.observe.ProgressSink;
 import io.lakestream.observe.ProgressTable;
 import io.lakestream.sink.StreamStarter;
+import io.lakestream.source.StartPoint;
 import io.lakestream.stage.QualityRules;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
@@ -130,7 +131,14 @@ public final class Pipeline {
         InstanceLock.acquire(
             hadoopConf(), config.volume().checkpoints(), queries::requestStop, config.haltAt())) {
       // Each run reports every file it finds back.
-      RunArchiving archiving = new RunArchiving(spark, config, tables, bookkeeping);
+      // ingest.start: decided at the checkpoint's first start, before bronze lists landing.
+      StartPoint start =
+          StartPoint.establish(
+              hadoopConf(),
+              config.volume().checkpointFor(Topology.BRONZE_QUERY),
+              config.volume().landing(),
+              config.ingest());
+      RunArchiving archiving = new RunArchiving(spark, config, tables, bookkeeping, start);
       keepAutoCompactionForLongRuns();
       Topology current =
           withRecordedContract(topology(reportedToProgress(archiving.batchArchiving())));

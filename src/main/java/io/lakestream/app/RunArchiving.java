@@ -6,6 +6,7 @@ import io.lakestream.archive.ReappearedFiles;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.TriggerSpec;
+import io.lakestream.source.StartPoint;
 import io.lakestream.table.DeltaStreamSource;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
@@ -39,8 +40,16 @@ final class RunArchiving {
   private final Bookkeeping bookkeeping;
   private ReappearedFiles reappeared;
 
+  /** Where bronze starts reading landing: files before it are neither read nor archived. */
+  private final StartPoint start;
+
   RunArchiving(
-      SparkSession spark, LakestreamConfig config, DeltaTables tables, Bookkeeping bookkeeping) {
+      SparkSession spark,
+      LakestreamConfig config,
+      DeltaTables tables,
+      Bookkeeping bookkeeping,
+      StartPoint start) {
+    this.start = start;
     this.spark = spark;
     this.config = config;
     this.tables = tables;
@@ -59,7 +68,8 @@ final class RunArchiving {
             config.volume().archive(),
             config.volume().checkpointFor(Topology.BRONZE_QUERY),
             config.haltAt(),
-            bookkeeping.archiveLog()),
+            bookkeeping.archiveLog(),
+            start::reads),
         reappearedFiles());
   }
 
@@ -130,7 +140,8 @@ final class RunArchiving {
               config.volume().landing(),
               tables.identifier(Tables.ARCHIVE_LOG),
               config.ingest().allowOverwrites(),
-              config.ingest().fileNames());
+              config.ingest().fileNames(),
+              start::reads);
     }
     return reappeared;
   }

@@ -29,7 +29,8 @@ public record RunSummary(
     long progressRowsNotWritten,
     Map<String, SummaryCache.Source> figureSources,
     long filesNotMatchingGlob,
-    long filesOutsidePartitionLayout) {
+    long filesOutsidePartitionLayout,
+    long filesBeforeStartPoint) {
 
   /**
    * What happened to landing files: archived (moved or deleted) this run and in all, failing moves,
@@ -93,6 +94,13 @@ public record RunSummary(
     if (filesNotMatchingGlob > 0) {
       text.append(
           "  files in landing that ingest.path_glob leaves unread: " + filesNotMatchingGlob + "\n");
+    }
+    if (filesBeforeStartPoint > 0) {
+      text.append(
+          "  files in landing from before the checkpoint's first start, which ingest.start=new leaves"
+              + " unread: "
+              + filesBeforeStartPoint
+              + "\n");
     }
     if (filesOutsidePartitionLayout > 0) {
       text.append(

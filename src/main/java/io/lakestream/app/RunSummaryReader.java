@@ -129,7 +129,8 @@ final class RunSummaryReader {
           progressRowsNotWritten,
           new TreeMap<>(cache.sources()),
           filesNotMatchingGlob(spark, config),
-          filesOutsidePartitionLayout(spark, config, since));
+          filesOutsidePartitionLayout(spark, config, since),
+          filesBeforeStartPoint(spark, config));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading the run summary", e);
@@ -233,6 +234,14 @@ final class RunSummaryReader {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + landing, e);
     }
+  }
+
+  /** The files in landing that ingest.start=new leaves unread; none without a start point. */
+  private static long filesBeforeStartPoint(SparkSession spark, LakestreamConfig config) {
+    org.apache.hadoop.conf.Configuration hadoopConf = io.lakestream.fs.SessionHadoopConf.of(spark);
+    return io.lakestream.source.StartPoint.stored(
+            hadoopConf, config.volume().checkpointFor(Topology.BRONZE_QUERY))
+        .filesLeftUnread(hadoopConf, config.volume().landing(), config.ingest());
   }
 
   /**

@@ -95,13 +95,19 @@ public final class Archiver {
   private final ArchiveLog archiveLog;
   private final ArchivePlanner planner;
 
+  /**
+   * Whether bronze read a file of that modification time (ingest.start): none other is archived.
+   */
+  private final java.util.function.LongPredicate readsModifiedAt;
+
   public Archiver(
       ArchiveMode mode,
       String landingRoot,
       String archiveRoot,
       String queryCheckpoint,
       HaltAt haltAt,
-      ArchiveLog archiveLog) {
+      ArchiveLog archiveLog,
+      java.util.function.LongPredicate readsModifiedAt) {
     if (mode != ArchiveMode.MOVE && mode != ArchiveMode.DELETE) {
       throw new IllegalArgumentException("Archiver handles move and delete, not " + mode);
     }
@@ -111,6 +117,7 @@ public final class Archiver {
     this.queryCheckpoint = queryCheckpoint;
     this.haltAt = haltAt;
     this.archiveLog = archiveLog;
+    this.readsModifiedAt = readsModifiedAt;
     this.planner = new ArchivePlanner(mode, this.landingRoot, this.archiveRoot);
   }
 
@@ -171,7 +178,8 @@ public final class Archiver {
     FileSystem archiveFs = archiveRoot.getFileSystem(hadoopConf);
     boolean plannedNow = !pending.containsKey(batchId);
     if (plannedNow) {
-      List<Path> files = new SourceFileLog(state.fileSystem(), queryCheckpoint).filesOf(batchId);
+      List<Path> files =
+          new SourceFileLog(state.fileSystem(), queryCheckpoint, readsModifiedAt).filesOf(batchId);
       ArchivePlan plan = planner.plan(batchId, committed, files, landingFs, archiveFs, pending);
       state.save(plan);
       pending.put(batchId, plan);

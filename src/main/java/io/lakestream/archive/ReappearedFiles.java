@@ -51,6 +51,7 @@ public final class ReappearedFiles {
   private final String archiveLogTable;
   private final boolean allowOverwrites;
   private final java.util.function.Predicate<String> readNames;
+  private final java.util.function.LongPredicate readsModifiedAt;
   private final Set<String> reported = new HashSet<>();
   private Map<String, Ingested> archived;
 
@@ -67,18 +68,22 @@ public final class ReappearedFiles {
   /**
    * @param readNames the file names the landing read takes (ingest.path_glob); the others are not
    *     waiting to be read
+   * @param readsModifiedAt whether the landing read takes a file of that modification time
+   *     (ingest.start)
    */
   public ReappearedFiles(
       SparkSession spark,
       String landingRoot,
       String archiveLogTable,
       boolean allowOverwrites,
-      java.util.function.Predicate<String> readNames) {
+      java.util.function.Predicate<String> readNames,
+      java.util.function.LongPredicate readsModifiedAt) {
     this.spark = spark;
     this.landingRoot = landingRoot;
     this.archiveLogTable = archiveLogTable;
     this.allowOverwrites = allowOverwrites;
     this.readNames = readNames;
+    this.readsModifiedAt = readsModifiedAt;
   }
 
   /**
@@ -163,7 +168,9 @@ public final class ReappearedFiles {
       if (before == null) {
         // Not ingested under this name: the file source reads it, unless the glob leaves it or it
         // was read and only its move is pending.
-        if (readNames.test(file.getPath().getName()) && !stillPlanned.contains(uri)) {
+        if (readNames.test(file.getPath().getName())
+            && readsModifiedAt.test(file.getModificationTime())
+            && !stillPlanned.contains(uri)) {
           waitingFiles++;
           waitingBytes += file.getLen();
         }

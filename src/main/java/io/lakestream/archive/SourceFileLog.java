@@ -30,13 +30,27 @@ public final class SourceFileLog {
 
   private final FileSystem fs;
   private final Path logFolder;
+  private final java.util.function.LongPredicate readsModifiedAt;
 
   public SourceFileLog(FileSystem fs, String queryCheckpoint) {
-    this.fs = fs;
-    this.logFolder = new Path(new Path(queryCheckpoint, "sources"), "0");
+    this(fs, queryCheckpoint, modified -> true);
   }
 
-  /** The fully qualified files of batch {@code batchId}, in the order the source listed them. */
+  /**
+   * @param readsModifiedAt whether the batch read a file of that modification time (ingest.start):
+   *     the source logs the files before the start point too
+   */
+  public SourceFileLog(
+      FileSystem fs, String queryCheckpoint, java.util.function.LongPredicate readsModifiedAt) {
+    this.fs = fs;
+    this.logFolder = new Path(new Path(queryCheckpoint, "sources"), "0");
+    this.readsModifiedAt = readsModifiedAt;
+  }
+
+  /**
+   * The fully qualified files of batch {@code batchId} that it read, in the order the source listed
+   * them.
+   */
   public List<Path> filesOf(long batchId) {
     Path plain = new Path(logFolder, Long.toString(batchId));
     Path compact = new Path(logFolder, batchId + ".compact");
@@ -61,7 +75,8 @@ public final class SourceFileLog {
             continue;
           }
           JsonNode entry = JSON.readTree(line);
-          if (entry.path("batchId").asLong(-1) == batchId) {
+          if (entry.path("batchId").asLong(-1) == batchId
+              && readsModifiedAt.test(entry.path("timestamp").asLong())) {
             files.add(ArchivePaths.canonical(new Path(new URI(entry.path("path").asText()))));
           }
         }

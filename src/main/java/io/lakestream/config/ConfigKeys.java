@@ -130,6 +130,17 @@ public final class ConfigKeys {
               + " longer than ingest.max_record_size is record_too_large, and a file that stops being JSON keeps"
               + " its records before that point (the rest is one malformed_json record).");
 
+  public static final ConfigKey INGEST_START =
+      ConfigKey.withDefault(
+          "ingest.start",
+          "all",
+          "all | new",
+          "Which files a new bronze checkpoint reads, as Auto Loader's includeExistingFiles: all, every file in"
+              + " landing; new, only files modified after the newest file already in landing at the checkpoint's"
+              + " first start (those are left unread, never archived, and counted in the run summary). Decided"
+              + " once, at that first start: a restart or a later change of this key does not move it. Not with"
+              + " archive.mode=spark, which would archive the files left unread.");
+
   public static final ConfigKey PATH_GLOB =
       ConfigKey.optional(
           "ingest.path_glob",
@@ -490,6 +501,7 @@ public final class ConfigKeys {
           INGEST_SCHEMA,
           SCHEMA_HINTS,
           INGEST_FORMAT,
+          INGEST_START,
           PATH_GLOB,
           PARTITION_COLUMNS,
           MAX_FILES_PER_TRIGGER,

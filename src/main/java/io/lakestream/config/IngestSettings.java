@@ -30,6 +30,7 @@ import org.apache.spark.sql.types.TimestampType;
 public record IngestSettings(
     StructType eventSchema,
     IngestFormat format,
+    IngestStart start,
     OptionalInt maxFilesPerTrigger,
     OptionalLong maxBytesPerTrigger,
     long maxRecordBytes,
@@ -108,6 +109,7 @@ public record IngestSettings(
     return new IngestSettings(
         schema.orElse(null),
         reader.choiceOrDefault(ConfigKeys.INGEST_FORMAT, IngestFormat.class),
+        reader.choiceOrDefault(ConfigKeys.INGEST_START, IngestStart.class),
         maxFiles,
         maxBytes,
         maxRecordBytes,
@@ -125,6 +127,7 @@ public record IngestSettings(
     return new IngestSettings(
         contract,
         format,
+        start,
         maxFilesPerTrigger,
         maxBytesPerTrigger,
         maxRecordBytes,

@@ -142,6 +142,13 @@ public record LakestreamConfig(
               + archiveMode.name().toLowerCase(Locale.ROOT)
               + " records no ingested file to compare with; use archive.mode move or delete");
     }
+    if (ingest.start() == IngestStart.NEW && archiveMode == ArchiveMode.SPARK) {
+      // Spark's cleanSource archives every file its source logged, the ones left unread too.
+      reader.invalid(
+          ConfigKeys.INGEST_START,
+          "archive.mode=spark would archive the files new leaves unread; use archive.mode move, delete"
+              + " or off");
+    }
     MaintenanceSettings maintenance = MaintenanceSettings.read(reader, archiveMode);
     HaltAt haltAt = reader.parsedOrDefault(ConfigKeys.FAULT_HALT_AT, HaltAt::parse);
     Optional<String> haltWriting = reader.optional(ConfigKeys.FAULT_HALT_WRITING);

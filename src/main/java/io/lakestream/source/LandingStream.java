@@ -45,12 +45,15 @@ public final class LandingStream {
   private final IngestSettings settings;
   private final ArchiveMode archiveMode;
   private final String archiveFolder;
+  private final StartPoint start;
 
   public LandingStream(
       String landingFolder,
       IngestSettings settings,
       ArchiveMode archiveMode,
-      String archiveFolder) {
+      String archiveFolder,
+      StartPoint start) {
+    this.start = start;
     this.landingFolder = landingFolder;
     this.settings = settings;
     this.archiveMode = archiveMode;
@@ -81,9 +84,10 @@ public final class LandingStream {
     settings.maxFilesPerTrigger().ifPresent(files -> reader.option("maxFilesPerTrigger", files));
     settings.maxBytesPerTrigger().ifPresent(bytes -> reader.option("maxBytesPerTrigger", bytes));
     if (documents) {
-      return records(spark, reader.schema(BINARY_FILE).load(landingFolder), settings);
+      return records(
+          spark, start.applyTo(reader.schema(BINARY_FILE).load(landingFolder)), settings);
     }
-    return lines(reader.load(landingFolder));
+    return lines(start.applyTo(reader.load(landingFolder)));
   }
 
   /**

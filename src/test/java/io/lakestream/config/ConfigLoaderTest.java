@@ -149,6 +149,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theStartIsAllUnlessSetAndNewIsRefusedWithSparksArchiving() {
+    assertThat(loadCli(Map.of("volume.root", "/x")).ingest().start()).isEqualTo(IngestStart.ALL);
+    assertThat(loadCli(Map.of("volume.root", "/x", "ingest.start", "new")).ingest().start())
+        .isEqualTo(IngestStart.NEW);
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.start", "latest")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.start")
+        .hasMessageContaining("all | new");
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of("volume.root", "/x", "ingest.start", "new", "archive.mode", "spark")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.start")
+        .hasMessageContaining("archive.mode=spark would archive the files new leaves unread");
+  }
+
+  @Test
   void aPathGlobMatchesFileNamesAndABadOneIsRefusedByName() {
     LakestreamConfig config =
         loadCli(Map.of("volume.root", "/x", "ingest.path_glob", " events-*.json.gz "));
