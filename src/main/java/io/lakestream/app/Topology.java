@@ -307,7 +307,7 @@ final class Topology {
         taken.add(column.toLowerCase(Locale.ROOT));
       }
     }
-    return new NewFields(mode, contract.history(), taken);
+    return new NewFields(mode, contract.history(), taken, config.ingest().nested());
   }
 
   /** Silver's definition: the event columns, lakestream's, and those enrichment adds. */

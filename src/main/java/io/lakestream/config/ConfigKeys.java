@@ -141,6 +141,32 @@ public final class ConfigKeys {
               + " once, at that first start: a restart or a later change of this key does not move it. Not with"
               + " archive.mode=spark, which would archive the files left unread.");
 
+  public static final ConfigKey INGEST_NESTED =
+      ConfigKey.withDefault(
+          "ingest.nested",
+          "string",
+          "string | variant",
+          "What a JSON object or array in an event becomes: string, a STRING column holding its JSON text;"
+              + " variant, a VARIANT column of bronze and silver (queried with variant_get, e.g."
+              + " variant_get(ctx, '$.os', 'string')), for a field ingest.schema declares VARIANT, STRUCT, ARRAY or"
+              + " MAP, one ingest.schema=infer finds holding objects or arrays, and one add_new_columns adds.");
+
+  public static final ConfigKey INFER_DECIMALS =
+      ConfigKey.withDefault(
+          "ingest.infer_decimals",
+          "false",
+          "true | false",
+          "With ingest.schema=infer: a field whose sampled numbers all have a fraction and fit a DECIMAL"
+              + " becomes DECIMAL(p,s) instead of DOUBLE (Spark's and Auto Loader's prefersDecimal).");
+
+  public static final ConfigKey INFER_TIMESTAMPS =
+      ConfigKey.withDefault(
+          "ingest.infer_timestamps",
+          "false",
+          "true | false",
+          "With ingest.schema=infer: a field whose sampled strings all read as timestamps becomes TIMESTAMP"
+              + " instead of STRING (Spark's and Auto Loader's inferTimestamp).");
+
   public static final ConfigKey PATH_GLOB =
       ConfigKey.optional(
           "ingest.path_glob",
@@ -502,6 +528,9 @@ public final class ConfigKeys {
           SCHEMA_HINTS,
           INGEST_FORMAT,
           INGEST_START,
+          INGEST_NESTED,
+          INFER_DECIMALS,
+          INFER_TIMESTAMPS,
           PATH_GLOB,
           PARTITION_COLUMNS,
           MAX_FILES_PER_TRIGGER,

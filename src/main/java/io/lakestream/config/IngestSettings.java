@@ -31,6 +31,9 @@ public record IngestSettings(
     StructType eventSchema,
     IngestFormat format,
     IngestStart start,
+    NestedValues nested,
+    boolean inferDecimals,
+    boolean inferTimestamps,
     OptionalInt maxFilesPerTrigger,
     OptionalLong maxBytesPerTrigger,
     long maxRecordBytes,
@@ -48,8 +51,9 @@ public record IngestSettings(
             .optional(ConfigKeys.INGEST_SCHEMA)
             .map(text -> text.strip().equalsIgnoreCase("infer"))
             .orElse(false);
+    NestedValues nested = reader.choiceOrDefault(ConfigKeys.INGEST_NESTED, NestedValues.class);
     Optional<StructType> hints =
-        reader.parsed(ConfigKeys.SCHEMA_HINTS, IngestSettings::parseEventSchema);
+        reader.parsed(ConfigKeys.SCHEMA_HINTS, ddl -> parseEventSchema(ddl, nested));
     if (hints.isPresent() && !infer) {
       reader.invalid(
           ConfigKeys.SCHEMA_HINTS,
@@ -68,7 +72,7 @@ public record IngestSettings(
           reader.parsed(
               ConfigKeys.INGEST_SCHEMA,
               ddl -> {
-                StructType parsed = parseEventSchema(ddl);
+                StructType parsed = parseEventSchema(ddl, nested);
                 if (parsed.getFieldIndex(LakestreamConfig.AMOUNT).nonEmpty()) {
                   requireNumericAmount(parsed.apply(LakestreamConfig.AMOUNT));
                 }
@@ -110,6 +114,9 @@ public record IngestSettings(
         schema.orElse(null),
         reader.choiceOrDefault(ConfigKeys.INGEST_FORMAT, IngestFormat.class),
         reader.choiceOrDefault(ConfigKeys.INGEST_START, IngestStart.class),
+        nested,
+        reader.boolOrDefault(ConfigKeys.INFER_DECIMALS),
+        reader.boolOrDefault(ConfigKeys.INFER_TIMESTAMPS),
         maxFiles,
         maxBytes,
         maxRecordBytes,
@@ -128,6 +135,9 @@ public record IngestSettings(
         contract,
         format,
         start,
+        nested,
+        inferDecimals,
+        inferTimestamps,
         maxFilesPerTrigger,
         maxBytesPerTrigger,
         maxRecordBytes,
@@ -261,7 +271,10 @@ public record IngestSettings(
     return new StructType(fields);
   }
 
-  static StructType parseEventSchema(String ddl) {
+  /**
+   * @param nested with VARIANT, a declared VARIANT, STRUCT, ARRAY or MAP column is a VARIANT one
+   */
+  static StructType parseEventSchema(String ddl, NestedValues nested) {
     StructType schema;
     try {
       schema = StructType.fromDDL(ddl);
@@ -272,7 +285,9 @@ public record IngestSettings(
     if (schema.fields().length == 0) {
       throw new IllegalArgumentException("the schema has no columns");
     }
-    for (StructField field : schema.fields()) {
+    StructField[] fields = schema.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      StructField field = fields[i];
       if (field.name().startsWith(LakestreamConfig.RESERVED_PREFIX)) {
         throw new IllegalArgumentException(
             "column '"
@@ -281,6 +296,12 @@ public record IngestSettings(
                 + LakestreamConfig.RESERVED_PREFIX
                 + "', which is reserved for lakestream's own columns");
       }
+      if (nested == NestedValues.VARIANT
+          && isNested(field.dataType())
+          && !LakestreamConfig.PIPELINE_FIELDS.contains(field.name())) {
+        fields[i] = new StructField(field.name(), DataTypes.VariantType, true, field.metadata());
+        continue;
+      }
       if (!isAtomic(field.dataType())) {
         throw new IllegalArgumentException(
             "column '"
@@ -288,10 +309,18 @@ public record IngestSettings(
                 + "' has type "
                 + field.dataType().sql()
                 + "; only atomic types are supported"
-                + " (STRING, numbers, BOOLEAN, DATE, TIMESTAMP, DECIMAL)");
+                + " (STRING, numbers, BOOLEAN, DATE, TIMESTAMP, DECIMAL), and VARIANT, STRUCT, ARRAY or"
+                + " MAP as VARIANT with ingest.nested=variant");
       }
     }
-    return schema;
+    return new StructType(fields);
+  }
+
+  private static boolean isNested(DataType type) {
+    return type instanceof org.apache.spark.sql.types.VariantType
+        || type instanceof StructType
+        || type instanceof org.apache.spark.sql.types.ArrayType
+        || type instanceof org.apache.spark.sql.types.MapType;
   }
 
   private static boolean isAtomic(DataType type) {

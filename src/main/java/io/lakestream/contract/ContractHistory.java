@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.config.NestedValues;
 import io.lakestream.fs.StateFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -219,6 +220,18 @@ public final class ContractHistory implements java.io.Serializable {
    */
   public static Findings infer(
       List<Row> rescued, StructType contract, Set<String> taken, long batchId) {
+    return infer(rescued, contract, taken, batchId, NestedValues.STRING);
+  }
+
+  /**
+   * @param nested with VARIANT, a field holding objects or arrays is added as VARIANT
+   */
+  public static Findings infer(
+      List<Row> rescued,
+      StructType contract,
+      Set<String> taken,
+      long batchId,
+      NestedValues nested) {
     Set<String> inContract = Set.of(contract.fieldNames());
     Map<String, DataType> types = new LinkedHashMap<>();
     Map<String, String> firstFile = new LinkedHashMap<>();
@@ -246,7 +259,7 @@ public final class ContractHistory implements java.io.Serializable {
           leftRescued.putIfAbsent(name, "a column of that name exists already (case-insensitive)");
           continue;
         }
-        DataType type = JsonFieldTypes.typeOf(field.getValue());
+        DataType type = JsonFieldTypes.typeOf(field.getValue(), nested);
         if (type == null) {
           continue;
         }

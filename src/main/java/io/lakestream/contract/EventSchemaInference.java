@@ -1,9 +1,13 @@
 package io.lakestream.contract;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.ltrim;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
 
 import io.lakestream.config.IngestFormat;
 import io.lakestream.config.IngestSettings;
+import io.lakestream.config.NestedValues;
 import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.source.LandingStream;
 import io.lakestream.source.ZstdCodec;
@@ -21,9 +25,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -62,47 +71,51 @@ public final class EventSchemaInference {
 
   /**
    * @param seed the fields whose types are fixed: the pipeline's, then the hints
-   * @param ingest which files are read (ingest.path_glob) and how their records are told apart
+   * @param ingest which files are read (ingest.path_glob), how their records are told apart, and
+   *     what the inference may propose (ingest.nested, ingest.infer_decimals and _timestamps)
    */
   public Inferred infer(String landing, StructType seed, IngestSettings ingest) {
-    return infer(
-        landing, seed, ingest.fileNames(), ingest.format() == IngestFormat.JSON ? ingest : null);
+    return infer(landing, seed, ingest.fileNames(), ingest);
   }
 
   /**
    * @param reads whether a file of that name is one the pipeline reads
-   * @param documents how JSON document files are read, or null for JSON lines
+   * @param ingest the settings, or null for JSON lines and the defaults
    */
   private Inferred infer(
       String landing,
       StructType seed,
       java.util.function.Predicate<String> reads,
-      IngestSettings documents) {
+      IngestSettings ingest) {
     List<LocatedFileStatus> sample = sample(new Path(landing), reads);
     if (sample.isEmpty()) {
       return new Inferred(seed, List.of(), 0);
     }
     List<String> paths = sample.stream().map(file -> file.getPath().toString()).toList();
     long bytes = sample.stream().mapToLong(LocatedFileStatus::getLen).sum();
-    StructType sampled;
-    if (documents == null) {
-      sampled =
-          spark
-              .read()
-              .options(ZstdCodec.readOption(spark))
-              .json(paths.toArray(String[]::new))
-              .schema();
+    NestedValues nested = ingest == null ? NestedValues.STRING : ingest.nested();
+    DataFrameReader reader =
+        spark
+            .read()
+            .option("prefersDecimal", ingest != null && ingest.inferDecimals())
+            .option("inferTimestamp", ingest != null && ingest.inferTimestamps());
+    java.util.function.Function<DataFrameReader, Dataset<Row>> read;
+    if (ingest == null || ingest.format() != IngestFormat.JSON) {
+      read = json -> json.options(ZstdCodec.readOption(spark)).json(paths.toArray(String[]::new));
     } else {
       // The records as the pipeline splits them: Spark's multiLine reader takes only a file's
       // first value, missing the fields of every later object in the file.
       Dataset<String> records =
           LandingStream.readFiles(
-                  spark, sample.stream().map(LocatedFileStatus::getPath).toList(), documents)
+                  spark, sample.stream().map(LocatedFileStatus::getPath).toList(), ingest)
               .where(col(EventParser.READ_REASON).isNull())
               .select(col(BronzeTable.RAW_RECORD))
               .as(Encoders.STRING());
-      sampled = spark.read().json(records).schema();
+      read = json -> json.json(records);
     }
+    StructType sampled = read.apply(reader).schema();
+    Set<String> nestedFields =
+        nested == NestedValues.VARIANT ? holdingObjectsOrArrays(sampled, seed, read) : Set.of();
     Set<String> names = new HashSet<>();
     for (String name : seed.fieldNames()) {
       names.add(name.toLowerCase(Locale.ROOT));
@@ -117,7 +130,13 @@ public final class EventSchemaInference {
         continue;
       }
       if (names.add(field.name().toLowerCase(Locale.ROOT))) {
-        contract = contract.add(field.name(), JsonFieldTypes.columnType(field.dataType()), true);
+        contract =
+            contract.add(
+                field.name(),
+                nestedFields.contains(field.name())
+                    ? DataTypes.VariantType
+                    : JsonFieldTypes.columnType(field.dataType(), nested),
+                true);
       }
     }
     if (!leftOut.isEmpty()) {
@@ -126,6 +145,43 @@ public final class EventSchemaInference {
           leftOut);
     }
     return new Inferred(contract, paths, bytes);
+  }
+
+  /**
+   * The fields Spark inferred as STRING because their values disagree, of which at least one
+   * sampled value is an object or an array: a VARIANT holds them all (Spark's inference cannot say
+   * so; a second read of the sample with those fields as STRING keeps each value's JSON text).
+   */
+  private Set<String> holdingObjectsOrArrays(
+      StructType sampled,
+      StructType seed,
+      java.util.function.Function<DataFrameReader, Dataset<Row>> read) {
+    StructType candidates = new StructType();
+    for (StructField field : sampled.fields()) {
+      if (field.dataType() instanceof StringType
+          && seed.getFieldIndex(field.name()).isEmpty()
+          && ContractHistory.isPlainColumnName(field.name())) {
+        candidates = candidates.add(field.name(), DataTypes.StringType);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return Set.of();
+    }
+    List<Column> anyNested = new ArrayList<>();
+    for (String name : candidates.fieldNames()) {
+      anyNested.add(max(when(ltrim(col(name)).rlike("^[\\[{]"), 1).otherwise(0)).as(name));
+    }
+    Row found =
+        read.apply(spark.read().schema(candidates))
+            .agg(anyNested.get(0), anyNested.subList(1, anyNested.size()).toArray(Column[]::new))
+            .first();
+    Set<String> nested = new HashSet<>();
+    for (String name : candidates.fieldNames()) {
+      if (!found.isNullAt(found.fieldIndex(name)) && found.<Integer>getAs(name) == 1) {
+        nested.add(name);
+      }
+    }
+    return nested;
   }
 
   /**

@@ -10,8 +10,13 @@ import java.util.Set;
  * columns.
  *
  * @param takenNames lower-case names of every column of bronze_events and silver_events
+ * @param nested what a new field holding objects or arrays becomes (ingest.nested)
  */
-public record NewFields(SchemaEvolution mode, ContractHistory history, Set<String> takenNames)
+public record NewFields(
+    SchemaEvolution mode,
+    ContractHistory history,
+    Set<String> takenNames,
+    io.lakestream.config.NestedValues nested)
     implements Serializable {
 
   public NewFields {
@@ -23,6 +28,6 @@ public record NewFields(SchemaEvolution mode, ContractHistory history, Set<Strin
     if (mode == SchemaEvolution.ADD_NEW_COLUMNS) {
       throw new IllegalArgumentException("add_new_columns needs the contract's history");
     }
-    return new NewFields(mode, null, Set.of());
+    return new NewFields(mode, null, Set.of(), io.lakestream.config.NestedValues.STRING);
   }
 }

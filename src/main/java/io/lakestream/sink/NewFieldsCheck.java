@@ -101,7 +101,8 @@ final class NewFieldsCheck implements java.io.Serializable {
             .limit(NEW_FIELD_SAMPLE)
             .collectAsList();
     ContractHistory.Findings findings =
-        ContractHistory.infer(rescued, eventSchema, newFields.takenNames(), batchId);
+        ContractHistory.infer(
+            rescued, eventSchema, newFields.takenNames(), batchId, newFields.nested());
     findings
         .leftRescued()
         .forEach(

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_parse_json;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -28,6 +29,7 @@ import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VariantType;
 
 /**
  * Turns raw JSON lines into typed event columns with one JSON parse per line, and says what went
@@ -116,7 +118,10 @@ public final class EventParser {
     List<Column> typedFields = new ArrayList<>();
     List<Column> mismatches = new ArrayList<>();
     for (StructField field : eventSchema.fields()) {
-      Column typed = parsed.getField(field.name()).try_cast(field.dataType());
+      Column typed =
+          field.dataType() instanceof VariantType
+              ? try_parse_json(parsed.getField(field.name()))
+              : parsed.getField(field.name()).try_cast(field.dataType());
       if (field.dataType() instanceof DoubleType || field.dataType() instanceof FloatType) {
         // "NaN" and "Infinity" cast to doubles, but no event carries them; one would poison every
         // sum.
@@ -194,7 +199,13 @@ public final class EventParser {
             .add(PARSE_ERROR, DataTypes.StringType);
     return udf(
             new ParseLine(
-                new JsonLineParser(List.of(eventSchema.fieldNames()), rescueUnknownFields)),
+                new JsonLineParser(
+                    List.of(eventSchema.fieldNames()),
+                    Arrays.stream(eventSchema.fields())
+                        .filter(field -> field.dataType() instanceof VariantType)
+                        .map(StructField::name)
+                        .collect(java.util.stream.Collectors.toSet()),
+                    rescueUnknownFields)),
             parsedType)
         .withName("parse_json_line");
   }

@@ -49,12 +49,26 @@ public final class JsonLineParser implements Serializable {
   public record Parsed(String[] fieldTexts, String rescued, String error) {}
 
   private final String[] contractFields;
+  private final boolean[] jsonValued;
   private final boolean rescueUnknownFields;
   private transient Map<String, Integer> positions;
   private transient JsonFactory factory;
 
   public JsonLineParser(List<String> contractFields, boolean rescueUnknownFields) {
+    this(contractFields, Set.of(), rescueUnknownFields);
+  }
+
+  /**
+   * @param jsonValued contract fields whose text is the value's JSON form (a VARIANT column's):
+   *     strings stay quoted
+   */
+  public JsonLineParser(
+      List<String> contractFields, Set<String> jsonValued, boolean rescueUnknownFields) {
     this.contractFields = contractFields.toArray(String[]::new);
+    this.jsonValued = new boolean[this.contractFields.length];
+    for (int i = 0; i < this.contractFields.length; i++) {
+      this.jsonValued[i] = jsonValued.contains(this.contractFields[i]);
+    }
     this.rescueUnknownFields = rescueUnknownFields;
   }
 
@@ -75,7 +89,10 @@ public final class JsonLineParser implements Serializable {
         if (position != null) {
           if (!seen[position]) {
             seen[position] = true;
-            texts[position] = contractText(parser, value, line);
+            texts[position] =
+                jsonValued[position] && value != JsonToken.VALUE_NULL
+                    ? jsonText(parser, value, line)
+                    : contractText(parser, value, line);
           } else {
             parser.skipChildren();
           }

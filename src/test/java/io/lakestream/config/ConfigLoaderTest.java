@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,6 +166,39 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ingest.start")
         .hasMessageContaining("archive.mode=spark would archive the files new leaves unread");
+  }
+
+  @Test
+  void nestedColumnsAreVariantOnlyWithIngestNestedVariant() {
+    String ddl =
+        ConfigKeys.SAMPLE_EVENT_SCHEMA + ", ctx STRUCT<os: STRING>, tags ARRAY<STRING>, v VARIANT";
+    StructType schema =
+        loadCli(Map.of("volume.root", "/x", "ingest.schema", ddl, "ingest.nested", "variant"))
+            .ingest()
+            .eventSchema();
+    assertThat(schema.apply("ctx").dataType()).isEqualTo(DataTypes.VariantType);
+    assertThat(schema.apply("tags").dataType()).isEqualTo(DataTypes.VariantType);
+    assertThat(schema.apply("v").dataType()).isEqualTo(DataTypes.VariantType);
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.schema", ddl)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.schema")
+        .hasMessageContaining("as VARIANT with ingest.nested=variant");
+    // The pipeline keys and times events by its own fields: they never become VARIANT.
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root", "/x",
+                        "ingest.schema",
+                            ConfigKeys.SAMPLE_EVENT_SCHEMA.replace(
+                                "event_id STRING", "event_id VARIANT"),
+                        "ingest.nested", "variant")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("column 'event_id' has type VARIANT");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.nested", "json")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.nested")
+        .hasMessageContaining("string | variant");
   }
 
   @Test

@@ -45,4 +45,27 @@ class JsonFieldTypesTest {
         .isEqualTo(DataTypes.StringType);
     assertThat(JsonFieldTypes.columnType(DataTypes.NullType)).isEqualTo(DataTypes.StringType);
   }
+
+  @Test
+  void withVariantObjectsAndArraysAndFieldsMixingThemAreVariant() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    io.lakestream.config.NestedValues variant = io.lakestream.config.NestedValues.VARIANT;
+    assertThat(JsonFieldTypes.typeOf(json.readTree("{\"a\":1}"), variant))
+        .isEqualTo(DataTypes.VariantType);
+    assertThat(JsonFieldTypes.typeOf(json.readTree("[1]"), variant))
+        .isEqualTo(DataTypes.VariantType);
+    assertThat(JsonFieldTypes.typeOf(json.readTree("[1]"))).isEqualTo(DataTypes.StringType);
+    assertThat(JsonFieldTypes.typeOf(json.readTree("7"), variant)).isEqualTo(DataTypes.LongType);
+    assertThat(JsonFieldTypes.wider(DataTypes.VariantType, DataTypes.StringType))
+        .isEqualTo(DataTypes.VariantType);
+    assertThat(JsonFieldTypes.wider(DataTypes.LongType, DataTypes.VariantType))
+        .isEqualTo(DataTypes.VariantType);
+    assertThat(JsonFieldTypes.columnType(new StructType().add("a", DataTypes.LongType), variant))
+        .isEqualTo(DataTypes.VariantType);
+    assertThat(JsonFieldTypes.columnType(DataTypes.createDecimalType(4, 2)))
+        .isEqualTo(DataTypes.createDecimalType(4, 2));
+    assertThat(JsonFieldTypes.columnType(DataTypes.TimestampType))
+        .isEqualTo(DataTypes.TimestampType);
+  }
 }

@@ -211,4 +211,37 @@ class EventParserTest {
     assertThat(row.isNullAt(3)).isTrue();
     assertThat(row.isNullAt(5)).isTrue();
   }
+
+  /** A VARIANT field holds each JSON value as sent: objects, arrays, and strings as strings. */
+  @Test
+  void aVariantFieldKeepsEveryKindOfJsonValue() {
+    StructType withCtx = StructType.fromDDL("event_id STRING, ctx VARIANT");
+    Dataset<Row> raw =
+        spark
+            .createDataset(
+                List.of(
+                    "{\"event_id\":\"e1\",\"ctx\":{\"os\":\"ios\",\"n\":[1,2]}}",
+                    "{\"event_id\":\"e2\",\"ctx\":\"text\"}",
+                    "{\"event_id\":\"e3\",\"ctx\":7.5}",
+                    "{\"event_id\":\"e4\",\"ctx\":null}",
+                    "{\"event_id\":\"e5\",\"ctx\":NaN}"),
+                Encoders.STRING())
+            .toDF("_raw_record");
+    List<Row> rows =
+        new EventParser(withCtx, 200, true)
+            .parse(raw)
+            .select(
+                org.apache.spark.sql.functions.col("event_id"),
+                org.apache.spark.sql.functions.to_json(org.apache.spark.sql.functions.col("ctx")),
+                org.apache.spark.sql.functions.col("_quarantine_reason"))
+            .collectAsList();
+    assertThat(rows)
+        .extracting(Row::toString)
+        .containsExactly(
+            "[e1,{\"n\":[1,2],\"os\":\"ios\"},null]",
+            "[e2,\"text\",null]",
+            "[e3,7.5,null]",
+            "[e4,null,null]",
+            "[e5,null,type_mismatch]");
+  }
 }
