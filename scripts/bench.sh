@@ -2,7 +2,7 @@
 # Side-by-side benchmark on the same generated files, local[2], each run its own JVM, wall time of the whole
 # process (JVM and Spark start included), scenarios alternating, repeated; medians with min-max.
 #
-#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--json] [--latency | --soak]
+#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--json] [--latency | --soak | --scale]
 #       defaults: 1000000 events in 100 files, N-batch scenarios in 10 micro-batches, 3 runs
 #
 # Scenarios (--only takes their names):
@@ -25,6 +25,11 @@
 # events lands every second (--files of them, default 2000), and reports each query's batch time at the start and
 # at the end, the files per table, the Delta logs' and checkpoints' size and the driver's heap.
 #
+# --scale instead lands --files small files (default 200000) in ten waves into one bronze run under
+# processingTime:1s and reports files/s, each batch step's median over the first and last 10 % of batches, and
+# after each wave the driver's heap after GC and the size of the checkpoint and of its file-source log
+# (scripts/bench-scale.sh).
+#
 # Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS, CPU seconds) and writes JSON under
 # target/bench/. Generated input is cached in target/bench/input-<events>-<files> (with --gzip, gzipped copies in
 # input-<events>-<files>-gz, which every scenario reads instead; MB/s is then of the compressed bytes; with --json,
@@ -37,7 +42,7 @@ source scripts/lib.sh
 # Every scenario starts from one class data sharing archive (see prepare_cds) unless LAKESTREAM_CDS=off.
 export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
-events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false gzip=false json=false
+events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false gzip=false json=false scale=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
     --json) json=true; shift ;;
     --latency) latency=true; shift ;;
     --soak) soak=true; shift ;;
+    --scale) scale=true; shift ;;
     -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -56,6 +62,9 @@ done
 
 if $latency; then
   exec scripts/bench-latency.sh
+fi
+if $scale; then
+  if $files_given; then exec scripts/bench-scale.sh "$files"; else exec scripts/bench-scale.sh; fi
 fi
 if $soak; then
   if $files_given; then exec scripts/bench-soak.sh "$files"; else exec scripts/bench-soak.sh; fi
