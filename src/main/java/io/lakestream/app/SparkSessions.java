@@ -39,6 +39,8 @@ public final class SparkSessions {
    */
   static final String PARQUET_TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
 
+  static final String FILE_STATUS_CACHE_SIZE = "spark.sql.hive.filesourcePartitionFileCacheSize";
+
   private SparkSessions() {}
 
   /**
@@ -146,10 +148,17 @@ public final class SparkSessions {
         .getOrCreate();
   }
 
-  /** How the pipeline writes Parquet, where the session does not say. */
+  /** How the pipeline writes Parquet and lists landing, where the session does not say. */
   static void applyWriteDefaults(SparkSession spark) {
     if (!spark.conf().contains(PARQUET_TIMESTAMP_TYPE)) {
       spark.conf().set(PARQUET_TIMESTAMP_TYPE, "TIMESTAMP_MICROS");
+    }
+    // Spark's shared file-status cache keeps the status of every file a file-source batch reads
+    // (up to 250 MB of driver heap, each entry sized by reflection); a landing file is read once,
+    // so no entry is ever used again.
+    if (!spark.conf().contains(FILE_STATUS_CACHE_SIZE)
+        && spark.conf().isModifiable(FILE_STATUS_CACHE_SIZE)) {
+      spark.conf().set(FILE_STATUS_CACHE_SIZE, "0");
     }
   }
 

@@ -70,8 +70,12 @@ public final class SourceFileLog {
         if (version == null || !version.equals("v1")) {
           throw new IOException("unsupported file source log version " + version + " in " + file);
         }
+        // A compact file holds every file the source ever read: only the lines naming this batch
+        // are parsed (the text test lets batch 5's lines through for batch 50 too; the parse
+        // decides).
+        String batchField = "\"batchId\":" + batchId;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.isBlank()) {
+          if (line.isBlank() || !line.contains(batchField)) {
             continue;
           }
           JsonNode entry = JSON.readTree(line);

@@ -99,6 +99,9 @@ public final class BronzeBatchWriter implements java.io.Serializable {
   /** Appends to bronze_events; made on the driver at the first batch of this query start. */
   private transient BatchAppender bronzeAppender;
 
+  /** At most this many tasks write a batch: the session's cores. */
+  private final int writeTasks;
+
   public BronzeBatchWriter(
       String queryName,
       QualitySettings quality,
@@ -108,7 +111,9 @@ public final class BronzeBatchWriter implements java.io.Serializable {
       TxnIdentity txnIdentity,
       HaltAt haltAt,
       NewFields newFields,
-      QueryStopper stopper) {
+      QueryStopper stopper,
+      int writeTasks) {
+    this.writeTasks = writeTasks;
     this.queryName = queryName;
     this.quality = quality;
     this.eventSchema = eventSchema;
@@ -147,8 +152,13 @@ public final class BronzeBatchWriter implements java.io.Serializable {
     // The stream arrives classified by QualityRules (see the app's Topology), with a reason on
     // every rejected record. Batch id and time enter as references, not literals: the code Spark
     // generates for the batch is then the same for every batch and compiled once per run.
+    // Spark packs small files into read tasks by their open cost (4 MB each), so a batch of a
+    // thousand small files runs in some thirty tasks, and each writes a Parquet file: the table's
+    // auto compaction then rewrites bronze every other batch. Coalesced to the cores (no shuffle;
+    // never more tasks than the batch had), a batch writes one file per core.
     Dataset<Row> classified =
         batch
+            .coalesce(writeTasks)
             .withColumn(
                 BronzeTable.INGESTED_AT,
                 constant(Timestamp.from(startedAt), DataTypes.TimestampType))

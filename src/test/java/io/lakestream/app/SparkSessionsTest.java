@@ -51,6 +51,18 @@ class SparkSessionsTest {
   }
 
   @Test
+  void sparksFileStatusCacheIsOffUnlessTheSessionSetsIt() {
+    SparkSession fresh = spark.newSession();
+    fresh.conf().unset(SparkSessions.FILE_STATUS_CACHE_SIZE);
+    SparkSessions.applyWriteDefaults(fresh);
+    assertThat(fresh.conf().get(SparkSessions.FILE_STATUS_CACHE_SIZE)).isEqualTo("0");
+    SparkSession own = spark.newSession();
+    own.conf().set(SparkSessions.FILE_STATUS_CACHE_SIZE, "1048576");
+    SparkSessions.applyWriteDefaults(own);
+    assertThat(own.conf().get(SparkSessions.FILE_STATUS_CACHE_SIZE)).isEqualTo("1048576");
+  }
+
+  @Test
   void autoStatePartitionsAreTheSessionsCoresAtMostSparksDefault() {
     StateSettings auto = new StateSettings(StateSettings.Store.ROCKSDB, OptionalInt.empty());
     // The tests' session runs local[2].

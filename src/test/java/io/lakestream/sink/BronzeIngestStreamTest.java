@@ -319,7 +319,8 @@ class BronzeIngestStreamTest {
             NewFields.of(io.lakestream.config.SchemaEvolution.RESCUE),
             query -> {
               throw new AssertionError("the contract did not grow: nothing to stop");
-            });
+            },
+            2);
     Dataset<Row> batch =
         spark.sql(
             "SELECT 'e1' AS event_id, 'u1' AS user_id, 'click' AS event_type,"
