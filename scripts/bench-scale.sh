@@ -3,9 +3,9 @@
 # 200000), landed in ten waves so that landing never holds them all, ingested by one bronze run under
 # trigger=processingTime:1s with ingest.max_files_per_trigger=1000 (SCALE_FILES_PER_TRIGGER). After each wave is
 # taken it records the driver's heap after a full GC and the size of the bronze checkpoint, of its file-source log
-# (sources/0) and of that log's newest compact file; at the end a class histogram of the driver. Then reports, from
-# the app's per-batch log lines, the medians of each step of a batch (latestOffset, getBatch, planning, addBatch,
-# walCommit, commit) over the first and the last 10 % of batches, and the files per second over the whole run.
+# (sources/0) and of that log's newest compact file; at the end a class histogram of the driver. Then reports the
+# files per second over the whole run and, from the app's per-batch log lines (scripts/scale-report.sh), each step
+# of a batch over the first and the last 10 % of batches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -88,23 +88,6 @@ echo "scale: $files files of 10 events in ten waves, bronze under processingTime
 echo "  $files files in $elapsed s: $(( files / (elapsed > 0 ? elapsed : 1) )) files/s"
 echo "  after each wave: files taken, seconds, heap after GC (MB), bronze checkpoint (KB), sources/0 (KB), newest compact (KB)"
 sed 's/^/    /' "$work/growth.txt"
-grep -o 'bronze_events #[0-9]*: [0-9]* rows in .* in [0-9]* ms \[[^]]*\]' "$work/app.log" | awk '
-  function step(name,   m) { return match(line, name " [0-9]+") ? substr(line, RSTART + length(name) + 1, RLENGTH - length(name) - 1) : 0 }
-  function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } return n ? a[int((n + 1) / 2)] : 0 }
-  { line = $0; n++
-    match(line, /in [0-9]+ ms/); dur[n] = substr(line, RSTART + 3, RLENGTH - 6)
-    lo[n] = step("latestOffset"); gb[n] = step("getBatch"); pl[n] = step("planning"); ab[n] = step("addBatch")
-    wc[n] = step("walCommit"); cm[n] = step("commit") }
-  END {
-    tenth = int(n / 10); if (tenth < 1) tenth = 1
-    split("first last", which, " ")
-    printf "  bronze batches: %d; medians (ms) over the first 10 %% (after 5 warm-up batches) and the last 10 %%:\n", n
-    printf "    %-6s %8s %13s %9s %9s %9s %10s %7s %12s\n", "", "batch", "latestOffset", "getBatch", "planning", "addBatch", "walCommit", "commit", "fixed cost"
-    for (w = 1; w <= 2; w++) {
-      from = (w == 1) ? 6 : n - tenth + 1; to = (w == 1) ? 5 + tenth : n; k = 0
-      for (i = from; i <= to && i <= n; i++) { k++; a1[k] = dur[i]; a2[k] = lo[i]; a3[k] = gb[i]; a4[k] = pl[i]; a5[k] = ab[i]; a6[k] = wc[i]; a7[k] = cm[i]; a8[k] = lo[i] + gb[i] + pl[i] + wc[i] + cm[i] }
-      printf "    %-6s %8d %13d %9d %9d %9d %10d %7d %12d\n", which[w], median(a1, k), median(a2, k), median(a3, k), median(a4, k), median(a5, k), median(a6, k), median(a7, k), median(a8, k)
-    }
-  }'
+scripts/scale-report.sh "$work/app.log"
 echo "  driver class histogram at the end (top 15):"
 sed -n '3,18p' "$work/histogram.txt" | sed 's/^/    /'
