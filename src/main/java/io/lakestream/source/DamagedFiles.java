@@ -52,14 +52,21 @@ public final class DamagedFiles {
     return Optional.empty();
   }
 
+  /** The quarantine detail of a file {@code codec} cannot decode. */
+  static String codecFailure(CompressionCodec codec, Exception failure) {
+    return codec.getDefaultExtension()
+        + " cannot be decoded: "
+        + failure.getClass().getSimpleName()
+        + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+  }
+
   /**
    * Why {@code file}'s codec cannot decode it, or empty: it is not compressed, it decodes to the
    * end, or its bytes could not all be read (then nothing is known about it).
    */
   public static Optional<String> damage(Configuration hadoopConf, Path file) {
-    Configuration withZstd = new Configuration(hadoopConf);
-    withZstd.set(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(hadoopConf));
-    CompressionCodec codec = new CompressionCodecFactory(withZstd).getCodec(file);
+    CompressionCodec codec =
+        new CompressionCodecFactory(ZstdCodec.namedIn(hadoopConf)).getCodec(file);
     if (codec == null) {
       return Optional.empty();
     }
@@ -78,11 +85,7 @@ public final class DamagedFiles {
       if (raw == null || raw.failed()) {
         return Optional.empty(); // the storage failed, not the codec
       }
-      return Optional.of(
-          codec.getDefaultExtension()
-              + " cannot be decoded: "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      return Optional.of(codecFailure(codec, e));
     }
   }
 }

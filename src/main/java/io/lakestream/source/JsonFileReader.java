@@ -133,10 +133,7 @@ public final class JsonFileReader implements MapPartitionsFunction<Row, Row> {
                   records.unfinished(),
                   file,
                   DamagedFiles.UNREADABLE_FILE,
-                  codec.getDefaultExtension()
-                      + " cannot be decoded: "
-                      + e.getCause().getClass().getSimpleName()
-                      + (e.getCause().getMessage() == null ? "" : ": " + e.getCause().getMessage())
+                  DamagedFiles.codecFailure(codec, e.getCause())
                       + "; the records before were read");
         }
         done = true;

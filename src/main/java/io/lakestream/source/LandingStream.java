@@ -1,13 +1,11 @@
 package io.lakestream.source;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.IngestFormat;
 import io.lakestream.config.IngestSettings;
 import io.lakestream.fs.SessionHadoopConf;
-import io.lakestream.stage.EventParser;
 import io.lakestream.table.BronzeTable;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -61,8 +59,8 @@ public final class LandingStream {
   }
 
   /**
-   * {@code _raw_record}, {@code _source_file} and the reading's own verdict on the record, one row
-   * per record, as a streaming Dataset.
+   * {@code _raw_record} and {@code _source_file}, one row per record, as a streaming Dataset; for
+   * JSON documents also the reading's own verdict on the record ({@link JsonFileReader#RECORDS}).
    */
   public Dataset<Row> read(SparkSession spark) {
     boolean documents = settings.format() == IngestFormat.JSON;
@@ -75,8 +73,7 @@ public final class LandingStream {
             // A file is archived only after its batch is committed, so a replayed batch that misses
             // a file was already written: Delta skips the replay's writes, and the read must not
             // fail.
-            .option("ignoreMissingFiles", "true")
-            .options(ZstdCodec.readOption(spark));
+            .option("ignoreMissingFiles", "true");
     if (archiveMode == ArchiveMode.SPARK) {
       reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);
     }
@@ -87,7 +84,7 @@ public final class LandingStream {
       return records(
           spark, start.applyTo(reader.schema(BINARY_FILE).load(landingFolder)), settings);
     }
-    return lines(start.applyTo(reader.load(landingFolder)));
+    return lines(start.applyTo(reader.options(ZstdCodec.readOption(spark)).load(landingFolder)));
   }
 
   /**
@@ -110,18 +107,16 @@ public final class LandingStream {
     return lines(spark.read().format("text").options(ZstdCodec.readOption(spark)).load(paths));
   }
 
+  /** A line has no verdict of its reading: the event parser judges it whole. */
   private static Dataset<Row> lines(Dataset<Row> text) {
     return text.select(
         col("value").as(BronzeTable.RAW_RECORD),
-        col("_metadata.file_path").as(BronzeTable.SOURCE_FILE),
-        lit(null).cast(DataTypes.StringType).as(EventParser.READ_REASON),
-        lit(null).cast(DataTypes.StringType).as(EventParser.READ_DETAIL));
+        col("_metadata.file_path").as(BronzeTable.SOURCE_FILE));
   }
 
   private static Dataset<Row> records(
       SparkSession spark, Dataset<Row> files, IngestSettings settings) {
-    Configuration hadoopConf = SessionHadoopConf.of(spark);
-    hadoopConf.set(ZstdCodec.CODECS_KEY, ZstdCodec.codecsWith(hadoopConf));
+    Configuration hadoopConf = ZstdCodec.namedIn(SessionHadoopConf.of(spark));
     return files
         .select(col("_metadata.file_path"))
         .mapPartitions(

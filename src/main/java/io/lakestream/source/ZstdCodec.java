@@ -28,8 +28,19 @@ public final class ZstdCodec implements CompressionCodec {
     return java.util.Map.of(CODECS_KEY, codecsWith(io.lakestream.fs.SessionHadoopConf.of(spark)));
   }
 
+  /**
+   * A copy of {@code hadoopConf} whose codecs include this one: for reads lakestream makes itself.
+   */
+  public static org.apache.hadoop.conf.Configuration namedIn(
+      org.apache.hadoop.conf.Configuration hadoopConf) {
+    org.apache.hadoop.conf.Configuration withZstd =
+        new org.apache.hadoop.conf.Configuration(hadoopConf);
+    withZstd.set(CODECS_KEY, codecsWith(hadoopConf));
+    return withZstd;
+  }
+
   /** {@code io.compression.codecs} as configured, with this codec last. */
-  public static String codecsWith(org.apache.hadoop.conf.Configuration hadoopConf) {
+  private static String codecsWith(org.apache.hadoop.conf.Configuration hadoopConf) {
     String configured = hadoopConf.get(CODECS_KEY);
     return configured == null || configured.isBlank()
         ? ZstdCodec.class.getName()

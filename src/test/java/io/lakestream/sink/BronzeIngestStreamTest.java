@@ -212,6 +212,32 @@ class BronzeIngestStreamTest {
   }
 
   /**
+   * A batch of a hundred small files is read in several tasks (Spark packs files by a 4 MB open
+   * cost) but written as one file per core of the local[2] session: one Parquet file per task would
+   * set Delta's auto compaction rewriting bronze every other batch of a long run.
+   */
+  @Test
+  void aBatchOfManySmallFilesIsWrittenAsOneFilePerCore() throws Exception {
+    LakestreamConfig config = TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze"));
+    Path landing = root.resolve("landing");
+    for (int i = 0; i < 100; i++) {
+      io.lakestream.testing.Events.land(
+          landing,
+          String.format("f-%03d.json", i),
+          List.of(
+              io.lakestream.testing.Events.event(
+                  "e" + i, "u" + i, "view", io.lakestream.testing.Events.at(i))));
+    }
+
+    new Pipeline(spark, config).run();
+
+    assertThat(bronze(config).count()).isEqualTo(100);
+    Row detail =
+        spark.sql("DESCRIBE DETAIL " + config.catalog().tableIdentifier(BronzeTable.NAME)).first();
+    assertThat(detail.<Long>getAs("numFiles")).isEqualTo(2);
+  }
+
+  /**
    * A batch of only empty files (no line at all) counts zero of everything: Spark's sum over no
    * rows is null, and a count made of it failed the batch at every start.
    */
