@@ -141,7 +141,8 @@ final class RunArchiving {
               tables.identifier(Tables.ARCHIVE_LOG),
               config.ingest().allowOverwrites(),
               config.ingest().fileNames(),
-              start::reads);
+              start::reads,
+              config.ingest().maxFileAge());
     }
     return reappeared;
   }

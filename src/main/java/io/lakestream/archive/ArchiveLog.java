@@ -55,7 +55,10 @@ public final class ArchiveLog {
                         record.entry().sizeBytes() < 0 ? null : record.entry().sizeBytes(),
                         record.action(),
                         record.entry().batchId(),
-                        Timestamp.from(record.at())))
+                        Timestamp.from(record.at()),
+                        record.entry().modifiedMillis() < 0
+                            ? null
+                            : new Timestamp(record.entry().modifiedMillis())))
             .toList();
     outbox.add(SessionHadoopConf.of(spark), batchId, rows);
     outbox.flushIfDue(spark);

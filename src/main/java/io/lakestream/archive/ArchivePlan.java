@@ -22,12 +22,13 @@ import org.apache.hadoop.fs.Path;
 public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> entries) {
 
   /**
-   * One file to archive. {@code destination} is null in delete mode; {@code sizeBytes} is -1 if
-   * unknown.
+   * One file to archive. {@code destination} is null in delete mode; {@code sizeBytes} and {@code
+   * modifiedMillis} (its modification time when planned) are -1 if unknown.
    */
-  public record Entry(long batchId, Path source, Path destination, long sizeBytes) {
+  public record Entry(
+      long batchId, Path source, Path destination, long sizeBytes, long modifiedMillis) {
     Entry withDestination(Path newDestination) {
-      return new Entry(batchId, source, newDestination, sizeBytes);
+      return new Entry(batchId, source, newDestination, sizeBytes, modifiedMillis);
     }
   }
 
@@ -65,7 +66,8 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
                 node.path("batchId").asLong(),
                 path(node.path("source").asText()),
                 node.hasNonNull("destination") ? path(node.path("destination").asText()) : null,
-                node.path("sizeBytes").asLong(-1)));
+                node.path("sizeBytes").asLong(-1),
+                node.path("modifiedMillis").asLong(-1)));
       }
     }
     if (head.has("entries") && head.get("entries").asInt() != entries.size()) {
@@ -102,6 +104,7 @@ public record ArchivePlan(long batchId, CommittedRows committed, List<Entry> ent
           "destination",
           entry.destination() == null ? null : entry.destination().toUri().toString());
       node.put("sizeBytes", entry.sizeBytes());
+      node.put("modifiedMillis", entry.modifiedMillis());
       text.append(JSON.writeValueAsString(node)).append('\n');
     }
     StateFile.write(fs, file, text.toString().getBytes(StandardCharsets.UTF_8));

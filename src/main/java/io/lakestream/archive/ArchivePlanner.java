@@ -34,8 +34,8 @@ final class ArchivePlanner {
   }
 
   /**
-   * The plan of batch {@code batchId}: each file with its size and (when moving) a destination no
-   * file and no plan in {@code pending} holds.
+   * The plan of batch {@code batchId}: each file with its size, modification time and (when moving)
+   * a destination no file and no plan in {@code pending} holds.
    */
   ArchivePlan plan(
       long batchId,
@@ -56,17 +56,21 @@ final class ArchivePlanner {
     List<ArchivePlan.Entry> entries = new ArrayList<>();
     for (Path file : files) {
       long size;
+      long modified;
       try {
-        size = landingFs.getFileStatus(file).getLen();
+        org.apache.hadoop.fs.FileStatus status = landingFs.getFileStatus(file);
+        size = status.getLen();
+        modified = status.getModificationTime();
       } catch (FileNotFoundException e) {
         size = -1;
+        modified = -1;
       }
       Path destination = null;
       if (mode == ArchiveMode.MOVE) {
         destination = freeDestination(paths.destinationOf(file), archiveFs, reserved);
         reserved.add(destination);
       }
-      entries.add(new ArchivePlan.Entry(batchId, file, destination, size));
+      entries.add(new ArchivePlan.Entry(batchId, file, destination, size, modified));
     }
     return new ArchivePlan(batchId, committed, entries);
   }

@@ -1,6 +1,8 @@
 package io.lakestream.archive;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 
@@ -17,6 +19,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -30,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * the archived one, or modified after it was archived) is renamed in place to a name Spark has not
  * seen, so the next batch ingests it whole.
  *
+ * <p>Spark remembers a name only while its modification time is within {@code maxFileAge} of the
+ * newest file it read, and never reads a file older than that: names are kept for the same window
+ * (so the map is bounded as Spark's is, and a name Spark forgot is reported as waiting, as it will
+ * be read again), and a new file older than the window gets the current time, or it would never be
+ * read.
+ *
  * <p>The pipeline checks at start-up, after every bronze batch and, with a processingTime trigger,
  * at every trigger interval, so a file is reported even when nothing else arrives. {@code
  * archive_log} is read once per run; the moves of this run are added as they happen, so a check is
@@ -39,12 +49,19 @@ public final class ReappearedFiles {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReappearedFiles.class);
 
-  /** What was ingested under a name: when it was archived and its size then (-1 if unknown). */
-  private record Ingested(Instant archivedAt, long size) {
+  /**
+   * What was ingested under a name: when it was archived, its size then (-1 if unknown), and the
+   * modification time by which the file source remembers it (when archived, for rows older than
+   * archive_log's modified_at).
+   */
+  private record Ingested(Instant archivedAt, long size, long rememberedAt) {
     Ingested later(Ingested other) {
       return other.archivedAt.isAfter(archivedAt) ? other : this;
     }
   }
+
+  /** Purges the names that left the window once it moved on by this share of its length. */
+  private static final int PURGE_STEPS = 100;
 
   private final SparkSession spark;
   private final String landingRoot;
@@ -52,8 +69,15 @@ public final class ReappearedFiles {
   private final boolean allowOverwrites;
   private final java.util.function.Predicate<String> readNames;
   private final java.util.function.LongPredicate readsModifiedAt;
+  private final long maxFileAgeMillis;
   private final Set<String> reported = new HashSet<>();
+  private final Set<String> reportedTooOld = new HashSet<>();
   private Map<String, Ingested> archived;
+
+  /** The newest modification time of an ingested file, Long.MIN_VALUE if none. */
+  private long newestRemembered = Long.MIN_VALUE;
+
+  private long purgedBelow = Long.MIN_VALUE;
 
   /** Files reported by checks outside a batch, not yet counted in a batch's audit row. */
   private int uncounted;
@@ -70,6 +94,7 @@ public final class ReappearedFiles {
    *     waiting to be read
    * @param readsModifiedAt whether the landing read takes a file of that modification time
    *     (ingest.start)
+   * @param maxFileAge how long the file source remembers a name (ingest.max_file_age)
    */
   public ReappearedFiles(
       SparkSession spark,
@@ -77,7 +102,9 @@ public final class ReappearedFiles {
       String archiveLogTable,
       boolean allowOverwrites,
       java.util.function.Predicate<String> readNames,
-      java.util.function.LongPredicate readsModifiedAt) {
+      java.util.function.LongPredicate readsModifiedAt,
+      java.time.Duration maxFileAge) {
+    this.maxFileAgeMillis = maxFileAge.toMillis();
     this.spark = spark;
     this.landingRoot = landingRoot;
     this.archiveLogTable = archiveLogTable;
@@ -106,12 +133,32 @@ public final class ReappearedFiles {
     Map<String, Ingested> known = archived();
     for (Archiver.Record record : records) {
       if (!record.action().equals(Archiver.VANISHED)) {
-        known.merge(
-            record.entry().source().toUri().toString(),
-            new Ingested(record.at(), record.entry().sizeBytes()),
-            Ingested::later);
+        long modified = record.entry().modifiedMillis();
+        Ingested ingested =
+            new Ingested(
+                record.at(),
+                record.entry().sizeBytes(),
+                modified >= 0 ? modified : record.at().toEpochMilli());
+        known.merge(record.entry().source().toUri().toString(), ingested, Ingested::later);
+        newestRemembered = Math.max(newestRemembered, ingested.rememberedAt());
       }
     }
+    long forgotten = forgottenBefore();
+    if (forgotten != Long.MIN_VALUE
+        && forgotten - purgedBelow >= Math.max(1, maxFileAgeMillis / PURGE_STEPS)) {
+      known.values().removeIf(ingested -> ingested.rememberedAt() < forgotten);
+      purgedBelow = forgotten;
+    }
+  }
+
+  /**
+   * Modification times below this are outside the file source's window: such a name is forgotten,
+   * such a file never read. Long.MIN_VALUE while nothing was ingested.
+   */
+  private long forgottenBefore() {
+    return newestRemembered == Long.MIN_VALUE
+        ? Long.MIN_VALUE
+        : newestRemembered - maxFileAgeMillis;
   }
 
   /**
@@ -162,15 +209,22 @@ public final class ReappearedFiles {
     int fresh = 0;
     long waitingFiles = 0;
     long waitingBytes = 0;
+    long forgotten = forgottenBefore();
     for (FileStatus file : landed) {
       String uri = ArchivePaths.canonical(fs.makeQualified(file.getPath())).toUri().toString();
       Ingested before = archivedSources.get(uri);
+      if (before != null && before.rememberedAt() < forgotten) {
+        before = null; // the file source forgot the name too, and reads it again
+      }
       if (before == null) {
         // Not ingested under this name: the file source reads it, unless the glob leaves it or it
         // was read and only its move is pending.
         if (readNames.test(file.getPath().getName())
             && readsModifiedAt.test(file.getModificationTime())
             && !stillPlanned.contains(uri)) {
+          if (file.getModificationTime() < forgotten) {
+            readAlthoughOld(fs, file, uri, forgotten);
+          }
           waitingFiles++;
           waitingBytes += file.getLen();
         }
@@ -199,6 +253,40 @@ public final class ReappearedFiles {
       }
     }
     return new AfterBatch(fresh, waitingFiles, waitingBytes);
+  }
+
+  /**
+   * A new file modified before the file source's window, which Spark would skip without a word,
+   * gets the current time so that the next batch reads it (a local or HDFS landing; an object store
+   * gives a file its upload time and has no way to change it).
+   */
+  private void readAlthoughOld(FileSystem fs, FileStatus file, String uri, long forgotten) {
+    if (reportedTooOld.contains(uri)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    String why =
+        "modified at "
+            + Instant.ofEpochMilli(file.getModificationTime())
+            + ", more than ingest.max_file_age before the newest file read ("
+            + Instant.ofEpochMilli(forgotten + maxFileAgeMillis)
+            + "), which Spark's file source never reads";
+    try {
+      fs.setTimes(file.getPath(), now, -1);
+      long modified = fs.getFileStatus(file.getPath()).getModificationTime();
+      if (modified >= forgotten && modified != file.getModificationTime()) {
+        LOG.info("{} was {}: it now has the current time and the next batch reads it", uri, why);
+        return;
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("Could not set the modification time of {}", uri, e);
+    }
+    reportedTooOld.add(uri);
+    LOG.warn(
+        "{} is {}, and its modification time cannot be changed here: copy it to landing again (a new"
+            + " modification time), or raise ingest.max_file_age",
+        uri,
+        why);
   }
 
   /** Renames a changed file to a name Spark has not read, so the next batch ingests it whole. */
@@ -237,20 +325,37 @@ public final class ReappearedFiles {
         : name.substring(0, dot) + "~" + modifiedMillis + name.substring(dot);
   }
 
+  /** The names ingested within the file source's window, read from archive_log once. */
   private Map<String, Ingested> archived() {
     if (archived == null) {
       Map<String, Ingested> sources = new HashMap<>();
-      for (Row row :
+      // archive_log rows from before modified_at have when they were archived: a little later.
+      Column remembered = coalesce(col("modified_at"), col("archived_at"));
+      Dataset<Row> ingested =
           spark
               .table(archiveLogTable)
               .where(col("action").isin(Archiver.MOVED, Archiver.DELETED))
-              .groupBy("source")
-              .agg(max("archived_at"), max_by(col("size_bytes"), col("archived_at")))
-              .collectAsList()) {
-        sources.put(
-            row.getString(0),
-            new Ingested(
-                ((Timestamp) row.get(1)).toInstant(), row.isNullAt(2) ? -1 : row.getLong(2)));
+              .withColumn("remembered_at", remembered);
+      Row newest = ingested.agg(max("remembered_at")).first();
+      if (!newest.isNullAt(0)) {
+        newestRemembered = Math.max(newestRemembered, ((Timestamp) newest.get(0)).getTime());
+        purgedBelow = forgottenBefore();
+        for (Row row :
+            ingested
+                .groupBy("source")
+                .agg(
+                    max("archived_at"),
+                    max_by(col("size_bytes"), col("archived_at")),
+                    max("remembered_at").as("remembered_at"))
+                .where(col("remembered_at").geq(lit(new Timestamp(purgedBelow))))
+                .collectAsList()) {
+          sources.put(
+              row.getString(0),
+              new Ingested(
+                  ((Timestamp) row.get(1)).toInstant(),
+                  row.isNullAt(2) ? -1 : row.getLong(2),
+                  ((Timestamp) row.get(3)).getTime()));
+        }
       }
       archived = sources;
     }

@@ -228,6 +228,17 @@ public final class ConfigKeys {
               + " cloudFiles.allowOverwrites). It is renamed in place to <name>~<modified millis>.<ext> first, as"
               + " Spark's file source never reads a path twice. Needs archive.mode move or delete.");
 
+  public static final ConfigKey MAX_FILE_AGE =
+      ConfigKey.withDefault(
+          "ingest.max_file_age",
+          "7d",
+          Durations.ALLOWED,
+          "How long a file read is remembered, counted back from the newest read file's modification time"
+              + " (Spark's maxFileAge): a file landing again under a name remembered is not read again (see"
+              + " ingest.allow_overwrites), one under a name older than that is read again. Bounds the driver's"
+              + " memory of read files. With archive.mode move or delete, a new file whose modification time is"
+              + " older than the window (one Spark's file source would skip) gets the current time and is read.");
+
   public static final ConfigKey RESCUE_UNKNOWN_FIELDS =
       ConfigKey.withDefault(
           "ingest.rescue_unknown_fields",
@@ -539,6 +550,7 @@ public final class ConfigKeys {
           RESCUE_UNKNOWN_FIELDS,
           SCHEMA_EVOLUTION,
           ALLOW_OVERWRITES,
+          MAX_FILE_AGE,
           TRIGGER,
           REQUIRED_FIELDS,
           QUALITY_ENABLED,

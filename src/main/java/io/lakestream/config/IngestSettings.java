@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.TimestampType;
  * format}). At most one of the two rate limits is set. Lines longer than {@code maxRecordBytes} are
  * not parsed; fields outside the schema are kept as JSON when {@code rescueUnknownFields} (false
  * when {@code schemaEvolution} is NONE). A file back under an ingested name is read again only if
- * {@code allowOverwrites}. With {@code pathGlob}, only files whose name matches are read.
+ * {@code allowOverwrites}, and a name is remembered for {@code maxFileAge} behind the newest file
+ * read. With {@code pathGlob}, only files whose name matches are read.
  *
  * <p>With {@code inferSchema} (ingest.schema=infer), {@code eventSchema} is the part known before
  * any file is read: the pipeline's fields and {@code schemaHints}; the run infers the rest once and
@@ -39,6 +40,7 @@ public record IngestSettings(
     long maxRecordBytes,
     boolean rescueUnknownFields,
     boolean allowOverwrites,
+    java.time.Duration maxFileAge,
     SchemaEvolution schemaEvolution,
     boolean inferSchema,
     StructType schemaHints,
@@ -122,6 +124,7 @@ public record IngestSettings(
         maxRecordBytes,
         rescue && evolution != SchemaEvolution.NONE,
         allowOverwrites,
+        reader.positiveDurationOrDefault(ConfigKeys.MAX_FILE_AGE),
         evolution,
         infer,
         hints.orElse(new StructType()),
@@ -143,6 +146,7 @@ public record IngestSettings(
         maxRecordBytes,
         rescueUnknownFields,
         allowOverwrites,
+        maxFileAge,
         schemaEvolution,
         inferSchema,
         schemaHints,

@@ -73,7 +73,8 @@ public final class LandingStream {
             // A file is archived only after its batch is committed, so a replayed batch that misses
             // a file was already written: Delta skips the replay's writes, and the read must not
             // fail.
-            .option("ignoreMissingFiles", "true");
+            .option("ignoreMissingFiles", "true")
+            .option("maxFileAge", settings.maxFileAge().toMillis() + "ms");
     if (archiveMode == ArchiveMode.SPARK) {
       reader.option("cleanSource", "archive").option("sourceArchiveDir", archiveFolder);
     }

@@ -131,7 +131,8 @@ public final class Tables {
             .add("size_bytes", LongType)
             .add("action", StringType)
             .add("batch_id", LongType)
-            .add("archived_at", TimestampType);
+            .add("archived_at", TimestampType)
+            .add("modified_at", TimestampType);
     return new TableDefinition(ARCHIVE_LOG, schema, List.of());
   }
 
