@@ -57,8 +57,11 @@ measure() { # files taken so far -> one line of figures
   jcmd "$app" GC.run > /dev/null 2>&1 || true
   local heap compact
   heap=$(jcmd "$app" GC.heap_info 2>/dev/null | grep -m1 -o 'used [0-9]*K' | grep -o '[0-9]*' || echo 0)
-  compact=$(find "$checkpoint/sources/0" -name '*.compact' -printf '%T@ %s\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2)
-  echo "$1 $(( $(date +%s) - started )) $((heap / 1024)) $(du -sk "$checkpoint" | cut -f1) $(du -sk "$checkpoint/sources/0" | cut -f1) $(( ${compact:-0} / 1024 ))" >> "$work/growth.txt"
+  # The file source's log: in the checkpoint, or in the newest log since ingest.source_log_max_size.
+  local log
+  log=$(find "$checkpoint" -type d -path '*sources/0' 2>/dev/null | sort | tail -1)
+  compact=$(find "${log:-$checkpoint}" -name '*.compact' -printf '%T@ %s\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2)
+  echo "$1 $(( $(date +%s) - started )) $((heap / 1024)) $(du -sk "$checkpoint" | cut -f1) $( [ -n "$log" ] && du -sk "$log" | cut -f1 || echo 0) $(( ${compact:-0} / 1024 ))" >> "$work/growth.txt"
 }
 : > "$work/growth.txt"
 started=$(date +%s)

@@ -5,6 +5,7 @@ import io.lakestream.config.FaultPoint;
 import io.lakestream.config.HaltAt;
 import io.lakestream.sink.AuditLog;
 import io.lakestream.sink.BronzeBatchWriter;
+import io.lakestream.source.SourceLogGeneration;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,6 +41,12 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
 
   private transient boolean started;
 
+  /** The file-source log this query start runs on: Spark's batch ids count from its first batch. */
+  private final transient SourceLogGeneration generation;
+
+  /** Run after each batch with Spark's batch id (a new source log may be due). */
+  private final transient java.util.function.LongConsumer afterBatch;
+
   BronzeBatch(
       String queryName,
       String bronzeTable,
@@ -48,7 +55,11 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
       AuditLog audit,
       HaltAt haltAt,
       DamagedFilesAside damagedFiles,
-      Runnable atFirstBatch) {
+      Runnable atFirstBatch,
+      SourceLogGeneration generation,
+      java.util.function.LongConsumer afterBatch) {
+    this.generation = generation;
+    this.afterBatch = afterBatch;
     this.queryName = queryName;
     this.bronzeTable = bronzeTable;
     this.writer = writer;
@@ -60,8 +71,9 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   @Override
-  public void call(Dataset<Row> batch, Long batchId) throws Exception {
+  public void call(Dataset<Row> batch, Long sparkBatchId) throws Exception {
     SparkSession spark = batch.sparkSession();
+    long batchId = generation.batchId(sparkBatchId);
     if (!started && atFirstBatch != null) {
       started = true;
       atFirstBatch.run();
@@ -106,5 +118,6 @@ final class BronzeBatch implements VoidFunction2<Dataset<Row>, Long> {
         written.byReason(),
         written.steps().totalMs(),
         written.steps());
+    afterBatch.accept(sparkBatchId);
   }
 }

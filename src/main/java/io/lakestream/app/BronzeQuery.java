@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.archive.SourceLogRollover;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.contract.NewFields;
@@ -8,7 +9,9 @@ import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.observe.BronzeMetrics;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.sink.QueryStopper;
+import io.lakestream.sink.SparkCheckpoint;
 import io.lakestream.source.LandingStream;
+import io.lakestream.source.SourceLogGeneration;
 import io.lakestream.source.StartPoint;
 import io.lakestream.stage.EventParser;
 import io.lakestream.stage.PartitionValues;
@@ -17,16 +20,19 @@ import io.lakestream.stage.Stage;
 import io.lakestream.table.BronzeTable;
 import io.lakestream.table.DeltaTables;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * The bronze query's plan: the landing folder read line by line, each line parsed once against the
  * event contract and classified by the quality rules, each batch written by the bronze writer, then
  * archived and audited.
  *
+ * @param sourceLog which file-source log bronze runs on (a new one once the old outgrew its limit)
  * @param newFields what the writer does with fields outside the contract
  * @param atFirstBatch run when the query's first batch begins (silver's users reference is read
  *     meanwhile)
@@ -38,6 +44,7 @@ record BronzeQuery(
     Bookkeeping bookkeeping,
     BatchArchiving archiving,
     QueryStopper stopper,
+    SourceLogRollover sourceLog,
     NewFields newFields,
     Runnable atFirstBatch) {
 
@@ -61,6 +68,9 @@ record BronzeQuery(
     String table = tables.identifier(BronzeTable.NAME);
     String checkpoint = config.volume().checkpointFor(Topology.BRONZE_QUERY);
     StartPoint start = StartPoint.stored(SessionHadoopConf.of(spark), checkpoint);
+    SourceLogGeneration generation = sourceLog.prepare();
+    java.util.concurrent.atomic.AtomicBoolean stopAsked =
+        new java.util.concurrent.atomic.AtomicBoolean();
     return new QueryPlan(
         Topology.BRONZE_QUERY,
         Layer.BRONZE,
@@ -99,7 +109,18 @@ record BronzeQuery(
                     lines -> classify.apply(parsed(lines)),
                     config.ingest(),
                     start),
-                atFirstBatch),
-        Map.of());
+                atFirstBatch,
+                generation,
+                sparkBatchId -> {
+                  if (sourceLog.outgrownAfter(sparkBatchId)
+                      && stopAsked.compareAndSet(false, true)) {
+                    stopper.stopFromAnotherThread(Topology.BRONZE_QUERY);
+                  }
+                }),
+        Map.of(),
+        Optional.of(new SparkCheckpoint(generation.checkpoint(), generation.firstBatchId())),
+        // Trigger.Once runs the batch a checkpoint has planned and no other (deprecated for its
+        // rate limits, which this does not need).
+        sourceLog.finishingPendingBatch() ? Optional.of(Trigger.Once()) : Optional.empty());
   }
 }

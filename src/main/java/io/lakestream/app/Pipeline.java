@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.archive.SourceLogRollover;
 import io.lakestream.config.ConfigException;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.LakestreamConfig;
@@ -61,6 +62,9 @@ public final class Pipeline {
   private final AtomicReference<StructType> enrichmentColumns = new AtomicReference<>();
   private volatile ProgressListener progress;
 
+  /** Which file-source log bronze runs on in the current run. */
+  private volatile SourceLogRollover sourceLog;
+
   public Pipeline(SparkSession spark, LakestreamConfig config) {
     this(spark, config, List.of());
   }
@@ -81,6 +85,12 @@ public final class Pipeline {
 
   /** The topology of the configured contract, archiving bronze's files with {@code archiving}. */
   private Topology topology(BatchArchiving archiving) {
+    return topology(
+        archiving,
+        SourceLogRollover.off(hadoopConf(), config.volume().checkpointFor(Topology.BRONZE_QUERY)));
+  }
+
+  private Topology topology(BatchArchiving archiving, SourceLogRollover sourceLog) {
     return new Topology(
         spark,
         config,
@@ -88,7 +98,8 @@ public final class Pipeline {
         bookkeeping,
         archiving,
         enrichmentColumns,
-        queries::stopFromAnotherThread);
+        queries::stopFromAnotherThread,
+        sourceLog);
   }
 
   /** The same topology over the contract as recorded now (fields added, or inferred and stored). */
@@ -138,10 +149,21 @@ public final class Pipeline {
               config.volume().checkpointFor(Topology.BRONZE_QUERY),
               config.volume().landing(),
               config.ingest());
-      RunArchiving archiving = new RunArchiving(spark, config, tables, bookkeeping, start);
+      sourceLog =
+          new SourceLogRollover(
+              hadoopConf(),
+              config.volume().checkpointFor(Topology.BRONZE_QUERY),
+              config.volume().landing(),
+              RunArchiving.archivesFiles(config)
+                  ? config.ingest().sourceLogMaxBytes()
+                  : java.util.OptionalLong.empty(),
+              start::reads,
+              config.haltAt());
+      RunArchiving archiving =
+          new RunArchiving(spark, config, tables, bookkeeping, start, sourceLog);
       keepAutoCompactionForLongRuns();
       Topology current =
-          withRecordedContract(topology(reportedToProgress(archiving.batchArchiving())));
+          withRecordedContract(topology(reportedToProgress(archiving.batchArchiving()), sourceLog));
       setUp(current);
       current.checkUnreadHistory(hadoopConf());
       bookkeeping.flushAll();
@@ -152,23 +174,29 @@ public final class Pipeline {
       try (MaintenanceSchedule maintenance = maintenanceSchedule()) {
         run = runWithProgress(current, archiving, startedAt);
         // add_new_columns recorded fields: the tables gain them and the queries start again over
-        // the wider contract.
-        for (int restart = 1;
-            current.contractGrew() && !queries.stopRequested() && !lock.lost();
-            restart++) {
-          if (restart > MAX_CONTRACT_RESTARTS) {
-            throw new IllegalStateException(
-                "the event contract grew "
-                    + MAX_CONTRACT_RESTARTS
-                    + " times in one run; run again to go on");
+        // the wider contract. Bronze's file-source log outgrew its limit: they start again with
+        // bronze on a new one.
+        int contractRestarts = 0;
+        while ((current.contractGrew() || sourceLog.outgrown())
+            && !queries.stopRequested()
+            && !lock.lost()) {
+          if (current.contractGrew()) {
+            if (++contractRestarts > MAX_CONTRACT_RESTARTS) {
+              throw new IllegalStateException(
+                  "the event contract grew "
+                      + MAX_CONTRACT_RESTARTS
+                      + " times in one run; run again to go on");
+            }
+            config.haltAt().haltIfAt(FaultPoint.BEFORE_WIDENING);
+            current = withRecordedContract(current);
+            LOG.info(
+                "Restarting the queries with the wider event contract: {}",
+                current.config().ingest().eventSchema().toDDL());
+            setUp(current);
+            config.haltAt().haltIfAt(FaultPoint.AFTER_WIDENING);
+          } else {
+            LOG.info("Restarting the queries for bronze to go on with a new file-source log");
           }
-          config.haltAt().haltIfAt(FaultPoint.BEFORE_WIDENING);
-          current = withRecordedContract(current);
-          LOG.info(
-              "Restarting the queries with the wider event contract: {}",
-              current.config().ingest().eventSchema().toDDL());
-          setUp(current);
-          config.haltAt().haltIfAt(FaultPoint.AFTER_WIDENING);
           run = runWithProgress(current, archiving, startedAt);
         }
       } catch (RuntimeException | TimeoutException e) {
@@ -257,7 +285,11 @@ public final class Pipeline {
     PipelineRun run;
     try (progressTable) {
       sinks.add(progressTable);
-      progress = new ProgressListener(sinks);
+      progress =
+          new ProgressListener(
+              sinks,
+              query ->
+                  query.equals(Topology.BRONZE_QUERY) ? sourceLog.current().firstBatchId() : 0L);
       spark.streams().addListener(progress);
       try {
         run = runQueries(topology, archiving, startedAt);
@@ -303,7 +335,9 @@ public final class Pipeline {
     List<StreamingQuery> started = new ArrayList<>();
     List<StreamingQuery> finished = new ArrayList<>();
     for (Layer layer : topology.layers()) {
-      if (drains && layer != Layer.BRONZE && (queries.stopRequested() || topology.contractGrew())) {
+      if (drains
+          && layer != Layer.BRONZE
+          && (queries.stopRequested() || topology.contractGrew() || sourceLog.outgrown())) {
         break;
       }
       List<StreamingQuery> layerQueries = start(topology.plans(layer));
@@ -327,7 +361,13 @@ public final class Pipeline {
       started.add(
           queries.track(
               starter.start(
-                  plan.name(), plan.stream(), plan.outputMode(), plan.writer(), plan.queryConf())));
+                  plan.name(),
+                  plan.stream(),
+                  plan.outputMode(),
+                  plan.writer(),
+                  plan.queryConf(),
+                  plan.sparkCheckpoint(),
+                  plan.trigger())));
       // The progress log says when it started; this adds how it runs.
       LOG.debug(
           "Started query {} ({} mode, trigger {})",

@@ -20,6 +20,8 @@ import org.apache.spark.sql.streaming.OutputMode;
  * @param writer makes the foreachBatch writer from the query's Delta {@code txnAppId} and first new
  *     batch
  * @param queryConf session settings for this query only (e.g. the state store's)
+ * @param sparkCheckpoint where Spark's checkpoint is, if not in the query's checkpoint folder
+ * @param trigger the trigger of this start, if not the configured one
  */
 record QueryPlan(
     String name,
@@ -28,7 +30,29 @@ record QueryPlan(
     Stage stages,
     OutputMode outputMode,
     Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> writer,
-    Map<String, String> queryConf) {
+    Map<String, String> queryConf,
+    java.util.Optional<io.lakestream.sink.SparkCheckpoint> sparkCheckpoint,
+    java.util.Optional<org.apache.spark.sql.streaming.Trigger> trigger) {
+
+  QueryPlan(
+      String name,
+      Layer layer,
+      Supplier<Dataset<Row>> source,
+      Stage stages,
+      OutputMode outputMode,
+      Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> writer,
+      Map<String, String> queryConf) {
+    this(
+        name,
+        layer,
+        source,
+        stages,
+        outputMode,
+        writer,
+        queryConf,
+        java.util.Optional.empty(),
+        java.util.Optional.empty());
+  }
 
   /** The source read and every stage applied: the DataFrame the query writes. */
   Dataset<Row> stream() {

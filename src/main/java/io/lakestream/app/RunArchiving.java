@@ -3,11 +3,12 @@ package io.lakestream.app;
 import io.lakestream.archive.Archiver;
 import io.lakestream.archive.BatchArchiving;
 import io.lakestream.archive.ReappearedFiles;
+import io.lakestream.archive.SourceLogRollover;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.TriggerSpec;
+import io.lakestream.source.SourceLogGeneration;
 import io.lakestream.source.StartPoint;
-import io.lakestream.table.DeltaStreamSource;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
 import java.util.concurrent.Executors;
@@ -43,13 +44,18 @@ final class RunArchiving {
   /** Where bronze starts reading landing: files before it are neither read nor archived. */
   private final StartPoint start;
 
+  /** Which file-source log bronze runs on: it remembers only the names it read. */
+  private final SourceLogRollover sourceLog;
+
   RunArchiving(
       SparkSession spark,
       LakestreamConfig config,
       DeltaTables tables,
       Bookkeeping bookkeeping,
-      StartPoint start) {
+      StartPoint start,
+      SourceLogRollover sourceLog) {
     this.start = start;
+    this.sourceLog = sourceLog;
     this.spark = spark;
     this.config = config;
     this.tables = tables;
@@ -81,8 +87,9 @@ final class RunArchiving {
     if (!archivesFiles()) {
       return;
     }
-    if (!DeltaStreamSource.plannedABatch(
-        hadoopConf, config.volume().checkpointFor(Topology.BRONZE_QUERY))) {
+    if (!SourceLogGeneration.current(
+            hadoopConf, config.volume().checkpointFor(Topology.BRONZE_QUERY))
+        .plannedABatch(hadoopConf)) {
       reappearedFiles().nothingIngestedYet();
     }
     reappearedFiles().checkNow(hadoopConf);
@@ -128,8 +135,12 @@ final class RunArchiving {
    * Moving and deleting are ours; off leaves files, and spark leaves them to the file source's
    * cleanSource.
    */
-  private boolean archivesFiles() {
+  static boolean archivesFiles(LakestreamConfig config) {
     return config.archiveMode() == ArchiveMode.MOVE || config.archiveMode() == ArchiveMode.DELETE;
+  }
+
+  private boolean archivesFiles() {
+    return archivesFiles(config);
   }
 
   private synchronized ReappearedFiles reappearedFiles() {
@@ -142,7 +153,8 @@ final class RunArchiving {
               config.ingest().allowOverwrites(),
               config.ingest().fileNames(),
               start::reads,
-              config.ingest().maxFileAge());
+              config.ingest().maxFileAge(),
+              () -> sourceLog.current().firstBatchId());
     }
     return reappeared;
   }

@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import io.lakestream.archive.BatchArchiving;
+import io.lakestream.archive.SourceLogRollover;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.LakestreamConfig.Layer;
 import io.lakestream.config.SchemaEvolution;
@@ -72,6 +73,9 @@ final class Topology {
   /** The runner's, for bronze to be stopped when its contract grew. */
   private final QueryStopper stopper;
 
+  /** Which file-source log bronze runs on, and when it needs a new one. */
+  private final SourceLogRollover sourceLog;
+
   /**
    * @param archiving what bronze does with its files once a batch is committed
    * @param enrichmentColumns holds the enrichment columns once read; shared by the topologies of a
@@ -84,7 +88,9 @@ final class Topology {
       Bookkeeping bookkeeping,
       BatchArchiving archiving,
       AtomicReference<StructType> enrichmentColumns,
-      QueryStopper stopper) {
+      QueryStopper stopper,
+      SourceLogRollover sourceLog) {
+    this.sourceLog = sourceLog;
     this.spark = spark;
     this.config = config;
     this.tables = tables;
@@ -118,7 +124,8 @@ final class Topology {
         bookkeeping,
         archiving,
         enrichmentColumns,
-        stopper);
+        stopper,
+        sourceLog);
   }
 
   /** Whether fields were recorded that this topology's contract lacks. */
@@ -190,6 +197,7 @@ final class Topology {
             bookkeeping,
             archiving,
             stopper,
+            sourceLog,
             newFields(),
             // Silver's first batch then finds the reference's file list read.
             enriches() ? usersReference()::loadLatestSnapshotInBackground : () -> {})

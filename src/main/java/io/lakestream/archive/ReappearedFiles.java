@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * newest file it read, and never reads a file older than that: names are kept for the same window
  * (so the map is bounded as Spark's is, and a name Spark forgot is reported as waiting, as it will
  * be read again), and a new file older than the window gets the current time, or it would never be
- * read.
+ * read. A new file-source log (ingest.source_log_max_size) knows none of the names the old one
+ * read: they are forgotten with it.
  *
  * <p>The pipeline checks at start-up, after every bronze batch and, with a processingTime trigger,
  * at every trigger interval, so a file is reported even when nothing else arrives. {@code
@@ -54,7 +55,7 @@ public final class ReappearedFiles {
    * modification time by which the file source remembers it (when archived, for rows older than
    * archive_log's modified_at).
    */
-  private record Ingested(Instant archivedAt, long size, long rememberedAt) {
+  private record Ingested(Instant archivedAt, long size, long rememberedAt, long batchId) {
     Ingested later(Ingested other) {
       return other.archivedAt.isAfter(archivedAt) ? other : this;
     }
@@ -70,6 +71,10 @@ public final class ReappearedFiles {
   private final java.util.function.Predicate<String> readNames;
   private final java.util.function.LongPredicate readsModifiedAt;
   private final long maxFileAgeMillis;
+
+  /** The first batch of the file-source log bronze runs on: it remembers no name read before. */
+  private final java.util.function.LongSupplier firstBatchOfSourceLog;
+
   private final Set<String> reported = new HashSet<>();
   private final Set<String> reportedTooOld = new HashSet<>();
   private Map<String, Ingested> archived;
@@ -95,6 +100,7 @@ public final class ReappearedFiles {
    * @param readsModifiedAt whether the landing read takes a file of that modification time
    *     (ingest.start)
    * @param maxFileAge how long the file source remembers a name (ingest.max_file_age)
+   * @param firstBatchOfSourceLog the first batch of bronze's current file-source log
    */
   public ReappearedFiles(
       SparkSession spark,
@@ -103,8 +109,10 @@ public final class ReappearedFiles {
       boolean allowOverwrites,
       java.util.function.Predicate<String> readNames,
       java.util.function.LongPredicate readsModifiedAt,
-      java.time.Duration maxFileAge) {
+      java.time.Duration maxFileAge,
+      java.util.function.LongSupplier firstBatchOfSourceLog) {
     this.maxFileAgeMillis = maxFileAge.toMillis();
+    this.firstBatchOfSourceLog = firstBatchOfSourceLog;
     this.spark = spark;
     this.landingRoot = landingRoot;
     this.archiveLogTable = archiveLogTable;
@@ -138,7 +146,8 @@ public final class ReappearedFiles {
             new Ingested(
                 record.at(),
                 record.entry().sizeBytes(),
-                modified >= 0 ? modified : record.at().toEpochMilli());
+                modified >= 0 ? modified : record.at().toEpochMilli(),
+                record.entry().batchId());
         known.merge(record.entry().source().toUri().toString(), ingested, Ingested::later);
         newestRemembered = Math.max(newestRemembered, ingested.rememberedAt());
       }
@@ -213,7 +222,9 @@ public final class ReappearedFiles {
     for (FileStatus file : landed) {
       String uri = ArchivePaths.canonical(fs.makeQualified(file.getPath())).toUri().toString();
       Ingested before = archivedSources.get(uri);
-      if (before != null && before.rememberedAt() < forgotten) {
+      if (before != null
+          && (before.rememberedAt() < forgotten
+              || before.batchId() < firstBatchOfSourceLog.getAsLong())) {
         before = null; // the file source forgot the name too, and reads it again
       }
       if (before == null) {
@@ -335,6 +346,7 @@ public final class ReappearedFiles {
           spark
               .table(archiveLogTable)
               .where(col("action").isin(Archiver.MOVED, Archiver.DELETED))
+              .where(col("batch_id").geq(firstBatchOfSourceLog.getAsLong()))
               .withColumn("remembered_at", remembered);
       Row newest = ingested.agg(max("remembered_at")).first();
       if (!newest.isNullAt(0)) {
@@ -346,7 +358,8 @@ public final class ReappearedFiles {
                 .agg(
                     max("archived_at"),
                     max_by(col("size_bytes"), col("archived_at")),
-                    max("remembered_at").as("remembered_at"))
+                    max("remembered_at").as("remembered_at"),
+                    max("batch_id"))
                 .where(col("remembered_at").geq(lit(new Timestamp(purgedBelow))))
                 .collectAsList()) {
           sources.put(
@@ -354,7 +367,8 @@ public final class ReappearedFiles {
               new Ingested(
                   ((Timestamp) row.get(1)).toInstant(),
                   row.isNullAt(2) ? -1 : row.getLong(2),
-                  ((Timestamp) row.get(3)).getTime()));
+                  ((Timestamp) row.get(3)).getTime(),
+                  row.getLong(4)));
         }
       }
       archived = sources;

@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestream.source.SourceLogGeneration;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,9 +15,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The files of one micro-batch, as the file source recorded them in its checkpoint ({@code
- * <checkpoint>/sources/0/<batchId>}, or {@code <batchId>.compact} every tenth batch: a line {@code
- * v1}, then one JSON object per file with {@code path}, {@code timestamp} and {@code batchId}).
+ * The files of one micro-batch, as the file source recorded them in its checkpoint (the current
+ * {@link SourceLogGeneration}'s {@code sources/0/<batchId>}, or {@code <batchId>.compact} every
+ * tenth batch: a line {@code v1}, then one JSON object per file with {@code path}, {@code
+ * timestamp} and {@code batchId}).
  *
  * <p>The batch's rows cannot tell: an empty file has no rows but is still part of the batch, and by
  * the time a batch is replayed some of its files may already be archived.
@@ -29,6 +31,7 @@ public final class SourceFileLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
+  private final SourceLogGeneration generation;
   private final Path logFolder;
   private final java.util.function.LongPredicate readsModifiedAt;
 
@@ -43,15 +46,17 @@ public final class SourceFileLog {
   public SourceFileLog(
       FileSystem fs, String queryCheckpoint, java.util.function.LongPredicate readsModifiedAt) {
     this.fs = fs;
-    this.logFolder = new Path(new Path(queryCheckpoint, "sources"), "0");
+    this.generation = SourceLogGeneration.current(fs.getConf(), queryCheckpoint);
+    this.logFolder = generation.sourceLog();
     this.readsModifiedAt = readsModifiedAt;
   }
 
   /**
-   * The fully qualified files of batch {@code batchId} that it read, in the order the source listed
-   * them.
+   * The fully qualified files of batch {@code batchId} (lakestream's id: Spark's within the current
+   * {@link SourceLogGeneration}) that it read, in the order the source listed them.
    */
-  public List<Path> filesOf(long batchId) {
+  public List<Path> filesOf(long lakestreamBatchId) {
+    long batchId = generation.sparkBatchId(lakestreamBatchId);
     Path plain = new Path(logFolder, Long.toString(batchId));
     Path compact = new Path(logFolder, batchId + ".compact");
     try {

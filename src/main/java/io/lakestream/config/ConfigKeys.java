@@ -239,6 +239,17 @@ public final class ConfigKeys {
               + " memory of read files. With archive.mode move or delete, a new file whose modification time is"
               + " older than the window (one Spark's file source would skip) gets the current time and is read.");
 
+  public static final ConfigKey SOURCE_LOG_MAX_SIZE =
+      ConfigKey.withDefault(
+          "ingest.source_log_max_size",
+          "64m",
+          "a size such as 64m, 1g, or off",
+          "Bound on bronze's file-source log (Spark's sources/0 in the checkpoint, which lists every file ever"
+              + " read, is rewritten every tenth batch and read back at each start): once over it, bronze goes on"
+              + " with a new log at its next start (a long run restarts its queries for it), when every file"
+              + " the old log lists has left landing. A file back under a name read before that is then read"
+              + " again. Needs archive.mode move or delete; off keeps one log for ever, as Spark does.");
+
   public static final ConfigKey RESCUE_UNKNOWN_FIELDS =
       ConfigKey.withDefault(
           "ingest.rescue_unknown_fields",
@@ -551,6 +562,7 @@ public final class ConfigKeys {
           SCHEMA_EVOLUTION,
           ALLOW_OVERWRITES,
           MAX_FILE_AGE,
+          SOURCE_LOG_MAX_SIZE,
           TRIGGER,
           REQUIRED_FIELDS,
           QUALITY_ENABLED,

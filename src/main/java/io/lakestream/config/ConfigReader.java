@@ -173,6 +173,16 @@ final class ConfigReader {
     return parsedOrDefault(key, ConfigReader::identifier);
   }
 
+  /** A size greater than zero, or {@code off}: empty then. */
+  java.util.OptionalLong positiveSizeOrOff(ConfigKey key) {
+    return parsedOrDefault(
+        key,
+        text ->
+            text.strip().equalsIgnoreCase("off")
+                ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(positiveSize(text)));
+  }
+
   long positiveSizeOrDefault(ConfigKey key) {
     return parsedOrDefault(key, ConfigReader::positiveSize);
   }

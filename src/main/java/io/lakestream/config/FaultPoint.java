@@ -32,7 +32,11 @@ public enum FaultPoint {
   /** After the queries stopped for a contract that grew, before the tables gain the new fields. */
   BEFORE_WIDENING,
   /** After the tables gained the new fields, before the queries start again over them. */
-  AFTER_WIDENING;
+  AFTER_WIDENING,
+  /** Before bronze names a new file-source log (ingest.source_log_max_size). */
+  BEFORE_NEW_SOURCE_LOG,
+  /** After bronze named a new file-source log, before the old one is deleted. */
+  AFTER_NEW_SOURCE_LOG;
 
   /** Exit status of a JVM halted by a fault point, so a test can tell it from any real failure. */
   public static final int HALT_STATUS = 86;

@@ -142,6 +142,18 @@ public record LakestreamConfig(
               + archiveMode.name().toLowerCase(Locale.ROOT)
               + " records no ingested file to compare with; use archive.mode move or delete");
     }
+    if (reader.isExplicit(ConfigKeys.SOURCE_LOG_MAX_SIZE)
+        && ingest.sourceLogMaxBytes().isPresent()
+        && archiveMode != ArchiveMode.MOVE
+        && archiveMode != ArchiveMode.DELETE) {
+      // A new log would read again every file the old one read, all still in landing.
+      reader.invalid(
+          ConfigKeys.SOURCE_LOG_MAX_SIZE,
+          "archive.mode="
+              + archiveMode.name().toLowerCase(Locale.ROOT)
+              + " leaves read files in landing, which a new log would read again; use archive.mode"
+              + " move or delete, or set this key to off");
+    }
     if (ingest.start() == IngestStart.NEW && archiveMode == ArchiveMode.SPARK) {
       // Spark's cleanSource archives every file its source logged, the ones left unread too.
       reader.invalid(

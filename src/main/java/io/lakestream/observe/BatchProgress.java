@@ -58,8 +58,11 @@ public record BatchProgress(
     return progress.durationMs().containsKey("addBatch");
   }
 
+  /**
+   * @param batchId lakestream's id of the batch (Spark's, counted from the query's first batch)
+   */
   public static BatchProgress from(
-      StreamingQueryProgress progress, Optional<BatchArchiving.FileCounts> files) {
+      StreamingQueryProgress progress, long batchId, Optional<BatchArchiving.FileCounts> files) {
     Map<String, Long> durations = progress.durationMs();
     Long stateRows = null;
     Long stateMemory = null;
@@ -74,7 +77,7 @@ public record BatchProgress(
     return new BatchProgress(
         progress.name(),
         String.valueOf(progress.runId()),
-        progress.batchId(),
+        batchId,
         Instant.parse(progress.timestamp()),
         progress.numInputRows(),
         finite(progress.inputRowsPerSecond()),

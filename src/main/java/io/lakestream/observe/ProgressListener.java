@@ -28,8 +28,20 @@ public final class ProgressListener extends StreamingQueryListener {
   private final Map<UUID, String> names = new ConcurrentHashMap<>();
   private final Set<UUID> ended = ConcurrentHashMap.newKeySet();
 
+  /** lakestream's id of Spark's batch 0 of a query's current checkpoint (bronze's source log). */
+  private final java.util.function.ToLongFunction<String> firstBatchIdOf;
+
   public ProgressListener(List<ProgressSink> sinks) {
+    this(sinks, query -> 0L);
+  }
+
+  /**
+   * @param firstBatchIdOf lakestream's id of Spark's batch 0 in a query's current checkpoint
+   */
+  public ProgressListener(
+      List<ProgressSink> sinks, java.util.function.ToLongFunction<String> firstBatchIdOf) {
     this.sinks = List.copyOf(sinks);
+    this.firstBatchIdOf = firstBatchIdOf;
   }
 
   /** Called by the bronze writer's archiving, before the batch's progress event is posted. */
@@ -48,10 +60,10 @@ public final class ProgressListener extends StreamingQueryListener {
     if (!BatchProgress.ranABatch(event.progress())) {
       return;
     }
+    long batchId = firstBatchIdOf.applyAsLong(event.progress().name()) + event.progress().batchId();
     Optional<BatchArchiving.FileCounts> files =
-        Optional.ofNullable(
-            filesByBatch.remove(event.progress().name() + "#" + event.progress().batchId()));
-    BatchProgress progress = BatchProgress.from(event.progress(), files);
+        Optional.ofNullable(filesByBatch.remove(event.progress().name() + "#" + batchId));
+    BatchProgress progress = BatchProgress.from(event.progress(), batchId, files);
     each(sink -> sink.batchDone(progress));
   }
 

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * Starts a named streaming query with the configured trigger and sink. To Delta, the query writes
@@ -39,13 +40,17 @@ public final class StreamStarter {
    *     first new batch
    * @param queryConf session settings for this query only (Spark copies the session's conf into a
    *     query when it starts); the session's own values are put back right after
+   * @param sparkCheckpoint where Spark's checkpoint is, if not in the query's checkpoint folder
+   * @param trigger the trigger of this start, if not the configured one
    */
   public StreamingQuery start(
       String queryName,
       Dataset<Row> stream,
       OutputMode outputMode,
       Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> deltaWriter,
-      Map<String, String> queryConf)
+      Map<String, String> queryConf,
+      java.util.Optional<SparkCheckpoint> sparkCheckpoint,
+      java.util.Optional<Trigger> trigger)
       throws TimeoutException {
     synchronized (spark) {
       // Each query's jobs in a scheduler pool of its own: under spark.scheduler.mode=FAIR
@@ -61,7 +66,8 @@ public final class StreamStarter {
             spark.conf().set(name, value);
           });
       try {
-        return startWithSessionConf(queryName, stream, outputMode, deltaWriter);
+        return startWithSessionConf(
+            queryName, stream, outputMode, deltaWriter, sparkCheckpoint, trigger);
       } finally {
         sessionValues.forEach(
             (name, value) ->
@@ -76,23 +82,27 @@ public final class StreamStarter {
       String queryName,
       Dataset<Row> stream,
       OutputMode outputMode,
-      Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> deltaWriter)
+      Function<TxnIdentity, VoidFunction2<Dataset<Row>, Long>> deltaWriter,
+      java.util.Optional<SparkCheckpoint> sparkCheckpoint,
+      java.util.Optional<Trigger> trigger)
       throws TimeoutException {
     DataStreamWriter<Row> writer =
         stream
             .writeStream()
             .queryName(queryName)
             .outputMode(outputMode)
-            .trigger(config.trigger().toSparkTrigger());
+            .trigger(trigger.orElseGet(() -> config.trigger().toSparkTrigger()));
     SinkKind sink = config.sinkOf(queryName);
     switch (sink) {
       case DELTA -> {
         String checkpoint = config.volume().checkpointFor(queryName);
+        SparkCheckpoint location = sparkCheckpoint.orElse(new SparkCheckpoint(checkpoint, 0));
         HadoopFiles files = new HadoopFiles(spark);
         files.mkdirs(checkpoint);
         writer
-            .option("checkpointLocation", checkpoint)
-            .foreachBatch(deltaWriter.apply(TxnIdentityFile.loadOrCreate(files, checkpoint)));
+            .option("checkpointLocation", location.folder())
+            .foreachBatch(
+                deltaWriter.apply(TxnIdentityFile.loadOrCreate(files, checkpoint, location)));
       }
       case CONSOLE -> writer.format("console").option("truncate", "false").option("numRows", "100");
       case MEMORY -> writer.format("memory");

@@ -32,12 +32,22 @@ public final class TxnIdentityFile {
 
   /** The sink's id and first new batch; call before the query starts. */
   public static TxnIdentity loadOrCreate(HadoopFiles files, String checkpointFolder) {
+    return loadOrCreate(files, checkpointFolder, new SparkCheckpoint(checkpointFolder, 0));
+  }
+
+  /**
+   * The same, for a query whose Spark checkpoint is {@code spark} (its batch ids counted from its
+   * first one): the id stays in {@code checkpointFolder}, and batch ids go on from the earlier
+   * Spark checkpoints'.
+   */
+  public static TxnIdentity loadOrCreate(
+      HadoopFiles files, String checkpointFolder, SparkCheckpoint spark) {
     try {
       return new TxnIdentity(
           appId(files, checkpointFolder),
-          OffsetLog.lastBatch(files.hadoopConf(), checkpointFolder) + 1);
+          spark.firstBatchId() + OffsetLog.lastBatch(files.hadoopConf(), spark.folder()) + 1);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the offset log of " + checkpointFolder, e);
+      throw new UncheckedIOException("Cannot list the offset log of " + spark.folder(), e);
     }
   }
 

@@ -10,7 +10,6 @@ import io.lakestream.config.IngestSettings;
 import io.lakestream.config.IngestStart;
 import io.lakestream.fs.HadoopFiles;
 import io.lakestream.fs.StateFile;
-import io.lakestream.table.OffsetLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -88,7 +87,7 @@ public record StartPoint(OptionalLong newerThanMillis) {
       if (ingest.start() == IngestStart.ALL) {
         return ALL;
       }
-      if (OffsetLog.lastBatch(hadoopConf, bronzeCheckpoint) >= 0) {
+      if (SourceLogGeneration.current(hadoopConf, bronzeCheckpoint).plannedABatch(hadoopConf)) {
         LOG.warn(
             "ingest.start=new applies at a checkpoint's first start; {} has run before with"
                 + " ingest.start=all, so every file is read as before",

@@ -88,6 +88,46 @@ class CrashRecoveryIT {
   }
 
   /**
+   * ingest.source_log_max_size, killed around the moment bronze goes on with a new file-source log:
+   * after a batch's rows are committed but not Spark's commit (the next start runs that batch alone
+   * on the old log first), before the new log is named, and after it is named but before the old
+   * one is deleted. Afterwards every row and file once, over batch ids 0 to 3.
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aCrashAroundANewSourceLogLosesAndDuplicatesNothing() throws Exception {
+    Path root = dir.resolve("volume");
+    Path landing = root.resolve("landing");
+    String[] newLog = {"--set", "ingest.source_log_max_size=1"};
+    SampleData.land(landing.resolve("wave0"), SampleData.ALL);
+    assertThat(run(root, 2, concat(newLog, "--set", "fault.halt_at=after_commit@1")).exitCode())
+        .isEqualTo(FaultPoint.HALT_STATUS);
+    SampleData.land(landing.resolve("wave1"), SampleData.ALL);
+    for (String point : List.of("before_new_source_log", "after_new_source_log")) {
+      ChildJvm.Result crashed = run(root, 2, concat(newLog, "--set", "fault.halt_at=" + point));
+      assertThat(crashed.exitCode())
+          .as("halt at %s:%n%s", point, crashed.output())
+          .isEqualTo(FaultPoint.HALT_STATUS);
+    }
+    // The first log's batch 1 was finished on it before the kills: wave0 has left landing.
+    assertThat(ArchiveStreamTest.filesUnder(landing)).allMatch(file -> file.startsWith("wave1/"));
+
+    ChildJvm.Result restarted = run(root, 2, newLog);
+
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    Path bronze = root.resolve("checkpoints/bronze_events");
+    assertThat(Files.exists(bronze.resolve("offsets"))).isFalse();
+    assertThat(Files.exists(bronze.resolve("lakestream-source-log/1/offsets"))).isTrue();
+    List<String> landed = new ArrayList<>();
+    for (String wave : List.of("wave0", "wave1")) {
+      for (String file : SampleData.ALL) {
+        landed.add(wave + "/" + file);
+      }
+    }
+    assertEveryRowAndFileOnce(root, landed, 4);
+  }
+
+  /**
    * Killed half-way through writing each state file in turn (a chain of runs, each halted at the
    * next file, so every write path is cut once), then run to the end: every state file read back is
    * whole or absent, and the tables and files come out exact.

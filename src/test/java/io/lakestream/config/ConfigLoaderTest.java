@@ -169,6 +169,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theSourceLogBoundAndTheFileAgeHaveDefaultsAndRefuseWhatCannotWork() {
+    LakestreamConfig defaults = loadCli(Map.of("volume.root", "/x", "archive.mode", "off"));
+    assertThat(defaults.ingest().sourceLogMaxBytes()).hasValue(64L << 20);
+    assertThat(defaults.ingest().maxFileAge()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(
+            loadCli(Map.of("volume.root", "/x", "ingest.source_log_max_size", "off"))
+                .ingest()
+                .sourceLogMaxBytes())
+        .isEmpty();
+    assertThat(
+            loadCli(Map.of("volume.root", "/x", "ingest.source_log_max_size", "1g"))
+                .ingest()
+                .sourceLogMaxBytes())
+        .hasValue(1L << 30);
+    assertThatThrownBy(
+            () ->
+                loadCli(
+                    Map.of(
+                        "volume.root", "/x",
+                        "ingest.source_log_max_size", "256m",
+                        "archive.mode", "off")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.source_log_max_size")
+        .hasMessageContaining("archive.mode=off leaves read files in landing");
+    assertThatThrownBy(
+            () -> loadCli(Map.of("volume.root", "/x", "ingest.source_log_max_size", "big")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.source_log_max_size");
+    assertThatThrownBy(() -> loadCli(Map.of("volume.root", "/x", "ingest.max_file_age", "0s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.max_file_age");
+  }
+
+  @Test
   void nestedColumnsAreVariantOnlyWithIngestNestedVariant() {
     String ddl =
         ConfigKeys.SAMPLE_EVENT_SCHEMA + ", ctx STRUCT<os: STRING>, tags ARRAY<STRING>, v VARIANT";
