@@ -84,6 +84,9 @@ public final class ReappearedFiles {
 
   private long purgedBelow = Long.MIN_VALUE;
 
+  /** The first batch of the source log the map was last purged for. */
+  private long purgedForLogFrom = Long.MIN_VALUE;
+
   /** Files reported by checks outside a batch, not yet counted in a batch's audit row. */
   private int uncounted;
 
@@ -153,10 +156,16 @@ public final class ReappearedFiles {
       }
     }
     long forgotten = forgottenBefore();
-    if (forgotten != Long.MIN_VALUE
-        && forgotten - purgedBelow >= Math.max(1, maxFileAgeMillis / PURGE_STEPS)) {
-      known.values().removeIf(ingested -> ingested.rememberedAt() < forgotten);
-      purgedBelow = forgotten;
+    long logFrom = firstBatchOfSourceLog.getAsLong();
+    if ((forgotten != Long.MIN_VALUE
+            && forgotten - purgedBelow >= Math.max(1, maxFileAgeMillis / PURGE_STEPS))
+        || logFrom > purgedForLogFrom) {
+      known
+          .values()
+          .removeIf(
+              ingested -> ingested.rememberedAt() < forgotten || ingested.batchId() < logFrom);
+      purgedBelow = Math.max(purgedBelow, forgotten);
+      purgedForLogFrom = logFrom;
     }
   }
 
