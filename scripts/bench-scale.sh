@@ -55,6 +55,7 @@ checkpoint="$work/root/checkpoints/bronze_events"
 waiting() { find "$landing" -name '*.json' | wc -l; }
 measure() { # files taken so far -> one line of figures
   jcmd "$app" GC.run > /dev/null 2>&1 || true
+  [ -z "${SCALE_HISTOGRAMS:-}" ] || jcmd "$app" GC.class_histogram > "$work/histogram-$1.txt" 2>/dev/null || true
   local heap compact
   heap=$(jcmd "$app" GC.heap_info 2>/dev/null | grep -m1 -o 'used [0-9]*K' | grep -o '[0-9]*' || echo 0)
   # The file source's log: in the checkpoint, or in the newest log since ingest.source_log_max_size.
@@ -82,7 +83,8 @@ until [ "$(waiting)" -eq 0 ]; do sleep 1; done
 sleep 5
 elapsed=$(( $(date +%s) - started ))
 measure "$files"
-jcmd "$app" GC.class_histogram 2>/dev/null | head -18 > "$work/histogram.txt" || true
+jcmd "$app" GC.class_histogram 2>/dev/null > "$work/histogram-full.txt" || true
+head -18 "$work/histogram-full.txt" > "$work/histogram.txt"
 kill -TERM $app
 wait $app || true
 trap - EXIT

@@ -32,6 +32,9 @@ final class RunningQueries {
    */
   StreamingQuery track(StreamingQuery query) {
     synchronized (started) {
+      // A query that ended is let go: it holds its sources (the file source its map of every file
+      // it read), and a long run restarts its queries (a wider contract, a new file-source log).
+      started.removeIf(earlier -> !earlier.isActive());
       started.add(query);
     }
     if (stopRequested) {

@@ -245,8 +245,8 @@ public final class SourceLogRollover {
       try (BufferedReader in =
           new BufferedReader(new InputStreamReader(logFs.open(file), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          // Most lines name none of the few files in landing: parsed only when one might.
-          if (!line.startsWith("{") || (plainNames && names.stream().noneMatch(line::contains))) {
+          // Most lines name no file in landing: parsed only when the name in their path might.
+          if (!line.startsWith("{") || (plainNames && !names.contains(nameInPath(line)))) {
             continue;
           }
           JsonNode entry = JSON.readTree(line);
@@ -258,6 +258,24 @@ public final class SourceLogRollover {
       }
     }
     return listed;
+  }
+
+  /**
+   * The last segment of a log line's {@code "path"} as written (a plain name is written as is), or
+   * the empty string.
+   */
+  static String nameInPath(String line) {
+    int field = line.indexOf("\"path\":\"");
+    if (field < 0) {
+      return "";
+    }
+    int start = field + "\"path\":\"".length();
+    int end = line.indexOf('"', start);
+    if (end < 0) {
+      return "";
+    }
+    String path = line.substring(start, end);
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /** The newest compact file and the batch files after it: everything the log holds. */
