@@ -197,6 +197,9 @@ public final class Pipeline {
           } else {
             LOG.info("Restarting the queries for bronze to go on with a new file-source log");
           }
+          // The ended queries are let go first: each holds its sources (a file source its map of
+          // every file it read).
+          run = null;
           run = runWithProgress(current, archiving, startedAt);
         }
       } catch (RuntimeException | TimeoutException e) {
