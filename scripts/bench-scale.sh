@@ -54,15 +54,17 @@ landing="$work/root/landing"
 checkpoint="$work/root/checkpoints/bronze_events"
 waiting() { find "$landing" -name '*.json' | wc -l; }
 measure() { # files taken so far -> one line of figures
-  jcmd "$app" GC.run > /dev/null 2>&1 || true
-  [ -z "${SCALE_HISTOGRAMS:-}" ] || jcmd "$app" GC.class_histogram > "$work/histogram-$1.txt" 2>/dev/null || true
-  local heap compact
-  heap=$(jcmd "$app" GC.heap_info 2>/dev/null | grep -m1 -o 'used [0-9]*K' | grep -o '[0-9]*' || echo 0)
+  # The live heap: a class histogram forces a full GC and totals what survives it (GC.heap_info's "used" after
+  # GC.run still counted regions not yet reclaimed).
+  local heap compact histogram="$work/histogram-$1.txt"
+  jcmd "$app" GC.class_histogram > "$histogram" 2>/dev/null || true
+  heap=$(awk '/^Total/ {print int($3 / 1024)}' "$histogram")
+  [ -n "${SCALE_HISTOGRAMS:-}" ] || rm -f "$histogram"
   # The file source's log: in the checkpoint, or in the newest log since ingest.source_log_max_size.
   local log
   log=$(find "$checkpoint" -type d -path '*sources/0' 2>/dev/null | sort | tail -1)
   compact=$(find "${log:-$checkpoint}" -name '*.compact' -printf '%T@ %s\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2)
-  echo "$1 $(( $(date +%s) - started )) $((heap / 1024)) $(du -sk "$checkpoint" | cut -f1) $( [ -n "$log" ] && du -sk "$log" | cut -f1 || echo 0) $(( ${compact:-0} / 1024 ))" >> "$work/growth.txt"
+  echo "$1 $(( $(date +%s) - started )) $(( ${heap:-0} / 1024 )) $(du -sk "$checkpoint" | cut -f1) $( [ -n "$log" ] && du -sk "$log" | cut -f1 || echo 0) $(( ${compact:-0} / 1024 ))" >> "$work/growth.txt"
 }
 : > "$work/growth.txt"
 started=$(date +%s)
@@ -91,7 +93,7 @@ trap - EXIT
 
 echo "scale: $files files of 10 events in ten waves, bronze under processingTime:1s, max_files_per_trigger=$per_trigger, local[2]:"
 echo "  $files files in $elapsed s: $(( files / (elapsed > 0 ? elapsed : 1) )) files/s"
-echo "  after each wave: files taken, seconds, heap after GC (MB), bronze checkpoint (KB), sources/0 (KB), newest compact (KB)"
+echo "  after each wave: files taken, seconds, live heap after a full GC (MB), bronze checkpoint (KB), sources/0 (KB), newest compact (KB)"
 sed 's/^/    /' "$work/growth.txt"
 scripts/scale-report.sh "$work/app.log"
 echo "  driver class histogram at the end (top 15):"
