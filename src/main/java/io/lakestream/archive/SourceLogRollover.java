@@ -7,7 +7,6 @@ import io.lakestream.config.HaltAt;
 import io.lakestream.fs.HadoopFiles;
 import io.lakestream.source.SourceLogGeneration;
 import java.io.BufferedReader;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -239,11 +237,11 @@ public final class SourceLogRollover {
     }
     // The log writes a path as a URI: a name with other characters may be escaped in it.
     boolean plainNames = names.stream().allMatch(name -> name.matches("[A-Za-z0-9._~-]+"));
-    Path log = generation.sourceLog();
-    FileSystem logFs = log.getFileSystem(hadoopConf);
-    for (Path file : filesToRead(logFs, log)) {
+    FileSystem logFs = generation.sourceLog().getFileSystem(hadoopConf);
+    for (FileStatus file : generation.sourceLogFiles(hadoopConf)) {
       try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(logFs.open(file), StandardCharsets.UTF_8))) {
+          new BufferedReader(
+              new InputStreamReader(logFs.open(file.getPath()), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           // Most lines name no file in landing: parsed only when the name in their path might.
           if (!line.startsWith("{") || (plainNames && !names.contains(nameInPath(line)))) {
@@ -276,41 +274,6 @@ public final class SourceLogRollover {
     }
     String path = line.substring(start, end);
     return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  /** The newest compact file and the batch files after it: everything the log holds. */
-  private static List<Path> filesToRead(FileSystem fs, Path log) throws IOException {
-    FileStatus[] files;
-    try {
-      files = fs.listStatus(log);
-    } catch (FileNotFoundException e) {
-      return List.of();
-    }
-    long newestCompact = -1;
-    List<FileStatus> batches = new ArrayList<>();
-    for (FileStatus file : files) {
-      String name = file.getPath().getName();
-      String id = name.endsWith(".compact") ? name.substring(0, name.indexOf('.')) : name;
-      if (id.isEmpty() || id.length() >= 19 || !id.chars().allMatch(Character::isDigit)) {
-        continue;
-      }
-      if (name.endsWith(".compact")) {
-        newestCompact = Math.max(newestCompact, Long.parseLong(id));
-      }
-      batches.add(file);
-    }
-    long from = newestCompact;
-    return batches.stream()
-        .filter(file -> batchOf(file) >= from)
-        .sorted(Comparator.comparingLong(SourceLogRollover::batchOf))
-        .map(FileStatus::getPath)
-        .toList();
-  }
-
-  private static long batchOf(FileStatus file) {
-    String name = file.getPath().getName();
-    int dot = name.indexOf('.');
-    return Long.parseLong(dot < 0 ? name : name.substring(0, dot));
   }
 
   /** Deletes what generations before {@code generation} left: their Spark folders only. */

@@ -9,6 +9,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -126,34 +129,44 @@ public record SourceLogGeneration(int number, long firstBatchId, String checkpoi
    * compact file and the batch files after it, in bytes (0 for an empty log).
    */
   public long sourceLogBytes(Configuration hadoopConf) throws IOException {
+    long bytes = 0;
+    for (FileStatus file : sourceLogFiles(hadoopConf)) {
+      bytes += file.getLen();
+    }
+    return bytes;
+  }
+
+  /**
+   * Everything the source log holds: its newest compact file and the batch files after it, in batch
+   * order (empty for a log not written yet).
+   */
+  public List<FileStatus> sourceLogFiles(Configuration hadoopConf) throws IOException {
     Path log = sourceLog();
     FileStatus[] files;
     try {
       files = log.getFileSystem(hadoopConf).listStatus(log);
     } catch (FileNotFoundException e) {
-      return 0;
+      return List.of();
     }
     long newestCompact = -1;
     for (FileStatus file : files) {
-      String name = file.getPath().getName();
-      if (name.endsWith(".compact")) {
-        newestCompact = Math.max(newestCompact, batchOf(name.substring(0, name.indexOf('.'))));
+      if (file.getPath().getName().endsWith(".compact")) {
+        newestCompact = Math.max(newestCompact, batchOf(file));
       }
     }
-    long bytes = 0;
-    for (FileStatus file : files) {
-      String name = file.getPath().getName();
-      long batch = batchOf(name.endsWith(".compact") ? name.substring(0, name.indexOf('.')) : name);
-      if (batch >= 0 && batch >= newestCompact) {
-        bytes += file.getLen();
-      }
-    }
-    return bytes;
+    long from = newestCompact;
+    return Arrays.stream(files)
+        .filter(file -> batchOf(file) >= 0 && batchOf(file) >= from)
+        .sorted(Comparator.comparingLong(SourceLogGeneration::batchOf))
+        .toList();
   }
 
-  private static long batchOf(String name) {
-    return !name.isEmpty() && name.length() < 19 && name.chars().allMatch(Character::isDigit)
-        ? Long.parseLong(name)
+  /** The batch a log file is named after ({@code 12}, {@code 19.compact}); -1 for another file. */
+  private static long batchOf(FileStatus file) {
+    String name = file.getPath().getName();
+    String id = name.endsWith(".compact") ? name.substring(0, name.length() - 8) : name;
+    return !id.isEmpty() && id.length() < 19 && id.chars().allMatch(Character::isDigit)
+        ? Long.parseLong(id)
         : -1;
   }
 

@@ -35,6 +35,13 @@ class ArchiveStreamTest {
 
   @TempDir Path root;
 
+  private LakestreamConfig withAnHourOfFileAge() {
+    return TestConfigs.local(
+        root,
+        Map.of(
+            "pipeline.stop_after", "bronze", "archive.mode", "move", "ingest.max_file_age", "1h"));
+  }
+
   private LakestreamConfig config(String mode) {
     return TestConfigs.local(root, Map.of("pipeline.stop_after", "bronze", "archive.mode", mode));
   }
@@ -287,16 +294,7 @@ class ArchiveStreamTest {
    */
   @Test
   void aNewFileModifiedBeforeTheFileAgeWindowIsStillRead() throws Exception {
-    LakestreamConfig config =
-        TestConfigs.local(
-            root,
-            Map.of(
-                "pipeline.stop_after",
-                "bronze",
-                "archive.mode",
-                "move",
-                "ingest.max_file_age",
-                "1h"));
+    LakestreamConfig config = withAnHourOfFileAge();
     Path landing = root.resolve("landing");
     long now = System.currentTimeMillis();
     Path first =
@@ -329,16 +327,7 @@ class ArchiveStreamTest {
    */
   @Test
   void aNameOlderThanTheFileAgeWindowIsReadAgainAndNotReportedAsSkipped() throws Exception {
-    LakestreamConfig config =
-        TestConfigs.local(
-            root,
-            Map.of(
-                "pipeline.stop_after",
-                "bronze",
-                "archive.mode",
-                "move",
-                "ingest.max_file_age",
-                "1h"));
+    LakestreamConfig config = withAnHourOfFileAge();
     Path landing = root.resolve("landing");
     long now = System.currentTimeMillis();
     Path a =
