@@ -19,7 +19,8 @@
 #
 # --latency instead runs lakestream with trigger=processingTime:1s over an idle landing folder, drops 20 files
 # of 20 events one at a time, and reports p50/p95 of the time from a file's arrival to the end of the batch
-# that carried it into each table (from pipeline_progress).
+# that carried it into each table (from pipeline_progress). LATENCY_LOAD=1 lands 10 files of 100 events every
+# second for 10 minutes instead (scripts/bench-latency.sh; --set arguments and another trigger: run it directly).
 #
 # --soak instead runs lakestream with trigger=processingTime:1s and maintain.interval=10min while one file of 10
 # events lands every second (--files of them, default 2000), and reports each query's batch time at the start and
@@ -27,8 +28,8 @@
 #
 # --scale instead lands --files small files (default 200000) in ten waves into one bronze run under
 # processingTime:1s and reports files/s, each batch step's median over the first and last 10 % of batches, and
-# after each wave the driver's heap after GC and the size of the checkpoint and of its file-source log
-# (scripts/bench-scale.sh).
+# after each wave the driver's live heap and the size of the checkpoint and of its file-source log
+# (scripts/bench-scale.sh; run it directly to pass --set arguments, e.g. ingest.source_log_max_size=8m).
 #
 # Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS, CPU seconds) and writes JSON under
 # target/bench/. Generated input is cached in target/bench/input-<events>-<files> (with --gzip, gzipped copies in
