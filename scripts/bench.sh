@@ -2,7 +2,7 @@
 # Side-by-side benchmark on the same generated files, local[2], each run its own JVM, wall time of the whole
 # process (JVM and Spark start included), scenarios alternating, repeated; medians with min-max.
 #
-#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--json] [--latency | --soak | --scale]
+#   ./scripts/bench.sh [--events N] [--files F] [--batches B] [--runs R] [--only a,b,...] [--gzip] [--json] [--latency | --soak | --scale] [--set key=value]
 #       defaults: 1000000 events in 100 files, N-batch scenarios in 10 micro-batches, 3 runs
 #
 # Scenarios (--only takes their names):
@@ -20,7 +20,8 @@
 # --latency instead runs lakestream with trigger=processingTime:1s over an idle landing folder, drops 20 files
 # of 20 events one at a time, and reports p50/p95 of the time from a file's arrival to the end of the batch
 # that carried it into each table (from pipeline_progress). LATENCY_LOAD=1 lands 10 files of 100 events every
-# second for 10 minutes instead (scripts/bench-latency.sh; --set arguments and another trigger: run it directly).
+# second for 10 minutes instead (scripts/bench-latency.sh). --set key=value goes to the app of --latency and --scale
+# (e.g. --set trigger=processingTime:100ms, --set ingest.source_log_max_size=8m).
 #
 # --soak instead runs lakestream with trigger=processingTime:1s and maintain.interval=10min while one file of 10
 # events lands every second (--files of them, default 2000), and reports each query's batch time at the start and
@@ -29,7 +30,7 @@
 # --scale instead lands --files small files (default 200000) in ten waves into one bronze run under
 # processingTime:1s and reports files/s, each batch step's median over the first and last 10 % of batches, and
 # after each wave the driver's live heap and the size of the checkpoint and of its file-source log
-# (scripts/bench-scale.sh; run it directly to pass --set arguments, e.g. ingest.source_log_max_size=8m).
+# (scripts/bench-scale.sh).
 #
 # Prints a table (events/s, MB/s, ratios, fixed cost per micro-batch, peak RSS, CPU seconds) and writes JSON under
 # target/bench/. Generated input is cached in target/bench/input-<events>-<files> (with --gzip, gzipped copies in
@@ -44,6 +45,7 @@ source scripts/lib.sh
 export LAKESTREAM_CDS=${LAKESTREAM_CDS:-on}
 
 events=1000000 files=100 batches=10 runs=3 only="" latency=false soak=false files_given=false gzip=false json=false scale=false
+app_args=() # --set key=value for the app of --latency and --scale
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -56,16 +58,18 @@ while [ $# -gt 0 ]; do
     --latency) latency=true; shift ;;
     --soak) soak=true; shift ;;
     --scale) scale=true; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --set) app_args+=(--set "$2"); shift 2 ;;
+    -h|--help) sed -n '2,/^[^#]/p' "$0" | grep '^#'; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 if $latency; then
-  exec scripts/bench-latency.sh
+  exec scripts/bench-latency.sh "${app_args[@]}"
 fi
 if $scale; then
-  if $files_given; then exec scripts/bench-scale.sh "$files"; else exec scripts/bench-scale.sh; fi
+  if $files_given; then scale_files=$files; else scale_files=200000; fi
+  exec scripts/bench-scale.sh "$scale_files" "${app_args[@]}"
 fi
 if $soak; then
   if $files_given; then exec scripts/bench-soak.sh "$files"; else exec scripts/bench-soak.sh; fi
