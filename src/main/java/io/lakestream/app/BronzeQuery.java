@@ -69,8 +69,6 @@ record BronzeQuery(
     String checkpoint = config.volume().checkpointFor(Topology.BRONZE_QUERY);
     StartPoint start = StartPoint.stored(SessionHadoopConf.of(spark), checkpoint);
     SourceLogGeneration generation = sourceLog.prepare();
-    java.util.concurrent.atomic.AtomicBoolean stopAsked =
-        new java.util.concurrent.atomic.AtomicBoolean();
     return new QueryPlan(
         Topology.BRONZE_QUERY,
         Layer.BRONZE,
@@ -105,15 +103,14 @@ record BronzeQuery(
                 config.haltAt(),
                 new DamagedFilesAside(
                     Topology.BRONZE_QUERY,
-                    checkpoint,
+                    generation,
                     lines -> classify.apply(parsed(lines)),
                     config.ingest(),
                     start),
                 atFirstBatch,
                 generation,
                 sparkBatchId -> {
-                  if (sourceLog.outgrownAfter(sparkBatchId)
-                      && stopAsked.compareAndSet(false, true)) {
+                  if (sourceLog.outgrownAfter(sparkBatchId)) {
                     stopper.stopFromAnotherThread(Topology.BRONZE_QUERY);
                   }
                 }),

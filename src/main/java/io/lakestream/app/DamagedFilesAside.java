@@ -7,6 +7,7 @@ import io.lakestream.fs.SessionHadoopConf;
 import io.lakestream.sink.BronzeBatchWriter;
 import io.lakestream.source.DamagedFiles;
 import io.lakestream.source.LandingStream;
+import io.lakestream.source.SourceLogGeneration;
 import io.lakestream.source.StartPoint;
 import io.lakestream.stage.Stage;
 import io.lakestream.table.BronzeTable;
@@ -38,7 +39,9 @@ final class DamagedFilesAside {
   private static final Logger LOG = LoggerFactory.getLogger(DamagedFilesAside.class);
 
   private final String queryName;
-  private final String queryCheckpoint;
+
+  /** The file-source log this query start runs on, which lists each batch's files. */
+  private final SourceLogGeneration sourceLog;
 
   /** From the landing read's lines to the rows the writer takes, as the query's plan does it. */
   private final Stage classifiedRows;
@@ -48,13 +51,13 @@ final class DamagedFilesAside {
 
   DamagedFilesAside(
       String queryName,
-      String queryCheckpoint,
+      SourceLogGeneration sourceLog,
       Stage classifiedRows,
       IngestSettings ingest,
       StartPoint start) {
     this.start = start;
     this.queryName = queryName;
-    this.queryCheckpoint = queryCheckpoint;
+    this.sourceLog = sourceLog;
     this.classifiedRows = classifiedRows;
     this.ingest = ingest;
   }
@@ -101,10 +104,9 @@ final class DamagedFilesAside {
         damaged.keySet().stream()
             .map(file -> ArchivePaths.canonical(new Path(URI.create(file))))
             .toList();
-    Path checkpoint = new Path(queryCheckpoint);
     List<Path> readable = new ArrayList<>();
     for (Path file :
-        new SourceFileLog(checkpoint.getFileSystem(hadoopConf), queryCheckpoint, start::reads)
+        new SourceFileLog(sourceLog.sourceLog().getFileSystem(hadoopConf), sourceLog, start::reads)
             .filesOf(batchId)) {
       if (!damagedPaths.contains(ArchivePaths.canonical(file))) {
         readable.add(file);

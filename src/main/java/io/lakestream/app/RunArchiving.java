@@ -7,7 +7,6 @@ import io.lakestream.archive.SourceLogRollover;
 import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.config.TriggerSpec;
-import io.lakestream.source.SourceLogGeneration;
 import io.lakestream.source.StartPoint;
 import io.lakestream.table.DeltaTables;
 import io.lakestream.table.Tables;
@@ -75,7 +74,8 @@ final class RunArchiving {
             config.volume().checkpointFor(Topology.BRONZE_QUERY),
             config.haltAt(),
             bookkeeping.archiveLog(),
-            start::reads),
+            start::reads,
+            sourceLog::current),
         reappearedFiles());
   }
 
@@ -87,9 +87,7 @@ final class RunArchiving {
     if (!archivesFiles()) {
       return;
     }
-    if (!SourceLogGeneration.current(
-            hadoopConf, config.volume().checkpointFor(Topology.BRONZE_QUERY))
-        .plannedABatch(hadoopConf)) {
+    if (!sourceLog.current().plannedABatch(hadoopConf)) {
       reappearedFiles().nothingIngestedYet();
     }
     reappearedFiles().checkNow(hadoopConf);

@@ -4,6 +4,7 @@ import io.lakestream.config.ArchiveMode;
 import io.lakestream.config.FaultPoint;
 import io.lakestream.config.HaltAt;
 import io.lakestream.fs.StateFile;
+import io.lakestream.source.SourceLogGeneration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -100,6 +101,9 @@ public final class Archiver {
    */
   private final java.util.function.LongPredicate readsModifiedAt;
 
+  /** The file-source log bronze runs on, which lists each batch's files. */
+  private final java.util.function.Supplier<SourceLogGeneration> sourceLog;
+
   public Archiver(
       ArchiveMode mode,
       String landingRoot,
@@ -107,7 +111,9 @@ public final class Archiver {
       String queryCheckpoint,
       HaltAt haltAt,
       ArchiveLog archiveLog,
-      java.util.function.LongPredicate readsModifiedAt) {
+      java.util.function.LongPredicate readsModifiedAt,
+      java.util.function.Supplier<SourceLogGeneration> sourceLog) {
+    this.sourceLog = sourceLog;
     if (mode != ArchiveMode.MOVE && mode != ArchiveMode.DELETE) {
       throw new IllegalArgumentException("Archiver handles move and delete, not " + mode);
     }
@@ -179,7 +185,7 @@ public final class Archiver {
     boolean plannedNow = !pending.containsKey(batchId);
     if (plannedNow) {
       List<Path> files =
-          new SourceFileLog(state.fileSystem(), queryCheckpoint, readsModifiedAt).filesOf(batchId);
+          new SourceFileLog(state.fileSystem(), sourceLog.get(), readsModifiedAt).filesOf(batchId);
       ArchivePlan plan = planner.plan(batchId, committed, files, landingFs, archiveFs, pending);
       state.save(plan);
       pending.put(batchId, plan);

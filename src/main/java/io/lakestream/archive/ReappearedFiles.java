@@ -59,6 +59,14 @@ public final class ReappearedFiles {
     Ingested later(Ingested other) {
       return other.archivedAt.isAfter(archivedAt) ? other : this;
     }
+
+    /**
+     * Whether the file source no longer knows the name: modified before {@code forgottenBefore}, or
+     * read by a source log before the one that starts at batch {@code logFrom}.
+     */
+    boolean forgottenBy(long forgottenBefore, long logFrom) {
+      return rememberedAt < forgottenBefore || batchId < logFrom;
+    }
   }
 
   /** Purges the names that left the window once it moved on by this share of its length. */
@@ -160,10 +168,7 @@ public final class ReappearedFiles {
     if ((forgotten != Long.MIN_VALUE
             && forgotten - purgedBelow >= Math.max(1, maxFileAgeMillis / PURGE_STEPS))
         || logFrom > purgedForLogFrom) {
-      known
-          .values()
-          .removeIf(
-              ingested -> ingested.rememberedAt() < forgotten || ingested.batchId() < logFrom);
+      known.values().removeIf(ingested -> ingested.forgottenBy(forgotten, logFrom));
       purgedBelow = Math.max(purgedBelow, forgotten);
       purgedForLogFrom = logFrom;
     }
@@ -228,12 +233,11 @@ public final class ReappearedFiles {
     long waitingFiles = 0;
     long waitingBytes = 0;
     long forgotten = forgottenBefore();
+    long logFrom = firstBatchOfSourceLog.getAsLong();
     for (FileStatus file : landed) {
       String uri = ArchivePaths.canonical(fs.makeQualified(file.getPath())).toUri().toString();
       Ingested before = archivedSources.get(uri);
-      if (before != null
-          && (before.rememberedAt() < forgotten
-              || before.batchId() < firstBatchOfSourceLog.getAsLong())) {
+      if (before != null && before.forgottenBy(forgotten, logFrom)) {
         before = null; // the file source forgot the name too, and reads it again
       }
       if (before == null) {

@@ -35,8 +35,8 @@ public final class SourceFileLog {
   private final Path logFolder;
   private final java.util.function.LongPredicate readsModifiedAt;
 
-  public SourceFileLog(FileSystem fs, String queryCheckpoint) {
-    this(fs, queryCheckpoint, modified -> true);
+  public SourceFileLog(FileSystem fs, SourceLogGeneration generation) {
+    this(fs, generation, modified -> true);
   }
 
   /**
@@ -44,9 +44,11 @@ public final class SourceFileLog {
    *     the source logs the files before the start point too
    */
   public SourceFileLog(
-      FileSystem fs, String queryCheckpoint, java.util.function.LongPredicate readsModifiedAt) {
+      FileSystem fs,
+      SourceLogGeneration generation,
+      java.util.function.LongPredicate readsModifiedAt) {
     this.fs = fs;
-    this.generation = SourceLogGeneration.current(fs.getConf(), queryCheckpoint);
+    this.generation = generation;
     this.logFolder = generation.sourceLog();
     this.readsModifiedAt = readsModifiedAt;
   }

@@ -141,15 +141,13 @@ public final class SourceLogRollover {
   }
 
   /**
-   * After bronze's batch {@code sparkBatchId} (Spark's id): whether the log has outgrown the limit,
-   * looked at when Spark has just compacted it. Once true, stays true until the next prepare.
+   * After bronze's batch {@code sparkBatchId} (Spark's id): whether the log has just been found
+   * over the limit, looked at when Spark has just compacted it; true once per start of bronze
+   * ({@link #outgrown} stays true until the next prepare).
    */
   public boolean outgrownAfter(long sparkBatchId) {
-    if (maxBytes.isEmpty() || finishingPendingBatch) {
+    if (maxBytes.isEmpty() || finishingPendingBatch || outgrown) {
       return false;
-    }
-    if (outgrown) {
-      return true;
     }
     if ((sparkBatchId + 1) % COMPACT_INTERVAL != 0 || sparkBatchId < retryFromSparkBatch) {
       return false;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.fs.StateFile;
+import io.lakestream.table.DeltaStreamSource;
 import io.lakestream.table.OffsetLog;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -98,11 +99,7 @@ public record SourceLogGeneration(int number, long firstBatchId, String checkpoi
 
   /** Whether bronze ever planned a batch, in this generation or an earlier one. */
   public boolean plannedABatch(Configuration hadoopConf) {
-    try {
-      return number > 0 || OffsetLog.lastBatch(hadoopConf, checkpoint) >= 0;
-    } catch (IOException e) {
-      return true;
-    }
+    return number > 0 || DeltaStreamSource.plannedABatch(hadoopConf, checkpoint);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.lakestream.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.source.SourceLogGeneration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,14 +44,15 @@ class SourceFileLogTest {
     Files.write(log.resolve("20"), List.of("v1", entry("f20.json", 3000, 20)));
     FileSystem fs = FileSystem.getLocal(new Configuration());
 
-    SourceFileLog all = new SourceFileLog(fs, checkpoint.toString());
+    SourceLogGeneration generation =
+        SourceLogGeneration.current(fs.getConf(), checkpoint.toString());
+    SourceFileLog all = new SourceFileLog(fs, generation);
     assertThat(names(all.filesOf(1))).containsExactly("f1-a.json", "f1-b.json");
     assertThat(names(all.filesOf(19))).containsExactly("f19-a.json", "f19-b.json");
     assertThat(names(all.filesOf(20))).containsExactly("f20.json");
 
     // ingest.start: a file modified at or before the start point was listed but not read.
-    SourceFileLog afterStart =
-        new SourceFileLog(fs, checkpoint.toString(), modified -> modified > 1500);
+    SourceFileLog afterStart = new SourceFileLog(fs, generation, modified -> modified > 1500);
     assertThat(names(afterStart.filesOf(1))).containsExactly("f1-b.json");
   }
 }
