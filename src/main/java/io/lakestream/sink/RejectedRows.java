@@ -29,7 +29,13 @@ import org.apache.spark.sql.expressions.Aggregator;
 public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, String> {
 
   private static final long serialVersionUID = 1L;
-  static final int MAX_ROWS = 10_000;
+
+  /**
+   * A batch of a million records with 1 % bad ones has 10,000; past the bound they are read back
+   * from bronze, a second scan of the whole batch. The bytes bound is what holds the memory.
+   */
+  static final int MAX_ROWS = 100_000;
+
   static final long MAX_BYTES = 16L << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
