@@ -159,7 +159,7 @@ final class BronzeCounter implements java.io.Serializable {
       violations.put(rule.name(), observed.getLong(i++));
     }
     List<Row> rejected =
-        withRejectedRows ? RejectedRows.parse(observed.getString(i)).orElse(null) : null;
+        withRejectedRows ? RejectedRows.parse((byte[]) observed.get(i)).orElse(null) : null;
     return new BatchCounts(rows, byReason, violations, warned, rescued, rejected);
   }
 

@@ -1,12 +1,14 @@
 package io.lakestream.sink;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +25,9 @@ import org.apache.spark.sql.expressions.Aggregator;
  * them back instead; the driver never holds more than that.
  *
  * <p>Input: reason, detail, event_id, raw_record, source_file, ingested_at, batch_id (rows whose
- * reason is null are ignored). Output: a JSON object {@code {"overflow":false,"rows":[[...],
- * ...]}}.
+ * reason is null are ignored). Output: bytes, read by {@link #parse}.
  */
-public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, String> {
+public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, byte[]> {
 
   private static final long serialVersionUID = 1L;
 
@@ -37,7 +38,6 @@ public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, Str
   static final int MAX_ROWS = 100_000;
 
   static final long MAX_BYTES = 16L << 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Rows so far (as plain values), their raw size, and whether a limit was passed. */
   public static final class Buffer implements Serializable {
@@ -93,24 +93,38 @@ public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, Str
     return a;
   }
 
+  /**
+   * The rows as bytes: a flag (overflow), the row count, then each row's five texts, time and batch
+   * id, each null-flagged. Not a JSON tree: building and reading one for tens of thousands of rows
+   * was what a batch's count step waited on.
+   */
   @Override
-  public String finish(Buffer buffer) {
-    ObjectNode result = JSON.createObjectNode();
-    result.put("overflow", buffer.overflow);
-    ArrayNode rows = result.putArray("rows");
-    for (Object[] row : buffer.rows) {
-      ArrayNode values = rows.addArray();
-      for (int i = 0; i < 5; i++) {
-        values.add((String) row[i]);
+  public byte[] finish(Buffer buffer) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeBoolean(buffer.overflow);
+      out.writeInt(buffer.rows.size());
+      for (Object[] row : buffer.rows) {
+        for (int i = 0; i < 5; i++) {
+          writeText(out, (String) row[i]);
+        }
+        Timestamp ingestedAt = (Timestamp) row[5];
+        out.writeBoolean(ingestedAt != null);
+        if (ingestedAt != null) {
+          out.writeLong(ingestedAt.getTime());
+          out.writeInt(ingestedAt.getNanos());
+        }
+        out.writeBoolean(row[6] != null);
+        if (row[6] != null) {
+          out.writeLong((Long) row[6]);
+        }
       }
-      values.add(row[5] == null ? null : ((Timestamp) row[5]).toInstant().toString());
-      if (row[6] == null) {
-        values.addNull();
-      } else {
-        values.add((Long) row[6]);
-      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return result.toString();
   }
 
   @Override
@@ -119,38 +133,55 @@ public final class RejectedRows extends Aggregator<Row, RejectedRows.Buffer, Str
   }
 
   @Override
-  public Encoder<String> outputEncoder() {
-    return Encoders.STRING();
+  public Encoder<byte[]> outputEncoder() {
+    return Encoders.BINARY();
   }
 
   /** The rows in {@code quarantine_events}' column order, or empty when a limit was passed. */
-  public static Optional<List<Row>> parse(String result) {
-    try {
-      JsonNode node = JSON.readTree(result);
-      if (node.path("overflow").asBoolean()) {
+  public static Optional<List<Row>> parse(byte[] result) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(result))) {
+      if (in.readBoolean()) {
         return Optional.empty();
       }
-      List<Row> rows = new ArrayList<>();
-      for (JsonNode values : node.path("rows")) {
-        rows.add(
-            RowFactory.create(
-                text(values.get(0)),
-                text(values.get(1)),
-                text(values.get(2)),
-                text(values.get(3)),
-                text(values.get(4)),
-                values.get(5).isNull()
-                    ? null
-                    : Timestamp.from(Instant.parse(values.get(5).asText())),
-                values.get(6).isNull() ? null : values.get(6).asLong()));
+      int count = in.readInt();
+      List<Row> rows = new ArrayList<>(count);
+      for (int r = 0; r < count; r++) {
+        Object[] values = new Object[7];
+        for (int i = 0; i < 5; i++) {
+          values[i] = readText(in);
+        }
+        if (in.readBoolean()) {
+          Timestamp ingestedAt = new Timestamp(in.readLong());
+          ingestedAt.setNanos(in.readInt());
+          values[5] = ingestedAt;
+        }
+        values[6] = in.readBoolean() ? in.readLong() : null;
+        rows.add(RowFactory.create(values));
       }
       return Optional.of(rows);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("Cannot read the rejected rows observed in the batch", e);
     }
   }
 
-  private static String text(JsonNode value) {
-    return value == null || value.isNull() ? null : value.asText();
+  /** Length-prefixed UTF-8 ({@code writeUTF} stops at 64 KB; a raw record may be longer). */
+  private static void writeText(DataOutputStream out, String text) throws IOException {
+    if (text == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readText(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] utf8 = new byte[length];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 }

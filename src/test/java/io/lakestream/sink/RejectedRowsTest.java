@@ -39,6 +39,25 @@ class RejectedRowsTest {
   }
 
   @Test
+  void roundTripsNullsLongTextAndTheTimeToTheNanosecond() {
+    Timestamp precise = Timestamp.from(Instant.parse("2026-01-02T03:04:05.123456Z"));
+    String longRaw = "{\"note\":\"" + "é".repeat(70_000) + "\"}";
+    RejectedRows.Buffer buffer = rejected.zero();
+    rejected.reduce(
+        buffer, RowFactory.create("record_too_large", null, null, longRaw, null, precise, null));
+
+    Row row = RejectedRows.parse(rejected.finish(buffer)).orElseThrow().get(0);
+
+    assertThat(row.getString(0)).isEqualTo("record_too_large");
+    assertThat(row.isNullAt(1)).isTrue();
+    assertThat(row.isNullAt(2)).isTrue();
+    assertThat(row.getString(3)).isEqualTo(longRaw);
+    assertThat(row.isNullAt(4)).isTrue();
+    assertThat(row.getTimestamp(5)).isEqualTo(precise);
+    assertThat(row.isNullAt(6)).isTrue();
+  }
+
+  @Test
   void overflowsOneRowPastTheRowBound() {
     RejectedRows.Buffer buffer = rejected.zero();
     for (int i = 0; i <= RejectedRows.MAX_ROWS; i++) {
