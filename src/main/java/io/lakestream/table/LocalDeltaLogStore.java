@@ -4,10 +4,9 @@ import io.delta.storage.LocalLogStore;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,9 +22,11 @@ import org.apache.hadoop.fs.Path;
  * folder (four {@code stat} calls and a {@code Path} each), and a table's log keeps every commit's
  * JSON and checksum until {@code delta.logRetentionDuration}: after 2,400 commits that listing took
  * 180 ms of every append, growing with each commit. Reading the names costs a few milliseconds at
- * that size, and the statuses Delta wants are the dozen files since the checkpoint. Selected with
- * {@code spark.delta.logStore.file.impl} (conf/local.properties); other file systems keep Delta's
- * own stores.
+ * that size, and the statuses Delta wants are the dozen files since the checkpoint. Reading them
+ * grows with the log too (half a second at a million entries, a week of a batch a second), so the
+ * newest names are remembered and checked by name ({@link LogFolderNames}). Selected with {@code
+ * spark.delta.logStore.file.impl} (conf/local.properties); other file systems keep Delta's own
+ * stores.
  *
  * <p>Spark or Delta internals: listed with their gain, version check and fallback in {@code
  * src/docs/design.md} ("Internals of Spark and Delta").
@@ -36,29 +37,52 @@ public final class LocalDeltaLogStore extends LocalLogStore {
     super(hadoopConf);
   }
 
-  /** The files in {@code path}'s folder whose names sort at or after its name, in path order. */
+  /**
+   * The files in {@code path}'s folder whose names sort at or after its name, in path order; each
+   * status is read as the caller comes to it (Delta's log clean-up stops at the first file it
+   * keeps).
+   */
   @Override
   public Iterator<FileStatus> listFrom(Path path, Configuration hadoopConf) throws IOException {
     FileSystem fs = path.getFileSystem(hadoopConf);
     Path folder = path.getParent();
-    String[] names = localFolder(fs, folder).list();
-    if (names == null) {
-      throw new FileNotFoundException("No such file or directory: " + folder);
-    }
-    String from = path.getName();
-    List<FileStatus> statuses = new ArrayList<>();
-    for (String name : names) {
-      if (name.compareTo(from) >= 0 && !isHadoopChecksum(name)) {
-        try {
-          statuses.add(fs.getFileStatus(new Path(folder, name)));
-        } catch (FileNotFoundException deletedSinceListed) {
-          // Delta's log clean-up may delete an expired file between the two calls, as it may
-          // during Hadoop's own listing, which skips such a file too.
+    Iterator<String> names = LogFolderNames.of(localFolder(fs, folder), path.getName());
+    return new Iterator<>() {
+      private FileStatus next = advance();
+
+      private FileStatus advance() {
+        while (names.hasNext()) {
+          String name = names.next();
+          if (isHadoopChecksum(name)) {
+            continue;
+          }
+          try {
+            return fs.getFileStatus(new Path(folder, name));
+          } catch (FileNotFoundException deletedSinceListed) {
+            // Delta's log clean-up may delete an expired file after its name was read, as it may
+            // during Hadoop's own listing, which skips such a file too.
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
         }
+        return null;
       }
-    }
-    statuses.sort(Comparator.comparing(FileStatus::getPath));
-    return statuses.iterator();
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public FileStatus next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        FileStatus current = next;
+        next = advance();
+        return current;
+      }
+    };
   }
 
   private static File localFolder(FileSystem fs, Path folder) {

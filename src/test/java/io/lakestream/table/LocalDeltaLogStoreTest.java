@@ -83,6 +83,25 @@ class LocalDeltaLogStoreTest {
   }
 
   @Test
+  void aFileDeletedSinceTheLastListingIsNotListedAndANewCommitIs() throws Exception {
+    Path start = new Path(log, "00000000000000000010.");
+    names(new LocalDeltaLogStore(conf).listFrom(start, conf));
+    java.nio.file.Path folder = table.resolve("_delta_log");
+    Files.delete(folder.resolve("00000000000000000011.json"));
+    Files.writeString(folder.resolve("00000000000000000013.json"), "{}");
+
+    assertThat(names(new LocalDeltaLogStore(conf).listFrom(start, conf)))
+        .containsExactly(
+            "00000000000000000010.checkpoint.parquet",
+            "00000000000000000010.crc",
+            "00000000000000000010.json",
+            "00000000000000000012.json",
+            "00000000000000000013.json",
+            "_last_checkpoint",
+            "_staged_commits");
+  }
+
+  @Test
   void aMissingLogFolderIsNotFoundAsInDelta() {
     Path start = new Path(new Path(table.resolve("no_table").toUri()), "_delta_log/0.json");
 
