@@ -2,6 +2,11 @@ package io.lakestream.table;
 
 import java.io.File;
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,8 +33,10 @@ import java.util.function.LongSupplier;
  * file deleted since is found missing when its status is read. Other names (a multi-part or
  * UUID-named checkpoint, a compacted log, {@code _last_checkpoint}) are seen by the folder's full
  * read: the first listing, one from a version not remembered (Delta's log clean-up lists from
- * version 0), and one every {@link #FULL_READ_EVERY_NANOS}; Delta reads none of them only from a
- * listing it cannot do without.
+ * version 0), and one every {@link #FULL_READ_EVERY_NANOS}. Delta writes none of them to
+ * lakestream's tables by default, and one missed is a detour, not a wrong table: without a
+ * compacted log Delta reads the commits, without a newer checkpoint it starts from the one before
+ * (its own recovery for a missing checkpoint).
  */
 final class LogFolderNames {
 
@@ -61,19 +68,24 @@ final class LogFolderNames {
    * The names at or after {@code from} in the folder, in order, as this JVM's stores last knew and
    * checked them.
    */
-  static Iterator<String> of(File folder, String from) throws FileNotFoundException {
+  static Iterator<String> of(File folder, String from) throws IOException {
     return FOLDERS
         .computeIfAbsent(
             folder.getAbsoluteFile(), f -> new LogFolderNames(f, System::nanoTime, VERSIONS_KEPT))
         .from(from);
   }
 
-  synchronized Iterator<String> from(String from) throws FileNotFoundException {
+  synchronized Iterator<String> from(String from) throws IOException {
     OptionalLong version = version(from);
     if (version.isEmpty()
         || version.getAsLong() < knownFrom
         || nanoClock.getAsLong() - fullReadAtNanos > FULL_READ_EVERY_NANOS) {
       return readAll(from);
+    }
+    if (!folder.isDirectory()) {
+      // Dropped since (a rebuild deletes a table's folder): not found, as Delta's stores say.
+      forget();
+      throw new FileNotFoundException("No such file or directory: " + folder);
     }
     checkSince(version.getAsLong());
     return new ArrayList<>(names.tailSet(from, true)).iterator();
@@ -84,27 +96,35 @@ final class LogFolderNames {
    * from}: sorted as they are taken (a listing from version 0 is read only up to the first
    * unexpired file by Delta's clean-up, of millions).
    */
-  private Iterator<String> readAll(String from) throws FileNotFoundException {
-    String[] all = folder.list();
-    if (all == null) {
+  private Iterator<String> readAll(String from) throws IOException {
+    names.clear();
+    newestVersion = -1;
+    List<String> atOrAfter = new ArrayList<>();
+    // One pass, holding only the newest versions' names (and the caller's): a month-old log has
+    // millions.
+    try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(folder.toPath())) {
+      for (java.nio.file.Path entry : entries) {
+        String name = entry.getFileName().toString();
+        OptionalLong version = version(name);
+        if (version.isPresent()) {
+          newestVersion = Math.max(newestVersion, version.getAsLong());
+        }
+        if (version.isEmpty() || version.getAsLong() >= newestVersion - versionsKept) {
+          names.add(name);
+          if (names.size() > 4 * versionsKept + 100) {
+            forgetBefore(newestVersion - versionsKept);
+          }
+        }
+        if (name.compareTo(from) >= 0) {
+          atOrAfter.add(name);
+        }
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      forget();
       throw new FileNotFoundException("No such file or directory: " + folder);
     }
-    newestVersion = -1;
-    for (String name : all) {
-      version(name).ifPresent(v -> newestVersion = Math.max(newestVersion, v));
-    }
     knownFrom = Math.max(0, newestVersion - versionsKept);
-    names.clear();
-    List<String> atOrAfter = new ArrayList<>();
-    for (String name : all) {
-      OptionalLong version = version(name);
-      if (version.isEmpty() || version.getAsLong() >= knownFrom) {
-        names.add(name);
-      }
-      if (name.compareTo(from) >= 0) {
-        atOrAfter.add(name);
-      }
-    }
+    forgetBefore(knownFrom);
     fullReadAtNanos = nanoClock.getAsLong();
     PriorityQueue<String> sorted = new PriorityQueue<>(atOrAfter);
     return new Iterator<>() {
@@ -135,8 +155,22 @@ final class LogFolderNames {
     }
     long keepFrom = newestVersion - versionsKept;
     if (keepFrom > knownFrom) {
-      names.headSet(FileNames.prefix(keepFrom), false).clear();
+      forgetBefore(keepFrom);
       knownFrom = keepFrom;
+    }
+  }
+
+  /** Nothing known: the next listing reads the folder. */
+  private void forget() {
+    names.clear();
+    newestVersion = -1;
+    knownFrom = Long.MAX_VALUE;
+  }
+
+  /** Forgets the names of versions before this one (and names that sort before every version). */
+  private void forgetBefore(long version) {
+    if (version > 0) {
+      names.headSet(FileNames.prefix(version), false).clear();
     }
   }
 

@@ -109,5 +109,11 @@ class LogFolderNamesTest {
     Files.createDirectories(missing.toPath());
     Files.writeString(missing.toPath().resolve(name(0, ".json")), "{}");
     assertThat(all(names.from(name(0, ".json")))).containsExactly(name(0, ".json"));
+
+    // Dropped again (a rebuild deletes the table's folder): not found, not an empty listing.
+    Files.delete(missing.toPath().resolve(name(0, ".json")));
+    Files.delete(missing.toPath());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> names.from(name(0, ".json")))
+        .isInstanceOf(java.io.FileNotFoundException.class);
   }
 }
