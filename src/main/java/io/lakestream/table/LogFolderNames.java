@@ -169,9 +169,7 @@ final class LogFolderNames {
 
   /** Forgets the names of versions before this one (and names that sort before every version). */
   private void forgetBefore(long version) {
-    if (version > 0) {
-      names.headSet(FileNames.prefix(version), false).clear();
-    }
+    names.headSet(FileNames.prefix(Math.max(0, version)), false).clear();
   }
 
   /** How many names this folder's memory holds. */

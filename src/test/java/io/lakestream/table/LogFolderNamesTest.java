@@ -42,10 +42,11 @@ class LogFolderNamesTest {
   @Test
   void aListingFromARememberedVersionFindsTheCommitsChecksumsAndCheckpointsWrittenSince()
       throws Exception {
-    write(name(0, ".json"), name(0, ".crc"), name(1, ".json"));
+    write(name(0, ".json"), name(0, ".crc"), name(1, ".json"), "-sorts-before-every-version");
     LogFolderNames names = folder(100);
     assertThat(all(names.from(name(0, "."))))
         .containsExactly(name(0, ".crc"), name(0, ".json"), name(1, ".json"));
+    assertThat(names.remembered()).isEqualTo(3);
 
     // Version 1's checksum after its commit, two more commits, a checkpoint of version 2.
     write(name(1, ".crc"), name(2, ".json"), name(2, ".checkpoint.parquet"), name(3, ".json"));
@@ -82,6 +83,7 @@ class LogFolderNamesTest {
     for (long v = 0; v < 50; v++) {
       write(name(v, ".json"), name(v, ".crc"));
     }
+    write(".00000000000000000001.json.crc", "-not-a-version"); // sort before every version
     LogFolderNames names = folder(10);
     assertThat(all(names.from(name(45, ".")))).hasSize(10);
     assertThat(names.remembered()).isEqualTo(22); // versions 39..49, commit and checksum each
