@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.config.CatalogSettings;
 import io.lakestream.config.LakestreamConfig;
 import io.lakestream.table.AppendedFiles;
+import io.lakestream.table.DeltaLogNames;
 import io.lakestream.table.DeltaTables;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -51,7 +51,6 @@ final class SummaryCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(SummaryCache.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
   private static final int FORMAT = 2;
 
   /**
@@ -324,17 +323,14 @@ final class SummaryCache {
 
   /** The highest commit in the table's {@code _delta_log}; empty if there is none to be found. */
   private Optional<Commit> latestCommit(String folder) {
-    Path log = new Path(folder, "_delta_log");
+    Path log = new Path(folder, DeltaLogNames.LOG_FOLDER);
     try {
       FileSystem fs = hadoopFiles.fileSystemOf(log);
       Commit latest = null;
       for (FileStatus status : fs.listStatus(log)) {
-        Matcher name = COMMIT.matcher(status.getPath().getName());
-        if (name.matches()
-            && (latest == null || Long.parseLong(name.group(1)) > latest.version())) {
-          latest =
-              new Commit(
-                  Long.parseLong(name.group(1)), status.getModificationTime(), status.getLen());
+        OptionalLong version = DeltaLogNames.commitVersion(status.getPath().getName());
+        if (version.isPresent() && (latest == null || version.getAsLong() > latest.version())) {
+          latest = new Commit(version.getAsLong(), status.getModificationTime(), status.getLen());
         }
       }
       return Optional.ofNullable(latest);

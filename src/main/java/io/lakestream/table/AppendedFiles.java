@@ -70,7 +70,7 @@ public final class AppendedFiles {
     long records = 0;
     boolean counted = true;
     boolean partitioned = false;
-    Path log = new Path(folder, "_delta_log");
+    Path log = new Path(folder, DeltaLogNames.LOG_FOLDER);
     for (long version = after + 1; version <= latest; version++) {
       Path commit = commitFile(folder, version);
       try (BufferedReader lines =
@@ -137,7 +137,7 @@ public final class AppendedFiles {
 
   /** The JSON file of commit {@code version} of the table in {@code folder}. */
   public static Path commitFile(String folder, long version) {
-    return new Path(new Path(folder, "_delta_log"), String.format("%020d.json", version));
+    return new Path(new Path(folder, DeltaLogNames.LOG_FOLDER), DeltaLogNames.commit(version));
   }
 
   /** Absolute paths of the appended data files, in commit order. */
@@ -155,7 +155,7 @@ public final class AppendedFiles {
 
   /** The table's schema at {@code version}, from the checksum file Delta writes beside it. */
   private static Optional<StructType> schemaAt(FileSystem fs, Path log, long version) {
-    Path checksum = new Path(log, String.format("%020d.crc", version));
+    Path checksum = new Path(log, DeltaLogNames.checksum(version));
     try (InputStream in = fs.open(checksum)) {
       JsonNode metadata = JSON.readTree(in).path("metadata");
       if (mapsColumns(metadata)) {

@@ -3,6 +3,7 @@ package io.lakestream.table;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,7 @@ import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,11 +34,17 @@ import java.util.function.LongSupplier;
  * consecutive), and the checksum and checkpoint of every version from the start that lacks them. A
  * file deleted since is found missing when its status is read. Other names (a multi-part or
  * UUID-named checkpoint, a compacted log, {@code _last_checkpoint}) are seen by the folder's full
- * read: the first listing, one from a version not remembered (Delta's log clean-up lists from
- * version 0), and one every {@link #FULL_READ_EVERY_NANOS}. Delta writes none of them to
- * lakestream's tables by default, and one missed is a detour, not a wrong table: without a
+ * read: the first listing and one every {@link #FULL_READ_EVERY_NANOS}. Delta writes none of them
+ * to lakestream's tables by default, and one missed is a detour, not a wrong table: without a
  * compacted log Delta reads the commits, without a newer checkpoint it starts from the one before
- * (its own recovery for a missing checkpoint).
+ * (its own recovery for a missing checkpoint), and its log clean-up deletes only files it was
+ * listed.
+ *
+ * <p>A listing from a version older than the remembered ones is Delta's log clean-up (after each
+ * checkpoint it lists from version 0 and stops at the first file it keeps): it is answered by name
+ * too, version by version from the oldest one the log still holds, so it costs what expired since
+ * the last clean-up, not the whole log. A caller that reads on past {@code versionsKept} versions
+ * (a reader catching up from an old version) gets the rest from a full read.
  */
 final class LogFolderNames {
 
@@ -56,7 +64,15 @@ final class LogFolderNames {
   private long knownFrom = Long.MAX_VALUE;
 
   private long newestVersion = -1;
+
+  /** The oldest version the log held at the last full read, moved on as older ones go. */
+  private long oldestVersion = Long.MAX_VALUE;
+
   private long fullReadAtNanos;
+
+  /** A version's files that can be checked by name, in the order their names sort. */
+  private static final List<LongFunction<String>> FILES_OF_A_VERSION =
+      List.of(DeltaLogNames::checkpoint, DeltaLogNames::checksum, DeltaLogNames::commit);
 
   LogFolderNames(File folder, LongSupplier nanoClock, long versionsKept) {
     this.folder = folder;
@@ -75,10 +91,20 @@ final class LogFolderNames {
         .from(from);
   }
 
+  /**
+   * Remembers only {@code versionsKept} versions of this folder's log: a test reaches a log longer
+   * than the remembered versions with a few dozen commits.
+   */
+  static void keepVersions(File folder, long versionsKept) {
+    FOLDERS.put(
+        folder.getAbsoluteFile(),
+        new LogFolderNames(folder.getAbsoluteFile(), System::nanoTime, versionsKept));
+  }
+
   synchronized Iterator<String> from(String from) throws IOException {
-    OptionalLong version = version(from);
+    OptionalLong version = DeltaLogNames.version(from);
     if (version.isEmpty()
-        || version.getAsLong() < knownFrom
+        || knownFrom == Long.MAX_VALUE
         || nanoClock.getAsLong() - fullReadAtNanos > FULL_READ_EVERY_NANOS) {
       return readAll(from);
     }
@@ -87,8 +113,110 @@ final class LogFolderNames {
       forget();
       throw new FileNotFoundException("No such file or directory: " + folder);
     }
-    checkSince(version.getAsLong());
-    return new ArrayList<>(names.tailSet(from, true)).iterator();
+    long fromVersion = version.getAsLong();
+    // From an older version (the clean-up), only what came after the newest: the checksums and
+    // checkpoints of the remembered versions are checked by the next listing from one of them.
+    checkSince(fromVersion >= knownFrom ? fromVersion : newestVersion);
+    Iterator<String> remembered = new ArrayList<>(names.tailSet(from, true)).iterator();
+    return fromVersion >= knownFrom ? remembered : olderThanRemembered(from, remembered);
+  }
+
+  /**
+   * The names at or after {@code from}, a name of a version older than the remembered ones: those
+   * of the older versions checked by name as the caller comes to them, then the remembered ones.
+   */
+  private Iterator<String> olderThanRemembered(String from, Iterator<String> remembered)
+      throws IOException {
+    long fromVersion = DeltaLogNames.version(from).orElseThrow();
+    long start = Math.max(fromVersion, oldestVersion);
+    // The versions deleted since the last look (the clean-up's own, last time): passed once.
+    long gone = 0;
+    while (start < knownFrom && !anyFileOf(start)) {
+      if (++gone > versionsKept) {
+        return readAll(from);
+      }
+      start++;
+    }
+    if (fromVersion <= oldestVersion) {
+      oldestVersion = start;
+    }
+    return new OlderVersions(from, start, knownFrom, remembered);
+  }
+
+  private boolean anyFileOf(long version) {
+    for (LongFunction<String> file : FILES_OF_A_VERSION) {
+      if (new File(folder, file.apply(version)).exists()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The full read, for an iterator that reads on past the versions it checks by name. */
+  private synchronized Iterator<String> readAllFrom(String from) {
+    try {
+      return readAll(from);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Names of versions {@code start} up to {@code end} (excluded) that exist, checked by name as
+   * they are taken, then {@code after}; past {@code versionsKept} versions checked, the rest of a
+   * full read instead.
+   */
+  private final class OlderVersions implements Iterator<String> {
+    private final String from;
+    private final long end;
+    private Iterator<String> after;
+    private long version;
+    private int file;
+    private long checked;
+    private String next;
+
+    OlderVersions(String from, long start, long end, Iterator<String> after) {
+      this.from = from;
+      this.version = start;
+      this.end = end;
+      this.after = after;
+      this.next = advance();
+    }
+
+    private String advance() {
+      while (version < end) {
+        if (file == FILES_OF_A_VERSION.size()) {
+          file = 0;
+          version++;
+          if (++checked >= versionsKept && version < end) {
+            // A reader going on through old versions: one full read beats a stat per file.
+            after = readAllFrom(DeltaLogNames.prefix(version));
+            version = end;
+          }
+          continue;
+        }
+        String name = FILES_OF_A_VERSION.get(file++).apply(version);
+        if (name.compareTo(from) >= 0 && new File(folder, name).exists()) {
+          return name;
+        }
+      }
+      return after.hasNext() ? after.next() : null;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public String next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      String current = next;
+      next = advance();
+      return current;
+    }
   }
 
   /**
@@ -99,15 +227,17 @@ final class LogFolderNames {
   private Iterator<String> readAll(String from) throws IOException {
     names.clear();
     newestVersion = -1;
+    long oldest = Long.MAX_VALUE;
     List<String> atOrAfter = new ArrayList<>();
     // One pass, holding only the newest versions' names (and the caller's): a month-old log has
     // millions.
     try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(folder.toPath())) {
       for (java.nio.file.Path entry : entries) {
         String name = entry.getFileName().toString();
-        OptionalLong version = version(name);
+        OptionalLong version = DeltaLogNames.version(name);
         if (version.isPresent()) {
           newestVersion = Math.max(newestVersion, version.getAsLong());
+          oldest = Math.min(oldest, version.getAsLong());
         }
         if (version.isEmpty() || version.getAsLong() >= newestVersion - versionsKept) {
           names.add(name);
@@ -124,6 +254,7 @@ final class LogFolderNames {
       throw new FileNotFoundException("No such file or directory: " + folder);
     }
     knownFrom = Math.max(0, newestVersion - versionsKept);
+    oldestVersion = oldest;
     forgetBefore(knownFrom);
     fullReadAtNanos = nanoClock.getAsLong();
     PriorityQueue<String> sorted = new PriorityQueue<>(atOrAfter);
@@ -145,13 +276,13 @@ final class LogFolderNames {
 
   private void checkSince(long fromVersion) {
     for (long v = fromVersion; v <= newestVersion; v++) {
-      addIfPresent(FileNames.checksum(v));
-      addIfPresent(FileNames.checkpoint(v));
+      addIfPresent(DeltaLogNames.checksum(v));
+      addIfPresent(DeltaLogNames.checkpoint(v));
     }
-    while (addIfPresent(FileNames.commit(newestVersion + 1))) {
+    while (addIfPresent(DeltaLogNames.commit(newestVersion + 1))) {
       newestVersion++;
-      addIfPresent(FileNames.checksum(newestVersion));
-      addIfPresent(FileNames.checkpoint(newestVersion));
+      addIfPresent(DeltaLogNames.checksum(newestVersion));
+      addIfPresent(DeltaLogNames.checkpoint(newestVersion));
     }
     long keepFrom = newestVersion - versionsKept;
     if (keepFrom > knownFrom) {
@@ -164,12 +295,13 @@ final class LogFolderNames {
   private void forget() {
     names.clear();
     newestVersion = -1;
+    oldestVersion = Long.MAX_VALUE;
     knownFrom = Long.MAX_VALUE;
   }
 
   /** Forgets the names of versions before this one (and names that sort before every version). */
   private void forgetBefore(long version) {
-    names.headSet(FileNames.prefix(Math.max(0, version)), false).clear();
+    names.headSet(DeltaLogNames.prefix(Math.max(0, version)), false).clear();
   }
 
   /** How many names this folder's memory holds. */
@@ -186,40 +318,5 @@ final class LogFolderNames {
       return true;
     }
     return false;
-  }
-
-  /** The version a log file name starts with (20 digits), if it does. */
-  static OptionalLong version(String name) {
-    if (name.length() < 20) {
-      return OptionalLong.empty();
-    }
-    for (int i = 0; i < 20; i++) {
-      if (!Character.isDigit(name.charAt(i))) {
-        return OptionalLong.empty();
-      }
-    }
-    return OptionalLong.of(Long.parseLong(name.substring(0, 20)));
-  }
-
-  /**
-   * Delta's names for a version's files (its FileNames), as written for a table without v2
-   * checkpoints.
-   */
-  private static final class FileNames {
-    static String prefix(long version) {
-      return String.format("%020d", version);
-    }
-
-    static String commit(long version) {
-      return prefix(version) + ".json";
-    }
-
-    static String checksum(long version) {
-      return prefix(version) + ".crc";
-    }
-
-    static String checkpoint(long version) {
-      return prefix(version) + ".checkpoint.parquet";
-    }
   }
 }

@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UnreadHistory {
 
-  private static final Pattern COMMIT = Pattern.compile("(\\d{20})\\.json");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(UnreadHistory.class);
 
@@ -159,12 +156,12 @@ public final class UnreadHistory {
       String upstreamLocation,
       long nextVersion,
       java.time.Duration fileRetention) {
-    Path log = new Path(upstreamLocation, "_delta_log");
+    Path log = new Path(upstreamLocation, DeltaLogNames.LOG_FOLDER);
     long cutoff = System.currentTimeMillis() - fileRetention.toMillis();
     try {
       FileSystem fs = log.getFileSystem(hadoopConf);
       for (long version = nextVersion; ; version++) {
-        Path commit = new Path(log, String.format(Locale.ROOT, "%020d.json", version));
+        Path commit = new Path(log, DeltaLogNames.commit(version));
         FileStatus status;
         try {
           status = fs.getFileStatus(commit);
@@ -238,16 +235,16 @@ public final class UnreadHistory {
    * first commit found is the oldest; a local folder lists in no order and is read whole.
    */
   static OptionalLong oldestCommit(Configuration hadoopConf, String tableLocation) {
-    Path log = new Path(tableLocation, "_delta_log");
+    Path log = new Path(tableLocation, DeltaLogNames.LOG_FOLDER);
     try {
       FileSystem fs = log.getFileSystem(hadoopConf);
       boolean ordered = !"file".equals(fs.getUri().getScheme().toLowerCase(Locale.ROOT));
       long oldest = Long.MAX_VALUE;
       RemoteIterator<FileStatus> listing = fs.listStatusIterator(log);
       while (listing.hasNext()) {
-        Matcher commit = COMMIT.matcher(listing.next().getPath().getName());
-        if (commit.matches()) {
-          oldest = Math.min(oldest, Long.parseLong(commit.group(1)));
+        OptionalLong commit = DeltaLogNames.commitVersion(listing.next().getPath().getName());
+        if (commit.isPresent()) {
+          oldest = Math.min(oldest, commit.getAsLong());
           if (ordered) {
             break;
           }

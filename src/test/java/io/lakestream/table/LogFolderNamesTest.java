@@ -102,6 +102,60 @@ class LogFolderNamesTest {
   }
 
   @Test
+  void theLogCleanUpsListingFromVersionZeroChecksTheOldVersionsByName() throws Exception {
+    for (long v = 0; v < 50; v++) {
+      write(name(v, ".json"), name(v, ".crc"));
+    }
+    write(name(20, ".checkpoint.parquet"), name(40, ".checkpoint.parquet"));
+    LogFolderNames names = folder(10);
+    all(names.from(name(45, "."))); // the full read: versions 39..49 remembered
+    // The clean-up deleted versions 0..4; a name only a full read finds appears at version 6.
+    for (long v = 0; v < 5; v++) {
+      Files.delete(log.resolve(name(v, ".json")));
+      Files.delete(log.resolve(name(v, ".crc")));
+    }
+    write(name(6, ".checkpoint.0000000001.0000000002.parquet"));
+
+    // As Delta's clean-up takes them: from version 0, up to the first file it keeps.
+    Iterator<String> fromZero = names.from(name(0, "."));
+    List<String> taken = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      taken.add(fromZero.next());
+    }
+    assertThat(taken)
+        .containsExactly(
+            name(5, ".crc"),
+            name(5, ".json"),
+            name(6, ".crc"),
+            name(6, ".json"),
+            name(7, ".crc"),
+            name(7, ".json"));
+
+    // Read on past the versions checked by name (here 10): the rest comes from a full read.
+    List<String> rest = all(fromZero);
+    // Versions 5..49, commit and checksum each, two checkpoints; the multi-part one is not seen.
+    assertThat(rest).isSorted().hasSize(2 * 45 + 2 - 6);
+    assertThat(rest).doesNotContain(name(6, ".checkpoint.0000000001.0000000002.parquet"));
+    assertThat(rest.get(0)).isEqualTo(name(8, ".crc"));
+    assertThat(rest).contains(name(20, ".checkpoint.parquet"), name(49, ".json"));
+
+    // A listing from a version in between starts there, after the names before it.
+    assertThat(all(names.from(name(7, ".json"))).subList(0, 3))
+        .containsExactly(name(7, ".json"), name(8, ".crc"), name(8, ".json"));
+
+    // More versions deleted than it checks by name: the folder is read, and finds every name.
+    for (long v = 5; v < 20; v++) {
+      Files.delete(log.resolve(name(v, ".json")));
+      Files.delete(log.resolve(name(v, ".crc")));
+    }
+    assertThat(all(names.from(name(0, "."))).subList(0, 3))
+        .containsExactly(
+            name(6, ".checkpoint.0000000001.0000000002.parquet"),
+            name(20, ".checkpoint.parquet"),
+            name(20, ".crc"));
+  }
+
+  @Test
   void aFolderMissingIsNotFoundAndIsReadOnceItExists() throws Exception {
     File missing = log.resolve("later").toFile();
     LogFolderNames names = new LogFolderNames(missing, clock::get, 100);
