@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * appended to from its first commit while its log still starts there. Every other table (a user's
  * {@code DELETE}, an overwrite, a compaction, a schema change) is read whole at its latest version
  * (pinned with {@code versionAsOf}, so a total is never filed under a version it was not read at).
- * The version comes from the names in the table's {@code _delta_log} folder: a listing, no Spark
- * job. Only local catalog mode knows each table's folder; in unity mode every table is read on
- * every run. The file is a cache: missing or unreadable, it is rebuilt.
+ * The version comes from the names in the table's {@code _delta_log} folder, checked by name from
+ * the latest log checkpoint: no Spark job, no listing of a long log. Only local catalog mode knows
+ * each table's folder; in unity mode every table is read on every run. The file is a cache: missing
+ * or unreadable, it is rebuilt.
  */
 final class SummaryCache {
 
@@ -52,6 +53,9 @@ final class SummaryCache {
   private static final Logger LOG = LoggerFactory.getLogger(SummaryCache.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int FORMAT = 2;
+
+  /** Past this many commits found by name, the log folder is listed instead. */
+  private static final int MAX_COMMITS_CHECKED_BY_NAME = 1_000;
 
   /**
    * What the summary reads from one table: totals (cached) and what this run added (zero when
@@ -161,12 +165,12 @@ final class SummaryCache {
       return read.apply(spark.table(tables.identifier(table)));
     }
     String folder = volume.tableFolder(table);
-    Optional<Commit> latest = latestCommit(folder);
+    Entry known = entries.get(table);
+    Optional<Commit> latest = latestCommit(folder, known);
     if (latest.isEmpty()) {
       sources.put(table, Source.READ);
       return read.apply(spark.table(tables.identifier(table)));
     }
-    Entry known = entries.get(table);
     if (known != null && known.commit().equals(latest.get())) {
       sources.put(table, Source.REMEMBERED);
       return new Figures(known.figures().totals(), Map.of(), known.figures().latest());
@@ -321,9 +325,44 @@ final class SummaryCache {
     }
   }
 
-  /** The highest commit in the table's {@code _delta_log}; empty if there is none to be found. */
-  private Optional<Commit> latestCommit(String folder) {
+  /**
+   * The highest commit in the table's {@code _delta_log}; empty if there is none to be found.
+   * Versions are consecutive, so it is found by name from the newest commit known to be there: the
+   * log checkpoint {@code _last_checkpoint} names (at most a checkpoint interval behind) or the
+   * remembered one, whichever is later. A log a month long holds millions of entries, listed page
+   * by page on an object store, so the folder is listed only when neither is there (a young table)
+   * or the walk gets long.
+   */
+  private Optional<Commit> latestCommit(String folder, Entry known) {
     Path log = new Path(folder, DeltaLogNames.LOG_FOLDER);
+    long start =
+        Math.max(lastCheckpointVersion(log), known == null ? -1 : known.commit().version());
+    Optional<Commit> latest = start < 0 ? Optional.empty() : commitAt(folder, start);
+    for (int step = 0; latest.isPresent(); step++) {
+      if (step == MAX_COMMITS_CHECKED_BY_NAME) {
+        return listedLatestCommit(log);
+      }
+      Optional<Commit> next = commitAt(folder, latest.get().version() + 1);
+      if (next.isEmpty()) {
+        return latest;
+      }
+      latest = next;
+    }
+    return listedLatestCommit(log);
+  }
+
+  /** The version of the log checkpoint {@code _last_checkpoint} names; -1 when there is none. */
+  private long lastCheckpointVersion(Path log) {
+    Path lastCheckpoint = new Path(log, "_last_checkpoint");
+    try (InputStream in = hadoopFiles.fileSystemOf(lastCheckpoint).open(lastCheckpoint)) {
+      return JSON.readTree(in).path("version").asLong(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1; // none yet, or being rewritten: the listing finds the latest commit
+    }
+  }
+
+  /** The highest commit among the names in the log folder. */
+  private Optional<Commit> listedLatestCommit(Path log) {
     try {
       FileSystem fs = hadoopFiles.fileSystemOf(log);
       Commit latest = null;

@@ -130,18 +130,37 @@ public final class UnreadHistory {
     if (next.isEmpty()) {
       return;
     }
-    OptionalLong oldest = oldestCommit(hadoopConf, upstreamLocation);
-    LOG.debug(
-        "{} reads {} on from version {}; its log holds versions from {}",
-        query,
-        upstreamTable,
-        next.getAsLong(),
-        oldest.isPresent() ? oldest.getAsLong() : "none");
-    if (oldest.isPresent() && oldest.getAsLong() > next.getAsLong()) {
-      throw new GapException(query, upstreamTable, next.getAsLong(), oldest.getAsLong());
+    // Commits are consecutive and the clean-up deletes the oldest first: while the next version's
+    // commit, or the one before it (a reader that has read everything), is there, so is every
+    // later one. Only otherwise is the log listed (a month of it holds millions of entries).
+    if (!holdsCommit(hadoopConf, upstreamLocation, next.getAsLong())
+        && !holdsCommit(hadoopConf, upstreamLocation, next.getAsLong() - 1)) {
+      OptionalLong oldest = oldestCommit(hadoopConf, upstreamLocation);
+      LOG.debug(
+          "{} reads {} on from version {}; its log holds versions from {}",
+          query,
+          upstreamTable,
+          next.getAsLong(),
+          oldest.isPresent() ? oldest.getAsLong() : "none");
+      if (oldest.isPresent() && oldest.getAsLong() > next.getAsLong()) {
+        throw new GapException(query, upstreamTable, next.getAsLong(), oldest.getAsLong());
+      }
     }
     checkDataFiles(
         hadoopConf, query, upstreamTable, upstreamLocation, next.getAsLong(), fileRetention);
+  }
+
+  private static boolean holdsCommit(Configuration hadoopConf, String tableLocation, long version) {
+    if (version < 0) {
+      return false;
+    }
+    Path commit =
+        new Path(new Path(tableLocation, DeltaLogNames.LOG_FOLDER), DeltaLogNames.commit(version));
+    try {
+      return commit.getFileSystem(hadoopConf).exists(commit);
+    } catch (IOException e) {
+      return false; // the listing decides
+    }
   }
 
   /**

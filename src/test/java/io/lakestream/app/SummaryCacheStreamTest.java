@@ -80,9 +80,25 @@ class SummaryCacheStreamTest {
         .containsEntry(BronzeTable.NAME, SummaryCache.Source.READ)
         .containsEntry(Tables.QUARANTINE_EVENTS, SummaryCache.Source.REMEMBERED);
 
+    // A log checkpoint at every commit from here (the next one included): with nothing
+    // remembered, the latest commit is found by name from the one _last_checkpoint names.
+    spark.sql(
+        "ALTER TABLE "
+            + config.catalog().tableIdentifier(BronzeTable.NAME)
+            + " SET TBLPROPERTIES ('delta.checkpointInterval' = '1')");
+    Path bronzeLog = root.resolve("tables").resolve(BronzeTable.NAME).resolve("_delta_log");
+    long latestVersion;
+    try (java.util.stream.Stream<Path> names = Files.list(bronzeLog)) {
+      latestVersion = names.filter(name -> name.toString().endsWith(".json")).count() - 1;
+    }
+    assertThat(bronzeLog.resolve("_last_checkpoint"))
+        .content()
+        .contains("\"version\":" + latestVersion);
     edit(file, "{ not json");
     assertThat(summaryNow(config).total(BronzeTable.NAME)).isEqualTo(146);
-    assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("\"rows\" : 146");
+    assertThat(Files.readString(file, StandardCharsets.UTF_8))
+        .contains("\"rows\" : 146")
+        .contains("\"version\" : " + latestVersion);
   }
 
   @Test
