@@ -41,10 +41,10 @@ import java.util.function.LongSupplier;
  * listed.
  *
  * <p>A listing from a version older than the remembered ones is Delta's log clean-up (after each
- * checkpoint it lists from version 0 and stops at the first file it keeps): it is answered by name
- * too, version by version from the oldest one the log still holds, so it costs what expired since
- * the last clean-up, not the whole log. A caller that reads on past {@code versionsKept} versions
- * (a reader catching up from an old version) gets the rest from a full read.
+ * checkpoint it lists from version 0 and stops at the first checkpoint whose versions it keeps): it
+ * is answered by name too, version by version from the oldest one the log still holds, so it costs
+ * what expired since the last clean-up, not the whole log. A caller that reads on past {@code
+ * versionsKept} versions (a reader catching up from an old version) gets the rest from a full read.
  */
 final class LogFolderNames {
 
