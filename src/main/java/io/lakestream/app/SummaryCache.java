@@ -316,7 +316,7 @@ final class SummaryCache {
 
   /** The commit {@code version} of the table in {@code folder}, if its file is there. */
   private Optional<Commit> commitAt(String folder, long version) {
-    Path commit = AppendedFiles.commitFile(folder, version);
+    Path commit = DeltaLogNames.commitFile(folder, version);
     try {
       FileStatus status = hadoopFiles.fileSystemOf(commit).getFileStatus(commit);
       return Optional.of(new Commit(version, status.getModificationTime(), status.getLen()));

@@ -72,7 +72,7 @@ public final class AppendedFiles {
     boolean partitioned = false;
     Path log = new Path(folder, DeltaLogNames.LOG_FOLDER);
     for (long version = after + 1; version <= latest; version++) {
-      Path commit = commitFile(folder, version);
+      Path commit = DeltaLogNames.commitFile(folder, version);
       try (BufferedReader lines =
           new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
         String line;
@@ -133,11 +133,6 @@ public final class AppendedFiles {
     return paths.isEmpty()
         ? spark.createDataFrame(List.of(), schema)
         : spark.read().schema(schema).parquet(paths.toArray(String[]::new));
-  }
-
-  /** The JSON file of commit {@code version} of the table in {@code folder}. */
-  public static Path commitFile(String folder, long version) {
-    return new Path(new Path(folder, DeltaLogNames.LOG_FOLDER), DeltaLogNames.commit(version));
   }
 
   /** Absolute paths of the appended data files, in commit order. */

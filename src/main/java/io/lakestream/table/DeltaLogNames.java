@@ -2,6 +2,7 @@ package io.lakestream.table;
 
 import java.util.Locale;
 import java.util.OptionalLong;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The names Delta gives a version's files in a table's {@code _delta_log} (its {@code FileNames}),
@@ -24,6 +25,11 @@ public final class DeltaLogNames {
 
   public static String commit(long version) {
     return prefix(version) + COMMIT_SUFFIX;
+  }
+
+  /** The JSON file of commit {@code version} of the table in {@code tableFolder}. */
+  public static Path commitFile(String tableFolder, long version) {
+    return new Path(new Path(tableFolder, LOG_FOLDER), commit(version));
   }
 
   public static String checksum(long version) {

@@ -96,7 +96,7 @@ public final class DeltaStreamSource {
    */
   private boolean versionZeroReadable(String tableName, Duration fileRetention) {
     String location = tables.location(tableName);
-    Path firstCommit = AppendedFiles.commitFile(location, 0);
+    Path firstCommit = DeltaLogNames.commitFile(location, 0);
     try {
       FileStatus status =
           firstCommit.getFileSystem(SessionHadoopConf.of(spark)).getFileStatus(firstCommit);

@@ -154,8 +154,7 @@ public final class UnreadHistory {
     if (version < 0) {
       return false;
     }
-    Path commit =
-        new Path(new Path(tableLocation, DeltaLogNames.LOG_FOLDER), DeltaLogNames.commit(version));
+    Path commit = DeltaLogNames.commitFile(tableLocation, version);
     try {
       return commit.getFileSystem(hadoopConf).exists(commit);
     } catch (IOException e) {
@@ -180,7 +179,7 @@ public final class UnreadHistory {
     try {
       FileSystem fs = log.getFileSystem(hadoopConf);
       for (long version = nextVersion; ; version++) {
-        Path commit = new Path(log, DeltaLogNames.commit(version));
+        Path commit = DeltaLogNames.commitFile(upstreamLocation, version);
         FileStatus status;
         try {
           status = fs.getFileStatus(commit);
