@@ -39,8 +39,8 @@ public final class LocalDeltaLogStore extends LocalLogStore {
 
   /**
    * The files in {@code path}'s folder whose names sort at or after its name, in path order; each
-   * status is read as the caller comes to it (Delta's log clean-up stops at the first file it
-   * keeps).
+   * status is read as the caller comes to it (Delta's log clean-up stops at the first checkpoint
+   * whose versions it keeps).
    */
   @Override
   public Iterator<FileStatus> listFrom(Path path, Configuration hadoopConf) throws IOException {
